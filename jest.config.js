@@ -1,0 +1,26 @@
+/** Two projects: `unit` (synth assertions, no services) and `integration` (real Postgres + S3 API). */
+const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+/** @type {import('jest').Config} */
+module.exports = {
+  cacheDirectory: '<rootDir>/.build/jest-cache',
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/unit'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/setup-unit.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/integration'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
+      testTimeout: 60000,
+    },
+  ],
+};

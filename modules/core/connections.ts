@@ -1,0 +1,120 @@
+import { Construct } from 'constructs';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { shortHash } from './naming';
+
+/** Anything with a security group that other things connect to or from. */
+export interface IConnectable {
+  readonly connections: Connections;
+}
+
+export interface ConnectionsProps {
+  /** The security group whose rules this object manages. */
+  readonly securityGroupId: string;
+  /** The port clients use (e.g. 5432 for Postgres). */
+  readonly defaultPort?: number;
+  /** Readable name used in rule descriptions, e.g. "postgres billing-prod-db". */
+  readonly description: string;
+}
+
+/**
+ * Security-group rules between modules, written as separate rule resources that reference groups, never CIDRs.
+ * `db.connections.allowDefaultPortFrom(lambda)` adds ingress on the database group and egress on the Lambda's.
+ */
+export class Connections {
+  constructor(
+    private readonly scope: Construct,
+    readonly props: ConnectionsProps,
+  ) {}
+
+  get securityGroupId(): string {
+    return this.props.securityGroupId;
+  }
+
+  get defaultPort(): number | undefined {
+    return this.props.defaultPort;
+  }
+
+  /** Admits `peer` on the default port. */
+  allowDefaultPortFrom(peer: IConnectable, reason?: string): void {
+    if (this.props.defaultPort === undefined) {
+      throw new Error(`${this.scope.node.path}: has no default port; use allowFrom(peer, port)`);
+    }
+    this.allowFrom(peer, this.props.defaultPort, reason);
+  }
+
+  /** Admits `peer` on `port` (TCP): ingress here, egress on the peer. Idempotent per peer and port. */
+  allowFrom(peer: IConnectable, port: number, reason?: string): void {
+    const id = `allow-${shortHash(`${peer.connections.scope.node.path}:${port}`)}`;
+    if (this.scope.node.tryFindChild(id)) return;
+    const why = reason ?? `${peer.connections.props.description} to ${this.props.description}`;
+    new VpcSecurityGroupIngressRule(this.scope, id, {
+      securityGroupId: this.props.securityGroupId,
+      referencedSecurityGroupId: peer.connections.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      description: `From ${why}`.slice(0, 255),
+    });
+    new VpcSecurityGroupEgressRule(peer.connections.scope, `${id}-egress-${shortHash(this.scope.node.path)}`, {
+      securityGroupId: peer.connections.securityGroupId,
+      referencedSecurityGroupId: this.props.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      description: `To ${why}`.slice(0, 255),
+    });
+  }
+
+  /** Admits members of this group to each other on every port (Glue and DMS need a self-referencing rule). */
+  allowInternally(reason: string): void {
+    if (this.scope.node.tryFindChild('allow-self')) return;
+    new VpcSecurityGroupIngressRule(this.scope, 'allow-self', {
+      securityGroupId: this.props.securityGroupId,
+      referencedSecurityGroupId: this.props.securityGroupId,
+      ipProtocol: '-1',
+      description: reason,
+    });
+    new VpcSecurityGroupEgressRule(this.scope, 'allow-self-egress', {
+      securityGroupId: this.props.securityGroupId,
+      referencedSecurityGroupId: this.props.securityGroupId,
+      ipProtocol: '-1',
+      description: reason,
+    });
+  }
+
+  /** Egress on HTTPS to AWS APIs (through VPC endpoints or a NAT). Egress only; never ingress. */
+  allowHttpsEgress(reason = 'HTTPS to AWS APIs (VPC endpoints or NAT)'): void {
+    if (this.scope.node.tryFindChild('allow-https-egress')) return;
+    new VpcSecurityGroupEgressRule(this.scope, 'allow-https-egress', {
+      securityGroupId: this.props.securityGroupId,
+      cidrIpv4: '0.0.0.0/0',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      description: reason,
+    });
+  }
+}
+
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+
+export interface SecurityGroupProps {
+  readonly name: string;
+  readonly description: string;
+  readonly vpcId: string;
+}
+
+/**
+ * A security group with no inline rules (rules are separate resources written by `Connections`), so no CIDR
+ * ingress exists unless a caller writes one. Terraform removes AWS's default allow-all egress.
+ */
+export function newSecurityGroup(scope: Construct, id: string, props: SecurityGroupProps): SecurityGroup {
+  return new SecurityGroup(scope, id, {
+    name: props.name,
+    description: props.description,
+    vpcId: props.vpcId,
+    revokeRulesOnDelete: true,
+    tags: { Name: props.name },
+  });
+}

@@ -1,0 +1,185 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Lazy } from './cdktf';
+import { ValidationError } from './errors';
+import { MigrationStack } from './stack';
+
+/** One IAM policy statement. Resources may contain Terraform tokens (resolved at plan). */
+export interface PolicyStatement {
+  readonly sid?: string;
+  readonly effect?: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly conditions?: Record<string, Record<string, string | readonly string[]>>;
+}
+
+/** Something that can be granted permissions: a role, or a module that owns one (a Lambda, a Glue job). */
+export interface IGrantable {
+  readonly grantPrincipal: ServiceRole;
+}
+
+/** Actions that AWS cannot scope to a resource; the only ones allowed on `Resource: "*"` (IAM-LEAST-PRIVILEGE). */
+export const UNSCOPABLE_ACTIONS = new Set([
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeVpcAttribute',
+  'ec2:DescribeAvailabilityZones',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'cloudwatch:PutMetricData',
+]);
+
+/** Renders statements as an IAM policy JSON document (tokens stay embedded and resolve at plan). */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: s.effect ?? 'Allow',
+      Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
+      Resource: s.resources.length === 1 ? s.resources[0] : [...s.resources],
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    })),
+  });
+}
+
+/** Service principals whose trust policy supports `aws:SourceAccount` (confused-deputy protection). */
+const SOURCE_ACCOUNT_TRUST = new Set([
+  'dms.amazonaws.com',
+  'rds.amazonaws.com',
+  'monitoring.rds.amazonaws.com',
+  'glue.amazonaws.com',
+  'states.amazonaws.com',
+  'lambda.amazonaws.com',
+  'events.amazonaws.com',
+  'scheduler.amazonaws.com',
+  'firehose.amazonaws.com',
+]);
+
+export interface ServiceRoleProps {
+  /** Physical role name (from `Naming`). */
+  readonly name: string;
+  /** e.g. `lambda.amazonaws.com`. */
+  readonly servicePrincipal: string;
+  readonly description: string;
+  /** Managed policy ARNs to attach (AWS-managed service-role policies only; never *FullAccess). */
+  readonly managedPolicyArns?: readonly string[];
+  /** Extra trust conditions (e.g. `aws:SourceArn`), added to the `aws:SourceAccount` one. */
+  readonly trustConditions?: Record<string, Record<string, string | readonly string[]>>;
+  /** Fixed path, e.g. for account roles DMS looks up by name. */
+  readonly path?: string;
+}
+
+/**
+ * An IAM role for one AWS service with an inline policy built from `addToPolicy` calls (rendered at synth).
+ * The trust names the service principal and, where the service supports it, pins `aws:SourceAccount`.
+ */
+export class ServiceRole extends Construct implements IGrantable {
+  readonly role: IamRole;
+  private readonly statements: PolicyStatement[] = [];
+  private policy?: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    const conditions: Record<string, Record<string, string | readonly string[]>> = { ...(props.trustConditions ?? {}) };
+    if (SOURCE_ACCOUNT_TRUST.has(props.servicePrincipal)) {
+      conditions.StringEquals = { ...(conditions.StringEquals ?? {}), 'aws:SourceAccount': stack.accountId };
+    }
+    this.role = new IamRole(this, 'role', {
+      name: props.name,
+      path: props.path,
+      description: props.description,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: props.servicePrincipal },
+            Action: 'sts:AssumeRole',
+            ...(Object.keys(conditions).length ? { Condition: conditions } : {}),
+          },
+        ],
+      }),
+    });
+    (props.managedPolicyArns ?? []).forEach((arn, i) => {
+      if (/FullAccess|AdministratorAccess/.test(arn)) {
+        throw new ValidationError(this, `managed policy ${arn} is too broad; grant the specific actions with addToPolicy().`);
+      }
+      new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn });
+    });
+  }
+
+  get grantPrincipal(): ServiceRole {
+    return this;
+  }
+
+  get arn(): string {
+    return this.role.arn;
+  }
+
+  get name(): string {
+    return this.role.name;
+  }
+
+  /** Adds a statement to the role's inline policy. `Resource: "*"` is refused except for unscopable actions. */
+  addToPolicy(statement: PolicyStatement): void {
+    if (statement.resources.includes('*')) {
+      const scoped = statement.actions.filter((a) => !UNSCOPABLE_ACTIONS.has(a));
+      if (scoped.length) {
+        throw new ValidationError(this, `actions ${scoped.join(', ')} must be scoped to resources, not "*".`);
+      }
+    }
+    if (statement.actions.some((a) => a === '*' || a.endsWith(':*'))) {
+      throw new ValidationError(this, `wildcard actions (${statement.actions.join(', ')}) are not allowed; list the actions needed.`);
+    }
+    this.statements.push(statement);
+    this.policy ??= new IamRolePolicy(this, 'policy', {
+      role: this.role.id,
+      name: 'least-privilege',
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
+    });
+  }
+}
+
+/** Read a Secrets Manager secret (and decrypt it with its CMK, when one is given). */
+export function grantSecretRead(grantee: IGrantable, secretArn: string, kmsKeyArn?: string): void {
+  grantee.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secretArn] });
+  if (kmsKeyArn) {
+    grantee.grantPrincipal.addToPolicy({ actions: ['kms:Decrypt'], resources: [kmsKeyArn] });
+  }
+}
+
+/** Read objects under the given key prefixes of a bucket (and list only those prefixes). */
+export function grantS3Read(grantee: IGrantable, bucketArn: string, prefixes: readonly string[] = [''], kmsKeyArn?: string): void {
+  const uniq = [...new Set(prefixes)];
+  grantee.grantPrincipal.addToPolicy({
+    actions: ['s3:GetObject', 's3:GetObjectVersion'],
+    resources: uniq.map((p) => `${bucketArn}/${p}*`),
+  });
+  grantee.grantPrincipal.addToPolicy({
+    actions: ['s3:ListBucket'],
+    resources: [bucketArn],
+    ...(uniq.includes('') ? {} : { conditions: { StringLike: { 's3:prefix': uniq.map((p) => `${p}*`) } } }),
+  });
+  if (kmsKeyArn) grantee.grantPrincipal.addToPolicy({ actions: ['kms:Decrypt'], resources: [kmsKeyArn] });
+}
+
+/** Write objects under the given key prefixes of a bucket. */
+export function grantS3Write(grantee: IGrantable, bucketArn: string, prefixes: readonly string[] = [''], kmsKeyArn?: string): void {
+  grantee.grantPrincipal.addToPolicy({
+    actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+    resources: [...new Set(prefixes)].map((p) => `${bucketArn}/${p}*`),
+  });
+  if (kmsKeyArn) grantee.grantPrincipal.addToPolicy({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [kmsKeyArn] });
+}

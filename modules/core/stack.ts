@@ -1,0 +1,119 @@
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { S3Backend, TerraformStack } from './cdktf';
+import { ValidationError } from './errors';
+import { Naming } from './naming';
+
+/** Where Terraform keeps state: an S3 bucket with native lock files (no DynamoDB table needed since Terraform 1.10). */
+export interface StateBackendProps {
+  /** Bucket that holds the state files (create it once per account, versioned and encrypted). */
+  readonly bucket: string;
+  /** @default `${project}/${environment}/terraform.tfstate` */
+  readonly key?: string;
+  /** @default the stack's region */
+  readonly region?: string;
+}
+
+export interface MigrationStackProps {
+  /** Short project slug used in every physical name, e.g. `billing`. */
+  readonly project: string;
+  /** Environment slug, e.g. `staging` or `prod`. Production rules apply when `production` is true. */
+  readonly environment: string;
+  /** Turns on the production presets of every module (multi-AZ, deletion protection, longer retention). */
+  readonly production: boolean;
+  /** AWS region, e.g. `eu-west-2`. */
+  readonly region: string;
+  /** Remote state. Omit only for throwaway experiments (state stays local). */
+  readonly backend?: StateBackendProps;
+  /** Tags added to every resource the provider creates. `project`, `environment` and `managed-by` are always set. */
+  readonly tags?: Record<string, string>;
+  /**
+   * Policy rules waived for this stack, each with the reason (see tools/policy-check). A waiver is explicit,
+   * per stack, and shows up in the review report.
+   */
+  readonly policyWaivers?: Record<string, string>;
+}
+
+/**
+ * Base class of every example stack: one AWS provider with default tags, the S3 backend, naming, and the
+ * account/region/partition lookups modules need for ARNs and trust conditions.
+ */
+export class MigrationStack extends TerraformStack {
+  /** Finds the MigrationStack that contains `scope`, or fails with a message saying how to fix it. */
+  static of(scope: Construct): MigrationStack {
+    let node: Construct | undefined = scope;
+    while (node) {
+      if (node instanceof MigrationStack) return node;
+      node = node.node.scope;
+    }
+    throw new ValidationError(scope, 'modules must be created inside a MigrationStack (modules/core/stack.ts), which supplies naming, tags and the provider.');
+  }
+
+  readonly naming: Naming;
+  readonly production: boolean;
+  readonly region: string;
+  readonly provider: AwsProvider;
+  readonly policyWaivers: Record<string, string>;
+  private identity?: DataAwsCallerIdentity;
+  private partitionData?: DataAwsPartition;
+  private regionData?: DataAwsRegion;
+
+  constructor(scope: Construct, id: string, props: MigrationStackProps) {
+    super(scope, id);
+    this.naming = new Naming(props.project, props.environment);
+    this.production = props.production;
+    this.region = props.region;
+    this.policyWaivers = { ...(props.policyWaivers ?? {}) };
+    for (const [rule, reason] of Object.entries(this.policyWaivers)) {
+      if (!reason || reason.trim().length < 10) {
+        throw new ValidationError(this, `policy waiver ${rule} needs a reason of at least a sentence, e.g. "the queue is encrypted by SQS-managed keys; no CMK needed".`);
+      }
+    }
+    this.provider = new AwsProvider(this, 'aws', {
+      region: props.region,
+      defaultTags: [
+        {
+          tags: {
+            ...(props.tags ?? {}),
+            project: props.project,
+            environment: props.environment,
+            'managed-by': 'cdktf',
+          },
+        },
+      ],
+    });
+    if (props.backend) {
+      const backend = new S3Backend(this, {
+        bucket: props.backend.bucket,
+        key: props.backend.key ?? `${props.project}/${props.environment}/terraform.tfstate`,
+        region: props.backend.region ?? props.region,
+        encrypt: true,
+      });
+      // S3-native state locking (Terraform >= 1.10); cdktf 0.21's typed config predates the option.
+      backend.addOverride('use_lockfile', true);
+    }
+    // Waivers travel with the synthesized JSON so the policy check and the review report can read them.
+    this.addOverride('locals.policy_waivers', this.policyWaivers);
+  }
+
+  /** The deploying account's ID (a token resolved at plan). */
+  get accountId(): string {
+    this.identity ??= new DataAwsCallerIdentity(this, 'caller-identity');
+    return this.identity.accountId;
+  }
+
+  /** The partition (`aws`, `aws-cn`, ...) for ARNs. */
+  get partition(): string {
+    this.partitionData ??= new DataAwsPartition(this, 'partition');
+    return this.partitionData.partition;
+  }
+
+  /** The region name resolved by the provider (equal to `region`, but a token, for ARNs in policies). */
+  get regionName(): string {
+    this.regionData ??= new DataAwsRegion(this, 'region');
+    return this.regionData.region;
+  }
+}
