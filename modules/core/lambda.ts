@@ -122,6 +122,13 @@ export class NodejsLambda extends Construct implements IGrantable, IConnectable 
       });
       this._connections = new Connections(this, { securityGroupId: this.securityGroup.id, description: `Lambda ${this.functionName}` });
       this._connections.allowHttpsEgress();
+      if (props.network.apiEndpointsSecurityGroupId) {
+        new Connections(this, {
+          securityGroupId: props.network.apiEndpointsSecurityGroupId,
+          defaultPort: 443,
+          description: 'AWS API endpoints',
+        }).allowDefaultPortFrom(this, `Lambda ${this.functionName} to AWS API endpoints`);
+      }
       vpcConfig = { subnetIds: props.network.privateSubnets.map((s) => s.id), securityGroupIds: [this.securityGroup.id] };
       this.role.addToPolicy({
         sid: 'VpcNetworkInterfaces',

@@ -18,6 +18,11 @@ export interface NetworkRef {
   readonly privateRouteTableIds?: readonly string[];
   /** Set when the VPC already has an S3 gateway endpoint on those route tables; modules then skip theirs. */
   readonly s3GatewayEndpointId?: string;
+  /**
+   * Security group of the VPC's interface endpoints for AWS APIs (Secrets Manager, STS...). Lambdas placed in the
+   * network are admitted to it on 443 by security-group reference.
+   */
+  readonly apiEndpointsSecurityGroupId?: string;
 }
 
 /**

@@ -1,0 +1,125 @@
+import { Construct } from 'constructs';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { check, MigrationStack, NetworkRef, newSecurityGroup, ServiceRole, SubnetRef } from '../core';
+
+export interface PrivateNetworkProps {
+  /** VPC CIDR, e.g. `10.20.0.0/16`. Subnets are carved as /20s in order. */
+  readonly cidr: string;
+  /** Availability zones, at least two (e.g. `['eu-west-2a', 'eu-west-2b']`). One private subnet per zone. */
+  readonly availabilityZones: readonly string[];
+  /**
+   * Interface endpoints for AWS APIs the private workloads call, e.g. `['secretsmanager', 'logs', 'sts']`.
+   * S3 always gets a gateway endpoint.
+   * @default ['secretsmanager', 'sts']
+   */
+  readonly interfaceEndpoints?: readonly string[];
+  /** @default true: VPC flow logs to CloudWatch */
+  readonly flowLogs?: boolean;
+}
+
+/**
+ * A private VPC for example projects and greenfield migrations: private subnets only (no internet gateway, no
+ * public IPs), an S3 gateway endpoint on their route tables, interface endpoints for AWS APIs, and flow logs.
+ * Projects with an existing VPC skip this and pass a `NetworkRef` of their own subnets.
+ */
+export class PrivateNetwork extends Construct {
+  readonly vpc: Vpc;
+  readonly subnets: Subnet[];
+  readonly routeTables: RouteTable[];
+  readonly s3Endpoint: VpcEndpoint;
+  /** Pass this to modules: `new PrivatePostgres(this, 'db', { network: net.ref, ... })`. */
+  readonly ref: NetworkRef;
+
+  constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    check(props.availabilityZones.length >= 2, this, `availabilityZones must list at least 2 zones; got ${props.availabilityZones.length}.`);
+    check(new Set(props.availabilityZones).size === props.availabilityZones.length, this, 'availabilityZones must not repeat a zone.');
+    const match = /^(\d+)\.(\d+)\.0\.0\/16$/.exec(props.cidr);
+    check(match !== null, this, `cidr must be a /16 like 10.20.0.0/16; got ${props.cidr}.`);
+    const [, a, b] = match!;
+
+    this.vpc = new Vpc(this, 'vpc', {
+      cidrBlock: props.cidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: stack.naming.name('vpc') },
+    });
+    this.subnets = [];
+    this.routeTables = [];
+    props.availabilityZones.forEach((az, i) => {
+      const subnet = new Subnet(this, `private-${i}`, {
+        vpcId: this.vpc.id,
+        cidrBlock: `${a}.${b}.${i * 16}.0/20`,
+        availabilityZone: az,
+        mapPublicIpOnLaunch: false,
+        tags: { Name: stack.naming.name(`private-${az}`), tier: 'private' },
+      });
+      const rt = new RouteTable(this, `private-rt-${i}`, { vpcId: this.vpc.id, tags: { Name: stack.naming.name(`private-${az}`) } });
+      new RouteTableAssociation(this, `private-rta-${i}`, { subnetId: subnet.id, routeTableId: rt.id });
+      this.subnets.push(subnet);
+      this.routeTables.push(rt);
+    });
+    this.s3Endpoint = new VpcEndpoint(this, 's3-gateway', {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${stack.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: this.routeTables.map((r) => r.id),
+      tags: { Name: stack.naming.name('s3-gateway') },
+    });
+
+    const services = props.interfaceEndpoints ?? ['secretsmanager', 'sts'];
+    let apiEndpointsSecurityGroupId: string | undefined;
+    if (services.length) {
+      const sg = newSecurityGroup(this, 'endpoints-sg', {
+        name: stack.naming.name('aws-api-endpoints', 'securityGroup'),
+        description: 'Interface endpoints for AWS APIs; clients are admitted by security group',
+        vpcId: this.vpc.id,
+      });
+      apiEndpointsSecurityGroupId = sg.id;
+      for (const service of services) {
+        new VpcEndpoint(this, `endpoint-${service}`, {
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${stack.region}.${service}`,
+          vpcEndpointType: 'Interface',
+          privateDnsEnabled: true,
+          subnetIds: this.subnets.map((s) => s.id),
+          securityGroupIds: [sg.id],
+          tags: { Name: stack.naming.name(`${service}-endpoint`) },
+        });
+      }
+    }
+
+    if (props.flowLogs ?? true) {
+      const logs = new CloudwatchLogGroup(this, 'flow-logs', {
+        name: `/vpc/${stack.naming.name('vpc')}/flow-logs`,
+        retentionInDays: stack.production ? 365 : 30,
+      });
+      const role = new ServiceRole(this, 'flow-logs-role', {
+        name: stack.naming.name('vpc-flow-logs', 'iamRole'),
+        servicePrincipal: 'vpc-flow-logs.amazonaws.com',
+        description: 'Writes VPC flow logs to CloudWatch Logs',
+      });
+      role.addToPolicy({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [logs.arn, `${logs.arn}:*`],
+      });
+      new FlowLog(this, 'flow-log', { vpcId: this.vpc.id, trafficType: 'REJECT', logDestination: logs.arn, iamRoleArn: role.arn });
+    }
+
+    const subnets: SubnetRef[] = this.subnets.map((s, i) => ({ id: s.id, availabilityZone: props.availabilityZones[i] }));
+    this.ref = {
+      vpcId: this.vpc.id,
+      privateSubnets: subnets,
+      privateRouteTableIds: this.routeTables.map((r) => r.id),
+      s3GatewayEndpointId: this.s3Endpoint.id,
+      apiEndpointsSecurityGroupId,
+    };
+  }
+}
