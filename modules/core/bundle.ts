@@ -88,17 +88,17 @@ export function deterministicZip(files: ReadonlyArray<{ name: string; data: Buff
 }
 
 /**
- * Bundles `lambdas/<name>/handler.ts` with esbuild (Node 22, CommonJS, minified, source map with sources)
+ * Bundles `lambdas/<name>/handler.ts` (or `<dir>/handler.ts` when `name` is an absolute folder) with esbuild (Node 22, CommonJS, minified, source map with sources)
  * into `.build/lambdas/<name>/<hash>.zip`. Bundling happens once per process and Lambda name.
  */
 export function bundleLambda(name: string): LambdaBundle {
   const cached = cache.get(name);
   if (cached) return cached;
-  const entry = path.join(REPO_ROOT, 'lambdas', name, 'handler.ts');
+  const entry = path.isAbsolute(name) ? path.join(name, 'handler.ts') : path.join(REPO_ROOT, 'lambdas', name, 'handler.ts');
   if (!fs.existsSync(entry)) {
     throw new Error(`Lambda "${name}": ${path.relative(REPO_ROOT, entry)} does not exist. Each Lambda lives in lambdas/<name>/handler.ts.`);
   }
-  const outDir = path.join(REPO_ROOT, '.build', 'lambdas', name);
+  const outDir = path.join(REPO_ROOT, '.build', 'lambdas', path.basename(name));
   const result = buildSync({
     entryPoints: [entry],
     bundle: true,

@@ -1,0 +1,426 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbInstanceRoleAssociation } from '@cdktf/provider-aws/lib/db-instance-role-association';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { RdsClusterRoleAssociation } from '@cdktf/provider-aws/lib/rds-cluster-role-association';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import {
+  check,
+  checkRange,
+  Connections,
+  Fn,
+  IConnectable,
+  IGrantable,
+  isResolved,
+  MigrationStack,
+  newKmsKey,
+  newSecurityGroup,
+  requirePrivateSubnets,
+  ServiceRole,
+  ValidationError,
+} from '../core';
+import { PostgresEngine, PrivatePostgresProps } from './props';
+
+export const POSTGRES_PORT = 5432;
+
+/** Instance memory in GiB for common classes; max_connections defaults to DBInstanceClassMemory / 9531392 bytes. */
+const CLASS_MEMORY_GIB: Record<string, number> = {
+  micro: 1,
+  small: 2,
+  medium: 4,
+  large: 8,
+  xlarge: 16,
+  '2xlarge': 32,
+  '4xlarge': 64,
+  '8xlarge': 128,
+  '12xlarge': 192,
+  '16xlarge': 256,
+};
+
+/**
+ * Estimated default `max_connections` for an instance class (RDS: LEAST(DBInstanceClassMemory/9531392, 5000)).
+ * Memory-optimised classes (r*) have twice the memory of general-purpose ones of the same size.
+ */
+export function estimateMaxConnections(instanceClass: string): number {
+  const m = /^db\.([a-z]+)(\d+)[a-z]*\.(\w+)$/.exec(instanceClass);
+  if (!m) return 100;
+  const [, family, , size] = m;
+  let gib = CLASS_MEMORY_GIB[size];
+  if (gib === undefined) return 100;
+  if (family.startsWith('r') || family.startsWith('x')) gib *= 2;
+  // RDS reserves some memory for the OS; DBInstanceClassMemory is roughly 90% of the class memory.
+  return Math.min(5000, Math.floor((gib * 1024 ** 3 * 0.9) / 9531392));
+}
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+const RESERVED_USERS = new Set(['postgres', 'rdsadmin', 'rds_superuser', 'admin', 'public']);
+
+/**
+ * A private PostgreSQL database on RDS (or Aurora PostgreSQL): private subnets in >= 2 AZs, its own security group
+ * with no CIDR ingress, TLS enforced by a created parameter group, storage and secrets encrypted with a CMK, the
+ * master password managed by RDS in Secrets Manager, IAM authentication, logs exported, and production presets
+ * (multi-AZ, deletion protection, final snapshot, 14-day backups, enhanced monitoring).
+ */
+export class PrivatePostgres extends Construct implements IConnectable {
+  readonly engine: PostgresEngine;
+  readonly connections: Connections;
+  readonly securityGroup: SecurityGroup;
+  readonly kmsKey: KmsKey;
+  readonly subnetGroup: DbSubnetGroup;
+  /** Set for `engine: 'postgres'`. */
+  readonly instance?: DbInstance;
+  /** Set for `engine: 'aurora-postgresql'`. */
+  readonly cluster?: RdsCluster;
+  readonly clusterInstances: RdsClusterInstance[] = [];
+  readonly identifier: string;
+  readonly databaseName: string;
+  readonly instanceClass: string;
+  readonly port = POSTGRES_PORT;
+  /** Estimated max_connections: size Lambda concurrency and pools from it. */
+  readonly connectionBudget: number;
+  /** Hostname of the writer. */
+  readonly address: string;
+  /** `host:port` of the writer. */
+  readonly endpoint: string;
+  /** The RDS-managed master secret (JSON `username`, `password`). */
+  readonly masterSecretArn: string;
+  /** The CMK that encrypts storage, secrets and Performance Insights. */
+  readonly secretKmsKeyArn: string;
+  /** The app user's secret (JSON username, password, host, port, dbname), when `appUser` uses a password. */
+  readonly appUserSecretArn?: string;
+  readonly appUsername?: string;
+  private readonly props: PrivatePostgresProps;
+  private s3ImportRole?: ServiceRole;
+
+  constructor(scope: Construct, id: string, props: PrivatePostgresProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    const naming = stack.naming;
+    this.props = props;
+    this.engine = props.engine ?? 'postgres';
+    const production = (props.preset ?? (stack.production ? 'production' : 'non-production')) === 'production';
+    const aurora = this.engine === 'aurora-postgresql';
+
+    check(IDENT.test(props.databaseName), this, `databaseName "${props.databaseName}" must be lower-case letters, digits and underscores, starting with a letter (e.g. "billing").`);
+    const engineVersion = props.engineVersion ?? '17';
+    const major = Number(/^(\d+)/.exec(engineVersion)?.[1]);
+    check(Number.isInteger(major) && major >= 13 && major <= 18, this, `engineVersion "${engineVersion}" is not a supported PostgreSQL major (13-18); use e.g. "17".`);
+    checkRange(this, 'backupRetentionDays', props.backupRetentionDays, 7, 35, 'Backups shorter than 7 days are refused (RDS-BACKUP).');
+    checkRange(this, 'allocatedStorageGiB', props.allocatedStorageGiB, 20, 65536);
+    checkRange(this, 'logRetentionDays', props.logRetentionDays, 1, 3653);
+    const monitoring = props.enhancedMonitoringIntervalSeconds ?? (production ? 60 : 0);
+    check([0, 1, 5, 10, 15, 30, 60].includes(monitoring), this, `enhancedMonitoringIntervalSeconds must be one of 0, 1, 5, 10, 15, 30, 60; got ${monitoring}.`);
+    if (production) {
+      check(props.multiAz !== false, this, 'multiAz cannot be false in production; use preset "non-production" for a single-AZ database.');
+      check(props.deletionProtection !== false, this, 'deletionProtection cannot be false in production; use preset "non-production" for a disposable database.');
+    }
+    const masterUsername = props.masterUsername ?? 'postgres';
+    check(IDENT.test(masterUsername), this, `masterUsername "${masterUsername}" must be a valid identifier.`);
+    if (props.appUser) {
+      check(IDENT.test(props.appUser.username) && !RESERVED_USERS.has(props.appUser.username), this, `appUser.username "${props.appUser.username}" must be a lower-case identifier other than ${[...RESERVED_USERS].join(', ')}.`);
+    }
+    if (props.maxAllocatedStorageGiB !== undefined && props.allocatedStorageGiB !== undefined) {
+      check(props.maxAllocatedStorageGiB >= props.allocatedStorageGiB, this, 'maxAllocatedStorageGiB must be >= allocatedStorageGiB.');
+    }
+    for (const key of Object.keys(props.parameters ?? {})) {
+      check(!['rds.force_ssl', 'rds.logical_replication'].includes(key), this, `parameter ${key} is managed by the module; use logicalReplication for rds.logical_replication (TLS is always enforced).`);
+    }
+    requirePrivateSubnets(this, props.network.privateSubnets);
+
+    this.identifier = naming.name('db', 'rdsIdentifier');
+    this.databaseName = props.databaseName;
+    this.instanceClass = props.instanceClass ?? (production ? (aurora ? 'db.r7g.large' : 'db.m7g.large') : 'db.t4g.medium');
+    this.connectionBudget = estimateMaxConnections(this.instanceClass);
+
+    this.kmsKey = newKmsKey(this, 'key', 'db', `Encrypts ${this.identifier}: storage, master secret, Performance Insights`);
+    this.secretKmsKeyArn = this.kmsKey.arn;
+    this.securityGroup = newSecurityGroup(this, 'sg', {
+      name: naming.name('db', 'securityGroup'),
+      description: `PostgreSQL ${this.identifier}: clients admitted by security group on ${POSTGRES_PORT}`,
+      vpcId: props.network.vpcId,
+    });
+    this.connections = new Connections(this, {
+      securityGroupId: this.securityGroup.id,
+      defaultPort: POSTGRES_PORT,
+      description: `PostgreSQL ${this.identifier}`,
+    });
+    this.subnetGroup = new DbSubnetGroup(this, 'subnets', {
+      name: naming.name('db', 'dbSubnetGroup'),
+      description: `Private subnets of ${this.identifier}`,
+      subnetIds: props.network.privateSubnets.map((s) => s.id),
+    });
+
+    const parameters: Record<string, string> = {
+      'rds.force_ssl': '1',
+      log_connections: '1',
+      log_disconnections: '1',
+      log_lock_waits: '1',
+      log_min_duration_statement: '5000',
+      log_statement: 'ddl',
+      ...(props.parameters ?? {}),
+      ...(props.logicalReplication ? { 'rds.logical_replication': '1' } : {}),
+    };
+    const STATIC = new Set(['rds.logical_replication', 'shared_preload_libraries', 'max_connections']);
+    const parameterList = Object.entries(parameters).map(([name, value]) => ({
+      name,
+      value,
+      applyMethod: STATIC.has(name) ? 'pending-reboot' : 'immediate',
+    }));
+
+    const logRetention = props.logRetentionDays ?? (production ? 365 : 30);
+    const backupRetention = props.backupRetentionDays ?? (production ? 14 : 7);
+    const deletionProtection = props.deletionProtection ?? production;
+    const multiAz = props.multiAz ?? production;
+    const monitoringRole = monitoring > 0
+      ? new ServiceRole(this, 'monitoring-role', {
+          name: naming.name('db-monitoring', 'iamRole'),
+          servicePrincipal: 'monitoring.rds.amazonaws.com',
+          description: `Enhanced monitoring of ${this.identifier}`,
+          managedPolicyArns: [`arn:${stack.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`],
+        })
+      : undefined;
+    const logGroupBase = aurora ? `/aws/rds/cluster/${this.identifier}` : `/aws/rds/instance/${this.identifier}`;
+    // Created up front so retention is ours, not "never expire" as RDS would create it.
+    const logGroups = ['postgresql', 'upgrade'].map(
+      (kind) => new CloudwatchLogGroup(this, `log-${kind}`, { name: `${logGroupBase}/${kind}`, retentionInDays: logRetention }),
+    );
+    const finalSnapshot = deletionProtection || production;
+
+    if (!aurora) {
+      const parameterGroup = new DbParameterGroup(this, 'parameters', {
+        namePrefix: `${naming.name('db', 'dbParameterGroup').slice(0, 200)}-`,
+        family: `postgres${major}`,
+        description: `TLS-only and logging parameters for ${this.identifier}`,
+        parameter: parameterList,
+        lifecycle: { createBeforeDestroy: true },
+      });
+      const allocated = props.allocatedStorageGiB ?? 20;
+      this.instance = new DbInstance(this, 'instance', {
+        identifier: this.identifier,
+        engine: 'postgres',
+        engineVersion,
+        instanceClass: this.instanceClass,
+        dbName: props.databaseName,
+        username: masterUsername,
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: this.kmsKey.keyId,
+        port: POSTGRES_PORT,
+        allocatedStorage: allocated,
+        maxAllocatedStorage: props.maxAllocatedStorageGiB ?? allocated * 5,
+        storageType: 'gp3',
+        storageEncrypted: true,
+        kmsKeyId: this.kmsKey.arn,
+        dbSubnetGroupName: this.subnetGroup.name,
+        vpcSecurityGroupIds: [this.securityGroup.id],
+        publiclyAccessible: false,
+        parameterGroupName: parameterGroup.name,
+        multiAz,
+        backupRetentionPeriod: backupRetention,
+        deletionProtection,
+        skipFinalSnapshot: !finalSnapshot,
+        finalSnapshotIdentifier: finalSnapshot ? `${this.identifier}-final` : undefined,
+        copyTagsToSnapshot: true,
+        autoMinorVersionUpgrade: true,
+        allowMajorVersionUpgrade: false,
+        iamDatabaseAuthenticationEnabled: true,
+        enabledCloudwatchLogsExports: ['postgresql', 'upgrade'],
+        performanceInsightsEnabled: props.performanceInsights ?? true,
+        performanceInsightsKmsKeyId: (props.performanceInsights ?? true) ? this.kmsKey.arn : undefined,
+        performanceInsightsRetentionPeriod: (props.performanceInsights ?? true) ? 7 : undefined,
+        monitoringInterval: monitoring,
+        monitoringRoleArn: monitoringRole?.arn,
+        caCertIdentifier: 'rds-ca-rsa2048-g1',
+        applyImmediately: !production,
+        dependsOn: logGroups,
+      });
+      this.address = this.instance.address;
+      this.endpoint = this.instance.endpoint;
+      this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    } else {
+      const clusterParameters = new RdsClusterParameterGroup(this, 'cluster-parameters', {
+        namePrefix: `${naming.name('db-cluster', 'dbParameterGroup').slice(0, 200)}-`,
+        family: `aurora-postgresql${major}`,
+        description: `TLS-only and logging parameters for ${this.identifier}`,
+        parameter: parameterList,
+        lifecycle: { createBeforeDestroy: true },
+      });
+      this.cluster = new RdsCluster(this, 'cluster', {
+        clusterIdentifier: this.identifier,
+        engine: 'aurora-postgresql',
+        engineVersion,
+        databaseName: props.databaseName,
+        masterUsername,
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: this.kmsKey.keyId,
+        port: POSTGRES_PORT,
+        storageEncrypted: true,
+        kmsKeyId: this.kmsKey.arn,
+        dbSubnetGroupName: this.subnetGroup.name,
+        vpcSecurityGroupIds: [this.securityGroup.id],
+        dbClusterParameterGroupName: clusterParameters.name,
+        backupRetentionPeriod: backupRetention,
+        deletionProtection,
+        skipFinalSnapshot: !finalSnapshot,
+        finalSnapshotIdentifier: finalSnapshot ? `${this.identifier}-final` : undefined,
+        copyTagsToSnapshot: true,
+        iamDatabaseAuthenticationEnabled: true,
+        enabledCloudwatchLogsExports: ['postgresql'],
+        allowMajorVersionUpgrade: false,
+        applyImmediately: !production,
+        dependsOn: logGroups,
+      });
+      const count = multiAz ? 2 : 1;
+      for (let i = 0; i < count; i++) {
+        this.clusterInstances.push(
+          new RdsClusterInstance(this, `cluster-instance-${i}`, {
+            identifier: `${this.identifier}-${i}`.slice(0, 63),
+            clusterIdentifier: this.cluster.id,
+            engine: 'aurora-postgresql',
+            engineVersion,
+            instanceClass: this.instanceClass,
+            dbSubnetGroupName: this.subnetGroup.name,
+            publiclyAccessible: false,
+            autoMinorVersionUpgrade: true,
+            copyTagsToSnapshot: true,
+            performanceInsightsEnabled: props.performanceInsights ?? true,
+            performanceInsightsKmsKeyId: (props.performanceInsights ?? true) ? this.kmsKey.arn : undefined,
+            monitoringInterval: monitoring,
+            monitoringRoleArn: monitoringRole?.arn,
+            caCertIdentifier: 'rds-ca-rsa2048-g1',
+            applyImmediately: !production,
+          }),
+        );
+      }
+      this.address = this.cluster.endpoint;
+      this.endpoint = `${this.cluster.endpoint}:${POSTGRES_PORT}`;
+      this.masterSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
+    }
+
+    if (props.appUser) {
+      this.appUsername = props.appUser.username;
+      if ((props.appUser.authentication ?? 'password') === 'password') {
+        const secret = new SecretsmanagerSecret(this, 'app-user-secret', {
+          name: `${naming.name('db')}/${props.appUser.username}`,
+          description: `Credentials of database user ${props.appUser.username} on ${this.identifier}`,
+          kmsKeyId: this.kmsKey.arn,
+          recoveryWindowInDays: production ? 30 : 7,
+        });
+        // The password is generated by Secrets Manager at plan and written write-only: it never appears in
+        // the synthesized JSON or in the secret version's state.
+        const password = new DataAwsSecretsmanagerRandomPassword(this, 'app-user-password', {
+          passwordLength: 32,
+          excludePunctuation: true,
+        });
+        new SecretsmanagerSecretVersion(this, 'app-user-secret-value', {
+          secretId: secret.id,
+          secretStringWo: Fn.jsonencode({
+            engine: 'postgres',
+            username: props.appUser.username,
+            password: password.randomPassword,
+            host: this.address,
+            port: POSTGRES_PORT,
+            dbname: props.databaseName,
+          }),
+          secretStringWoVersion: 1,
+        });
+        this.appUserSecretArn = secret.arn;
+      }
+    }
+  }
+
+  /** Lets `grantee` read the master secret (or the app user's secret, when one exists) and decrypt it. */
+  grantSecretRead(grantee: IGrantable, which: 'master' | 'app' = this.appUserSecretArn ? 'app' : 'master'): void {
+    const arn = which === 'app' ? this.appUserSecretArn : this.masterSecretArn;
+    if (!arn) throw new ValidationError(this, 'no app user secret: set appUser with authentication "password", or grant the master secret.');
+    grantee.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [arn] });
+    grantee.grantPrincipal.addToPolicy({ actions: ['kms:Decrypt'], resources: [this.kmsKey.arn] });
+  }
+
+  /** The secret a client should use: the app user's when it exists, else the master secret. */
+  get clientSecretArn(): string {
+    return this.appUserSecretArn ?? this.masterSecretArn;
+  }
+
+  /** IAM database authentication: lets `grantee` connect as `dbUser` with an IAM token (`rds-db:connect`). */
+  grantConnect(grantee: IGrantable, dbUser: string): void {
+    check(IDENT.test(dbUser), this, `grantConnect: "${dbUser}" is not a valid database user name.`);
+    const stack = MigrationStack.of(this);
+    const resourceId = this.resourceId;
+    grantee.grantPrincipal.addToPolicy({
+      actions: ['rds-db:connect'],
+      resources: [`arn:${stack.partition}:rds-db:${stack.regionName}:${stack.accountId}:dbuser:${resourceId}/${dbUser}`],
+    });
+  }
+
+  /** The RDS resource ID (`db-...` / `cluster-...`) used in IAM auth ARNs. */
+  get resourceId(): string {
+    return this.instance ? this.instance.resourceId : this.cluster!.clusterResourceId;
+  }
+
+  /** ARN of the instance or cluster. */
+  get arn(): string {
+    return this.instance ? this.instance.arn : this.cluster!.arn;
+  }
+
+  /**
+   * Lets the database read `bucketArn` with `aws_s3.table_import_from_s3`: creates the `s3Import` role, associates it,
+   * and adds an S3 gateway endpoint on the private route tables unless the network already has one.
+   * Run `CREATE EXTENSION IF NOT EXISTS aws_s3 CASCADE` once as the master user (the pipeline Lambda does it).
+   */
+  enableS3Import(bucketArn: string, kmsKeyArn?: string, prefixes: readonly string[] = ['']): ServiceRole {
+    const stack = MigrationStack.of(this);
+    if (!this.s3ImportRole) {
+      const network = this.props.network;
+      if (!network.s3GatewayEndpointId) {
+        check(
+          (network.privateRouteTableIds?.length ?? 0) > 0,
+          this,
+          'enableS3Import needs a route to S3: pass network.privateRouteTableIds (an S3 gateway endpoint is added) or network.s3GatewayEndpointId.',
+        );
+        new VpcEndpoint(this, 's3-gateway', {
+          vpcId: network.vpcId,
+          serviceName: `com.amazonaws.${stack.region}.s3`,
+          vpcEndpointType: 'Gateway',
+          routeTableIds: [...network.privateRouteTableIds!],
+          tags: { Name: stack.naming.name('db-s3-gateway') },
+        });
+      }
+      this.s3ImportRole = new ServiceRole(this, 's3-import-role', {
+        name: stack.naming.name('db-s3-import', 'iamRole'),
+        servicePrincipal: 'rds.amazonaws.com',
+        description: `aws_s3.table_import_from_s3 for ${this.identifier}`,
+        trustConditions: { StringEquals: { 'aws:SourceArn': this.arn } },
+      });
+      if (this.instance) {
+        new DbInstanceRoleAssociation(this, 's3-import', {
+          dbInstanceIdentifier: this.instance.identifier,
+          featureName: 's3Import',
+          roleArn: this.s3ImportRole.arn,
+        });
+      } else {
+        new RdsClusterRoleAssociation(this, 's3-import', {
+          dbClusterIdentifier: this.cluster!.clusterIdentifier,
+          featureName: 's3Import',
+          roleArn: this.s3ImportRole.arn,
+        });
+      }
+    }
+    for (const prefix of prefixes) {
+      check(!isResolved(prefix) || !prefix.startsWith('/'), this, `S3 prefix "${prefix}" must not start with "/".`);
+    }
+    this.s3ImportRole.addToPolicy({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: prefixes.map((p) => `${bucketArn}/${p}*`) });
+    this.s3ImportRole.addToPolicy({ actions: ['s3:ListBucket'], resources: [bucketArn] });
+    if (kmsKeyArn) this.s3ImportRole.addToPolicy({ actions: ['kms:Decrypt'], resources: [kmsKeyArn] });
+    return this.s3ImportRole;
+  }
+}

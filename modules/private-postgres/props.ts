@@ -1,0 +1,60 @@
+import { NetworkRef } from '../core';
+
+export type PostgresEngine = 'postgres' | 'aurora-postgresql';
+
+/** Option groups a stack picks once; each prop below can still override a single value. */
+export type PostgresPreset = 'production' | 'non-production';
+
+export interface AppUserProps {
+  /** Database role the application or migration uses, e.g. `migrator`. */
+  readonly username: string;
+  /**
+   * `password`: a Secrets Manager secret (KMS-encrypted, generated password, written write-only) that Lambdas and DMS
+   * read; `iam`: no password at all, clients use `grantConnect` and IAM tokens.
+   * @default 'password'
+   */
+  readonly authentication?: 'password' | 'iam';
+}
+
+export interface PrivatePostgresProps {
+  /** Private subnets (>= 2 AZs) and VPC the database lives in. */
+  readonly network: NetworkRef;
+  /** Initial database name (letters, digits, underscores). */
+  readonly databaseName: string;
+  /** @default 'postgres' (RDS for PostgreSQL). `aurora-postgresql` creates a cluster with writer (+ reader in production). */
+  readonly engine?: PostgresEngine;
+  /**
+   * Major (e.g. `17`) or full version. A major lets RDS apply minor upgrades (auto_minor_version_upgrade is on).
+   * DMS 3.5.4+ supports PostgreSQL 9.4-18 as a target.
+   * @default '17'
+   */
+  readonly engineVersion?: string;
+  /** @default 'db.t4g.medium' outside production, 'db.m7g.large' in production ('db.r7g.large' for Aurora) */
+  readonly instanceClass?: string;
+  /** @default 20 (GiB, gp3; RDS only) */
+  readonly allocatedStorageGiB?: number;
+  /** Storage autoscaling ceiling. @default 5x allocatedStorageGiB (RDS only) */
+  readonly maxAllocatedStorageGiB?: number;
+  /** @default the stack's `production` flag */
+  readonly preset?: PostgresPreset;
+  /** @default production: true */
+  readonly multiAz?: boolean;
+  /** @default production: 14, otherwise 7 (never below 7) */
+  readonly backupRetentionDays?: number;
+  /** @default production: true */
+  readonly deletionProtection?: boolean;
+  /** @default 'postgres' */
+  readonly masterUsername?: string;
+  /** Sets `rds.logical_replication = 1` (needed when this database is a DMS or logical-replication source). */
+  readonly logicalReplication?: boolean;
+  /** Extra parameters for the created parameter group, e.g. `{ work_mem: '65536' }`. */
+  readonly parameters?: Record<string, string>;
+  /** An application/migration user with its own credentials. */
+  readonly appUser?: AppUserProps;
+  /** @default production: 60 (seconds); non-production: 0 (off) */
+  readonly enhancedMonitoringIntervalSeconds?: number;
+  /** @default true */
+  readonly performanceInsights?: boolean;
+  /** @default production: 365, otherwise 30 */
+  readonly logRetentionDays?: number;
+}

@@ -1,0 +1,218 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Construct } from 'constructs';
+import {
+  bundleLambda,
+  Connections,
+  deterministicZip,
+  IConnectable,
+  NodejsLambda,
+  requirePrivateSubnets,
+  ServiceRole,
+  newSecurityGroup,
+} from '../../../modules/core';
+import { policyStatements, resources, synthJson, testStack, TWO_AZ_NETWORK } from '../../helpers/synth';
+
+const FIXTURE = path.resolve(__dirname, '../../helpers/fixture-lambda');
+
+class Box extends Construct implements IConnectable {
+  readonly connections: Connections;
+  constructor(scope: Construct, id: string, port?: number) {
+    super(scope, id);
+    const sg = newSecurityGroup(this, 'sg', { name: id, description: `test ${id}`, vpcId: 'vpc-1' });
+    this.connections = new Connections(this, { securityGroupId: sg.id, defaultPort: port, description: id });
+  }
+}
+
+describe('MigrationStack', () => {
+  test('sets default tags, S3 backend with lock file and waivers in locals', () => {
+    const stack = testStack({ backend: { bucket: 'state-bucket' }, policyWaivers: { 'SECRETS-ROTATION': 'on-premises login; rotated by the DBA team' } });
+    const json = synthJson(stack);
+    const provider = (json as any).provider.aws[0];
+    expect(provider.default_tags[0].tags).toMatchObject({ project: 'demo', environment: 'staging', 'managed-by': 'cdktf' });
+    expect(json.terraform!.backend.s3).toMatchObject({ bucket: 'state-bucket', key: 'demo/staging/terraform.tfstate', encrypt: true, use_lockfile: true });
+    expect(json.locals!.policy_waivers).toEqual({ 'SECRETS-ROTATION': 'on-premises login; rotated by the DBA team' });
+  });
+
+  test('fails when a waiver has no real reason', () => {
+    expect(() => testStack({ policyWaivers: { 'S3-SSE': 'x' } })).toThrow(/policy waiver S3-SSE needs a reason/);
+  });
+});
+
+describe('Connections', () => {
+  test('writes security-group-referencing ingress and egress rules with descriptions, once per peer and port', () => {
+    const stack = testStack();
+    const db = new Box(stack, 'db', 5432);
+    const app = new Box(stack, 'app');
+    db.connections.allowDefaultPortFrom(app);
+    db.connections.allowDefaultPortFrom(app);
+    const json = synthJson(stack);
+    const ingress = resources(json, 'aws_vpc_security_group_ingress_rule');
+    const egress = resources(json, 'aws_vpc_security_group_egress_rule');
+    expect(ingress).toHaveLength(1);
+    expect(egress).toHaveLength(1);
+    expect(ingress[0]).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
+    expect(ingress[0].security_group_id).toContain('db_sg');
+    expect(ingress[0].referenced_security_group_id).toContain('app_sg');
+    expect(ingress[0].cidr_ipv4).toBeUndefined();
+    expect(ingress[0].description).toMatch(/app to db/);
+    expect(egress[0].security_group_id).toContain('app_sg');
+    expect(egress[0].referenced_security_group_id).toContain('db_sg');
+  });
+
+  test('fails when admitting on a default port that does not exist', () => {
+    const stack = testStack();
+    expect(() => new Box(stack, 'a').connections.allowDefaultPortFrom(new Box(stack, 'b'))).toThrow(/has no default port/);
+  });
+});
+
+describe('requirePrivateSubnets', () => {
+  test('adds a plan-time check that no subnet maps public IPs', () => {
+    const stack = testStack();
+    requirePrivateSubnets(stack, TWO_AZ_NETWORK.privateSubnets);
+    const json = synthJson(stack);
+    const checks = Object.values(json.data!.aws_subnet);
+    expect(checks).toHaveLength(2);
+    expect(checks[0].lifecycle.postcondition[0].condition).toBe('${self.map_public_ip_on_launch == false}');
+  });
+
+  test('fails when subnets are all in one availability zone', () => {
+    const stack = testStack();
+    expect(() =>
+      requirePrivateSubnets(stack, [
+        { id: 'a', availabilityZone: 'eu-west-2a' },
+        { id: 'b', availabilityZone: 'eu-west-2a' },
+      ]),
+    ).toThrow(/subnets must span >= 2 availability zones; got eu-west-2a/);
+  });
+
+  test('fails when there is only one subnet', () => {
+    expect(() => requirePrivateSubnets(testStack(), [{ id: 'a' }])).toThrow(/at least 2 availability zones; got 1 subnet/);
+  });
+});
+
+describe('ServiceRole', () => {
+  test('trust names the service and pins the account; policy is rendered from statements', () => {
+    const stack = testStack();
+    const role = new ServiceRole(stack, 'role', { name: 'r', servicePrincipal: 'glue.amazonaws.com', description: 'test' });
+    role.addToPolicy({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] });
+    const json = synthJson(stack);
+    const trust = JSON.parse(resources(json, 'aws_iam_role')[0].assume_role_policy);
+    expect(trust.Statement[0].Principal).toEqual({ Service: 'glue.amazonaws.com' });
+    expect(trust.Statement[0].Condition.StringEquals['aws:SourceAccount']).toMatch(/data.aws_caller_identity/);
+    expect(policyStatements(json)).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]);
+  });
+
+  test('fails when an action that can be scoped is granted on "*"', () => {
+    const role = new ServiceRole(testStack(), 'role', { name: 'r', servicePrincipal: 'glue.amazonaws.com', description: 'test' });
+    expect(() => role.addToPolicy({ actions: ['s3:GetObject'], resources: ['*'] })).toThrow(/s3:GetObject must be scoped to resources/);
+    expect(() => role.addToPolicy({ actions: ['s3:*'], resources: ['arn:aws:s3:::b'] })).toThrow(/wildcard actions/);
+  });
+
+  test('fails when a broad managed policy is attached', () => {
+    expect(
+      () => new ServiceRole(testStack(), 'role', { name: 'r', servicePrincipal: 'glue.amazonaws.com', description: 't', managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'] }),
+    ).toThrow(/too broad/);
+  });
+});
+
+describe('Lambda bundling', () => {
+  test('the zip is deterministic, valid and hashed as Lambda reports CodeSha256', () => {
+    const a = deterministicZip([{ name: 'index.js', data: Buffer.from('exports.handler=1') }]);
+    const b = deterministicZip([{ name: 'index.js', data: Buffer.from('exports.handler=1') }]);
+    expect(a.equals(b)).toBe(true);
+    const bundle = bundleLambda(FIXTURE);
+    const bytes = fs.readFileSync(bundle.zipPath);
+    expect(createHash('sha256').update(bytes).digest('base64')).toBe(bundle.sha256Base64);
+    const listing = execFileSync('python3', ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); print(z.testzip() or "ok"); print(sorted(z.namelist()))', bundle.zipPath]).toString();
+    expect(listing).toContain('ok');
+    expect(listing).toContain("['index.js', 'index.js.map']");
+  });
+
+  test('the bundle runs and exports the handler', async () => {
+    const bundle = bundleLambda(FIXTURE);
+    const js = execFileSync('python3', ['-c', 'import sys,zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("index.js").decode())', bundle.zipPath]).toString();
+    const mod: { exports: any } = { exports: {} };
+    new Function('module', 'exports', 'require', js)(mod, mod.exports, require);
+    await expect(mod.exports.handler({ name: 'kit' })).resolves.toEqual({ greeting: 'hello kit' });
+  });
+
+  test('fails when the handler file does not exist', () => {
+    expect(() => bundleLambda('no-such-lambda')).toThrow(/lambdas\/no-such-lambda\/handler.ts does not exist/);
+  });
+});
+
+describe('NodejsLambda', () => {
+  test('nodejs22.x with tracing, explicit limits, its own log group and a source hash from the zip', () => {
+    const stack = testStack();
+    const fn = new NodejsLambda(stack, 'fn', { entry: FIXTURE, component: 'greeter', description: 'test', environment: { TABLE: 'x' } });
+    const json = synthJson(stack);
+    const lambda = resources(json, 'aws_lambda_function')[0];
+    expect(lambda).toMatchObject({
+      function_name: 'demo-staging-greeter',
+      runtime: 'nodejs22.x',
+      timeout: 60,
+      memory_size: 512,
+      tracing_config: { mode: 'Active' },
+      source_code_hash: fn.bundle.sha256Base64,
+    });
+    expect(lambda.environment.variables).toEqual({ NODE_OPTIONS: '--enable-source-maps', TABLE: 'x' });
+    expect(resources(json, 'aws_cloudwatch_log_group')[0]).toMatchObject({ name: '/aws/lambda/demo-staging-greeter', retention_in_days: 30 });
+    const actions = policyStatements(json).flatMap((s) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));
+    expect(actions).not.toContain('ec2:CreateNetworkInterface');
+  });
+
+  test('in a VPC: own security group, HTTPS egress only, admitted to the AWS API endpoints', () => {
+    const stack = testStack();
+    new NodejsLambda(stack, 'fn', {
+      entry: FIXTURE,
+      component: 'writer',
+      description: 'test',
+      network: { ...TWO_AZ_NETWORK, apiEndpointsSecurityGroupId: 'sg-endpoints' },
+      databaseWriter: true,
+      reservedConcurrency: 5,
+    });
+    const json = synthJson(stack);
+    const lambda = resources(json, 'aws_lambda_function')[0];
+    expect(lambda.vpc_config.subnet_ids).toEqual(['subnet-aaaa', 'subnet-bbbb']);
+    expect(lambda.reserved_concurrent_executions).toBe(5);
+    expect(lambda.tags).toEqual({ 'kit:database-writer': 'true' });
+    const ingress = resources(json, 'aws_vpc_security_group_ingress_rule');
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]).toMatchObject({ security_group_id: 'sg-endpoints', from_port: 443 });
+  });
+
+  test('fails when an environment variable carries a secret', () => {
+    expect(() => new NodejsLambda(testStack(), 'fn', { entry: FIXTURE, component: 'x', description: 'x', environment: { DB_PASSWORD: 'hunter2' } })).toThrow(
+      /environment variable DB_PASSWORD looks like a secret/,
+    );
+    expect(
+      () => new NodejsLambda(testStack(), 'fn', { entry: FIXTURE, component: 'x', description: 'x', environment: { DATABASE_URL: 'postgres://u:pw@host/db' } }),
+    ).toThrow(/holds a URL with credentials/);
+  });
+
+  test('fails when a database writer has no network or no concurrency limit', () => {
+    expect(() => new NodejsLambda(testStack(), 'fn', { entry: FIXTURE, component: 'x', description: 'x', databaseWriter: true, reservedConcurrency: 2 })).toThrow(
+      /must run in the VPC/,
+    );
+    expect(() => new NodejsLambda(testStack(), 'fn', { entry: FIXTURE, component: 'x', description: 'x', databaseWriter: true, network: TWO_AZ_NETWORK })).toThrow(
+      /needs `reservedConcurrency`/,
+    );
+  });
+
+  test('async invocations get finite retries and an on-failure queue the role may send to', () => {
+    const stack = testStack();
+    const fn = new NodejsLambda(stack, 'fn', { entry: FIXTURE, component: 'x', description: 'x' });
+    fn.configureAsyncInvoke({ onFailure: { queueArn: 'arn:aws:sqs:eu-west-2:1:dlq' }, retryAttempts: 1 });
+    const json = synthJson(stack);
+    expect(resources(json, 'aws_lambda_function_event_invoke_config')[0]).toMatchObject({
+      maximum_retry_attempts: 1,
+      maximum_event_age_in_seconds: 3600,
+      destination_config: { on_failure: { destination: 'arn:aws:sqs:eu-west-2:1:dlq' } },
+    });
+    expect(policyStatements(json)).toContainEqual({ Sid: 'OnFailureDestination', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-2:1:dlq' });
+  });
+});

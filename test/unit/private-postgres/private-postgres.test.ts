@@ -1,0 +1,198 @@
+import { Construct } from 'constructs';
+import { Connections, IConnectable, newSecurityGroup, ServiceRole } from '../../../modules/core';
+import { estimateMaxConnections, PrivatePostgres, PrivatePostgresProps } from '../../../modules/private-postgres';
+import { onlyResource, policyStatements, resources, synthJson, testStack, TWO_AZ_NETWORK } from '../../helpers/synth';
+
+function build(props: Partial<PrivatePostgresProps> = {}, production = false) {
+  const stack = testStack({ production });
+  const db = new PrivatePostgres(stack, 'db', { network: TWO_AZ_NETWORK, databaseName: 'app', ...props });
+  return { stack, db, json: () => synthJson(stack) };
+}
+
+describe('PrivatePostgres defaults', () => {
+  test('private, encrypted, TLS-only, RDS-managed password, IAM auth, logs exported', () => {
+    const json = build().json();
+    const instance = onlyResource(json, 'aws_db_instance');
+    expect(instance).toMatchObject({
+      engine: 'postgres',
+      engine_version: '17',
+      publicly_accessible: false,
+      storage_encrypted: true,
+      manage_master_user_password: true,
+      iam_database_authentication_enabled: true,
+      enabled_cloudwatch_logs_exports: ['postgresql', 'upgrade'],
+      copy_tags_to_snapshot: true,
+      auto_minor_version_upgrade: true,
+      backup_retention_period: 7,
+      port: 5432,
+    });
+    expect(instance.password).toBeUndefined();
+    expect(instance.kms_key_id).toMatch(/aws_kms_key\.db_key/);
+    expect(instance.db_subnet_group_name).toMatch(/aws_db_subnet_group/);
+    expect(instance.parameter_group_name).toMatch(/aws_db_parameter_group/);
+    const pg = onlyResource(json, 'aws_db_parameter_group');
+    expect(pg.family).toBe('postgres17');
+    expect(pg.lifecycle).toEqual({ create_before_destroy: true });
+    expect(pg.parameter).toContainEqual({ name: 'rds.force_ssl', value: '1', apply_method: 'immediate' });
+    expect(pg.parameter.map((p: any) => p.name)).not.toContain('rds.logical_replication');
+    expect(onlyResource(json, 'aws_db_subnet_group').subnet_ids).toEqual(['subnet-aaaa', 'subnet-bbbb']);
+  });
+
+  test('its security group has no rules until something is admitted', () => {
+    const json = build().json();
+    expect(resources(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
+    const sg = onlyResource(json, 'aws_security_group');
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.description).toMatch(/clients admitted by security group/);
+  });
+
+  test('non-production preset: single AZ, no deletion protection, no final snapshot, still private and encrypted', () => {
+    const instance = onlyResource(build().json(), 'aws_db_instance');
+    expect(instance).toMatchObject({ multi_az: false, deletion_protection: false, skip_final_snapshot: true, monitoring_interval: 0, instance_class: 'db.t4g.medium' });
+  });
+
+  test('production preset: multi-AZ, deletion protection, final snapshot, 14-day backups, enhanced monitoring', () => {
+    const json = build({}, true).json();
+    const instance = onlyResource(json, 'aws_db_instance');
+    expect(instance).toMatchObject({
+      multi_az: true,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: 'demo-prod-db-final',
+      backup_retention_period: 14,
+      monitoring_interval: 60,
+      performance_insights_enabled: true,
+      instance_class: 'db.m7g.large',
+    });
+    const role = resources(json, 'aws_iam_role').find((r) => r.name === 'demo-prod-db-monitoring')!;
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe('monitoring.rds.amazonaws.com');
+    expect(resources(json, 'aws_cloudwatch_log_group').map((g) => g.retention_in_days)).toEqual([365, 365]);
+  });
+
+  test('logical replication for DMS sources is a static parameter', () => {
+    const pg = onlyResource(build({ logicalReplication: true }).json(), 'aws_db_parameter_group');
+    expect(pg.parameter).toContainEqual({ name: 'rds.logical_replication', value: '1', apply_method: 'pending-reboot' });
+  });
+});
+
+describe('PrivatePostgres Aurora variant', () => {
+  test('cluster with TLS cluster parameters, managed password, one writer outside production', () => {
+    const json = build({ engine: 'aurora-postgresql', engineVersion: '16.6' }).json();
+    const cluster = onlyResource(json, 'aws_rds_cluster');
+    expect(cluster).toMatchObject({ engine: 'aurora-postgresql', storage_encrypted: true, manage_master_user_password: true, iam_database_authentication_enabled: true, backup_retention_period: 7 });
+    expect(onlyResource(json, 'aws_rds_cluster_parameter_group')).toMatchObject({ family: 'aurora-postgresql16' });
+    expect(resources(json, 'aws_rds_cluster_instance')).toHaveLength(1);
+    expect(resources(json, 'aws_db_instance')).toHaveLength(0);
+  });
+
+  test('production: writer and reader, deletion protection', () => {
+    const json = build({ engine: 'aurora-postgresql' }, true).json();
+    expect(onlyResource(json, 'aws_rds_cluster')).toMatchObject({ deletion_protection: true, skip_final_snapshot: false });
+    expect(resources(json, 'aws_rds_cluster_instance')).toHaveLength(2);
+  });
+});
+
+class Client extends Construct implements IConnectable {
+  readonly connections: Connections;
+  readonly role: ServiceRole;
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const sg = newSecurityGroup(this, 'sg', { name: id, description: id, vpcId: 'vpc-1' });
+    this.connections = new Connections(this, { securityGroupId: sg.id, description: id });
+    this.role = new ServiceRole(this, 'role', { name: id, servicePrincipal: 'lambda.amazonaws.com', description: id });
+  }
+  get grantPrincipal() {
+    return this.role;
+  }
+}
+
+describe('PrivatePostgres handles', () => {
+  test('connections admit a client on 5432 by security group', () => {
+    const { stack, db, json } = build();
+    const client = new Client(stack, 'loader');
+    db.connections.allowDefaultPortFrom(client);
+    const rule = onlyResource(json(), 'aws_vpc_security_group_ingress_rule');
+    expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
+    expect(rule.referenced_security_group_id).toMatch(/loader_sg/);
+    expect(rule.security_group_id).toMatch(/db_sg/);
+  });
+
+  test('grantSecretRead and grantConnect write scoped statements', () => {
+    const { stack, db, json } = build();
+    const client = new Client(stack, 'loader');
+    db.grantSecretRead(client);
+    db.grantConnect(client, 'reporting');
+    const statements = policyStatements(json());
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: expect.stringMatching(/master_user_secret\[0\]\.secret_arn/) }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'kms:Decrypt', Resource: expect.stringMatching(/aws_kms_key\.db_key/) }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'rds-db:connect', Resource: expect.stringMatching(/:dbuser:\$\{aws_db_instance\.db_instance_\w+\.resource_id\}\/reporting$/) }));
+  });
+
+  test('an app user gets a KMS-encrypted secret written write-only, with no literal password', () => {
+    const { db, json } = build({ appUser: { username: 'loader' } });
+    const out = json();
+    const secret = onlyResource(out, 'aws_secretsmanager_secret');
+    expect(secret.kms_key_id).toMatch(/aws_kms_key/);
+    const version = onlyResource(out, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(/data\.aws_secretsmanager_random_password/);
+    expect(db.clientSecretArn).toBe(db.appUserSecretArn);
+  });
+
+  test('enableS3Import: role trusted by RDS for this database, associated as s3Import, gateway endpoint added', () => {
+    const { db, json } = build();
+    db.enableS3Import('arn:aws:s3:::landing', undefined, ['people/']);
+    const out = json();
+    expect(onlyResource(out, 'aws_db_instance_role_association')).toMatchObject({ feature_name: 's3Import' });
+    const role = resources(out, 'aws_iam_role').find((r) => r.name === 'demo-staging-db-s3-import')!;
+    const trust = JSON.parse(role.assume_role_policy).Statement[0];
+    expect(trust.Principal.Service).toBe('rds.amazonaws.com');
+    expect(trust.Condition.StringEquals['aws:SourceArn']).toMatch(/aws_db_instance\.db_instance/);
+    expect(policyStatements(out)).toContainEqual({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: 'arn:aws:s3:::landing/people/*' });
+    expect(onlyResource(out, 'aws_vpc_endpoint')).toMatchObject({ vpc_endpoint_type: 'Gateway', route_table_ids: ['rtb-aaaa', 'rtb-bbbb'] });
+  });
+
+  test('enableS3Import skips the endpoint when the network has one', () => {
+    const stack = testStack();
+    const db = new PrivatePostgres(stack, 'db', { network: { ...TWO_AZ_NETWORK, s3GatewayEndpointId: 'vpce-1' }, databaseName: 'app' });
+    db.enableS3Import('arn:aws:s3:::landing');
+    expect(resources(synthJson(stack), 'aws_vpc_endpoint')).toHaveLength(0);
+  });
+
+  test('connection budget follows the instance class', () => {
+    expect(estimateMaxConnections('db.t4g.micro')).toBe(101);
+    expect(estimateMaxConnections('db.r7g.large')).toBeGreaterThan(estimateMaxConnections('db.m7g.large'));
+    expect(estimateMaxConnections('db.r7g.16xlarge')).toBe(5000);
+    expect(build().db.connectionBudget).toBe(estimateMaxConnections('db.t4g.medium'));
+  });
+});
+
+describe('PrivatePostgres validation', () => {
+  test.each<[string, Partial<PrivatePostgresProps>, RegExp]>([
+    ['the database name is not an identifier', { databaseName: 'My-DB' }, /databaseName "My-DB" must be lower-case/],
+    ['the engine version is not a supported major', { engineVersion: '11.22' }, /engineVersion "11.22" is not a supported PostgreSQL major/],
+    ['backups are shorter than 7 days', { backupRetentionDays: 3 }, /backupRetentionDays must be an integer from 7 to 35, got 3/],
+    ['the monitoring interval is not allowed', { enhancedMonitoringIntervalSeconds: 7 }, /enhancedMonitoringIntervalSeconds must be one of/],
+    ['rds.force_ssl is overridden', { parameters: { 'rds.force_ssl': '0' } }, /parameter rds.force_ssl is managed by the module/],
+    ['the app user is a reserved name', { appUser: { username: 'postgres' } }, /appUser.username "postgres"/],
+    ['subnets share one AZ', { network: { vpcId: 'v', privateSubnets: [{ id: 'a', availabilityZone: 'x1' }, { id: 'b', availabilityZone: 'x1' }] } }, /subnets must span >= 2 availability zones/],
+    ['autoscaling ceiling is below the storage', { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 50 }, /maxAllocatedStorageGiB must be >= allocatedStorageGiB/],
+  ])('fails when %s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test('fails when production turns off multi-AZ or deletion protection', () => {
+    expect(() => build({ multiAz: false }, true)).toThrow(/multiAz cannot be false in production/);
+    expect(() => build({ deletionProtection: false }, true)).toThrow(/deletionProtection cannot be false in production/);
+  });
+
+  test('fails when S3 import has no route to S3', () => {
+    const stack = testStack();
+    const db = new PrivatePostgres(stack, 'db', { network: { vpcId: 'v', privateSubnets: TWO_AZ_NETWORK.privateSubnets }, databaseName: 'app' });
+    expect(() => db.enableS3Import('arn:aws:s3:::b')).toThrow(/enableS3Import needs a route to S3/);
+  });
+
+  test('the error names the construct path', () => {
+    expect(() => build({ databaseName: 'X' })).toThrow(/^test\/db: /);
+  });
+});
