@@ -1,0 +1,131 @@
+import { Construct } from 'constructs';
+import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
+import { GlueConnection } from '@cdktf/provider-aws/lib/glue-connection';
+import { check, checkRange, grantSecretRead, IGrantable, isResolved, MigrationStack, SubnetRef } from '../core';
+import {
+  GlueJdbcConnectionProps,
+  GlueJdbcEngine,
+  GlueNetworkConnectionProps,
+  IGlueConnection,
+  IGlueSecurityGroup,
+} from './props';
+
+const DEFAULT_PORTS: Record<GlueJdbcEngine, number> = { mysql: 3306, postgresql: 5432 };
+
+/** The subnet and AZ for a connection's physical requirements (AZ looked up when the SubnetRef lacks it). */
+function physicalRequirements(scope: Construct, securityGroup: IGlueSecurityGroup, subnet: SubnetRef | undefined) {
+  const chosen = subnet ?? securityGroup.network.privateSubnets[0];
+  check(chosen !== undefined, scope, 'needs a subnet: pass `subnet` or a network with at least one private subnet.');
+  const availabilityZone = chosen.availabilityZone ?? new DataAwsSubnet(scope, 'subnet', { id: chosen.id }).availabilityZone;
+  return { availabilityZone, subnetId: chosen.id, securityGroupIdList: [securityGroup.securityGroupId] };
+}
+
+function grantGetConnection(scope: Construct, grantee: IGrantable, connectionArn: string): void {
+  const stack = MigrationStack.of(scope);
+  grantee.grantPrincipal.addToPolicy({
+    actions: ['glue:GetConnection'],
+    resources: [`arn:${stack.partition}:glue:${stack.region}:${stack.accountId}:catalog`, connectionArn],
+  });
+}
+
+/**
+ * A Glue JDBC connection to MySQL or PostgreSQL: credentials from Secrets Manager (`SECRET_ID`, never a
+ * PASSWORD property), TLS enforced (`JDBC_ENFORCE_SSL`), and the VPC placement Glue needs (subnet, AZ, the
+ * self-referencing security group). Pass `database` to admit the Glue group to the database on its port.
+ */
+export class GlueJdbcConnection extends Construct implements IGlueConnection {
+  readonly connection: GlueConnection;
+  readonly connectionName: string;
+  readonly connectionType = 'JDBC' as const;
+  readonly engine: GlueJdbcEngine;
+  readonly jdbcUrl: string;
+  readonly port: number;
+  readonly secretArn: string;
+  private readonly secretKmsKeyArn?: string;
+
+  constructor(scope: Construct, id: string, props: GlueJdbcConnectionProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    check(
+      props.engine === 'mysql' || props.engine === 'postgresql',
+      this,
+      `engine must be "mysql" or "postgresql", got "${props.engine}".`,
+    );
+    checkRange(this, 'port', props.port, 1, 65535);
+    if (isResolved(props.host)) {
+      check(
+        /^[A-Za-z0-9.-]+$/.test(props.host),
+        this,
+        `host must be a bare host name like db.example.internal (no scheme, port or credentials), got "${props.host}".`,
+      );
+    }
+    if (isResolved(props.databaseName)) {
+      check(/^[A-Za-z0-9_$-]+$/.test(props.databaseName), this, `databaseName "${props.databaseName}" must be letters, digits, "_", "$" or "-".`);
+    }
+    check(
+      !isResolved(props.secretArn) || /^arn:aws[a-z-]*:secretsmanager:/.test(props.secretArn),
+      this,
+      `secretArn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:...), got "${props.secretArn}".`,
+    );
+    this.engine = props.engine;
+    this.port = props.port ?? DEFAULT_PORTS[props.engine];
+    this.secretArn = props.secretArn;
+    this.secretKmsKeyArn = props.secretKmsKeyArn;
+    this.jdbcUrl = `jdbc:${props.engine}://${props.host}:${this.port}/${props.databaseName}`;
+    this.connectionName = stack.naming.name(props.component, 'glue');
+    this.connection = new GlueConnection(this, 'connection', {
+      name: this.connectionName,
+      description: props.description ?? `${props.engine} ${props.databaseName} at ${props.host}`,
+      connectionType: 'JDBC',
+      connectionProperties: {
+        JDBC_CONNECTION_URL: this.jdbcUrl,
+        JDBC_ENFORCE_SSL: 'true',
+        SECRET_ID: props.secretArn,
+      },
+      physicalConnectionRequirements: physicalRequirements(this, props.securityGroup, props.subnet),
+    });
+    if (props.database) {
+      props.database.connections.allowDefaultPortFrom(props.securityGroup, `Glue connection ${this.connectionName} to ${props.engine} ${props.databaseName}`);
+    }
+  }
+
+  get connectionArn(): string {
+    return this.connection.arn;
+  }
+
+  /** glue:GetConnection on this connection, and read of its secret (plus kms:Decrypt on the secret's CMK). */
+  grantUse(grantee: IGrantable): void {
+    grantGetConnection(this, grantee, this.connectionArn);
+    grantSecretRead(grantee, this.secretArn, this.secretKmsKeyArn);
+  }
+}
+
+/**
+ * A Glue NETWORK connection: only a VPC placement (subnet, AZ, security group), for jobs that reach a private
+ * endpoint such as Neptune over HTTPS/WebSocket. No dummy JDBC URL or credentials.
+ */
+export class GlueNetworkConnection extends Construct implements IGlueConnection {
+  readonly connection: GlueConnection;
+  readonly connectionName: string;
+  readonly connectionType = 'NETWORK' as const;
+
+  constructor(scope: Construct, id: string, props: GlueNetworkConnectionProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    this.connectionName = stack.naming.name(props.component, 'glue');
+    this.connection = new GlueConnection(this, 'connection', {
+      name: this.connectionName,
+      description: props.description ?? `Network path for Glue jobs in ${props.securityGroup.network.vpcId}`,
+      connectionType: 'NETWORK',
+      physicalConnectionRequirements: physicalRequirements(this, props.securityGroup, props.subnet),
+    });
+  }
+
+  get connectionArn(): string {
+    return this.connection.arn;
+  }
+
+  grantUse(grantee: IGrantable): void {
+    grantGetConnection(this, grantee, this.connectionArn);
+  }
+}

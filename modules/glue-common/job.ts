@@ -1,0 +1,123 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { GlueJob as GlueJobResource } from '@cdktf/provider-aws/lib/glue-job';
+import { check, checkRange, IGrantable, isResolved, MigrationStack, ServiceRole } from '../core';
+import { GlueJobRole } from './job-role';
+import { GlueJobProps, GlueVersion, GlueWorkerType } from './props';
+
+const GLUE_VERSIONS: readonly GlueVersion[] = ['4.0', '5.0'];
+const WORKER_TYPES: readonly GlueWorkerType[] = ['G.025X', 'G.1X', 'G.2X', 'G.4X', 'G.8X', 'R.1X', 'R.2X', 'R.4X', 'R.8X'];
+/** Arguments this construct owns; callers cannot override them (logging, bookmarks, language). */
+const RESERVED_ARGUMENTS = new Set([
+  '--job-language',
+  '--enable-continuous-cloudwatch-log',
+  '--continuous-log-logGroup',
+  '--enable-metrics',
+  '--enable-observability-metrics',
+  '--job-bookmark-option',
+  '--extra-py-files',
+]);
+const SECRET_ARGUMENT = /(password|passwd|secret(?!-?(arn|id|name))|token|private-?key|access-?key)/i;
+
+/**
+ * A Glue Spark ETL job (Glue 4.0/5.0, Python 3) with the house defaults: a security configuration, continuous
+ * CloudWatch logging into a log group created here with retention and the CMK, metrics, explicit bookmarks,
+ * one concurrent run, and a role granted exactly the script, connections and key it uses.
+ */
+export class GlueJob extends Construct implements IGrantable {
+  readonly job: GlueJobResource;
+  readonly role: GlueJobRole;
+  readonly jobName: string;
+  /** Continuous-logging group (`<--continuous-log-logGroup>-<security configuration>`, as Glue names it). */
+  readonly logGroup: CloudwatchLogGroup;
+  readonly glueVersion: GlueVersion;
+  readonly workerType: GlueWorkerType;
+  readonly numberOfWorkers: number;
+
+  constructor(scope: Construct, id: string, props: GlueJobProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    this.glueVersion = props.glueVersion ?? '5.0';
+    this.workerType = props.workerType ?? 'G.1X';
+    this.numberOfWorkers = props.numberOfWorkers ?? 2;
+    check(GLUE_VERSIONS.includes(this.glueVersion), this, `glueVersion must be one of ${GLUE_VERSIONS.join(', ')}, got "${this.glueVersion}".`);
+    check(WORKER_TYPES.includes(this.workerType), this, `workerType must be one of ${WORKER_TYPES.join(', ')}, got "${this.workerType}".`);
+    checkRange(this, 'numberOfWorkers', props.numberOfWorkers, 2, 1000, 'A Spark job needs a driver and at least one executor.');
+    checkRange(this, 'timeoutMinutes', props.timeoutMinutes, 1, 10080);
+    checkRange(this, 'maxRetries', props.maxRetries, 0, 10);
+    checkRange(this, 'maxConcurrentRuns', props.maxConcurrentRuns, 1, 1000);
+    if (this.workerType === 'G.025X') {
+      check(false, this, 'workerType G.025X exists for streaming jobs only; use G.1X or larger for batch ETL.');
+    }
+    for (const [key, value] of Object.entries(props.arguments ?? {})) {
+      check(key.startsWith('--') && key.length > 2, this, `argument "${key}" must start with "--", e.g. "--source-table".`);
+      check(!RESERVED_ARGUMENTS.has(key), this, `argument ${key} is set by GlueJob; use the matching prop (jobBookmarks, extraPyFiles, ...).`);
+      check(!SECRET_ARGUMENT.test(key), this, `argument ${key} looks like a secret. Job arguments are visible in the console and API: pass a connection or secret ARN instead.`);
+      check(
+        !isResolved(value) || !/:\/\/[^/\s:@]+:[^/\s@]+@/.test(value),
+        this,
+        `argument ${key} holds a URL with credentials. Use a Glue connection with SECRET_ID instead.`,
+      );
+    }
+
+    this.jobName = stack.naming.name(props.component, 'glue');
+    this.role = props.role ?? new GlueJobRole(this, 'role', { component: props.component, description: `Runs Glue job ${this.jobName}` });
+    const retention = props.logRetentionDays ?? (stack.production ? 365 : 30);
+    const scName = props.securityConfiguration.securityConfigurationName;
+    const continuousLogGroup = `/aws-glue/jobs/${this.jobName}`;
+    // With CloudWatch encryption on, Glue appends the security configuration name to the continuous log group.
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `${continuousLogGroup}-${scName}`,
+      retentionInDays: retention,
+      kmsKeyId: props.securityConfiguration.kmsKeyArn,
+    });
+    this.role.ensureOutputLogGroups(scName, props.securityConfiguration.kmsKeyArn, retention);
+    this.role.grantLogWrite([this.logGroup.arn]);
+    this.role.grantMetrics();
+    this.role.once(`security-configuration:${scName}`, () => props.securityConfiguration.grantUse(this.role));
+    this.role.grantRead(props.script.bucket, [props.script.key]);
+    for (const file of props.extraPyFiles ?? []) this.role.grantRead(file.bucket, [file.key]);
+    for (const connection of props.connections ?? []) this.role.grantConnection(connection);
+
+    const defaultArguments: Record<string, string> = {
+      '--job-language': 'python',
+      '--enable-continuous-cloudwatch-log': 'true',
+      '--continuous-log-logGroup': continuousLogGroup,
+      '--enable-metrics': 'true',
+      '--enable-observability-metrics': 'true',
+      '--job-bookmark-option': props.jobBookmarks ? 'job-bookmark-enable' : 'job-bookmark-disable',
+      ...(props.extraPyFiles?.length ? { '--extra-py-files': props.extraPyFiles.map((f) => f.s3Uri).join(',') } : {}),
+      ...(props.arguments ?? {}),
+    };
+    this.job = new GlueJobResource(this, 'job', {
+      name: this.jobName,
+      description: props.description,
+      roleArn: this.role.roleArn,
+      glueVersion: this.glueVersion,
+      workerType: this.workerType,
+      numberOfWorkers: this.numberOfWorkers,
+      timeout: props.timeoutMinutes ?? 120,
+      maxRetries: props.maxRetries ?? 0,
+      executionProperty: { maxConcurrentRuns: props.maxConcurrentRuns ?? 1 },
+      command: { name: 'glueetl', scriptLocation: props.script.s3Uri, pythonVersion: '3' },
+      securityConfiguration: scName,
+      connections: props.connections?.length ? props.connections.map((c) => c.connectionName) : undefined,
+      defaultArguments,
+      dependsOn: [
+        this.logGroup,
+        props.securityConfiguration.resource,
+        props.script.object,
+        ...(props.extraPyFiles ?? []).map((f) => f.object),
+        ...(props.connections ?? []).map((c) => c.connection),
+      ],
+    });
+  }
+
+  get jobArn(): string {
+    return this.job.arn;
+  }
+
+  get grantPrincipal(): ServiceRole {
+    return this.role.grantPrincipal;
+  }
+}

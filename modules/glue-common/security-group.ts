@@ -1,0 +1,43 @@
+import { Construct } from 'constructs';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Connections, MigrationStack, NetworkRef, newSecurityGroup, requirePrivateSubnets } from '../core';
+import { GlueSecurityGroupProps, IGlueSecurityGroup } from './props';
+
+/**
+ * The security group Glue places a job's network interfaces in. Spark driver and executors talk to each other
+ * through it, so it carries the self-referencing rule Glue requires; it has HTTPS egress for S3 (gateway
+ * endpoint) and AWS APIs, and is admitted to the VPC's interface endpoints. Databases admit it with
+ * `db.connections.allowDefaultPortFrom(glueSecurityGroup)`.
+ */
+export class GlueSecurityGroup extends Construct implements IGlueSecurityGroup {
+  readonly securityGroup: SecurityGroup;
+  readonly connections: Connections;
+  readonly network: NetworkRef;
+
+  constructor(scope: Construct, id: string, props: GlueSecurityGroupProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    requirePrivateSubnets(this, props.network.privateSubnets, 1);
+    this.network = props.network;
+    const name = stack.naming.name(props.component, 'securityGroup');
+    this.securityGroup = newSecurityGroup(this, 'sg', {
+      name,
+      description: props.description ?? `Glue jobs ${name}: self-referencing rule for Spark workers`,
+      vpcId: props.network.vpcId,
+    });
+    this.connections = new Connections(this, { securityGroupId: this.securityGroup.id, description: `Glue jobs ${name}` });
+    this.connections.allowInternally(`Glue ${name}: Spark driver and executors talk to each other (Glue requires a self-referencing rule)`);
+    this.connections.allowHttpsEgress(`Glue ${name}: HTTPS to S3 (gateway endpoint) and AWS APIs`);
+    if (props.network.apiEndpointsSecurityGroupId) {
+      new Connections(this, {
+        securityGroupId: props.network.apiEndpointsSecurityGroupId,
+        defaultPort: 443,
+        description: 'AWS API endpoints',
+      }).allowDefaultPortFrom(this, `Glue ${name} to AWS API endpoints`);
+    }
+  }
+
+  get securityGroupId(): string {
+    return this.securityGroup.id;
+  }
+}
