@@ -1,2 +1,3 @@
 export * from './props';
 export * from './private-postgres';
+export * from './bootstrap';

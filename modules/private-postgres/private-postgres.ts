@@ -29,6 +29,7 @@ import {
   ServiceRole,
   ValidationError,
 } from '../core';
+import { PostgresBootstrap } from './bootstrap';
 import { PostgresEngine, PrivatePostgresProps } from './props';
 
 export const POSTGRES_PORT = 5432;
@@ -101,6 +102,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
   readonly appUsername?: string;
   private readonly props: PrivatePostgresProps;
   private s3ImportRole?: ServiceRole;
+  private _bootstrap?: PostgresBootstrap;
 
   constructor(scope: Construct, id: string, props: PrivatePostgresProps) {
     super(scope, id);
@@ -335,7 +337,32 @@ export class PrivatePostgres extends Construct implements IConnectable {
         });
         this.appUserSecretArn = secret.arn;
       }
+      this.bootstrap.addUser({
+        username: props.appUser.username,
+        secretArn: this.appUserSecretArn,
+        iam: props.appUser.authentication === 'iam',
+        schemas: props.appUser.schemas ?? [],
+      });
     }
+  }
+
+  /**
+   * The apply-time bootstrap (users, schemas, extensions), created on first use. Modules add to it, e.g.
+   * `db.bootstrap.addExtension('aws_s3')`.
+   */
+  get bootstrap(): PostgresBootstrap {
+    if (!this._bootstrap) {
+      this._bootstrap = new PostgresBootstrap(this, 'bootstrap', {
+        network: this.props.network,
+        masterSecretArn: this.masterSecretArn,
+        databaseName: this.databaseName,
+      });
+      this.grantSecretRead(this._bootstrap.function, 'master');
+      this.connections.allowDefaultPortFrom(this._bootstrap.function, 'bootstrap Lambda (users, schemas, extensions)');
+      if (this.instance) this._bootstrap.node.addDependency(this.instance);
+      for (const i of this.clusterInstances) this._bootstrap.node.addDependency(i);
+    }
+    return this._bootstrap;
   }
 
   /** Lets `grantee` read the master secret (or the app user's secret, when one exists) and decrypt it. */
@@ -375,7 +402,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
   /**
    * Lets the database read `bucketArn` with `aws_s3.table_import_from_s3`: creates the `s3Import` role, associates it,
    * and adds an S3 gateway endpoint on the private route tables unless the network already has one.
-   * Run `CREATE EXTENSION IF NOT EXISTS aws_s3 CASCADE` once as the master user (the pipeline Lambda does it).
+   * The bootstrap creates the `aws_s3` extension at apply time.
    */
   enableS3Import(bucketArn: string, kmsKeyArn?: string, prefixes: readonly string[] = ['']): ServiceRole {
     const stack = MigrationStack.of(this);
@@ -421,6 +448,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
     this.s3ImportRole.addToPolicy({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: prefixes.map((p) => `${bucketArn}/${p}*`) });
     this.s3ImportRole.addToPolicy({ actions: ['s3:ListBucket'], resources: [bucketArn] });
     if (kmsKeyArn) this.s3ImportRole.addToPolicy({ actions: ['kms:Decrypt'], resources: [kmsKeyArn] });
+    this.bootstrap.addExtension('aws_s3');
     return this.s3ImportRole;
   }
 }

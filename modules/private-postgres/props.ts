@@ -14,6 +14,8 @@ export interface AppUserProps {
    * @default 'password'
    */
   readonly authentication?: 'password' | 'iam';
+  /** Schemas the user owns, created at apply time by the bootstrap (e.g. `['landing']`). @default none */
+  readonly schemas?: readonly string[];
 }
 
 export interface PrivatePostgresProps {

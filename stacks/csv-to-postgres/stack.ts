@@ -22,7 +22,7 @@ export class CsvToPostgresStack extends MigrationStack {
       network: this.network.ref,
       databaseName: config.databaseName,
       instanceClass: config.instanceClass,
-      appUser: { username: 'loader' },
+      appUser: { username: 'loader', schemas: ['landing'] },
     });
 
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });

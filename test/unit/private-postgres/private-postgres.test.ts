@@ -196,3 +196,29 @@ describe('PrivatePostgres validation', () => {
     expect(() => build({ databaseName: 'X' })).toThrow(/^test\/db: /);
   });
 });
+
+describe('PrivatePostgres bootstrap', () => {
+  test('an app user and S3 import are applied at deploy time by the bootstrap Lambda, admitted to the database', () => {
+    const { db, json } = build({ appUser: { username: 'loader', schemas: ['landing'] } });
+    db.enableS3Import('arn:aws:s3:::landing');
+    const out = json();
+    const invocation = onlyResource(out, 'aws_lambda_invocation');
+    const plan = JSON.parse(invocation.input);
+    expect(plan).toEqual({
+      users: [{ username: 'loader', secretArn: expect.stringMatching(/aws_secretsmanager_secret\.db_app-user-secret/), iam: false, schemas: ['landing'] }],
+      extensions: ['aws_s3'],
+    });
+    expect(invocation.triggers.plan).toBe(invocation.input);
+    const fn = onlyResource(out, 'aws_lambda_function');
+    expect(fn.environment.variables.DB_SECRET_ARN).toMatch(/master_user_secret\[0\]\.secret_arn/);
+    expect(fn.reserved_concurrent_executions).toBe(1);
+    expect(fn.vpc_config).toBeDefined();
+    const ingress = resources(out, 'aws_vpc_security_group_ingress_rule').find((r) => r.from_port === 5432)!;
+    expect(ingress.referenced_security_group_id).toMatch(/bootstrap_function_sg/);
+    expect(JSON.stringify(out)).not.toMatch(/"password"\s*:/);
+  });
+
+  test('no bootstrap is created when nothing needs one', () => {
+    expect(resources(build().json(), 'aws_lambda_function')).toHaveLength(0);
+  });
+});
