@@ -8,4 +8,5 @@ import { registerExampleProjects } from './stacks';
 const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out', skipValidation: false });
 const names = registerExampleProjects(app);
 app.synth();
-process.stdout.write(`synthesized ${names.length} stacks into ${app.outdir}: ${names.join(', ')}\n`);
+const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+process.stdout.write(`synthesized ${names.length} stacks into ${app.outdir} (peak memory ${peakMiB} MiB): ${names.join(', ')}\n`);
