@@ -37,6 +37,15 @@ export const UNSCOPABLE_ACTIONS = new Set([
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'cloudwatch:PutMetricData',
+  // CloudWatch Logs vended-log delivery (Step Functions, EventBridge Pipes logging): AWS documents these as "*" only.
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
 ]);
 
 /** Renders statements as an IAM policy JSON document (tokens stay embedded and resolve at plan). */
