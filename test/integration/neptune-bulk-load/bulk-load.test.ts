@@ -1,0 +1,236 @@
+import { createLogger } from '../../../lambdas/shared/logger';
+import { CoreContext, runBulkLoad, StartResult, StatusResult } from '../../../lambdas/neptune-bulk-load/core';
+import { LoaderRequestError, NeptuneLoaderClient } from '../../../lambdas/neptune-bulk-load/loader-client';
+import { FakeNeptuneLoader } from './loader-server';
+
+const ROLE = 'arn:aws:iam::123456789012:role/demo-staging-neptune-loader';
+const VERTICES = 's3://demo-export/runs/r1/vertices/';
+const EDGES = 's3://demo-export/runs/r1/edges/';
+const logLines: string[] = [];
+const logger = createLogger({ service: 'test', sink: (l) => logLines.push(l) });
+
+describe('neptune-bulk-load against a local loader API', () => {
+  let server: FakeNeptuneLoader;
+  let ctx: CoreContext;
+
+  beforeEach(async () => {
+    server = new FakeNeptuneLoader();
+    const url = await server.start();
+    ctx = { loader: new NeptuneLoaderClient({ baseUrl: url, region: 'eu-west-2' }), loaderRoleArn: ROLE, region: 'eu-west-2', logger };
+    logLines.length = 0;
+  });
+  afterEach(() => server.stop());
+
+  test('starts the vertex load, then the edge load queued behind it', async () => {
+    const result = (await runBulkLoad({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES, parallelism: 'MEDIUM' }, ctx)) as StartResult;
+    expect(result.loadIds).toHaveLength(2);
+    const [vertexReq, edgeReq] = server.requests;
+    expect(vertexReq.method).toBe('POST');
+    expect(vertexReq.body).toEqual({
+      source: VERTICES,
+      format: 'csv',
+      iamRoleArn: ROLE,
+      region: 'eu-west-2',
+      mode: 'AUTO',
+      failOnError: 'TRUE',
+      parallelism: 'MEDIUM',
+      updateSingleCardinalityProperties: 'TRUE',
+      queueRequest: 'TRUE',
+    });
+    expect(edgeReq.body).toMatchObject({ source: EDGES, dependencies: [result.loadIds[0]], queueRequest: 'TRUE' });
+    expect(server.loads.get(result.loadIds[1])!.request.dependencies).toEqual([result.loadIds[0]]);
+  });
+
+  test('starts a single load when there are no edges', async () => {
+    const result = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx)) as StartResult;
+    expect(result.loadIds).toHaveLength(1);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test('reports in progress until every load completes', async () => {
+    server.scripts.set(VERTICES, { statuses: ['LOAD_NOT_STARTED', 'LOAD_IN_PROGRESS', 'LOAD_COMPLETED'], totalRecords: 830 });
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES }, ctx)) as StartResult;
+    const polls: StatusResult[] = [];
+    for (let i = 0; i < 3; i++) polls.push((await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult);
+    expect(polls.map((p) => p.status)).toEqual(['IN_PROGRESS', 'IN_PROGRESS', 'COMPLETED']);
+    expect(polls[0].loads.map((l) => l.status)).toEqual(['LOAD_NOT_STARTED', 'LOAD_IN_QUEUE']);
+    expect(polls[2]).toMatchObject({ done: true, failed: false, cause: '', errors: [] });
+    expect(polls[2].loads[0]).toMatchObject({ loadId: loadIds[0], status: 'LOAD_COMPLETED', totalRecords: 830, fullUri: VERTICES });
+    const statusGet = server.requests.find((r) => r.method === 'GET')!;
+    expect(statusGet.path).toMatch(/^\/loader\/[0-9a-f-]+\?details=true&errors=true&page=1&errorsPerPage=10$/);
+  });
+
+  test('reports a failed load with the load id, the failed feeds and the loader error details', async () => {
+    server.scripts.set(VERTICES, {
+      statuses: ['LOAD_FAILED'],
+      totalRecords: 12,
+      errorLogs: [{ errorCode: 'PARSING_ERROR', errorMessage: 'Expected an integer', fileName: `${VERTICES}product/part-00000.csv`, recordNum: 7 }],
+      failedFeeds: [{ fullUri: `${VERTICES}product/part-00000.csv`, status: 'LOAD_FAILED' }],
+    });
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES }, ctx)) as StartResult;
+    const result = (await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult;
+    expect(result).toMatchObject({ done: false, failed: true, status: 'FAILED' });
+    expect(result.loads.map((l) => l.status)).toEqual(['LOAD_FAILED', 'LOAD_FAILED_BECAUSE_DEPENDENCY_NOT_SATISFIED']);
+    expect(result.errors[0]).toEqual({
+      loadId: loadIds[0],
+      errorCode: 'PARSING_ERROR',
+      errorMessage: 'Expected an integer',
+      fileName: `${VERTICES}product/part-00000.csv`,
+      recordNum: 7,
+    });
+    expect(result.failedFeeds[0]).toEqual({ loadId: loadIds[0], fullUri: `${VERTICES}product/part-00000.csv`, status: 'LOAD_FAILED' });
+    expect(result.cause).toContain(`Neptune load ${loadIds[0]} LOAD_FAILED (${VERTICES}; records 12, parsing errors 1`);
+    expect(result.cause).toContain(`also ${loadIds[1]} LOAD_FAILED_BECAUSE_DEPENDENCY_NOT_SATISFIED`);
+    expect(result.cause).toContain('PARSING_ERROR in s3://demo-export/runs/r1/vertices/product/part-00000.csv record 7: Expected an integer');
+    expect(logLines.some((l) => JSON.parse(l).message === 'bulk load failed')).toBe(true);
+  });
+
+  test.each(['LOAD_CANCELLED_BY_USER', 'LOAD_S3_ACCESS_DENIED_ERROR', 'LOAD_DATA_DEADLOCK', 'SOME_FUTURE_STATUS'])(
+    'treats %s as failed rather than polling forever',
+    async (status) => {
+      server.scripts.set(VERTICES, { statuses: [status] });
+      const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx)) as StartResult;
+      const result = (await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult;
+      expect(result).toMatchObject({ failed: true, done: false, status: 'FAILED' });
+      expect(result.cause).toContain(`${loadIds[0]} ${status}`);
+    },
+  );
+
+  test('treats write conflicts still being resolved as in progress', async () => {
+    server.scripts.set(VERTICES, { statuses: ['LOAD_COMMITTED_W_WRITE_CONFLICTS', 'LOAD_COMPLETED'] });
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx)) as StartResult;
+    expect(((await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult).status).toBe('IN_PROGRESS');
+    expect(((await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult).status).toBe('COMPLETED');
+  });
+
+  test('fails with the loader message when it refuses a start (4xx, not retryable)', async () => {
+    server.faults.push({ status: 400, body: JSON.stringify({ code: 'BadRequestException', requestId: 'r', detailedMessage: 'Failed to start load from the source s3://demo-export/runs/r1/vertices/' }) });
+    const err = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx).catch((e) => e)) as LoaderRequestError;
+    expect(err).toBeInstanceOf(LoaderRequestError);
+    expect(err.name).toBe('NeptuneLoaderRequestRejected');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toBe(`start load of ${VERTICES}: the loader answered HTTP 400 BadRequestException: Failed to start load from the source ${VERTICES}`);
+  });
+
+  test('marks a 5xx or throttled answer as retryable', async () => {
+    server.faults.push({ status: 503, body: 'Service Unavailable' });
+    const err = (await runBulkLoad({ action: 'status', loadIds: ['abc'] }, ctx).catch((e) => e)) as LoaderRequestError;
+    expect(err.name).toBe('NeptuneLoaderUnavailable');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain('status of load abc: the loader answered HTTP 503: Service Unavailable');
+  });
+
+  test('names the running vertex load when the edge load cannot be queued', async () => {
+    const client = ctx.loader;
+    let calls = 0;
+    const flaky = {
+      startLoad: async (req: Parameters<typeof client.startLoad>[0]) => {
+        calls++;
+        if (calls === 2) server.faults.push({ status: 429, body: JSON.stringify({ code: 'ThrottlingException', detailedMessage: 'Too many queued loads' }) });
+        return client.startLoad(req);
+      },
+      getStatus: client.getStatus.bind(client),
+    };
+    const err = (await runBulkLoad({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES }, { ...ctx, loader: flaky }).catch((e) => e)) as Error;
+    const vertexLoadId = [...server.loads.keys()][0];
+    expect(err.name).toBe('NeptuneLoaderUnavailable');
+    expect(err.message).toContain('HTTP 429 ThrottlingException: Too many queued loads');
+    expect(err.message).toContain(`vertex load ${vertexLoadId} from ${VERTICES} was started and keeps running; edges from ${EDGES} were not queued`);
+  });
+
+  test('fails with a status error for an unknown load id', async () => {
+    await expect(runBulkLoad({ action: 'status', loadIds: ['no-such-load'] }, ctx)).rejects.toThrow(
+      'status of load no-such-load: the loader answered HTTP 400 InvalidParameterException: The load id no-such-load does not exist',
+    );
+  });
+
+  test.each([
+    [{ action: 'start', vertexSource: 'https://bucket/x' }, /vertexSource: must be an s3:\/\/bucket\/prefix URI/],
+    [{ action: 'start', vertexSource: VERTICES, parallelism: 'MAX' }, /parallelism/],
+    [{ action: 'status', loadIds: [] }, /loadIds/],
+    [{ action: 'cancel' }, /action/],
+    [null, /bulk-load event is invalid/],
+  ])('fails when the event is %p', async (event, message) => {
+    const err = (await runBulkLoad(event, ctx).catch((e) => e)) as Error;
+    expect(err.name).toBe('BadLoadEvent');
+    expect(err.message).toMatch(message);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test('marks an unreachable endpoint as retryable', async () => {
+    await server.stop();
+    const err = (await runBulkLoad({ action: 'status', loadIds: ['x'] }, ctx).catch((e) => e)) as LoaderRequestError;
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/GET \/loader\/x to 127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+    server = new FakeNeptuneLoader();
+    await server.start();
+  });
+});
+
+describe('IAM database authentication (SigV4, service neptune-db)', () => {
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+  let server: FakeNeptuneLoader;
+  let url: string;
+  beforeEach(async () => {
+    server = new FakeNeptuneLoader({ credentials, region: 'eu-west-2' });
+    url = await server.start();
+  });
+  afterEach(() => server.stop());
+
+  const context = (loader: NeptuneLoaderClient): CoreContext => ({ loader, loaderRoleArn: ROLE, region: 'eu-west-2', logger });
+
+  test('signed start and status requests are accepted', async () => {
+    const ctx = context(new NeptuneLoaderClient({ baseUrl: url, region: 'eu-west-2', credentials }));
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES }, ctx)) as StartResult;
+    const status = (await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult;
+    expect(status.done).toBe(true);
+    expect(server.requests[0].headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-2\/neptune-db\/aws4_request/);
+  });
+
+  test('fails when requests are not signed', async () => {
+    const ctx = context(new NeptuneLoaderClient({ baseUrl: url, region: 'eu-west-2' }));
+    await expect(runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx)).rejects.toThrow(/HTTP 403 AccessDeniedException/);
+  });
+
+  test('fails when signed with the wrong key', async () => {
+    const ctx = context(new NeptuneLoaderClient({ baseUrl: url, region: 'eu-west-2', credentials: { ...credentials, secretAccessKey: 'wrong' } }));
+    await expect(runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx)).rejects.toThrow(/HTTP 403/);
+    expect(server.loads.size).toBe(0);
+  });
+});
+
+describe('handler', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  test('runs start and status end to end from its environment', async () => {
+    const server = new FakeNeptuneLoader();
+    const url = await server.start();
+    try {
+      process.env = { ...saved, NEPTUNE_ENDPOINT: url, LOADER_ROLE_ARN: ROLE, AWS_REGION: 'eu-west-2', IAM_AUTH: 'false', LOG_LEVEL: 'error' };
+      let mod: typeof import('../../../lambdas/neptune-bulk-load/handler') | undefined;
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        mod = require('../../../lambdas/neptune-bulk-load/handler');
+      });
+      const started = (await mod!.handler({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES })) as StartResult;
+      const status = (await mod!.handler({ action: 'status', loadIds: started.loadIds })) as StatusResult;
+      expect(status).toMatchObject({ done: true, failed: false });
+      expect(server.requests[0].body).toMatchObject({ iamRoleArn: ROLE, region: 'eu-west-2' });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('fails at cold start when the configuration is invalid', () => {
+    process.env = { ...saved, NEPTUNE_ENDPOINT: 'not a host', LOADER_ROLE_ARN: 'role', AWS_REGION: 'eu-west-2' };
+    expect(() =>
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../../../lambdas/neptune-bulk-load/handler');
+      }),
+    ).toThrow(/neptune-bulk-load configuration is invalid: NEPTUNE_ENDPOINT: NEPTUNE_ENDPOINT must be host:port.*LOADER_ROLE_ARN: LOADER_ROLE_ARN must be an IAM role ARN/);
+  });
+});
