@@ -1,0 +1,131 @@
+import { connectionBudget } from '../../../../tools/policy-check/rules/rds';
+import { StackIndex } from '../../../../tools/policy-check/tf';
+import { cases, findingsOf, messagesOf, Resources, stackJson, TOKEN, withAttrs } from './helpers';
+
+const goodInstance = {
+  engine: 'postgres',
+  instance_class: 'db.t4g.medium',
+  storage_encrypted: true,
+  kms_key_id: TOKEN,
+  publicly_accessible: false,
+  db_subnet_group_name: '${aws_db_subnet_group.subnets.name}',
+  backup_retention_period: 7,
+  deletion_protection: true,
+  skip_final_snapshot: false,
+  multi_az: true,
+  iam_database_authentication_enabled: true,
+  parameter_group_name: '${aws_db_parameter_group.params.name}',
+  enabled_cloudwatch_logs_exports: ['postgresql', 'upgrade'],
+  copy_tags_to_snapshot: true,
+  auto_minor_version_upgrade: true,
+  manage_master_user_password: true,
+};
+const params = { family: 'postgres17', parameter: [{ name: 'rds.force_ssl', value: '1', apply_method: 'pending-reboot' }] };
+
+function db(changes: Record<string, unknown> = {}, group: Record<string, unknown> = params): Resources {
+  return { aws_db_instance: { db: withAttrs(goodInstance, changes) }, aws_db_parameter_group: { params: group as never } };
+}
+
+const RDS_RULES = ['RDS-ENCRYPT', 'RDS-PRIVATE', 'RDS-BACKUP', 'RDS-DELETE-PROTECT', 'RDS-HA', 'RDS-IAM-AUTH', 'RDS-FORCE-SSL', 'RDS-LOGS', 'RDS-PATCH', 'RDS-NO-PLAINTEXT-PW'];
+
+describe('RDS rules', () => {
+  test.each(RDS_RULES)('%s passes a compliant production instance', (rule) => {
+    expect(findingsOf(rule, db(), { production: true })).toEqual([]);
+  });
+
+  test.each(cases([
+    ['RDS-ENCRYPT', { storage_encrypted: undefined }, /storage_encrypted is absent; must be the literal true/],
+    ['RDS-ENCRYPT', { storage_encrypted: false }, /storage_encrypted is false/],
+    ['RDS-ENCRYPT', { storage_encrypted: '${var.encrypted}' }, /storage_encrypted is an expression resolved only at plan/],
+    ['RDS-ENCRYPT', { kms_key_id: '' }, /kms_key_id is not set/],
+    ['RDS-PRIVATE', { publicly_accessible: undefined }, /publicly_accessible is absent; must be the literal false/],
+    ['RDS-PRIVATE', { publicly_accessible: true }, /publicly_accessible is true/],
+    ['RDS-PRIVATE', { db_subnet_group_name: undefined }, /db_subnet_group_name is not set/],
+    ['RDS-BACKUP', { backup_retention_period: 1 }, /backup_retention_period is 1; must be a literal number >= 7/],
+    ['RDS-BACKUP', { backup_retention_period: undefined }, /backup_retention_period is absent/],
+    ['RDS-BACKUP', { backup_retention_period: '${var.days}' }, /expression resolved only at plan/],
+    ['RDS-IAM-AUTH', { iam_database_authentication_enabled: undefined }, /iam_database_authentication_enabled is absent/],
+    ['RDS-LOGS', { enabled_cloudwatch_logs_exports: ['upgrade'] }, /must be a literal list including "postgresql"/],
+    ['RDS-LOGS', { enabled_cloudwatch_logs_exports: undefined }, /enabled_cloudwatch_logs_exports is absent/],
+    ['RDS-LOGS', { engine: 'mysql', parameter_group_name: undefined }, /including "error"/],
+    ['RDS-PATCH', { copy_tags_to_snapshot: undefined }, /copy_tags_to_snapshot is absent/],
+    ['RDS-PATCH', { auto_minor_version_upgrade: false }, /auto_minor_version_upgrade is false/],
+    ['RDS-NO-PLAINTEXT-PW', { password: 'hunter22' }, /password is set \(value hidden\); it lands in Terraform state/],
+    ['RDS-NO-PLAINTEXT-PW', { manage_master_user_password: undefined }, /manage_master_user_password is absent and password_wo is not set/],
+    ['RDS-FORCE-SSL', { parameter_group_name: undefined }, /parameter_group_name is absent, not a aws_db_parameter_group created in this stack/],
+    ['RDS-FORCE-SSL', { parameter_group_name: 'default.postgres17' }, /parameter_group_name is "default.postgres17"/],
+  ] as const))('%s fails when %s', (rule, _, changes, message) => {
+    expect(messagesOf(rule, db(changes))).toMatch(message);
+  });
+
+  test('fails when the attached parameter group does not force SSL', () => {
+    expect(messagesOf('RDS-FORCE-SSL', db({}, { family: 'postgres17', parameter: [{ name: 'rds.force_ssl', value: '0' }] }))).toMatch(
+      /aws_db_parameter_group.params has rds.force_ssl = 0 -> add parameter \{ name = "rds.force_ssl", value = "1" \}/,
+    );
+    expect(messagesOf('RDS-FORCE-SSL', db({}, { family: 'postgres17' }))).toMatch(/rds.force_ssl = absent/);
+  });
+
+  test('MySQL instances need require_secure_transport instead', () => {
+    const mysql = { family: 'mysql8.0', parameter: [{ name: 'require_secure_transport', value: 'ON' }] };
+    expect(findingsOf('RDS-FORCE-SSL', db({ engine: 'mysql' }, mysql))).toEqual([]);
+    expect(messagesOf('RDS-FORCE-SSL', db({ engine: 'mysql' }))).toMatch(/require_secure_transport = absent/);
+  });
+
+  test('a write-only password or a replica satisfies RDS-NO-PLAINTEXT-PW', () => {
+    expect(findingsOf('RDS-NO-PLAINTEXT-PW', db({ manage_master_user_password: undefined, password_wo: '${ephemeral.pw.value}' }))).toEqual([]);
+    expect(findingsOf('RDS-NO-PLAINTEXT-PW', db({ manage_master_user_password: undefined, replicate_source_db: '${aws_db_instance.primary.identifier}' }))).toEqual([]);
+  });
+
+  describe('production-only rules', () => {
+    test.each(cases([
+      ['RDS-DELETE-PROTECT', { deletion_protection: false }, /deletion_protection is false/],
+      ['RDS-DELETE-PROTECT', { deletion_protection: undefined }, /deletion_protection is absent/],
+      ['RDS-DELETE-PROTECT', { skip_final_snapshot: true }, /skip_final_snapshot is true/],
+      ['RDS-HA', { multi_az: undefined }, /multi_az is absent; must be the literal true/],
+      ['RDS-HA', { multi_az: '${var.multi_az}' }, /multi_az is an expression/],
+    ] as const))('%s fails in production when %s', (rule, _, changes, message) => {
+      expect(messagesOf(rule, db(changes), { production: true })).toMatch(message);
+    });
+
+    test('do not run outside production', () => {
+      expect(findingsOf('RDS-HA', db({ multi_az: false }))).toEqual([]);
+      expect(findingsOf('RDS-DELETE-PROTECT', db({ deletion_protection: false, skip_final_snapshot: true }))).toEqual([]);
+    });
+  });
+
+  describe('Aurora clusters', () => {
+    const cluster = {
+      engine: 'aurora-postgresql',
+      storage_encrypted: true,
+      kms_key_id: TOKEN,
+      backup_retention_period: 7,
+      manage_master_user_password: true,
+      db_cluster_parameter_group_name: '${aws_rds_cluster_parameter_group.cp.name}',
+      deletion_protection: true,
+    };
+    const cp = { family: 'aurora-postgresql16', parameter: [{ name: 'rds.force_ssl', value: '1' }] };
+
+    test('pass when compliant', () => {
+      for (const rule of ['RDS-ENCRYPT', 'RDS-BACKUP', 'RDS-FORCE-SSL', 'RDS-NO-PLAINTEXT-PW', 'RDS-DELETE-PROTECT']) {
+        expect(findingsOf(rule, { aws_rds_cluster: { c: cluster }, aws_rds_cluster_parameter_group: { cp } }, { production: true })).toEqual([]);
+      }
+    });
+
+    test('fails when the cluster has a master_password', () => {
+      expect(messagesOf('RDS-NO-PLAINTEXT-PW', { aws_rds_cluster: { c: withAttrs(cluster, { master_password: '${random_password.p.result}' }) } })).toMatch(
+        /master_password is set/,
+      );
+    });
+  });
+
+  test('connection budget follows the instance class, or an explicit max_connections', () => {
+    const stack = new StackIndex('s', stackJson(db()));
+    expect(connectionBudget(stack, stack.get('aws_db_instance.db')!)).toBe(405);
+    const explicit = new StackIndex('s', stackJson(db({}, { parameter: [{ name: 'max_connections', value: '50' }] })));
+    expect(connectionBudget(explicit, explicit.get('aws_db_instance.db')!)).toBe(50);
+    const r = new StackIndex('s', stackJson(db({ instance_class: 'db.r7g.large' })));
+    expect(connectionBudget(r, r.get('aws_db_instance.db')!)).toBe(1622);
+    const unknown = new StackIndex('s', stackJson(db({ instance_class: TOKEN })));
+    expect(connectionBudget(unknown, unknown.get('aws_db_instance.db')!)).toBeUndefined();
+  });
+});

@@ -1,0 +1,159 @@
+import { all, found, mustBe, mustBeOneOf, mustBeSet, Rule, violation, Violation } from '../rule';
+import { Attrs, block, isToken, literalString, StackIndex, TfResource } from '../tf';
+
+/** Endpoint engines that are not databases (no credentials, TLS mode or row validation apply). */
+const NON_DATABASE_ENGINES = new Set(['s3', 'kinesis', 'kafka', 'dynamodb', 'elasticsearch', 'opensearch', 'neptune', 'redis', 'babelfish-s3']);
+
+export const isDatabaseEndpoint = (endpoint: TfResource): boolean =>
+  endpoint.type === 'aws_dms_endpoint' && !NON_DATABASE_ENGINES.has(literalString(endpoint.attrs.engine_name) ?? '');
+
+/** Task-like resources: classic tasks and serverless replication configs. */
+const TASKS = ['aws_dms_replication_task', 'aws_dms_replication_config'];
+const settingsAttr = (task: TfResource) => (task.type === 'aws_dms_replication_config' ? 'replication_settings' : 'replication_task_settings');
+
+type Settings = { settings: Attrs } | { error: Violation };
+
+/** The task settings JSON, parsed; absent or non-literal settings are a violation of their own. */
+export function taskSettings(task: TfResource): Settings {
+  const attr = settingsAttr(task);
+  const raw = task.attrs[attr];
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    return { error: violation(`${attr} is ${found(raw)}; DMS then applies defaults (logging off, no validation, DROP_AND_CREATE)`, `set ${attr} to a literal JSON document (dms-migration builds one)`) };
+  }
+  try {
+    const parsed = JSON.parse(raw) as Attrs;
+    return { settings: parsed };
+  } catch {
+    return {
+      error: violation(
+        `${attr} is ${isToken(raw) ? 'an expression resolved only at plan' : 'not valid JSON'}`,
+        `set ${attr} to a literal JSON document so it can be reviewed`,
+      ),
+    };
+  }
+}
+
+const get = (settings: Attrs, section: string, key: string): unknown => (block(settings[section]) ?? {})[key];
+
+/** The target endpoint of a task, when it is a resource of this stack. */
+export function targetEndpoint(stack: StackIndex, task: TfResource): TfResource | undefined {
+  return stack.target(task.attrs.target_endpoint_arn, 'aws_dms_endpoint', 'aws_dms_s3_endpoint');
+}
+
+export const dmsRules: Rule[] = [
+  {
+    id: 'DMS-PRIVATE',
+    summary: 'publicly_accessible = false; subnet group set',
+    types: ['aws_dms_replication_instance'],
+    check: (r) =>
+      all(
+        mustBe(r.attrs, 'publicly_accessible', false, 'set publicly_accessible = false explicitly'),
+        mustBeSet(r.attrs, 'replication_subnet_group_id', 'place the instance in a replication subnet group of private subnets'),
+      ),
+  },
+  {
+    id: 'DMS-MULTI-AZ',
+    summary: 'multi_az = true',
+    types: ['aws_dms_replication_instance', 'aws_dms_replication_config'],
+    productionOnly: true,
+    check: (r) =>
+      r.type === 'aws_dms_replication_config'
+        ? all(mustBe(block(r.attrs.compute_config) ?? {}, 'multi_az', true, 'set compute_config.multi_az = true in production', 'compute_config.multi_az'))
+        : all(mustBe(r.attrs, 'multi_az', true, 'set multi_az = true in production')),
+  },
+  {
+    id: 'DMS-CMK',
+    summary: 'kms_key_arn set',
+    types: ['aws_dms_replication_instance', 'aws_dms_replication_config'],
+    check: (r) =>
+      r.type === 'aws_dms_replication_config'
+        ? all(mustBeSet(block(r.attrs.compute_config) ?? {}, 'kms_key_id', 'set compute_config.kms_key_id to a customer-managed key', 'compute_config.kms_key_id'))
+        : all(mustBeSet(r.attrs, 'kms_key_arn', 'set kms_key_arn to a customer-managed key (newKmsKey)')),
+  },
+  {
+    id: 'DMS-SECRETS',
+    summary: 'database endpoints use secrets_manager_arn + access role; no password',
+    types: ['aws_dms_endpoint'],
+    check: (r) => {
+      if (!isDatabaseEndpoint(r)) return [];
+      return all(
+        'password' in r.attrs ? violation('password is set; it lands in Terraform state', 'remove password; use secrets_manager_arn and secrets_manager_access_role_arn') : undefined,
+        mustBeSet(r.attrs, 'secrets_manager_arn', 'set secrets_manager_arn to the secret holding the endpoint credentials'),
+        mustBeSet(r.attrs, 'secrets_manager_access_role_arn', 'set secrets_manager_access_role_arn to a role DMS assumes to read the secret'),
+      );
+    },
+  },
+  {
+    id: 'DMS-SSL',
+    summary: 'database endpoints: ssl_mode require or verify-full',
+    types: ['aws_dms_endpoint'],
+    check: (r) => (isDatabaseEndpoint(r) ? all(mustBeOneOf(r.attrs, 'ssl_mode', ['require', 'verify-full'], 'set ssl_mode = "verify-full" (with certificate_arn) or "require"')) : []),
+  },
+  {
+    id: 'DMS-TASK-LOGGING',
+    summary: 'settings JSON literal, Logging.EnableLogging = true',
+    types: TASKS,
+    check: (r) => {
+      const s = taskSettings(r);
+      if ('error' in s) return [s.error];
+      return get(s.settings, 'Logging', 'EnableLogging') === true
+        ? []
+        : [violation(`Logging.EnableLogging is ${found(get(s.settings, 'Logging', 'EnableLogging'))}`, 'set "Logging": { "EnableLogging": true } in the task settings')];
+    },
+  },
+  {
+    id: 'DMS-TASK-VALIDATION',
+    summary: 'database targets: ValidationSettings.EnableValidation = true',
+    types: TASKS,
+    check: (r, { stack }) => {
+      const target = targetEndpoint(stack, r);
+      // A target outside the stack is treated as a database: the check must not pass by not knowing.
+      if (target && !isDatabaseEndpoint(target)) return [];
+      const s = taskSettings(r);
+      if ('error' in s) return [s.error];
+      const on = get(s.settings, 'ValidationSettings', 'EnableValidation');
+      return on === true
+        ? []
+        : [violation(`ValidationSettings.EnableValidation is ${found(on)} for a database target`, 'set "ValidationSettings": { "EnableValidation": true } so DMS compares source and target rows')];
+    },
+  },
+  {
+    id: 'DMS-TASK-LOB-SAFE',
+    summary: 'limited LOB mode needs DataTruncationErrorPolicy SUSPEND_TABLE or STOP_TASK',
+    types: TASKS,
+    check: (r) => {
+      const s = taskSettings(r);
+      if ('error' in s) return [s.error];
+      const tm = block(s.settings.TargetMetadata) ?? {};
+      // DMS defaults to limited LOB mode when TargetMetadata says nothing.
+      const limited = tm.SupportLobs !== false && tm.FullLobMode !== true && tm.LimitedSizeLobMode !== false;
+      if (!limited) return [];
+      const policy = get(s.settings, 'ErrorBehavior', 'DataTruncationErrorPolicy');
+      return policy === 'SUSPEND_TABLE' || policy === 'STOP_TASK'
+        ? []
+        : [
+            violation(
+              `limited LOB mode (LobMaxSize ${found(tm.LobMaxSize)}) truncates larger LOBs, and ErrorBehavior.DataTruncationErrorPolicy is ${found(policy)}`,
+              'set "ErrorBehavior": { "DataTruncationErrorPolicy": "SUSPEND_TABLE" } (or STOP_TASK), or use full LOB mode',
+            ),
+          ];
+    },
+  },
+  {
+    id: 'DMS-TASK-NO-DROP',
+    summary: 'TargetTablePrepMode is not DROP_AND_CREATE unless opted in per task',
+    types: TASKS,
+    check: (r) => {
+      const s = taskSettings(r);
+      if ('error' in s) return [s.error];
+      const mode = get(s.settings, 'FullLoadSettings', 'TargetTablePrepMode');
+      if (mode === 'DO_NOTHING' || mode === 'TRUNCATE_BEFORE_LOAD') return [];
+      return [
+        violation(
+          `FullLoadSettings.TargetTablePrepMode is ${found(mode)}${mode === undefined ? ' (DMS then drops and recreates target tables)' : ''}`,
+          `set TargetTablePrepMode to "DO_NOTHING" or "TRUNCATE_BEFORE_LOAD", or opt this task in with the waiver "DMS-TASK-NO-DROP:${r.address}"`,
+        ),
+      ];
+    },
+  },
+];

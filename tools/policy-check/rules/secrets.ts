@@ -1,0 +1,55 @@
+import { found, Rule, violation, Violation } from '../rule';
+import { isToken, literalString } from '../tf';
+
+const SECRET_NAME = /(password|passwd|secret|token|credential|private[-_]?key|api[-_]?key|connection[-_]?string)/i;
+/** Attribute names whose literal value is a secret. */
+const SECRET_ATTRS = new Set(['password', 'master_password', 'secret_string', 'secret_binary']);
+
+/** Every (path, value) of attributes named like secrets inside a resource, nested blocks included. */
+function secretAttributes(value: unknown, path: string[] = []): Array<{ path: string; key: string; value: unknown }> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => secretAttributes(v, [...path, String(i)]));
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    if (k === '//') return [];
+    if (SECRET_ATTRS.has(k)) return [{ path: [...path, k].join('.'), key: k, value: v }];
+    return secretAttributes(v, [...path, k]);
+  });
+}
+
+export const secretRules: Rule[] = [
+  {
+    id: 'SSM-SECURESTRING',
+    summary: 'anything secret is SecureString',
+    types: ['aws_ssm_parameter'],
+    check: (p) => {
+      const name = literalString(p.attrs.name) ?? '';
+      const secret = SECRET_NAME.test(name) || SECRET_NAME.test(String(p.attrs.description ?? ''));
+      return secret && p.attrs.type !== 'SecureString'
+        ? [violation(`parameter ${name || p.name} looks secret but type is ${found(p.attrs.type)}`, 'set type = "SecureString" (with key_id), or keep the value in Secrets Manager')]
+        : [];
+    },
+  },
+  {
+    id: 'SECRETS-ROTATION',
+    summary: 'rotation configured, or a documented waiver',
+    types: ['aws_secretsmanager_secret'],
+    check: (s, { stack }) =>
+      stack.referencing('aws_secretsmanager_secret_rotation', 'secret_id', s, 'name').length
+        ? []
+        : [violation('no aws_secretsmanager_secret_rotation refers to this secret', 'add an aws_secretsmanager_secret_rotation (rotation Lambda + schedule), or waive SECRETS-ROTATION for this secret with the reason')],
+  },
+  {
+    id: 'NO-PLAINTEXT-SECRET',
+    summary: 'no literal password/secret_string value anywhere in the JSON',
+    types: ['*'],
+    check: (r): Violation[] =>
+      secretAttributes(r.attrs).flatMap(({ path, key, value }) => {
+        if (value === undefined || value === null || value === '') return [];
+        if (!isToken(value)) return [violation(`${path} holds a literal secret value (hidden here)`, 'remove it; let the service manage the secret (manage_master_user_password) or reference Secrets Manager')];
+        if (key === 'password' || key === 'master_password') {
+          return [violation(`${path} is set from ${found(value)}; the value lands in Terraform state`, 'use manage_master_user_password, a write-only *_wo attribute, or secrets_manager_arn')];
+        }
+        return [];
+      }),
+  },
+];
