@@ -1,4 +1,4 @@
-import { fromNodeProviderChain } from '@aws-sdk/credential-provider-node';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { createLogger } from '../shared/logger';
 import { baseUrl, loadConfig } from './config';
 import { runBulkLoad, StartResult, StatusResult } from './core';
@@ -14,7 +14,7 @@ const logger = createLogger({ service: 'neptune-bulk-load' });
 const loader = new NeptuneLoaderClient({
   baseUrl: baseUrl(config.NEPTUNE_ENDPOINT),
   region: config.AWS_REGION,
-  credentials: config.IAM_AUTH === 'true' ? fromNodeProviderChain() : undefined,
+  credentials: config.IAM_AUTH === 'true' ? defaultProvider() : undefined,
   timeoutMs: config.REQUEST_TIMEOUT_MS,
 });
 

@@ -42,7 +42,7 @@ export class FakeNeptuneLoader {
   private server?: http.Server;
   private readonly verifier?: SignatureV4;
 
-  constructor(private readonly options: FakeLoaderOptions = {}) {
+  constructor(options: FakeLoaderOptions = {}) {
     if (options.credentials) {
       this.verifier = new SignatureV4({ service: 'neptune-db', region: options.region ?? 'eu-west-2', credentials: options.credentials, sha256: Sha256 });
     }
