@@ -1,0 +1,660 @@
+import { Construct } from 'constructs';
+import { DmsEndpoint } from '@cdktf/provider-aws/lib/dms-endpoint';
+import { DmsS3Endpoint } from '@cdktf/provider-aws/lib/dms-s3-endpoint';
+import { check, checkRange, IConnectable, isResolved, MigrationStack, ServiceRole, TerraformResource, ValidationError } from '../core';
+import { IDmsReplicationInstance } from './replication-instance';
+import { EmptyLoginSecret, newSecretAccessRole, SecretRef } from './secrets';
+import {
+  SqlServerEndpointOptions,
+  SqlServerMode,
+  sqlServerExtraConnectionAttributes,
+  SqlServerSourceFacts,
+  SQLSERVER_MODES,
+  validateSqlServerMode,
+} from './sqlserver-mode';
+import { TargetKind } from './task-settings';
+
+/** What a replication task needs from an endpoint. */
+export interface IDmsEndpoint {
+  readonly endpointArn: string;
+  readonly endpointType: 'source' | 'target';
+  /** DMS engine name: sqlserver, mysql, aurora, postgres, aurora-postgresql, s3, kinesis. */
+  readonly engineName: string;
+  /** For targets: database, s3 or kinesis (decides validation defaults). */
+  readonly targetKind?: TargetKind;
+  /** For SQL Server sources: the capture mode (decides the allowed migration types). */
+  readonly sqlServerMode?: SqlServerMode;
+  /** Called by the task: opens the network path from the replication instance (security-group rule or egress). */
+  bind(instance: IDmsReplicationInstance): void;
+}
+
+export type TlsMode = 'require' | 'verify-full';
+
+/** Settings every database endpoint shares. */
+export interface DatabaseEndpointProps {
+  /** Component for physical names, e.g. `billing-source`. */
+  readonly component: string;
+  /** Host name or IP address of the database server. */
+  readonly serverName: string;
+  readonly port?: number;
+  readonly databaseName?: string;
+  /** The login secret (JSON username/password). */
+  readonly secret: SecretRef;
+  /**
+   * TLS for the connection. `require` encrypts; `verify-full` also checks the server certificate against
+   * `certificateArn` (an `aws_dms_certificate`). Plain-text connections are not offered.
+   * @default 'require'
+   */
+  readonly sslMode?: TlsMode;
+  /** CA certificate for `verify-full`. */
+  readonly certificateArn?: string;
+  /**
+   * The database's security group, when it is in AWS: the task adds an ingress rule from the replication
+   * instance on `port` (by security-group reference).
+   */
+  readonly connections?: IConnectable;
+  /** Further documented attributes (`name=value;...`), appended to the ones this module sets. */
+  readonly extraConnectionAttributes?: string;
+}
+
+function checkTls(scope: Construct, props: { sslMode?: string; certificateArn?: string }): TlsMode {
+  const mode = (props.sslMode ?? 'require') as TlsMode;
+  check(
+    mode === 'require' || mode === 'verify-full',
+    scope,
+    `sslMode "${props.sslMode}" would send the login and the data in clear text; use 'require' or 'verify-full' (DMS-SSL).`,
+  );
+  check(
+    mode !== 'verify-full' || props.certificateArn !== undefined,
+    scope,
+    "sslMode 'verify-full' needs certificateArn (an aws_dms_certificate holding the server's CA, e.g. the RDS global bundle).",
+  );
+  return mode;
+}
+
+function joinAttributes(...parts: Array<string | undefined>): string | undefined {
+  const joined = parts
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/;+$/, ''))
+    .filter((p) => p.length)
+    .join(';');
+  return joined ? `${joined};` : undefined;
+}
+
+/** The role and its inline policy: an endpoint must not be created (and connection-tested) before both exist. */
+function roleResources(role: ServiceRole): TerraformResource[] {
+  return role.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
+  readonly endpoint: DmsEndpoint;
+  readonly endpointArn: string;
+  readonly secretAccessRole: ServiceRole;
+  abstract readonly endpointType: 'source' | 'target';
+  readonly engineName: string;
+  readonly port: number;
+  readonly serverName: string;
+  /** The login secret DMS reads. */
+  readonly secret: SecretRef;
+  protected readonly peer?: IConnectable;
+
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: DatabaseEndpointProps,
+    spec: {
+      engineName: string;
+      endpointType: 'source' | 'target';
+      defaultPort: number;
+      extraConnectionAttributes?: string;
+      postgresSettings?: DmsEndpoint['postgresSettingsInput'];
+      /** Creates the secret as a child of this construct when the caller passed none. */
+      secretFactory?: (self: Construct) => SecretRef;
+    },
+  ) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    checkRange(this, 'port', props.port, 1, 65535);
+    const sslMode = checkTls(this, props);
+    check(props.serverName.length > 0, this, 'serverName is empty; pass the database host name or IP address.');
+    this.engineName = spec.engineName;
+    this.port = props.port ?? spec.defaultPort;
+    this.serverName = props.serverName;
+    this.peer = props.connections;
+    this.secret = spec.secretFactory ? spec.secretFactory(this) : props.secret;
+    this.secretAccessRole = newSecretAccessRole(this, 'secret-access', props.component, this.secret);
+    this.endpoint = new DmsEndpoint(this, 'endpoint', {
+      endpointId: stack.naming.name(`${props.component}-${spec.endpointType}`, 'dmsIdentifier'),
+      endpointType: spec.endpointType,
+      engineName: spec.engineName,
+      serverName: props.serverName,
+      port: this.port,
+      databaseName: props.databaseName,
+      sslMode,
+      certificateArn: props.certificateArn,
+      secretsManagerArn: this.secret.secretArn,
+      secretsManagerAccessRoleArn: this.secretAccessRole.arn,
+      extraConnectionAttributes: joinAttributes(spec.extraConnectionAttributes, props.extraConnectionAttributes),
+      postgresSettings: spec.postgresSettings,
+      // The role's policy must exist before DMS tests the connection with it.
+      dependsOn: roleResources(this.secretAccessRole),
+    });
+    this.endpointArn = this.endpoint.endpointArn;
+  }
+
+  bind(instance: IDmsReplicationInstance): void {
+    if (this.peer) {
+      this.peer.connections.allowFrom(instance, this.port, `DMS ${instance.replicationInstanceId} to ${this.engineName} ${this.endpointType}`);
+    }
+  }
+}
+
+export interface SqlServerSourceEndpointProps extends Omit<DatabaseEndpointProps, 'secret' | 'serverName'> {
+  /**
+   * The server's IP address. The playbook: "the source DB server should be specified with IP and not the server
+   * name" (on-premises DNS is not resolvable from the VPC). Host names are accepted only for cloud-hosted
+   * sources (`facts.hosting` other than self-managed).
+   */
+  readonly serverAddress: string;
+  /** @default 1433 */
+  readonly port?: number;
+  readonly databaseName: string;
+  /**
+   * The DMS login's secret. @default a KMS-encrypted secret created here without a value; the operator puts
+   * the value (`putSecretValueCommand`).
+   */
+  readonly secret?: SecretRef;
+  /** How changes are captured (or not). Pick it with `pickSqlServerMode(facts)`. */
+  readonly mode: SqlServerMode;
+  /** What is known about the source; when given, impossible modes fail at synth with the reason. */
+  readonly facts?: SqlServerSourceFacts;
+  /** Typed SQL Server settings (become extra connection attributes). */
+  readonly options?: SqlServerEndpointOptions;
+}
+
+/**
+ * A SQL Server source: on premises (by IP, over the VPN; the task adds egress to `serverAddress/32` on the
+ * port), on EC2, or RDS. The mode sets the extra connection attributes; the source itself must be prepared
+ * with templates/sqlserver/ for that mode.
+ */
+export class SqlServerSourceEndpoint extends DatabaseEndpointBase {
+  readonly endpointType = 'source' as const;
+  readonly sqlServerMode: SqlServerMode;
+  /** Set when this construct created the (empty) login secret: the operator puts its value. */
+  readonly createdSecret?: EmptyLoginSecret;
+  private readonly byAddress: boolean;
+
+  constructor(scope: Construct, id: string, props: SqlServerSourceEndpointProps) {
+    const path = `${scope.node.path}/${id}`;
+    if (!(SQLSERVER_MODES as readonly string[]).includes(props.mode)) {
+      throw new ValidationError(path, `mode "${props.mode}" is not one of ${SQLSERVER_MODES.join(', ')}.`);
+    }
+    if (props.facts) {
+      const problems = validateSqlServerMode(props.mode, props.facts);
+      if (problems.length) throw new ValidationError(path, problems.join(' '));
+    }
+    const hosting = props.facts?.hosting ?? 'self-managed';
+    if (hosting === 'self-managed' && isResolved(props.serverAddress) && !IPV4.test(props.serverAddress)) {
+      throw new ValidationError(
+        path,
+        `serverAddress "${props.serverAddress}" is a name; an on-premises source is reached by IP over the VPN (on-premises DNS does not resolve in the VPC). Pass its IPv4 address, or set facts.hosting for a cloud-hosted source.`,
+      );
+    }
+    if (props.options?.setUpMsCdcForTables && props.facts && !props.facts.sysadmin) {
+      throw new ValidationError(
+        path,
+        'options.setUpMsCdcForTables lets DMS enable MS-CDC itself, which needs a sysadmin login, and facts.sysadmin is not true. Run templates/sqlserver/ms-cdc-enable.sql as a DBA instead and drop the option.',
+      );
+    }
+    let created: EmptyLoginSecret | undefined;
+    super(scope, id, { ...props, serverName: props.serverAddress, secret: props.secret ?? { secretArn: '' } }, {
+      engineName: 'sqlserver',
+      endpointType: 'source',
+      defaultPort: 1433,
+      extraConnectionAttributes: sqlServerExtraConnectionAttributes(props.mode, props.options),
+      secretFactory: props.secret
+        ? undefined
+        : (self) => (created = new EmptyLoginSecret(self, 'login', { component: props.component, description: `SQL Server login used by DMS (${props.mode})` })),
+    });
+    this.sqlServerMode = props.mode;
+    this.createdSecret = created;
+    this.byAddress = !props.connections && isResolved(props.serverAddress) && IPV4.test(props.serverAddress);
+  }
+
+  bind(instance: IDmsReplicationInstance): void {
+    super.bind(instance);
+    if (this.byAddress) {
+      instance.allowEgressToCidr(
+        `${this.serverName}/32`,
+        this.port,
+        `DMS to on-premises SQL Server ${this.serverName}:${this.port} (over the VPN; open the on-premises firewall for the DMS subnets)`,
+      );
+    }
+  }
+}
+
+export interface MySqlSourceEndpointProps extends DatabaseEndpointProps {
+  /** @default 'mysql' (RDS for MySQL, self-managed); 'aurora' for Aurora MySQL */
+  readonly engine?: 'mysql' | 'aurora';
+  /** @default 3306 */
+  readonly port?: number;
+}
+
+/**
+ * A MySQL / Aurora MySQL source. CDC needs `binlog_format = ROW`, `binlog_row_image = FULL` and binlog retention
+ * long enough to survive a task restart (RDS: `call mysql.rds_set_configuration('binlog retention hours', 24)`),
+ * and automated backups on (RDS keeps binlogs only then).
+ */
+export class MySqlSourceEndpoint extends DatabaseEndpointBase {
+  readonly endpointType = 'source' as const;
+  constructor(scope: Construct, id: string, props: MySqlSourceEndpointProps) {
+    super(scope, id, props, { engineName: props.engine ?? 'mysql', endpointType: 'source', defaultPort: 3306 });
+  }
+}
+
+export interface PostgresSourceEndpointProps extends DatabaseEndpointProps {
+  /** @default 'postgres'; 'aurora-postgresql' for Aurora */
+  readonly engine?: 'postgres' | 'aurora-postgresql';
+  /** @default 5432 */
+  readonly port?: number;
+  readonly databaseName: string;
+  /** Logical replication slot to reuse. @default DMS creates one */
+  readonly slotName?: string;
+  /** Heartbeat keeps the slot's restart LSN moving on idle databases (WAL would otherwise pile up). @default true */
+  readonly heartbeat?: boolean;
+}
+
+/** A PostgreSQL / Aurora PostgreSQL source. CDC needs `rds.logical_replication = 1` (PrivatePostgres `logicalReplication: true`). */
+export class PostgresSourceEndpoint extends DatabaseEndpointBase {
+  readonly endpointType = 'source' as const;
+  constructor(scope: Construct, id: string, props: PostgresSourceEndpointProps) {
+    super(scope, id, props, {
+      engineName: props.engine ?? 'postgres',
+      endpointType: 'source',
+      defaultPort: 5432,
+      postgresSettings: {
+        heartbeatEnable: props.heartbeat ?? true,
+        heartbeatFrequency: 5,
+        slotName: props.slotName,
+      },
+    });
+  }
+}
+
+/** The parts of a PrivatePostgres (modules/private-postgres) a Postgres target needs. */
+export interface PostgresDatabaseLike extends IConnectable {
+  readonly address: string;
+  readonly port: number | string;
+  readonly databaseName: string;
+  readonly masterSecretArn: string;
+  readonly secretKmsKeyArn?: string;
+  readonly appUserSecretArn?: string;
+}
+
+export interface PostgresTargetEndpointProps extends Omit<DatabaseEndpointProps, 'serverName' | 'secret' | 'databaseName'> {
+  /** A PrivatePostgres (or anything shaped like it): address, port, database, secret and security group come from it. */
+  readonly database?: PostgresDatabaseLike;
+  /** Use the database's app-user secret instead of the master secret (recommended: see templates/postgres/migration-user.sql). */
+  readonly useAppUserSecret?: boolean;
+  /** Required without `database`. */
+  readonly serverName?: string;
+  /** Required without `database`. */
+  readonly databaseName?: string;
+  /** Required without `database`. */
+  readonly secret?: SecretRef;
+  /** @default 'postgres' */
+  readonly engine?: 'postgres' | 'aurora-postgresql';
+  /**
+   * Runs `SET session_replication_role = replica` on connect, so triggers and foreign keys do not fire while
+   * tables load in parallel. Needs a login allowed to set it (rds_superuser on RDS). @default false
+   */
+  readonly replicaSessionRole?: boolean;
+}
+
+/** A PostgreSQL / Aurora PostgreSQL target. With `database`, the replication instance is admitted on its port by security group. */
+export class PostgresTargetEndpoint extends DatabaseEndpointBase {
+  readonly endpointType = 'target' as const;
+  readonly targetKind = 'database' as const;
+  constructor(scope: Construct, id: string, props: PostgresTargetEndpointProps) {
+    const db = props.database;
+    const where = `${scope.node.path}/${id}`;
+    const serverName = db?.address ?? props.serverName;
+    const databaseName = db?.databaseName ?? props.databaseName;
+    let secret = props.secret;
+    if (!secret && db) {
+      const arn = props.useAppUserSecret ? db.appUserSecretArn : db.masterSecretArn;
+      if (!arn) throw new ValidationError(where, `useAppUserSecret is set but the database has no app user; pass appUser to PrivatePostgres or drop useAppUserSecret.`);
+      secret = { secretArn: arn, kmsKeyArn: db.secretKmsKeyArn };
+    }
+    if (!serverName || !databaseName || !secret) {
+      throw new ValidationError(where, 'pass database (a PrivatePostgres), or serverName, databaseName and secret.');
+    }
+    const port = props.port ?? (db && typeof db.port === 'number' ? db.port : undefined);
+    super(
+      scope,
+      id,
+      { ...props, serverName, databaseName, secret, port, connections: props.connections ?? db },
+      {
+        engineName: props.engine ?? 'postgres',
+        endpointType: 'target',
+        defaultPort: 5432,
+        extraConnectionAttributes: props.replicaSessionRole ? 'afterConnectScript=SET session_replication_role=replica' : undefined,
+      },
+    );
+  }
+}
+
+/** A bucket DMS reads or writes. */
+export interface DmsBucketRef {
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /** CMK of the bucket's default encryption (DMS writes with SSE-KMS under it). */
+  readonly kmsKeyArn?: string;
+}
+
+export interface S3TargetEndpointProps {
+  readonly component: string;
+  readonly bucket: DmsBucketRef;
+  /** Key prefix for full-load files, e.g. `raw/retail`. @default 'dms' */
+  readonly folder?: string;
+  /** @default 'parquet' */
+  readonly format?: 'csv' | 'parquet';
+  /** Folder (under `folder`) for change files; DMS then writes CDC files in commit order. @default 'cdc' */
+  readonly cdcPath?: string;
+  /** Partition files by commit date (`2026/11/23/...`). @default true */
+  readonly datePartitioning?: boolean | { readonly sequence?: 'YYYYMMDD' | 'YYYYMMDDHH' | 'YYYYMM' | 'MMYYYYDD' | 'DDMMYYYY'; readonly timezone?: string };
+  /**
+   * A column holding the source commit time (full load: the load time). Empty string disables.
+   * @default 'dms_commit_ts'
+   */
+  readonly timestampColumnName?: string;
+  /** @default 'GZIP' for CSV, 'NONE' for Parquet (Parquet pages are compressed by the writer anyway) */
+  readonly compression?: 'GZIP' | 'NONE';
+  /** Write the Glue Data Catalog tables for Athena. @default false */
+  readonly glueCatalogGeneration?: boolean;
+}
+
+/** Writes DMS output to S3 (aws_dms_s3_endpoint, provider v6), SSE-KMS, with its own least-privilege access role. */
+export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
+  readonly endpoint: DmsS3Endpoint;
+  readonly endpointArn: string;
+  readonly endpointType = 'target' as const;
+  readonly engineName = 's3';
+  readonly targetKind = 's3' as const;
+  readonly role: ServiceRole;
+  readonly folder: string;
+
+  constructor(scope: Construct, id: string, props: S3TargetEndpointProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    this.folder = (props.folder ?? 'dms').replace(/^\/+|\/+$/g, '');
+    check(this.folder.length > 0, this, 'folder is empty; pass a key prefix like "raw/retail" so DMS output never mixes with other objects.');
+    const format = props.format ?? 'parquet';
+    const cdcPath = (props.cdcPath ?? 'cdc').replace(/^\/+|\/+$/g, '');
+    const partitioning = props.datePartitioning ?? true;
+    const partitionOptions = typeof partitioning === 'object' ? partitioning : {};
+    this.role = new ServiceRole(this, 'role', {
+      name: stack.naming.name(`${props.component}-s3`, 'iamRole'),
+      servicePrincipal: 'dms.amazonaws.com',
+      description: `DMS writes to s3://${props.bucket.bucketName}/${this.folder}`,
+    });
+    this.role.addToPolicy({
+      sid: 'WriteOutput',
+      actions: ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging'],
+      resources: [`${props.bucket.bucketArn}/${this.folder}/*`],
+    });
+    this.role.addToPolicy({
+      sid: 'ListOutputPrefix',
+      actions: ['s3:ListBucket'],
+      resources: [props.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${this.folder}/*`, this.folder] } },
+    });
+    if (props.bucket.kmsKeyArn) {
+      this.role.addToPolicy({ sid: 'EncryptOutput', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.bucket.kmsKeyArn] });
+    }
+    this.endpoint = new DmsS3Endpoint(this, 'endpoint', {
+      endpointId: stack.naming.name(`${props.component}-target`, 'dmsIdentifier'),
+      endpointType: 'target',
+      bucketName: props.bucket.bucketName,
+      bucketFolder: this.folder,
+      serviceAccessRoleArn: this.role.arn,
+      expectedBucketOwner: stack.accountId,
+      dataFormat: format,
+      parquetVersion: format === 'parquet' ? 'parquet-2-0' : undefined,
+      compressionType: props.compression ?? (format === 'csv' ? 'GZIP' : 'NONE'),
+      encryptionMode: props.bucket.kmsKeyArn ? 'SSE_KMS' : 'SSE_S3',
+      serverSideEncryptionKmsKeyId: props.bucket.kmsKeyArn,
+      cdcPath,
+      // Full-load rows get the same operation column ("I") as CDC rows, so one table schema reads both.
+      includeOpForFullLoad: true,
+      addColumnName: format === 'csv' ? true : undefined,
+      timestampColumnName: props.timestampColumnName ?? 'dms_commit_ts',
+      datePartitionEnabled: partitioning !== false,
+      datePartitionSequence: partitioning !== false ? (partitionOptions.sequence ?? 'YYYYMMDD') : undefined,
+      datePartitionDelimiter: partitioning !== false ? 'SLASH' : undefined,
+      datePartitionTimezone: partitioning !== false ? (partitionOptions.timezone ?? 'UTC') : undefined,
+      glueCatalogGeneration: props.glueCatalogGeneration ?? false,
+      dependsOn: roleResources(this.role),
+    });
+    this.endpointArn = this.endpoint.endpointArn;
+  }
+
+  bind(instance: IDmsReplicationInstance): void {
+    void instance; // reached over HTTPS (S3 gateway endpoint); the instance already has HTTPS egress.
+  }
+}
+
+/** Column types of an S3 source's external table definition (DMS data types). */
+export type ExternalColumnType =
+  | 'BYTE'
+  | 'DATE'
+  | 'TIME'
+  | 'DATETIME'
+  | 'INT1'
+  | 'INT2'
+  | 'INT4'
+  | 'INT8'
+  | 'NUMERIC'
+  | 'REAL4'
+  | 'REAL8'
+  | 'STRING'
+  | 'UINT1'
+  | 'UINT2'
+  | 'UINT4'
+  | 'UINT8'
+  | 'BLOB'
+  | 'CLOB'
+  | 'BOOLEAN';
+
+export interface ExternalColumn {
+  readonly name: string;
+  readonly type: ExternalColumnType;
+  /** Required for STRING (max characters). */
+  readonly length?: number;
+  /** For NUMERIC. */
+  readonly precision?: number;
+  readonly scale?: number;
+  /** @default true */
+  readonly nullable?: boolean;
+  /** @default false */
+  readonly primaryKey?: boolean;
+}
+
+export interface ExternalTable {
+  /** Table name as DMS presents it (`table-name` in mappings). */
+  readonly name: string;
+  /** Schema name as DMS presents it (`schema-name` in mappings). */
+  readonly owner: string;
+  /** Folder under the endpoint's `folder` holding this table's files, e.g. `retail/customers/`. */
+  readonly path: string;
+  readonly columns: readonly ExternalColumn[];
+}
+
+/** Renders the external table definition JSON DMS expects for S3 sources (validating each column). */
+export function externalTableDefinition(tables: readonly ExternalTable[]): string {
+  if (tables.length === 0) throw new Error('an S3 source needs at least one table in its external table definition.');
+  return JSON.stringify({
+    TableCount: String(tables.length),
+    Tables: tables.map((t) => {
+      if (t.columns.length === 0) throw new Error(`external table ${t.owner}.${t.name} has no columns.`);
+      return {
+        TableName: t.name,
+        TablePath: t.path.endsWith('/') ? t.path : `${t.path}/`,
+        TableOwner: t.owner,
+        TableColumns: t.columns.map((c) => {
+          if (c.type === 'STRING' && !c.length) throw new Error(`column ${t.owner}.${t.name}.${c.name} is STRING and needs a length.`);
+          if (c.type === 'NUMERIC' && c.precision === undefined) throw new Error(`column ${t.owner}.${t.name}.${c.name} is NUMERIC and needs a precision.`);
+          return {
+            ColumnName: c.name,
+            ColumnType: c.type,
+            ...(c.length !== undefined ? { ColumnLength: String(c.length) } : {}),
+            ...(c.precision !== undefined ? { ColumnPrecision: String(c.precision) } : {}),
+            ...(c.scale !== undefined ? { ColumnScale: String(c.scale) } : {}),
+            ColumnNullable: String(c.nullable ?? !c.primaryKey),
+            ColumnIsPk: String(c.primaryKey ?? false),
+          };
+        }),
+        TableColumnsTotal: String(t.columns.length),
+      };
+    }),
+  });
+}
+
+export interface S3SourceEndpointProps {
+  readonly component: string;
+  readonly bucket: DmsBucketRef;
+  /** Prefix holding the table folders. @default '' (bucket root) */
+  readonly folder?: string;
+  /** The tables (typed; rendered to DMS's external table definition JSON). */
+  readonly tables: readonly ExternalTable[];
+  /** Folder of CDC files (`I,U,D` first column) for ongoing changes. */
+  readonly cdcPath?: string;
+  /** @default ',' */
+  readonly csvDelimiter?: string;
+  /** Header lines to skip in each file. @default 1 */
+  readonly ignoreHeaderRows?: number;
+}
+
+/** Reads CSV files from S3 as source tables (e.g. an export from a retired system), with a typed table definition. */
+export class S3SourceEndpoint extends Construct implements IDmsEndpoint {
+  readonly endpoint: DmsS3Endpoint;
+  readonly endpointArn: string;
+  readonly endpointType = 'source' as const;
+  readonly engineName = 's3';
+  readonly role: ServiceRole;
+  readonly tableDefinitionJson: string;
+
+  constructor(scope: Construct, id: string, props: S3SourceEndpointProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    const folder = (props.folder ?? '').replace(/^\/+|\/+$/g, '');
+    try {
+      this.tableDefinitionJson = externalTableDefinition(props.tables);
+    } catch (e) {
+      throw new ValidationError(this, (e as Error).message);
+    }
+    checkRange(this, 'ignoreHeaderRows', props.ignoreHeaderRows, 0, 1);
+    this.role = new ServiceRole(this, 'role', {
+      name: stack.naming.name(`${props.component}-s3`, 'iamRole'),
+      servicePrincipal: 'dms.amazonaws.com',
+      description: `DMS reads s3://${props.bucket.bucketName}/${folder}`,
+    });
+    const prefix = folder ? `${folder}/` : '';
+    this.role.addToPolicy({ sid: 'ReadInput', actions: ['s3:GetObject'], resources: [`${props.bucket.bucketArn}/${prefix}*`] });
+    this.role.addToPolicy({
+      sid: 'ListInput',
+      actions: ['s3:ListBucket'],
+      resources: [props.bucket.bucketArn],
+      ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`, folder] } } } : {}),
+    });
+    if (props.bucket.kmsKeyArn) this.role.addToPolicy({ sid: 'DecryptInput', actions: ['kms:Decrypt'], resources: [props.bucket.kmsKeyArn] });
+    this.endpoint = new DmsS3Endpoint(this, 'endpoint', {
+      endpointId: stack.naming.name(`${props.component}-source`, 'dmsIdentifier'),
+      endpointType: 'source',
+      bucketName: props.bucket.bucketName,
+      bucketFolder: folder || undefined,
+      serviceAccessRoleArn: this.role.arn,
+      expectedBucketOwner: stack.accountId,
+      externalTableDefinition: this.tableDefinitionJson,
+      cdcPath: props.cdcPath,
+      csvDelimiter: props.csvDelimiter ?? ',',
+      csvRowDelimiter: '\\n',
+      ignoreHeaderRows: props.ignoreHeaderRows ?? 1,
+      dependsOn: roleResources(this.role),
+    });
+    this.endpointArn = this.endpoint.endpointArn;
+  }
+
+  bind(instance: IDmsReplicationInstance): void {
+    void instance; // S3 over HTTPS.
+  }
+}
+
+/** A Kinesis data stream DMS writes to. */
+export interface DmsStreamRef {
+  readonly streamArn: string;
+  /** CMK of the stream's server-side encryption. */
+  readonly kmsKeyArn?: string;
+}
+
+export interface KinesisTargetEndpointProps {
+  readonly component: string;
+  readonly stream: DmsStreamRef;
+  /** Add transaction id, previous transaction id and commit position to metadata. @default true */
+  readonly includeTransactionDetails?: boolean;
+  /** Emit control records for create/drop/alter table (consumers must skip them). @default true */
+  readonly includeTableAlterOperations?: boolean;
+}
+
+/**
+ * Writes each change as a JSON record `{ "data": {...}, "metadata": {...} }` to Kinesis, partitioned by
+ * schema.table + primary key so one row's changes stay in order on one shard.
+ */
+export class KinesisTargetEndpoint extends Construct implements IDmsEndpoint {
+  readonly endpoint: DmsEndpoint;
+  readonly endpointArn: string;
+  readonly endpointType = 'target' as const;
+  readonly engineName = 'kinesis';
+  readonly targetKind = 'kinesis' as const;
+  readonly role: ServiceRole;
+
+  constructor(scope: Construct, id: string, props: KinesisTargetEndpointProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    this.role = new ServiceRole(this, 'role', {
+      name: stack.naming.name(`${props.component}-kinesis`, 'iamRole'),
+      servicePrincipal: 'dms.amazonaws.com',
+      description: `DMS writes change records to a Kinesis stream (${stack.naming.name(props.component)})`,
+    });
+    this.role.addToPolicy({
+      sid: 'PutRecords',
+      actions: ['kinesis:DescribeStream', 'kinesis:PutRecord', 'kinesis:PutRecords'],
+      resources: [props.stream.streamArn],
+    });
+    if (props.stream.kmsKeyArn) this.role.addToPolicy({ sid: 'EncryptRecords', actions: ['kms:GenerateDataKey'], resources: [props.stream.kmsKeyArn] });
+    this.endpoint = new DmsEndpoint(this, 'endpoint', {
+      endpointId: stack.naming.name(`${props.component}-target`, 'dmsIdentifier'),
+      endpointType: 'target',
+      engineName: 'kinesis',
+      kinesisSettings: {
+        streamArn: props.stream.streamArn,
+        serviceAccessRoleArn: this.role.arn,
+        messageFormat: 'json',
+        includeControlDetails: true,
+        includeTransactionDetails: props.includeTransactionDetails ?? true,
+        includePartitionValue: true,
+        partitionIncludeSchemaTable: true,
+        includeTableAlterOperations: props.includeTableAlterOperations ?? true,
+        includeNullAndEmpty: true,
+      },
+      dependsOn: roleResources(this.role),
+    });
+    this.endpointArn = this.endpoint.endpointArn;
+  }
+
+  bind(instance: IDmsReplicationInstance): void {
+    void instance; // Kinesis over HTTPS.
+  }
+}

@@ -1,0 +1,210 @@
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DmsEventSubscription } from '@cdktf/provider-aws/lib/dms-event-subscription';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { checkRange, MigrationStack } from '../core';
+import { IDmsReplicationInstance } from './replication-instance';
+import { DmsReplicationTask } from './replication-task';
+
+export interface DmsMonitoringProps {
+  /** Component for physical names. @default 'dms' */
+  readonly component?: string;
+  /** Existing SNS topic for alarms and events. @default a KMS-encrypted topic created here */
+  readonly topicArn?: string;
+}
+
+export interface InstanceAlarmProps {
+  /** @default 80 */
+  readonly cpuPercent?: number;
+  /** Alarm when freeable memory drops below this many MiB. @default 256 */
+  readonly freeableMemoryMiB?: number;
+  /** Alarm when free storage drops below this many GiB (cached changes and logs live there). @default 10 */
+  readonly freeStorageGiB?: number;
+}
+
+export interface TaskAlarmProps {
+  /** Alarm when source or target CDC latency stays above this. @default 600 (10 minutes) */
+  readonly cdcLatencySeconds?: number;
+  /** Alarm when changes pile up on the instance's disk (target cannot keep up). @default 10000 */
+  readonly cdcChangesOnDisk?: number;
+}
+
+/**
+ * Alarms and DMS events to one SNS topic: instance CPU, memory and storage; per-task CDC latency (source and
+ * target) and changes spilled to disk; and an event subscription for task failures and state changes and
+ * instance failures, low storage and failovers. Subscribe people or a pager to `topicArn`.
+ */
+export class DmsMonitoring extends Construct {
+  readonly topicArn: string;
+  private readonly stack: MigrationStack;
+  private readonly component: string;
+  private readonly taskArns: string[] = [];
+  private readonly instanceIds = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: DmsMonitoringProps = {}) {
+    super(scope, id);
+    this.stack = MigrationStack.of(this);
+    this.component = props.component ?? 'dms';
+    if (props.topicArn) {
+      this.topicArn = props.topicArn;
+    } else {
+      const stack = this.stack;
+      // CloudWatch and DMS publish to an encrypted topic only if the key lets them (the AWS-managed SNS key does not).
+      const key = new KmsKey(this, 'key', {
+        description: `Encrypts DMS alarms and events of ${stack.naming.name(this.component)}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: stack.production ? 30 : 7,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'AccountAdministers',
+              Effect: 'Allow',
+              Principal: { AWS: `arn:${stack.partition}:iam::${stack.accountId}:root` },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+            {
+              Sid: 'AlarmAndEventPublishers',
+              Effect: 'Allow',
+              Principal: { Service: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] },
+              Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+            },
+          ],
+        }),
+      });
+      new KmsAlias(this, 'key-alias', { name: `alias/${stack.naming.name(`${this.component}-alerts`, 'kms')}`, targetKeyId: key.keyId });
+      const topic = new SnsTopic(this, 'topic', {
+        name: stack.naming.name(`${this.component}-alerts`, 'sns'),
+        kmsMasterKeyId: key.arn,
+      });
+      new SnsTopicPolicy(this, 'topic-policy', {
+        arn: topic.arn,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'AlarmAndEventPublishers',
+              Effect: 'Allow',
+              Principal: { Service: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] },
+              Action: 'sns:Publish',
+              Resource: topic.arn,
+              Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+            },
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sns:Publish',
+              Resource: topic.arn,
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        }),
+      });
+      this.topicArn = topic.arn;
+    }
+  }
+
+  /** CPU, freeable memory and free storage alarms for a replication instance (once per instance). */
+  watchInstance(instance: IDmsReplicationInstance, props: InstanceAlarmProps = {}): void {
+    if (this.instanceIds.has(instance.replicationInstanceId)) return;
+    this.instanceIds.add(instance.replicationInstanceId);
+    checkRange(this, 'cpuPercent', props.cpuPercent, 1, 100);
+    const n = this.instanceIds.size;
+    const dims = { ReplicationInstanceIdentifier: instance.replicationInstanceId };
+    this.alarm(`instance-${n}-cpu`, 'CPUUtilization', dims, 'GreaterThanThreshold', props.cpuPercent ?? 80, 'CPU of the replication instance stayed high: tasks slow down and CDC latency grows. Scale the instance class.');
+    this.alarm(
+      `instance-${n}-memory`,
+      'FreeableMemory',
+      dims,
+      'LessThanThreshold',
+      (props.freeableMemoryMiB ?? 256) * 1024 * 1024,
+      'Replication instance is short of memory: DMS swaps changes to disk and latency grows. Scale the instance class or reduce MaxFullLoadSubTasks.',
+    );
+    this.alarm(
+      `instance-${n}-storage`,
+      'FreeStorageSpace',
+      dims,
+      'LessThanThreshold',
+      (props.freeStorageGiB ?? 10) * 1024 * 1024 * 1024,
+      'Replication instance storage is running out (logs and cached changes): the task will fail. Raise allocatedStorageGiB.',
+    );
+    new DmsEventSubscription(this, `instance-${n}-events`, {
+      name: this.stack.naming.name(`${this.component}-instance-${n}-events`, 'dmsIdentifier'),
+      snsTopicArn: this.topicArn,
+      sourceType: 'replication-instance',
+      sourceIds: [instance.replicationInstanceId],
+      eventCategories: ['failure', 'low storage', 'failover'],
+      enabled: true,
+    });
+  }
+
+  /** CDC latency (source, target) and changes-on-disk alarms for a task, plus failure / state-change events. */
+  watchTask(task: DmsReplicationTask, props: TaskAlarmProps = {}): void {
+    this.watchInstance(task.instance);
+    this.taskArns.push(task.replicationTaskArn);
+    const n = this.taskArns.length;
+    const dims = { ReplicationInstanceIdentifier: task.instance.replicationInstanceId, ReplicationTaskIdentifier: task.resourceId };
+    if (task.migrationType !== 'full-load') {
+      const latency = props.cdcLatencySeconds ?? 600;
+      this.alarm(
+        `task-${n}-latency-source`,
+        'CDCLatencySource',
+        dims,
+        'GreaterThanThreshold',
+        latency,
+        `DMS task ${task.replicationTaskId}: reading changes from the source lags by more than ${latency}s. Check the source log reader (MS-CDC capture job, replication agent, binlog) and the VPN.`,
+      );
+      this.alarm(
+        `task-${n}-latency-target`,
+        'CDCLatencyTarget',
+        dims,
+        'GreaterThanThreshold',
+        latency,
+        `DMS task ${task.replicationTaskId}: applying changes to the target lags by more than ${latency}s. Check target load, locks, and missing primary keys.`,
+      );
+      this.alarm(
+        `task-${n}-changes-disk`,
+        'CDCChangesDiskSource',
+        dims,
+        'GreaterThanThreshold',
+        props.cdcChangesOnDisk ?? 10000,
+        `DMS task ${task.replicationTaskId}: changes are spilling to the instance disk; the target cannot keep up.`,
+      );
+    }
+    // Task failure: DMS publishes a "failure" event when a task stops with an error (there is no metric for it).
+    new DmsEventSubscription(this, `task-${n}-events`, {
+      name: this.stack.naming.name(`${this.component}-task-${n}-events`, 'dmsIdentifier'),
+      snsTopicArn: this.topicArn,
+      sourceType: 'replication-task',
+      sourceIds: [task.replicationTaskId],
+      eventCategories: ['failure', 'state change'],
+      enabled: true,
+    });
+  }
+
+  private alarm(id: string, metric: string, dimensions: Record<string, string>, comparison: string, threshold: number, description: string): void {
+    new CloudwatchMetricAlarm(this, id, {
+      alarmName: this.stack.naming.name(`${this.component}-${id}`, 'alarm'),
+      alarmDescription: description,
+      namespace: 'AWS/DMS',
+      metricName: metric,
+      dimensions,
+      statistic: metric === 'CPUUtilization' || metric.startsWith('CDC') ? 'Average' : 'Minimum',
+      period: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: comparison,
+      threshold,
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.topicArn],
+      okActions: [this.topicArn],
+    });
+  }
+}

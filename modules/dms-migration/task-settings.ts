@@ -1,0 +1,234 @@
+/**
+ * Typed builder for DMS task settings (`aws_dms_replication_task.replication_task_settings`).
+ * Defaults are the safe ones: logging on, validation on for database targets, limited LOB mode that stops
+ * the table instead of silently truncating, errors that suspend the table rather than only logging, and a
+ * target preparation that never drops tables unless asked. Read-only keys DMS fills in itself
+ * (`Logging.CloudWatchLogGroup`, `Logging.CloudWatchLogStream`) are never emitted: they make Terraform show a
+ * diff on every plan.
+ */
+
+export type TargetTablePrepMode = 'DO_NOTHING' | 'TRUNCATE_BEFORE_LOAD' | 'DROP_AND_CREATE';
+export type ErrorPolicy = 'IGNORE_RECORD' | 'LOG_ERROR' | 'SUSPEND_TABLE' | 'STOP_TASK';
+
+/** How large objects (text, varbinary(max), jsonb...) are migrated. */
+export type LobSettings =
+  /** LOBs up to `maxSizeKiB` are migrated inline; larger ones are a truncation error (policy below). Fast. */
+  | { readonly mode: 'limited'; readonly maxSizeKiB?: number }
+  /** Every LOB migrated whole, in chunks. Slow but lossless. */
+  | { readonly mode: 'full'; readonly chunkSizeKiB?: number }
+  /** LOBs up to `inlineMaxSizeKiB` inline, larger ones looked up in full. */
+  | { readonly mode: 'inline'; readonly inlineMaxSizeKiB?: number; readonly chunkSizeKiB?: number }
+  /** LOB columns are not migrated at all. */
+  | { readonly mode: 'none' };
+
+export interface TaskSettingsProps {
+  /**
+   * Row-level validation comparing source and target. Required for database targets (DMS-TASK-VALIDATION).
+   * For S3 targets DMS validates through Amazon Athena, which needs more setup than this module does; the
+   * construct turns it off for S3 and Kinesis targets unless you set it.
+   * @default true
+   */
+  readonly validation?: boolean;
+  /** Only validate (no migration), e.g. to re-check a finished migration. @default false */
+  readonly validationOnly?: boolean;
+  /** @default 5 */
+  readonly validationThreads?: number;
+  /** @default { mode: 'limited', maxSizeKiB: 32 } */
+  readonly lob?: LobSettings;
+  /** @default 'TRUNCATE_BEFORE_LOAD' */
+  readonly targetTablePrepMode?: TargetTablePrepMode;
+  /** DROP_AND_CREATE drops target tables (their indexes, grants, constraints): refused unless set. @default false */
+  readonly allowDropAndCreate?: boolean;
+  /** What a row DMS cannot convert does. @default 'SUSPEND_TABLE' */
+  readonly dataErrorPolicy?: ErrorPolicy;
+  /** What a truncated value (e.g. a LOB over the limit) does. @default 'SUSPEND_TABLE' */
+  readonly dataTruncationErrorPolicy?: ErrorPolicy;
+  /** What a table that fails to load does. @default 'SUSPEND_TABLE' */
+  readonly tableErrorPolicy?: 'SUSPEND_TABLE' | 'STOP_TASK';
+  /** Stop the task when the table mappings select no table (a typo in a schema name). @default true */
+  readonly failOnNoTablesCaptured?: boolean;
+  /** Tables loaded in parallel during full load (1-49). @default 8 */
+  readonly maxFullLoadSubTasks?: number;
+  /** Rows per commit during full load. @default 10000 */
+  readonly commitRate?: number;
+  /** Batch-optimised apply for CDC (faster; needs primary keys on every table). @default false */
+  readonly batchApply?: boolean;
+  /**
+   * Target schema for tables whose schema is not renamed by a mapping (database targets).
+   * @default '' (the source schema name)
+   */
+  readonly targetSchema?: string;
+  /** Deep-merged last: any other documented setting. Read-only keys are dropped. */
+  readonly overrides?: Record<string, unknown>;
+}
+
+/** Keys DMS computes itself; emitting them makes every plan show a diff (hashicorp/terraform-provider-aws). */
+export const READ_ONLY_TASK_SETTING_KEYS: ReadonlyArray<readonly [string, string]> = [
+  ['Logging', 'CloudWatchLogGroup'],
+  ['Logging', 'CloudWatchLogStream'],
+];
+
+const LOG_COMPONENTS = [
+  'TRANSFORMATION',
+  'SOURCE_UNLOAD',
+  'IO',
+  'TARGET_LOAD',
+  'PERFORMANCE',
+  'SOURCE_CAPTURE',
+  'SORTER',
+  'REST_SERVER',
+  'VALIDATOR_EXT',
+  'TARGET_APPLY',
+  'TASK_MANAGER',
+  'TABLES_MANAGER',
+  'METADATA_MANAGER',
+  'FILE_FACTORY',
+  'COMMON',
+  'ADDONS',
+  'DATA_STRUCTURE',
+  'COMMUNICATION',
+  'FILE_TRANSFER',
+];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge: objects merge key by key; arrays and scalars from `b` replace those in `a`. */
+export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+/** Removes the read-only keys (returns a copy). */
+export function stripReadOnlyKeys(settings: Record<string, unknown>): Record<string, unknown> {
+  const out = JSON.parse(JSON.stringify(settings)) as Record<string, unknown>;
+  for (const [section, key] of READ_ONLY_TASK_SETTING_KEYS) {
+    const s = out[section];
+    if (isPlainObject(s)) delete s[key];
+  }
+  return out;
+}
+
+/** The settings document as a plain object (validated by `validateTaskSettings`). */
+export function buildTaskSettings(props: TaskSettingsProps = {}): Record<string, unknown> {
+  const lob = props.lob ?? { mode: 'limited', maxSizeKiB: 32 };
+  const targetMetadata: Record<string, unknown> = {
+    TargetSchema: props.targetSchema ?? '',
+    SupportLobs: lob.mode !== 'none',
+    FullLobMode: lob.mode === 'full',
+    LimitedSizeLobMode: lob.mode === 'limited',
+    LobMaxSize: lob.mode === 'limited' ? (lob.maxSizeKiB ?? 32) : 0,
+    InlineLobMaxSize: lob.mode === 'inline' ? (lob.inlineMaxSizeKiB ?? 32) : 0,
+    LobChunkSize: lob.mode === 'full' || lob.mode === 'inline' ? (lob.chunkSizeKiB ?? 64) : 0,
+    BatchApplyEnabled: props.batchApply ?? false,
+  };
+  const validation = props.validation ?? true;
+  const settings: Record<string, unknown> = {
+    TargetMetadata: targetMetadata,
+    FullLoadSettings: {
+      TargetTablePrepMode: props.targetTablePrepMode ?? 'TRUNCATE_BEFORE_LOAD',
+      CreatePkAfterFullLoad: false,
+      StopTaskCachedChangesApplied: false,
+      StopTaskCachedChangesNotApplied: false,
+      MaxFullLoadSubTasks: props.maxFullLoadSubTasks ?? 8,
+      TransactionConsistencyTimeout: 600,
+      CommitRate: props.commitRate ?? 10000,
+    },
+    Logging: {
+      EnableLogging: true,
+      LogComponents: LOG_COMPONENTS.map((Id) => ({ Id, Severity: 'LOGGER_SEVERITY_DEFAULT' })),
+    },
+    ValidationSettings: {
+      EnableValidation: validation,
+      ValidationOnly: props.validationOnly ?? false,
+      ValidationMode: 'ROW_LEVEL',
+      ThreadCount: props.validationThreads ?? 5,
+      FailureMaxCount: 10000,
+      TableFailureMaxCount: 1000,
+      HandleCollationDiff: false,
+      RecordFailureDelayLimitInMinutes: 0,
+      SkipLobColumns: false,
+    },
+    ErrorBehavior: {
+      DataErrorPolicy: props.dataErrorPolicy ?? 'SUSPEND_TABLE',
+      DataTruncationErrorPolicy: props.dataTruncationErrorPolicy ?? 'SUSPEND_TABLE',
+      DataErrorEscalationPolicy: 'SUSPEND_TABLE',
+      DataErrorEscalationCount: 0,
+      TableErrorPolicy: props.tableErrorPolicy ?? 'SUSPEND_TABLE',
+      TableErrorEscalationPolicy: 'STOP_TASK',
+      TableErrorEscalationCount: 0,
+      RecoverableErrorCount: -1,
+      RecoverableErrorInterval: 5,
+      RecoverableErrorThrottling: true,
+      RecoverableErrorThrottlingMax: 1800,
+      ApplyErrorDeletePolicy: 'IGNORE_RECORD',
+      ApplyErrorInsertPolicy: 'LOG_ERROR',
+      ApplyErrorUpdatePolicy: 'LOG_ERROR',
+      ApplyErrorEscalationPolicy: 'LOG_ERROR',
+      ApplyErrorEscalationCount: 0,
+      FullLoadIgnoreConflicts: true,
+      FailOnNoTablesCaptured: props.failOnNoTablesCaptured ?? true,
+    },
+    ChangeProcessingTuning: {
+      BatchApplyPreserveTransaction: true,
+      BatchApplyTimeoutMin: 1,
+      BatchApplyTimeoutMax: 30,
+      BatchSplitSize: 0,
+      MinTransactionSize: 1000,
+      CommitTimeout: 1,
+      MemoryLimitTotal: 1024,
+      MemoryKeepTime: 60,
+      StatementCacheSize: 50,
+    },
+  };
+  return stripReadOnlyKeys(props.overrides ? deepMerge(settings, props.overrides) : settings);
+}
+
+/** What the task writes to, for rules that depend on it. */
+export type TargetKind = 'database' | 's3' | 'kinesis';
+
+/**
+ * Problems with a settings document, each saying why and how to fix it (empty when fine). Applied to builder
+ * output and to raw JSON alike.
+ */
+export function validateTaskSettings(
+  settings: Record<string, unknown>,
+  context: { targetKind: TargetKind; allowDropAndCreate?: boolean },
+): string[] {
+  const problems: string[] = [];
+  const section = (name: string) => (isPlainObject(settings[name]) ? (settings[name] as Record<string, unknown>) : {});
+  const logging = section('Logging');
+  if (logging.EnableLogging !== true) {
+    problems.push('task settings must set Logging.EnableLogging = true: without task logs a failed or suspended table leaves no trace. Remove the override that turns logging off.');
+  }
+  const validation = section('ValidationSettings');
+  if (context.targetKind === 'database' && validation.EnableValidation !== true) {
+    problems.push(
+      'database targets need ValidationSettings.EnableValidation = true: DMS otherwise reports success even when rows were truncated or skipped. Keep validation on (it is the default), or size it down with validationThreads.',
+    );
+  }
+  const meta = section('TargetMetadata');
+  const errors = section('ErrorBehavior');
+  if (meta.SupportLobs !== false && meta.LimitedSizeLobMode === true) {
+    const policy = errors.DataTruncationErrorPolicy;
+    if (policy !== 'SUSPEND_TABLE' && policy !== 'STOP_TASK') {
+      problems.push(
+        `limited LOB mode truncates LOBs above LobMaxSize (${String(meta.LobMaxSize)} KiB) and DataTruncationErrorPolicy is ${String(policy ?? 'LOG_ERROR (the DMS default)')}: that is silent data loss. Set dataTruncationErrorPolicy to 'SUSPEND_TABLE' or 'STOP_TASK', or use lob: { mode: 'full' }.`,
+      );
+    }
+  }
+  const prep = section('FullLoadSettings').TargetTablePrepMode;
+  if (prep === 'DROP_AND_CREATE' && !context.allowDropAndCreate) {
+    problems.push(
+      "TargetTablePrepMode DROP_AND_CREATE drops the target tables with their indexes, constraints and grants on every (re)load. Use 'TRUNCATE_BEFORE_LOAD' with a schema created by templates/postgres, or set allowDropAndCreate: true for this task.",
+    );
+  }
+  for (const [s, k] of READ_ONLY_TASK_SETTING_KEYS) {
+    if (k in section(s)) problems.push(`task settings contain the read-only key ${s}.${k}; DMS sets it and Terraform would show a diff on every plan. Remove it.`);
+  }
+  return problems;
+}
