@@ -1,0 +1,191 @@
+import { Transform, TransformCallback } from 'node:stream';
+
+/**
+ * Streaming CSV helpers with Postgres's CSV rules (quote `"`, escape `"`, records end at LF, CRLF or CR outside
+ * quotes). Nothing here keeps more than the current chunk: memory stays flat with file size.
+ */
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
+
+/** A CSV problem found before Postgres saw the data. `line` counts CSV records, the header being line 1. */
+export class CsvFormatError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+    this.name = 'CsvFormatError';
+  }
+}
+
+export interface ParsedHeader {
+  /** Column names in file order (quoted names unquoted, unquoted names trimmed). */
+  readonly columns: string[];
+  /** Byte offset just past the header's line terminator (where the data starts). */
+  readonly end: number;
+}
+
+/** Length of a UTF-8 byte-order mark at the start of `buf` (0 or 3): spreadsheet exports often start with one. */
+export function bomLength(buf: Buffer): number {
+  return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+}
+
+/**
+ * Parses the first record of `buf` as the header. Returns undefined when the record is not complete yet
+ * (more bytes are needed), unless `final` says `buf` is the whole file.
+ */
+export function parseHeader(buf: Buffer, final: boolean): ParsedHeader | undefined {
+  const start = bomLength(buf);
+  let inQuotes = false;
+  let i = start;
+  for (; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === QUOTE) inQuotes = !inQuotes;
+    else if (!inQuotes && (c === LF || c === CR)) break;
+  }
+  if (i === buf.length && !final) return undefined;
+  if (inQuotes) throw new CsvFormatError('the header has an unterminated quoted name', 1);
+  let end = i;
+  if (i < buf.length) {
+    end = i + 1;
+    if (buf[i] === CR) {
+      if (i + 1 < buf.length) end = buf[i + 1] === LF ? i + 2 : i + 1;
+      else if (!final) return undefined; // CR at the chunk end: an LF may follow
+    }
+  }
+  return { columns: splitFields(buf.toString('utf8', start, i)), end };
+}
+
+function splitFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let inQuotes = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (inQuotes) {
+      if (ch === '"') {
+        if (line[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
+      } else field += ch;
+    } else if (ch === '"') {
+      inQuotes = true;
+      quoted = true;
+    } else if (ch === ',') {
+      fields.push(quoted ? field : field.trim());
+      field = '';
+      quoted = false;
+    } else field += ch;
+  }
+  fields.push(quoted ? field : field.trim());
+  return fields;
+}
+
+/**
+ * Passes bytes through unchanged while counting CSV records, so the row count Postgres reports can be checked
+ * against the file. Rejects a record that is exactly `\.` (Postgres <= 17 reads it as end-of-data and would
+ * silently drop the rest) and a quote left open at the end of the file. Line numbers are physical lines of the
+ * file, like the ones Postgres reports (a quoted value spanning lines counts each line).
+ */
+export class CsvRecordCounter extends Transform {
+  /** Records seen so far (data records only: the header was stripped before). */
+  records = 0;
+  /** Bytes seen so far. */
+  bytes = 0;
+  private lineBreaks = 0;
+  private inQuotes = false;
+  private afterCr = false;
+  private recLen = 0;
+  private recLine = 0;
+  private b0 = 0;
+  private b1 = 0;
+  private quoteOpenedAt = 0;
+
+  /** @param firstLine the file line number of the first byte passed through (2 after a one-line header). */
+  constructor(private readonly firstLine = 2) {
+    super();
+  }
+
+  /** The file line number at the current position. */
+  get line(): number {
+    return this.firstLine + this.lineBreaks;
+  }
+
+  _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.scan(chunk);
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+
+  _flush(cb: TransformCallback): void {
+    if (this.inQuotes) {
+      cb(new CsvFormatError(`unterminated quoted field starting at line ${this.quoteOpenedAt}`, this.quoteOpenedAt));
+      return;
+    }
+    try {
+      if (this.recLen > 0) this.endRecord();
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    cb();
+  }
+
+  private endRecord(): void {
+    if (this.recLen === 2 && this.b0 === BACKSLASH && this.b1 === DOT) {
+      throw new CsvFormatError(
+        `line ${this.recLine} is "\\." alone, which Postgres reads as end of data; quote it ("\\.") to load it as a value`,
+        this.recLine,
+      );
+    }
+    this.records++;
+    this.recLen = 0;
+  }
+
+  private scan(buf: Buffer): void {
+    const n = buf.length;
+    let inQuotes = this.inQuotes;
+    let afterCr = this.afterCr;
+    for (let i = 0; i < n; i++) {
+      const c = buf[i];
+      if (c === LF) {
+        if (afterCr) afterCr = false;
+        else {
+          this.lineBreaks++;
+          if (inQuotes) this.recLen++;
+          else this.endRecord();
+        }
+        continue;
+      }
+      afterCr = false;
+      if (c === CR) {
+        afterCr = true;
+        this.lineBreaks++;
+        if (inQuotes) this.recLen++;
+        else this.endRecord();
+        continue;
+      }
+      if (this.recLen === 0) {
+        this.recLine = this.firstLine + this.lineBreaks;
+        this.b0 = c;
+      } else if (this.recLen === 1) this.b1 = c;
+      if (c === QUOTE) {
+        inQuotes = !inQuotes;
+        if (inQuotes) this.quoteOpenedAt = this.firstLine + this.lineBreaks;
+      }
+      this.recLen++;
+    }
+    this.inQuotes = inQuotes;
+    this.afterCr = afterCr;
+  }
+}
