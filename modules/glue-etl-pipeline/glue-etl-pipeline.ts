@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { check, checkRange, MigrationStack, policyDocument, ServiceRole, ValidationError } from '../core';
+import {
+  GlueDataBucket,
+  GlueJdbcConnection,
+  GlueJob,
+  GlueKmsKey,
+  GlueScript,
+  GlueSecurityConfiguration,
+  GlueSecurityGroup,
+} from '../glue-common';
+import { buildDefinition } from './definition';
+import { buildPlan, EtlPlan, MappingError } from './mapping';
+import { EtlDatabaseProps, EtlJobSizing, GlueEtlPipelineProps } from './props';
+
+/**
+ * Step Functions needs these to deliver its logs to CloudWatch Logs and traces to X-Ray. AWS documents them on
+ * `Resource: "*"` (CloudWatch Logs log-delivery actions and X-Ray sampling calls have no resource types), so they
+ * live in their own inline policy rather than going through ServiceRole.addToPolicy, which refuses "*".
+ */
+export const STATES_LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+export const STATES_TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
+
+const SCHEDULE_EXPRESSION = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * MySQL or Postgres -> S3 -> transform -> MySQL or Postgres with three Glue jobs orchestrated by Step Functions:
+ * keyset-paginated extraction, a transform driven by the declared (synth-validated) column mapping, and a batched,
+ * idempotent upsert load. Failures retry with backoff, then notify an SNS topic; an optional schedule runs it.
+ */
+export class GlueEtlPipeline extends Construct {
+  readonly plan: EtlPlan;
+  readonly kmsKey: GlueKmsKey;
+  readonly securityConfiguration: GlueSecurityConfiguration;
+  readonly bucket: GlueDataBucket;
+  readonly securityGroup: GlueSecurityGroup;
+  readonly sourceConnection: GlueJdbcConnection;
+  readonly targetConnection: GlueJdbcConnection;
+  readonly planObject: S3Object;
+  readonly extractJob: GlueJob;
+  readonly transformJob: GlueJob;
+  readonly loadJob: GlueJob;
+  readonly failureTopic: SnsTopic;
+  readonly stateMachine: SfnStateMachine;
+  readonly stateMachineRole: ServiceRole;
+  readonly stateMachineLogGroup: CloudwatchLogGroup;
+  readonly schedule?: SchedulerSchedule;
+  readonly scheduleDeadLetterQueue?: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: GlueEtlPipelineProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    const component = props.component ?? 'etl';
+    const pageSize = props.pageSize ?? 100_000;
+    const batchSize = props.loadBatchSize ?? 5_000;
+    const parallelism = props.loadParallelism ?? 4;
+    const retry = {
+      maxAttempts: props.retry?.maxAttempts ?? 2,
+      intervalSeconds: props.retry?.intervalSeconds ?? 60,
+      backoffRate: props.retry?.backoffRate ?? 2,
+    };
+    checkRange(this, 'pageSize', props.pageSize, 1_000, 10_000_000);
+    checkRange(this, 'loadBatchSize', props.loadBatchSize, 100, 100_000);
+    checkRange(this, 'loadParallelism', props.loadParallelism, 1, 64, 'Each writer holds one connection to the target.');
+    checkRange(this, 'retry.maxAttempts', props.retry?.maxAttempts, 0, 10);
+    checkRange(this, 'retry.intervalSeconds', props.retry?.intervalSeconds, 1, 3600);
+    check(
+      retry.backoffRate >= 1 && retry.backoffRate <= 10,
+      this,
+      `retry.backoffRate must be from 1 to 10, got ${retry.backoffRate}.`,
+    );
+    if (props.schedule) {
+      check(
+        SCHEDULE_EXPRESSION.test(props.schedule.expression),
+        this,
+        `schedule.expression "${props.schedule.expression}" must be rate(N unit), cron(6 fields) or at(yyyy-mm-ddThh:mm:ss), e.g. "cron(0 2 * * ? *)".`,
+      );
+    }
+    for (const email of props.notificationEmails ?? []) {
+      check(EMAIL.test(email), this, `notificationEmails entry "${email}" is not an email address.`);
+    }
+    try {
+      this.plan = buildPlan(props.source.engine, props.target.engine, props.tables);
+    } catch (e) {
+      if (e instanceof MappingError) throw new ValidationError(this, `mapping: ${e.message}`);
+      throw e;
+    }
+
+    // One CMK for the security configuration (S3, bookmarks, Glue logs), the bucket, the topic and the state machine logs.
+    this.kmsKey = new GlueKmsKey(this, 'kms', {
+      component,
+      description: `ETL pipeline ${stack.naming.name(component)}: data, bookmarks, logs, notifications`,
+      logGroupNamePrefixes: ['/aws-glue/', '/aws/vendedlogs/states/'],
+    });
+    this.securityConfiguration = new GlueSecurityConfiguration(this, 'security', { component, kmsKeyArn: this.kmsKey.keyArn });
+    this.bucket = new GlueDataBucket(this, 'bucket', { component: `${component}-data`, kmsKeyArn: this.kmsKey.keyArn });
+    this.securityGroup = new GlueSecurityGroup(this, 'sg', { network: props.network, component: `${component}-glue` });
+    this.sourceConnection = this.connection('source', component, props.source);
+    this.targetConnection = this.connection('target', component, props.target);
+
+    const planJson = JSON.stringify(this.plan, null, 2);
+    const planSha256 = createHash('sha256').update(planJson).digest('hex');
+    this.planObject = new S3Object(this, 'plan', {
+      bucket: this.bucket.bucketName,
+      key: 'plans/etl-plan.json',
+      content: planJson,
+      contentType: 'application/json',
+      serverSideEncryption: 'aws:kms',
+      kmsKeyId: this.kmsKey.keyArn,
+      sourceHash: planSha256,
+      metadata: { sha256: planSha256 },
+    });
+    const planUri = `s3://${this.bucket.bucketName}/${this.planObject.key}`;
+    const common = new GlueScript(this, 'common-script', { bucket: this.bucket.ref, path: 'etl/etl_common.py' });
+    const shared = { '--plan-uri': planUri, '--data-bucket': this.bucket.bucketName, '--run-id': 'manual' };
+
+    const job = (name: 'extract' | 'transform' | 'load', description: string, sizing: EtlJobSizing | undefined, extra: Record<string, string>, connections: GlueJdbcConnection[]) =>
+      new GlueJob(this, name, {
+        component: `${component}-${name}`,
+        description,
+        script: new GlueScript(this, `${name}-script`, { bucket: this.bucket.ref, path: `etl/${name}.py` }),
+        extraPyFiles: [common],
+        securityConfiguration: this.securityConfiguration,
+        connections,
+        glueVersion: props.glueVersion,
+        workerType: sizing?.workerType,
+        numberOfWorkers: sizing?.numberOfWorkers,
+        timeoutMinutes: sizing?.timeoutMinutes,
+        logRetentionDays: props.logRetentionDays,
+        arguments: { ...shared, ...extra },
+      });
+    this.extractJob = job(
+      'extract',
+      `Keyset-paginated copy of ${this.plan.tables.length} ${props.source.engine} table(s) to S3`,
+      props.extract,
+      { '--source-jdbc-url': this.sourceConnection.jdbcUrl, '--source-secret-arn': props.source.secretArn, '--page-size': String(pageSize) },
+      [this.sourceConnection],
+    );
+    // The transform touches no database, so it needs no connection (and no network interfaces).
+    this.transformJob = job('transform', 'Applies the declared column mapping (rename, cast, drop)', props.transform, {}, []);
+    this.loadJob = job(
+      'load',
+      `Batched, idempotent upsert into ${props.target.engine} through staging tables`,
+      props.load,
+      {
+        '--target-jdbc-url': this.targetConnection.jdbcUrl,
+        '--target-secret-arn': props.target.secretArn,
+        '--batch-size': String(batchSize),
+        '--write-parallelism': String(parallelism),
+      },
+      [this.targetConnection],
+    );
+    for (const j of [this.extractJob, this.transformJob, this.loadJob]) {
+      j.role.grantRead(this.bucket.ref, ['plans/']);
+      j.role.grantReadWrite(this.bucket.ref, ['runs/']);
+    }
+
+    this.failureTopic = new SnsTopic(this, 'failures', {
+      name: stack.naming.name(`${component}-failures`, 'sns'),
+      displayName: `ETL ${stack.naming.name(component)} failures`,
+      kmsMasterKeyId: this.kmsKey.keyArn,
+    });
+    (props.notificationEmails ?? []).forEach((email, i) => {
+      new SnsTopicSubscription(this, `failure-email-${i}`, { topicArn: this.failureTopic.arn, protocol: 'email', endpoint: email });
+    });
+
+    const machineName = stack.naming.name(component, 'stepFunctions');
+    this.stateMachineLogGroup = new CloudwatchLogGroup(this, 'state-machine-logs', {
+      name: `/aws/vendedlogs/states/${machineName}`,
+      retentionInDays: props.logRetentionDays ?? (stack.production ? 365 : 30),
+      kmsKeyId: this.kmsKey.keyArn,
+    });
+    this.stateMachineRole = new ServiceRole(this, 'state-machine-role', {
+      name: stack.naming.name(`${component}-states`, 'iamRole'),
+      servicePrincipal: 'states.amazonaws.com',
+      description: `Runs the Glue jobs of ${machineName} and publishes its failures`,
+    });
+    this.stateMachineRole.addToPolicy({
+      actions: ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'],
+      resources: [this.extractJob.jobArn, this.transformJob.jobArn, this.loadJob.jobArn],
+    });
+    this.stateMachineRole.addToPolicy({ actions: ['sns:Publish'], resources: [this.failureTopic.arn] });
+    this.stateMachineRole.addToPolicy({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.kmsKey.keyArn] });
+    new IamRolePolicy(this, 'state-machine-delivery-policy', {
+      role: this.stateMachineRole.role.id,
+      name: 'log-delivery-and-tracing',
+      policy: policyDocument([
+        { sid: 'LogDeliveryHasNoResourceTypes', actions: STATES_LOG_DELIVERY_ACTIONS, resources: ['*'] },
+        { sid: 'TracingHasNoResourceTypes', actions: STATES_TRACING_ACTIONS, resources: ['*'] },
+      ]),
+    });
+
+    const definition = buildDefinition({
+      pipelineName: machineName,
+      failureTopicArn: this.failureTopic.arn,
+      retry,
+      jobs: [
+        { state: 'Extract', jobName: this.extractJob.jobName, timeoutMinutes: props.extract?.timeoutMinutes ?? 120 },
+        { state: 'Transform', jobName: this.transformJob.jobName, timeoutMinutes: props.transform?.timeoutMinutes ?? 120 },
+        { state: 'Load', jobName: this.loadJob.jobName, timeoutMinutes: props.load?.timeoutMinutes ?? 120 },
+      ],
+    });
+    this.stateMachine = new SfnStateMachine(this, 'state-machine', {
+      name: machineName,
+      type: 'STANDARD',
+      roleArn: this.stateMachineRole.arn,
+      definition: JSON.stringify(definition),
+      loggingConfiguration: {
+        logDestination: `${this.stateMachineLogGroup.arn}:*`,
+        level: props.stateMachineLogLevel ?? 'ERROR',
+        includeExecutionData: false,
+      },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [this.stateMachineLogGroup],
+    });
+
+    if (props.schedule) {
+      this.scheduleDeadLetterQueue = new SqsQueue(this, 'schedule-dlq', {
+        name: stack.naming.name(`${component}-schedule-dlq`, 'sqs'),
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: 1_209_600,
+      });
+      const schedulerRole = new ServiceRole(this, 'schedule-role', {
+        name: stack.naming.name(`${component}-schedule`, 'iamRole'),
+        servicePrincipal: 'scheduler.amazonaws.com',
+        description: `Starts ${machineName} on its schedule`,
+      });
+      schedulerRole.addToPolicy({ actions: ['states:StartExecution'], resources: [this.stateMachine.arn] });
+      schedulerRole.addToPolicy({ actions: ['sqs:SendMessage'], resources: [this.scheduleDeadLetterQueue.arn] });
+      this.schedule = new SchedulerSchedule(this, 'schedule', {
+        name: stack.naming.name(component, 'eventRule'),
+        description: `Runs ETL pipeline ${machineName}`,
+        scheduleExpression: props.schedule.expression,
+        scheduleExpressionTimezone: props.schedule.timezone ?? 'UTC',
+        state: props.schedule.enabled === false ? 'DISABLED' : 'ENABLED',
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: this.stateMachine.arn,
+          roleArn: schedulerRole.arn,
+          input: JSON.stringify({ trigger: 'schedule' }),
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: this.scheduleDeadLetterQueue.arn },
+        },
+      });
+    }
+  }
+
+  get stateMachineArn(): string {
+    return this.stateMachine.arn;
+  }
+
+  get failureTopicArn(): string {
+    return this.failureTopic.arn;
+  }
+
+  private connection(role: 'source' | 'target', component: string, db: EtlDatabaseProps): GlueJdbcConnection {
+    return new GlueJdbcConnection(this, `${role}-connection`, {
+      component: `${component}-${role}`,
+      description: `${role} ${db.engine} database ${db.databaseName}`,
+      engine: db.engine,
+      host: db.host,
+      port: db.port,
+      databaseName: db.databaseName,
+      secretArn: db.secretArn,
+      secretKmsKeyArn: db.secretKmsKeyArn,
+      securityGroup: this.securityGroup,
+      database: db.database,
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './props';
+export * from './mapping';
+export * from './definition';
+export * from './glue-etl-pipeline';

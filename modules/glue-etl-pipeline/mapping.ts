@@ -1,0 +1,255 @@
+/**
+ * The declared column mapping of an ETL pipeline, validated at synth, and the SQL the Glue scripts run, generated
+ * here from the validated mapping (so it is unit-tested; the scripts only substitute run-time placeholders).
+ */
+import type { GlueJdbcEngine } from '../glue-common';
+
+/** Spark SQL types a column can be cast to in the transform step. */
+export type ColumnType = 'string' | 'int' | 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp' | `decimal(${number},${number})`;
+
+export interface ColumnMapping {
+  /** Column name in the source table. */
+  readonly source: string;
+  /** Column name in the target table. @default `source` */
+  readonly target?: string;
+  /** Spark type the value is cast to (ANSI casts: a value that does not fit fails the run, it never becomes NULL). */
+  readonly type: ColumnType;
+}
+
+export interface TableMapping {
+  /** Source table, `table` or `schema.table` (MySQL: `database.table`). */
+  readonly sourceTable: string;
+  /** Target table, `table` or `schema.table`. It must exist, with a unique key on the key column's target name. */
+  readonly targetTable: string;
+  /**
+   * Unique, integer (int/bigint) source column used for keyset pagination (`WHERE key > last ORDER BY key LIMIT n`)
+   * and, under its target name, as the upsert key. It must be one of `columns`.
+   */
+  readonly keyColumn: string;
+  /** Columns migrated: renamed and cast. Every source column must be here or in `exclude`. */
+  readonly columns: readonly ColumnMapping[];
+  /** Source columns deliberately not migrated (dropped in the transform). A column in neither list fails the run. */
+  readonly exclude?: readonly string[];
+}
+
+/** The per-table plan the three scripts read (written to S3 as JSON). */
+export interface TablePlan {
+  readonly sourceTable: string;
+  readonly targetTable: string;
+  /** Folder-safe name used in S3 keys, e.g. `shop.orders`. */
+  readonly slug: string;
+  readonly keyColumn: string;
+  /** Keyset page query; placeholders `{after}` (last key, an integer) and `{limit}`. */
+  readonly extractSql: string;
+  readonly columns: readonly { readonly source: string; readonly target: string; readonly type: ColumnType }[];
+  readonly exclude: readonly string[];
+  /** Staging table; placeholder `{suffix}` (8 hex characters from the run ID). */
+  readonly stageTable: string;
+  /** Placeholder `{stage}` (the staging table). */
+  readonly createStageSql: string;
+  readonly dropStageSql: string;
+  /** One set-based, idempotent upsert from the staging table into the target. */
+  readonly upsertSql: string;
+}
+
+export interface EtlPlan {
+  readonly version: 1;
+  readonly sourceEngine: GlueJdbcEngine;
+  readonly targetEngine: GlueJdbcEngine;
+  readonly tables: readonly TablePlan[];
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Postgres truncates identifiers at 63 bytes; MySQL allows 64. The stricter limit keeps mappings portable. */
+const MAX_IDENTIFIER = 63;
+const STAGE_SUFFIX = '__stg_{suffix}';
+const STAGE_SUFFIX_LENGTH = '__stg_'.length + 8;
+const SIMPLE_TYPES = new Set(['string', 'int', 'bigint', 'double', 'boolean', 'date', 'timestamp']);
+const KEY_TYPES = new Set(['int', 'bigint']);
+
+/** A mapping problem, with the table and what to change. Thrown as a ValidationError by the pipeline. */
+export class MappingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MappingError';
+  }
+}
+
+function fail(message: string): never {
+  throw new MappingError(message);
+}
+
+function checkIdentifier(what: string, name: string): void {
+  if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
+    fail(`${what} "${name}" must be a plain identifier (letters, digits, underscores; not starting with a digit).`);
+  }
+  if (name.length > MAX_IDENTIFIER) fail(`${what} "${name}" is ${name.length} characters; the limit is ${MAX_IDENTIFIER}.`);
+}
+
+function splitTable(what: string, name: string): { schema?: string; table: string } {
+  const parts = typeof name === 'string' ? name.split('.') : [];
+  if (parts.length < 1 || parts.length > 2) fail(`${what} "${name}" must be "table" or "schema.table".`);
+  parts.forEach((p) => checkIdentifier(what, p));
+  return parts.length === 2 ? { schema: parts[0], table: parts[1] } : { table: parts[0] };
+}
+
+/** Validates a column type, returning it unchanged. */
+export function checkColumnType(table: string, column: string, type: string): ColumnType {
+  if (SIMPLE_TYPES.has(type)) return type as ColumnType;
+  const m = /^decimal\((\d+),(\d+)\)$/.exec(typeof type === 'string' ? type : '');
+  if (!m) {
+    fail(
+      `${table}: column "${column}" has type "${type}"; use one of string, int, bigint, double, boolean, date, timestamp, decimal(p,s).`,
+    );
+  }
+  const [p, s] = [Number(m[1]), Number(m[2])];
+  if (p < 1 || p > 38 || s > p) fail(`${table}: column "${column}" has type ${type}; decimal precision must be 1-38 and scale 0-precision.`);
+  return type as ColumnType;
+}
+
+/**
+ * Validates the mapping of every table: identifiers, types, duplicates (case-insensitive: both engines fold or
+ * compare names case-insensitively by default), the key column, and source/target table uniqueness.
+ */
+export function validateMappings(tables: readonly TableMapping[]): void {
+  if (!Array.isArray(tables) || tables.length === 0) fail('tables must list at least one table mapping.');
+  const sources = new Set<string>();
+  const targets = new Set<string>();
+  for (const t of tables) {
+    splitTable('sourceTable', t.sourceTable);
+    const target = splitTable('targetTable', t.targetTable);
+    if (target.table.length + STAGE_SUFFIX_LENGTH > MAX_IDENTIFIER) {
+      fail(
+        `${t.targetTable}: target table name must be at most ${MAX_IDENTIFIER - STAGE_SUFFIX_LENGTH} characters so its staging table ` +
+          `(<name>__stg_<run>) fits in ${MAX_IDENTIFIER}.`,
+      );
+    }
+    const sourceKey = t.sourceTable.toLowerCase();
+    if (sources.has(sourceKey)) fail(`sourceTable ${t.sourceTable} is mapped twice; map each source table once.`);
+    sources.add(sourceKey);
+    const targetKey = t.targetTable.toLowerCase();
+    if (targets.has(targetKey)) fail(`targetTable ${t.targetTable} is the target of two mappings; loads would overwrite each other.`);
+    targets.add(targetKey);
+
+    if (!Array.isArray(t.columns) || t.columns.length === 0) fail(`${t.sourceTable}: columns must list at least the key column.`);
+    const seenSource = new Map<string, string>();
+    const seenTarget = new Map<string, string>();
+    for (const c of t.columns) {
+      checkIdentifier(`${t.sourceTable}: source column`, c.source);
+      const targetName = c.target ?? c.source;
+      checkIdentifier(`${t.sourceTable}: target column`, targetName);
+      checkColumnType(t.sourceTable, c.source, c.type);
+      const s = c.source.toLowerCase();
+      if (seenSource.has(s)) fail(`${t.sourceTable}: source column "${c.source}" is mapped twice.`);
+      seenSource.set(s, c.source);
+      const tg = targetName.toLowerCase();
+      if (seenTarget.has(tg)) {
+        fail(`${t.sourceTable}: target column "${targetName}" is produced by both "${seenTarget.get(tg)}" and "${c.source}".`);
+      }
+      seenTarget.set(tg, c.source);
+    }
+    const exclude: readonly string[] = t.exclude ?? [];
+    for (const e of exclude) {
+      checkIdentifier(`${t.sourceTable}: excluded column`, e);
+      if (seenSource.has(e.toLowerCase())) fail(`${t.sourceTable}: column "${e}" is both mapped and excluded; keep it in one list.`);
+    }
+    if (new Set(exclude.map((e) => e.toLowerCase())).size !== exclude.length) {
+      fail(`${t.sourceTable}: exclude lists a column twice.`);
+    }
+    checkIdentifier(`${t.sourceTable}: keyColumn`, t.keyColumn);
+    const columns: readonly ColumnMapping[] = t.columns;
+    const key = columns.find((c) => c.source.toLowerCase() === t.keyColumn.toLowerCase());
+    if (!key) fail(`${t.sourceTable}: keyColumn "${t.keyColumn}" must be one of the mapped columns (it is the upsert key in the target).`);
+    if (!KEY_TYPES.has(key.type)) {
+      fail(
+        `${t.sourceTable}: keyColumn "${t.keyColumn}" has type ${key.type}; keyset pagination needs an integer key (int or bigint).`,
+      );
+    }
+  }
+}
+
+/** Quotes a validated identifier (or schema.table) for the engine: backticks for MySQL, double quotes for Postgres. */
+export function quoteName(engine: GlueJdbcEngine, name: string): string {
+  const q = engine === 'mysql' ? '`' : '"';
+  return name
+    .split('.')
+    .map((p) => `${q}${p}${q}`)
+    .join('.');
+}
+
+/** Keyset page query: no OFFSET, so every page is an index range scan on the key. */
+export function extractSql(engine: GlueJdbcEngine, table: TableMapping): string {
+  const key = quoteName(engine, table.keyColumn);
+  return `SELECT * FROM ${quoteName(engine, table.sourceTable)} WHERE ${key} > {after} ORDER BY ${key} LIMIT {limit}`;
+}
+
+function stageTableName(engine: GlueJdbcEngine, targetTable: string): string {
+  const { schema, table } = splitTable('targetTable', targetTable);
+  return quoteName(engine, schema ? `${schema}.${table}` : table).replace(
+    new RegExp(`${engine === 'mysql' ? '`' : '"'}$`),
+    `${STAGE_SUFFIX}${engine === 'mysql' ? '`' : '"'}`,
+  );
+}
+
+/**
+ * The set-based upsert from the staging table. Postgres: `INSERT ... ON CONFLICT (key) DO UPDATE`, skipping rows
+ * whose values did not change (a re-run writes nothing). MySQL: `INSERT ... SELECT ... ON DUPLICATE KEY UPDATE`.
+ * Running it twice with the same staging data leaves the target unchanged: the load is idempotent.
+ */
+export function upsertSql(engine: GlueJdbcEngine, table: TableMapping): string {
+  const target = quoteName(engine, table.targetTable);
+  const cols = table.columns.map((c) => c.target ?? c.source);
+  const keyTarget = (table.columns.find((c) => c.source.toLowerCase() === table.keyColumn.toLowerCase())!.target ??
+    table.keyColumn) as string;
+  const q = (n: string) => quoteName(engine, n);
+  const list = cols.map(q).join(', ');
+  const rest = cols.filter((c) => c.toLowerCase() !== keyTarget.toLowerCase());
+  if (engine === 'postgresql') {
+    const base = `INSERT INTO ${target} AS t (${list}) SELECT ${list} FROM {stage}`;
+    if (rest.length === 0) return `${base} ON CONFLICT (${q(keyTarget)}) DO NOTHING`;
+    const set = rest.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ');
+    const changed = `(${rest.map((c) => `t.${q(c)}`).join(', ')}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${q(c)}`).join(', ')})`;
+    // A one-column row constructor is just a parenthesised value in Postgres; both forms compare NULL-safely.
+    return `${base} ON CONFLICT (${q(keyTarget)}) DO UPDATE SET ${set} WHERE ${changed}`;
+  }
+  const selected = cols.map((c) => `s.${q(c)}`).join(', ');
+  const base = `INSERT INTO ${target} (${list}) SELECT ${selected} FROM (SELECT ${list} FROM {stage}) AS s`;
+  const updates = (rest.length ? rest : [keyTarget]).map((c) => `${q(c)} = s.${q(c)}`).join(', ');
+  return `${base} ON DUPLICATE KEY UPDATE ${updates}`;
+}
+
+/** A staging table shaped exactly like the target (types, defaults), so the upsert needs no casts. */
+export function createStageSql(engine: GlueJdbcEngine, table: TableMapping): string {
+  const target = quoteName(engine, table.targetTable);
+  return engine === 'postgresql'
+    ? `CREATE UNLOGGED TABLE {stage} (LIKE ${target} INCLUDING DEFAULTS)`
+    : `CREATE TABLE {stage} LIKE ${target}`;
+}
+
+/** A name usable as an S3 folder: the source table as written, lower-cased. */
+export function tableSlug(table: TableMapping): string {
+  return table.sourceTable.toLowerCase();
+}
+
+/** Validates the mappings and builds the plan the Glue scripts execute. */
+export function buildPlan(sourceEngine: GlueJdbcEngine, targetEngine: GlueJdbcEngine, tables: readonly TableMapping[]): EtlPlan {
+  validateMappings(tables);
+  return {
+    version: 1,
+    sourceEngine,
+    targetEngine,
+    tables: tables.map((t) => ({
+      sourceTable: t.sourceTable,
+      targetTable: t.targetTable,
+      slug: tableSlug(t),
+      keyColumn: t.keyColumn,
+      extractSql: extractSql(sourceEngine, t),
+      columns: t.columns.map((c) => ({ source: c.source, target: c.target ?? c.source, type: c.type })),
+      exclude: [...(t.exclude ?? [])],
+      stageTable: stageTableName(targetEngine, t.targetTable),
+      createStageSql: createStageSql(targetEngine, t),
+      dropStageSql: 'DROP TABLE IF EXISTS {stage}',
+      upsertSql: upsertSql(targetEngine, t),
+    })),
+  };
+}

@@ -1,0 +1,79 @@
+import type { IConnectable, NetworkRef } from '../core';
+import type { GlueJdbcEngine, GlueVersion, GlueWorkerType } from '../glue-common';
+import type { TableMapping } from './mapping';
+
+/** A source or target database, reached through a Glue JDBC connection with credentials from Secrets Manager. */
+export interface EtlDatabaseProps {
+  readonly engine: GlueJdbcEngine;
+  /** Host name (endpoint address). */
+  readonly host: string;
+  /** @default 3306 for mysql, 5432 for postgresql */
+  readonly port?: number;
+  readonly databaseName: string;
+  /** Secret with `{"username", "password"}` JSON (e.g. an RDS-managed master secret or an app-user secret). */
+  readonly secretArn: string;
+  /** CMK of the secret, when not the AWS-managed key. */
+  readonly secretKmsKeyArn?: string;
+  /** The database's connections (e.g. a PrivatePostgres): the Glue security group is admitted on its port. */
+  readonly database?: IConnectable;
+}
+
+/** Size of one Glue job. */
+export interface EtlJobSizing {
+  /** @default 'G.1X' */
+  readonly workerType?: GlueWorkerType;
+  /** @default 2 */
+  readonly numberOfWorkers?: number;
+  /** @default 120 */
+  readonly timeoutMinutes?: number;
+}
+
+/** How Step Functions retries a failed job run before notifying. */
+export interface EtlRetryProps {
+  /** Attempts after the first (0 disables retries). @default 2 */
+  readonly maxAttempts?: number;
+  /** @default 60 */
+  readonly intervalSeconds?: number;
+  /** @default 2 */
+  readonly backoffRate?: number;
+}
+
+export interface EtlScheduleProps {
+  /** EventBridge Scheduler expression, e.g. `cron(0 2 * * ? *)` or `rate(6 hours)`. */
+  readonly expression: string;
+  /** @default 'UTC' */
+  readonly timezone?: string;
+  /** @default true */
+  readonly enabled?: boolean;
+}
+
+export interface GlueEtlPipelineProps {
+  /** Component prefix of every physical name. @default 'etl' */
+  readonly component?: string;
+  /** VPC and private subnets the jobs run in (they need routes to both databases, S3, KMS, Secrets Manager). */
+  readonly network: NetworkRef;
+  readonly source: EtlDatabaseProps;
+  readonly target: EtlDatabaseProps;
+  /** The declared mapping, validated at synth (see mapping.ts). */
+  readonly tables: readonly TableMapping[];
+  /** @default '5.0' */
+  readonly glueVersion?: GlueVersion;
+  readonly extract?: EtlJobSizing;
+  readonly transform?: EtlJobSizing;
+  readonly load?: EtlJobSizing;
+  /** Rows per keyset page read from the source. @default 100000 */
+  readonly pageSize?: number;
+  /** Rows per JDBC batch written to the staging table. @default 5000 */
+  readonly loadBatchSize?: number;
+  /** Concurrent JDBC writers into the target (keep within its connection budget). @default 4 */
+  readonly loadParallelism?: number;
+  readonly retry?: EtlRetryProps;
+  /** Run the state machine on a schedule (EventBridge Scheduler, with retries and a dead-letter queue). @default none */
+  readonly schedule?: EtlScheduleProps;
+  /** Email addresses subscribed to the failure topic. @default none (subscribe elsewhere to `failureTopicArn`) */
+  readonly notificationEmails?: readonly string[];
+  /** @default 'ERROR' */
+  readonly stateMachineLogLevel?: 'ERROR' | 'ALL';
+  /** @default 30 in non-production, 365 in production */
+  readonly logRetentionDays?: number;
+}

@@ -1,0 +1,111 @@
+/**
+ * Configuration of the etl-workflow example project (the Glue + Step Functions seed): an existing MySQL database,
+ * read through a Glue JDBC connection, transformed by a declared column mapping, and upserted into a private
+ * Postgres created here. One typed entry per environment; a forked project edits this file to get started.
+ */
+import type { EtlJobSizing, EtlScheduleProps, TableMapping } from '../../modules/glue-etl-pipeline';
+
+export interface EtlWorkflowConfig {
+  readonly project: string;
+  readonly environment: string;
+  readonly production: boolean;
+  readonly region: string;
+  readonly stateBucket: string;
+  readonly vpcCidr: string;
+  readonly availabilityZones: readonly string[];
+  /**
+   * The existing MySQL source. It must be reachable from the VPC's private subnets (same VPC, peering or transit
+   * gateway) and its secret must hold `{"username", "password"}` for a read-only user.
+   */
+  readonly source: {
+    readonly host: string;
+    readonly port?: number;
+    readonly databaseName: string;
+    readonly secretArn: string;
+    readonly secretKmsKeyArn?: string;
+    /** When the MySQL security group is managed in this account, the Glue group is admitted to it on 3306. */
+    readonly securityGroupId?: string;
+  };
+  /** Target Postgres database and the schema the migration user owns (target tables live there). */
+  readonly targetDatabaseName: string;
+  readonly targetSchema: string;
+  readonly instanceClass?: string;
+  readonly tables: readonly TableMapping[];
+  readonly extract?: EtlJobSizing;
+  readonly load?: EtlJobSizing;
+  readonly loadParallelism?: number;
+  readonly schedule?: EtlScheduleProps;
+  readonly notificationEmails?: readonly string[];
+}
+
+/** The shop's orders and customers, renamed and retyped on the way into Postgres. */
+const TABLES: readonly TableMapping[] = [
+  {
+    sourceTable: 'shop.customers',
+    targetTable: 'shop.customer',
+    keyColumn: 'id',
+    columns: [
+      { source: 'id', target: 'customer_id', type: 'bigint' },
+      { source: 'email', type: 'string' },
+      { source: 'full_name', target: 'name', type: 'string' },
+      { source: 'created', target: 'created_at', type: 'timestamp' },
+    ],
+    exclude: ['password_hash', 'legacy_flags'],
+  },
+  {
+    sourceTable: 'shop.orders',
+    targetTable: 'shop.customer_order',
+    keyColumn: 'order_id',
+    columns: [
+      { source: 'order_id', target: 'id', type: 'bigint' },
+      { source: 'customer_id', type: 'bigint' },
+      { source: 'total', target: 'total_amount', type: 'decimal(12,2)' },
+      { source: 'status', type: 'string' },
+      { source: 'ordered_at', type: 'timestamp' },
+    ],
+    exclude: ['internal_notes'],
+  },
+];
+
+const shared = {
+  project: 'etlflow',
+  region: 'eu-west-2',
+  stateBucket: 'etlflow-terraform-state',
+  targetDatabaseName: 'shop',
+  targetSchema: 'shop',
+  tables: TABLES,
+} as const;
+
+export const CONFIG: Record<'staging' | 'production', EtlWorkflowConfig> = {
+  staging: {
+    ...shared,
+    environment: 'staging',
+    production: false,
+    vpcCidr: '10.50.0.0/16',
+    availabilityZones: ['eu-west-2a', 'eu-west-2b'],
+    source: {
+      host: 'mysql.staging.shop.internal',
+      databaseName: 'shop',
+      secretArn: 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:shop-staging-mysql-etl-reader-AbCdEf',
+    },
+    loadParallelism: 2,
+  },
+  production: {
+    ...shared,
+    environment: 'prod',
+    production: true,
+    vpcCidr: '10.51.0.0/16',
+    availabilityZones: ['eu-west-2a', 'eu-west-2b', 'eu-west-2c'],
+    instanceClass: 'db.m7g.large',
+    source: {
+      host: 'mysql.prod.shop.internal',
+      databaseName: 'shop',
+      secretArn: 'arn:aws:secretsmanager:eu-west-2:222222222222:secret:shop-prod-mysql-etl-reader-GhIjKl',
+    },
+    extract: { workerType: 'G.2X', numberOfWorkers: 4, timeoutMinutes: 240 },
+    load: { workerType: 'G.1X', numberOfWorkers: 4, timeoutMinutes: 240 },
+    loadParallelism: 8,
+    schedule: { expression: 'cron(30 1 * * ? *)', timezone: 'Europe/London' },
+    notificationEmails: ['data-platform-oncall@example.com'],
+  },
+};

@@ -1,0 +1,161 @@
+"""Shared helpers of the extract, transform and load jobs (shipped with --extra-py-files).
+
+Pure functions at module level (unit-tested without Spark); AWS clients are created lazily. The SQL the jobs run
+comes from the plan generated and validated at synth (modules/glue-etl-pipeline/mapping.ts): the scripts only
+substitute run-time placeholders, each checked before use.
+"""
+import hashlib
+import json
+import re
+
+RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+HEX8 = re.compile(r"^[0-9a-f]{8}$")
+PLACEHOLDER = re.compile(r"\{([a-z]+)\}")
+
+JDBC_DRIVERS = {"mysql": "com.mysql.cj.jdbc.Driver", "postgresql": "org.postgresql.Driver"}
+# TLS on every JDBC session (the Glue connection enforces it for Glue-managed reads; these cover the driver's own).
+TLS_PROPERTIES = {"mysql": {"sslMode": "REQUIRED"}, "postgresql": {"sslmode": "require"}}
+# Batched statements: one network round trip per batch instead of per row.
+BATCH_PROPERTIES = {"mysql": {"rewriteBatchedStatements": "true"}, "postgresql": {"reWriteBatchedInserts": "true"}}
+
+
+class EtlError(Exception):
+    """A failure that names the table and what was left untouched."""
+
+
+def check_run_id(run_id):
+    if not RUN_ID.match(run_id or ""):
+        raise EtlError(f"run id {run_id!r} must be 1-80 letters, digits, '-' or '_' (a Step Functions execution name)")
+    return run_id
+
+
+def run_suffix(run_id):
+    """8 hex characters derived from the run ID: names the staging table of this run."""
+    return hashlib.sha256(check_run_id(run_id).encode("utf-8")).hexdigest()[:8]
+
+
+def fill(sql, **values):
+    """Substitutes {name} placeholders; every placeholder must be given and every value pre-validated."""
+    names = set(PLACEHOLDER.findall(sql))
+    missing = names - set(values)
+    if missing:
+        raise EtlError(f"SQL template needs {sorted(missing)}: {sql}")
+    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), sql)
+
+
+def page_sql(table, after, limit):
+    """The keyset page query; `after` and `limit` must be integers (they are inlined, never quoted text)."""
+    if isinstance(after, bool) or not isinstance(after, int):
+        raise EtlError(f"{table['sourceTable']}: keyset position must be an integer, got {after!r}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise EtlError(f"{table['sourceTable']}: page size must be a positive integer, got {limit!r}")
+    return fill(table["extractSql"], after=after, limit=limit)
+
+
+def stage_name(table, run_id):
+    suffix = run_suffix(run_id)
+    assert HEX8.match(suffix)
+    return fill(table["stageTable"], suffix=suffix)
+
+
+def check_columns(table, actual_columns):
+    """Schema drift check: every source column is mapped or excluded, and every mapped column exists.
+
+    Returns a list of problems (empty when the extracted columns match the declared mapping).
+    """
+    actual = {c.lower(): c for c in actual_columns}
+    mapped = {c["source"].lower() for c in table["columns"]}
+    excluded = {c.lower() for c in table.get("exclude", [])}
+    problems = []
+    unexpected = sorted(actual[c] for c in actual if c not in mapped and c not in excluded)
+    if unexpected:
+        problems.append(
+            f"{table['sourceTable']}: unexpected column(s) {', '.join(unexpected)}; map them or add them to exclude"
+        )
+    missing = sorted(c["source"] for c in table["columns"] if c["source"].lower() not in actual)
+    if missing:
+        problems.append(f"{table['sourceTable']}: mapped column(s) {', '.join(missing)} not found in the source")
+    return problems
+
+
+def projection(table, actual_columns):
+    """(source column as extracted, Spark type, target name) for each mapped column, in mapping order."""
+    actual = {c.lower(): c for c in actual_columns}
+    return [(actual[c["source"].lower()], c["type"], c["target"]) for c in table["columns"]]
+
+
+def run_prefix(stage, run_id, table):
+    """S3 key prefix of one table's data for one run and stage (extract/transform)."""
+    if stage not in ("extract", "transform"):
+        raise EtlError(f"unknown stage {stage!r}")
+    return f"runs/{check_run_id(run_id)}/{stage}/{table['slug']}/"
+
+
+def parse_s3_uri(uri):
+    m = re.match(r"^s3://([^/]+)/(.+)$", uri or "")
+    if not m:
+        raise EtlError(f"not an s3:// URI: {uri!r}")
+    return m.group(1), m.group(2)
+
+
+def jdbc_properties(engine, username, password):
+    """Driver properties for Spark JDBC and DriverManager: credentials, TLS, batched inserts."""
+    if engine not in JDBC_DRIVERS:
+        raise EtlError(f"unsupported engine {engine!r}")
+    props = {"user": username, "password": password, "driver": JDBC_DRIVERS[engine]}
+    props.update(TLS_PROPERTIES[engine])
+    props.update(BATCH_PROPERTIES[engine])
+    return props
+
+
+# ---- AWS adapters (lazy imports: boto3 exists in Glue, not in the unit tests) ----
+
+def s3_client():
+    import boto3
+
+    return boto3.client("s3")
+
+
+def read_json(uri):
+    bucket, key = parse_s3_uri(uri)
+    body = s3_client().get_object(Bucket=bucket, Key=key)["Body"].read()
+    return json.loads(body.decode("utf-8"))
+
+
+def write_json(bucket, key, value):
+    s3_client().put_object(Bucket=bucket, Key=key, Body=json.dumps(value, sort_keys=True).encode("utf-8"),
+                           ContentType="application/json")
+
+
+def delete_prefix(bucket, prefix):
+    """Removes one run's objects for one table (a retried run starts clean); returns how many were removed."""
+    client = s3_client()
+    removed = 0
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        for i in range(0, len(keys), 1000):
+            client.delete_objects(Bucket=bucket, Delete={"Objects": keys[i:i + 1000], "Quiet": True})
+            removed += len(keys[i:i + 1000])
+    return removed
+
+
+def credentials(secret_arn):
+    """username/password from a Secrets Manager secret (never logged)."""
+    import boto3
+
+    value = json.loads(boto3.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
+    if "username" not in value or "password" not in value:
+        raise EtlError(f"secret {secret_arn} must hold JSON with username and password")
+    return value["username"], value["password"]
+
+
+def load_plan(uri):
+    plan = read_json(uri)
+    if plan.get("version") != 1:
+        raise EtlError(f"plan {uri} has version {plan.get('version')!r}; this script reads version 1")
+    return plan
+
+
+def log(logger, message, **context):
+    """One structured line: message plus context (counts, tables, durations; never row data or secrets)."""
+    logger.info(json.dumps({"message": message, **context}, sort_keys=True, default=str))
