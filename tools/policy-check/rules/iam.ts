@@ -1,19 +1,13 @@
+import { UNSCOPABLE_ACTIONS } from '../../../modules/core/iam';
 import { parsePolicy, PolicyStatementView, statementLabel } from '../iam-document';
 import { Rule, violation, Violation } from '../rule';
 import { blocks, StackIndex } from '../tf';
 
-/** Actions AWS cannot scope to a resource: the only ones allowed on `Resource: "*"` (mirrors modules/core UNSCOPABLE_ACTIONS). */
-export const UNSCOPABLE = new Set([
-  'ec2:CreateNetworkInterface',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
-  'cloudwatch:PutMetricData',
-]);
+/**
+ * Actions AWS cannot scope to a resource: the only ones allowed on `Resource: "*"`. The list is modules/core's
+ * (which ServiceRole enforces at synth), plus every `ec2:Describe*` call and X-Ray's sampling calls.
+ */
+export const UNSCOPABLE = new Set([...UNSCOPABLE_ACTIONS, 'xray:GetSamplingRules', 'xray:GetSamplingTargets']);
 const isUnscopable = (action: string) => UNSCOPABLE.has(action) || /^ec2:Describe[A-Za-z]+$/.test(action);
 
 /**

@@ -1,0 +1,137 @@
+import { cases, findingsOf, messagesOf, Resources, TOKEN, withAttrs } from './helpers';
+
+const instance = {
+  replication_instance_id: 'demo-staging-dms',
+  publicly_accessible: false,
+  replication_subnet_group_id: '${aws_dms_replication_subnet_group.subnets.id}',
+  kms_key_arn: TOKEN,
+  multi_az: true,
+};
+const sourceEndpoint = {
+  endpoint_type: 'source',
+  engine_name: 'sqlserver',
+  secrets_manager_arn: '${aws_secretsmanager_secret.source.arn}',
+  secrets_manager_access_role_arn: '${aws_iam_role.secrets.arn}',
+  ssl_mode: 'require',
+};
+const targetEndpoint = { ...sourceEndpoint, endpoint_type: 'target', engine_name: 'postgres', ssl_mode: 'verify-full' };
+const settings = {
+  Logging: { EnableLogging: true },
+  ValidationSettings: { EnableValidation: true },
+  TargetMetadata: { SupportLobs: true, LimitedSizeLobMode: true, LobMaxSize: 32 },
+  ErrorBehavior: { DataTruncationErrorPolicy: 'SUSPEND_TABLE' },
+  FullLoadSettings: { TargetTablePrepMode: 'TRUNCATE_BEFORE_LOAD' },
+};
+
+function task(settingsJson: unknown = settings, target = '${aws_dms_endpoint.target.endpoint_arn}'): Resources {
+  return {
+    aws_dms_endpoint: { source: sourceEndpoint, target: targetEndpoint },
+    aws_dms_s3_endpoint: { lake: { endpoint_type: 'target', bucket_name: 'lake' } },
+    aws_dms_replication_task: {
+      task: {
+        migration_type: 'full-load-and-cdc',
+        source_endpoint_arn: '${aws_dms_endpoint.source.endpoint_arn}',
+        target_endpoint_arn: target,
+        replication_task_settings: typeof settingsJson === 'string' ? settingsJson : JSON.stringify(settingsJson),
+        table_mappings: '{"rules":[]}',
+      },
+    },
+  };
+}
+const patch = (section: string, value: Record<string, unknown> | undefined) => {
+  const copy: Record<string, unknown> = { ...settings };
+  if (value === undefined) delete copy[section];
+  else copy[section] = value;
+  return copy;
+};
+
+describe('DMS rules', () => {
+  test.each(['DMS-PRIVATE', 'DMS-MULTI-AZ', 'DMS-CMK'])('%s passes a compliant production instance', (rule) => {
+    expect(findingsOf(rule, { aws_dms_replication_instance: { dms: instance } }, { production: true })).toEqual([]);
+  });
+
+  test.each(cases([
+    ['DMS-PRIVATE', { publicly_accessible: undefined }, /publicly_accessible is absent; must be the literal false/],
+    ['DMS-PRIVATE', { publicly_accessible: true }, /publicly_accessible is true/],
+    ['DMS-PRIVATE', { replication_subnet_group_id: undefined }, /replication_subnet_group_id is not set/],
+    ['DMS-CMK', { kms_key_arn: undefined }, /kms_key_arn is not set/],
+    ['DMS-MULTI-AZ', { multi_az: false }, /multi_az is false/],
+  ] as const))('%s fails when %s', (rule, _, changes, message) => {
+    expect(messagesOf(rule, { aws_dms_replication_instance: { dms: withAttrs(instance, changes) } }, { production: true })).toMatch(message);
+  });
+
+  test('a token kms_key_arn counts as set', () => {
+    expect(findingsOf('DMS-CMK', { aws_dms_replication_instance: { dms: withAttrs(instance, { kms_key_arn: '${var.key}' }) } })).toEqual([]);
+  });
+
+  test('DMS-MULTI-AZ runs only in production', () => {
+    expect(findingsOf('DMS-MULTI-AZ', { aws_dms_replication_instance: { dms: withAttrs(instance, { multi_az: false }) } })).toEqual([]);
+  });
+
+  test.each(['DMS-SECRETS', 'DMS-SSL'])('%s passes database endpoints with secrets and TLS', (rule) => {
+    expect(findingsOf(rule, task())).toEqual([]);
+  });
+
+  test.each(cases([
+    ['DMS-SECRETS', { secrets_manager_arn: undefined }, /secrets_manager_arn is not set/],
+    ['DMS-SECRETS', { secrets_manager_access_role_arn: undefined }, /secrets_manager_access_role_arn is not set/],
+    ['DMS-SECRETS', { password: '${var.pw}' }, /password is set; it lands in Terraform state/],
+    ['DMS-SSL', { ssl_mode: 'none' }, /ssl_mode is "none"; must be "require" or "verify-full"/],
+    ['DMS-SSL', { ssl_mode: undefined }, /ssl_mode is absent/],
+    ['DMS-SSL', { ssl_mode: '${var.ssl}' }, /ssl_mode is an expression resolved only at plan/],
+  ] as const))('%s fails when %s', (rule, _, changes, message) => {
+    const resources = task();
+    resources.aws_dms_endpoint.source = withAttrs(sourceEndpoint, changes);
+    expect(messagesOf(rule, resources)).toMatch(new RegExp(`aws_dms_endpoint.source: ${message.source}`));
+  });
+
+  test('non-database endpoints need neither secrets nor ssl_mode', () => {
+    const kinesis = { endpoint_type: 'target', engine_name: 'kinesis', kinesis_settings: { stream_arn: '${aws_kinesis_stream.cdc.arn}' } };
+    expect(findingsOf('DMS-SECRETS', { aws_dms_endpoint: { k: kinesis } })).toEqual([]);
+    expect(findingsOf('DMS-SSL', { aws_dms_endpoint: { k: kinesis } })).toEqual([]);
+  });
+
+  test.each(['DMS-TASK-LOGGING', 'DMS-TASK-VALIDATION', 'DMS-TASK-LOB-SAFE', 'DMS-TASK-NO-DROP'])('%s passes a compliant task', (rule) => {
+    expect(findingsOf(rule, task())).toEqual([]);
+  });
+
+  test.each([
+    ['DMS-TASK-LOGGING', 'logging is off', patch('Logging', { EnableLogging: false }), /Logging.EnableLogging is false/],
+    ['DMS-TASK-LOGGING', 'the Logging section is absent', patch('Logging', undefined), /Logging.EnableLogging is absent/],
+    ['DMS-TASK-LOGGING', 'settings are absent', undefined, /replication_task_settings is absent; DMS then applies defaults/],
+    ['DMS-TASK-LOGGING', 'settings are a token', '${jsonencode(local.settings)}', /replication_task_settings is an expression resolved only at plan/],
+    ['DMS-TASK-VALIDATION', 'validation is absent', patch('ValidationSettings', undefined), /ValidationSettings.EnableValidation is absent for a database target/],
+    ['DMS-TASK-LOB-SAFE', 'truncation is only logged', patch('ErrorBehavior', { DataTruncationErrorPolicy: 'LOG_ERROR' }), /DataTruncationErrorPolicy is "LOG_ERROR"/],
+    ['DMS-TASK-LOB-SAFE', 'TargetMetadata and ErrorBehavior are absent (DMS defaults to limited LOB mode)', patch('ErrorBehavior', undefined), /limited LOB mode/],
+    ['DMS-TASK-NO-DROP', 'the prep mode is DROP_AND_CREATE', patch('FullLoadSettings', { TargetTablePrepMode: 'DROP_AND_CREATE' }), /TargetTablePrepMode is "DROP_AND_CREATE"/],
+    ['DMS-TASK-NO-DROP', 'the prep mode is absent', patch('FullLoadSettings', undefined), /TargetTablePrepMode is absent \(DMS then drops and recreates target tables\)/],
+  ])('%s fails when %s', (rule, _, settingsJson, message) => {
+    const resources = task(settingsJson);
+    if (settingsJson === undefined) delete (resources.aws_dms_replication_task.task as Record<string, unknown>).replication_task_settings;
+    expect(messagesOf(rule, resources)).toMatch(message);
+  });
+
+  test('full LOB mode needs no truncation policy', () => {
+    const full = { ...patch('ErrorBehavior', undefined), TargetMetadata: { SupportLobs: true, FullLobMode: true, LimitedSizeLobMode: false } };
+    expect(findingsOf('DMS-TASK-LOB-SAFE', task(full))).toEqual([]);
+  });
+
+  test('validation is not required for an S3 target, but is for a target outside the stack', () => {
+    const noValidation = patch('ValidationSettings', undefined);
+    expect(findingsOf('DMS-TASK-VALIDATION', task(noValidation, '${aws_dms_s3_endpoint.lake.endpoint_arn}'))).toEqual([]);
+    expect(messagesOf('DMS-TASK-VALIDATION', task(noValidation, 'arn:aws:dms:eu-west-2:111122223333:endpoint:ABC'))).toMatch(/EnableValidation is absent/);
+  });
+
+  test('serverless replication configs are checked the same way', () => {
+    const config = {
+      replication_type: 'full-load',
+      source_endpoint_arn: '${aws_dms_endpoint.source.endpoint_arn}',
+      target_endpoint_arn: '${aws_dms_endpoint.target.endpoint_arn}',
+      replication_settings: JSON.stringify(patch('Logging', undefined)),
+      compute_config: { replication_subnet_group_id: 'x', kms_key_id: TOKEN, multi_az: false },
+    };
+    expect(messagesOf('DMS-TASK-LOGGING', { aws_dms_replication_config: { c: config } })).toMatch(/Logging.EnableLogging is absent/);
+    expect(messagesOf('DMS-MULTI-AZ', { aws_dms_replication_config: { c: config } }, { production: true })).toMatch(/compute_config.multi_az is false/);
+    expect(findingsOf('DMS-CMK', { aws_dms_replication_config: { c: config } })).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import { findingsOf, messagesOf, Resources } from './helpers';
+
+const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const rolePolicy = (policy: unknown): Resources => ({ aws_iam_role_policy: { p: { role: '${aws_iam_role.r.id}', name: 'least-privilege', policy: policy as string } } });
+
+describe('IAM rules', () => {
+  describe('IAM-LEAST-PRIVILEGE', () => {
+    test('passes scoped statements, unscopable actions on "*", and broad Deny statements', () => {
+      const policy = doc(
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: '${aws_s3_bucket.raw.arn}/incoming/*' },
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ec2:DescribeNetworkInterfaces', 'ec2:CreateNetworkInterface', 'ec2:DescribeInstances'], Resource: '*' },
+        { Effect: 'Allow', Action: 'logs:CreateLogDelivery', Resource: '*' },
+        { Effect: 'Deny', Action: '*', Resource: '*' },
+      );
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', rolePolicy(policy))).toEqual([]);
+    });
+
+    test.each([
+      ['a "*" action', { Effect: 'Allow', Action: '*', Resource: '${aws_s3_bucket.raw.arn}' }, /statement #1 allows wildcard actions \*/],
+      ['a service:* action', { Sid: 'All', Effect: 'Allow', Action: ['s3:*'], Resource: '${aws_s3_bucket.raw.arn}' }, /statement "All" allows wildcard actions s3:\*/],
+      ['a scopable action on "*"', { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'xray:PutTraceSegments'], Resource: '*' }, /allows secretsmanager:GetSecretValue on Resource "\*"/],
+      ['NotAction', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, /allows NotAction iam:\*: everything else is granted/],
+    ])('fails on %s', (_, statement, message) => {
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc(statement)))).toMatch(message);
+    });
+
+    test('fails when the policy is an unparseable token or absent', () => {
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy('${jsonencode(local.p)}'))).toMatch(/policy must be a literal JSON document so it can be reviewed/);
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy(undefined))).toMatch(/the policy document is absent/);
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy('{"Statement": ['))).toMatch(/the policy is not valid JSON/);
+    });
+
+    test('reads data.aws_iam_policy_document statements', () => {
+      const data = { aws_iam_policy_document: { d: { statement: [{ actions: ['dynamodb:*'], resources: ['${aws_dynamodb_table.t.arn}'] }] } } };
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy('${data.aws_iam_policy_document.d.json}'), { data })).toMatch(/allows wildcard actions dynamodb:\*/);
+    });
+
+    test('checks aws_iam_policy, inline role policies and managed attachments', () => {
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', { aws_iam_policy: { p: { policy: doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }) } } })).toMatch(/kms:\*/);
+      const role = { assume_role_policy: '{}', inline_policy: [{ name: 'x', policy: doc({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }) }] };
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', { aws_iam_role: { r: role } })).toMatch(/inline_policy x statement #1 allows sqs:SendMessage on Resource "\*"/);
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' } } })).toMatch(
+        /attaches the broad managed policy arn:aws:iam::aws:policy\/AmazonS3FullAccess/,
+      );
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } } })).toMatch(/AdministratorAccess/);
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole' } } })).toEqual([]);
+    });
+  });
+
+  describe('IAM-TRUST', () => {
+    const trust = (statement: Record<string, unknown>): Resources => ({ aws_iam_role: { r: { name: 'r', assume_role_policy: doc({ Effect: 'Allow', Action: 'sts:AssumeRole', ...statement }) } } });
+    const pinned = { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.c.account_id}' } };
+
+    test('passes service principals pinned to the account, and services without confused-deputy conditions', () => {
+      expect(findingsOf('IAM-TRUST', trust({ Principal: { Service: 'lambda.amazonaws.com' }, Condition: pinned }))).toEqual([]);
+      expect(findingsOf('IAM-TRUST', trust({ Principal: { Service: ['dms.amazonaws.com'] }, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:dms:*' } } }))).toEqual([]);
+      expect(findingsOf('IAM-TRUST', trust({ Principal: { Service: 'vpc-flow-logs.amazonaws.com' } }))).toEqual([]);
+    });
+
+    test.each([
+      ['lambda trusted without aws:SourceAccount', { Principal: { Service: 'lambda.amazonaws.com' } }, /lets lambda.amazonaws.com assume the role from any account/],
+      ['one of two services unpinned', { Principal: { Service: ['ec2.amazonaws.com', 'glue.amazonaws.com'] } }, /lets glue.amazonaws.com assume/],
+      ['Principal "*"', { Principal: '*' }, /allows any principal/],
+      ['AWS "*"', { Principal: { AWS: '*' } }, /allows any principal/],
+      ['no Principal', {}, /allows any principal/],
+    ])('fails when %s', (_, statement, message) => {
+      expect(messagesOf('IAM-TRUST', trust(statement))).toMatch(message);
+    });
+
+    test('fails when the trust policy is a token', () => {
+      expect(messagesOf('IAM-TRUST', { aws_iam_role: { r: { assume_role_policy: '${data.aws_iam_policy_document.missing.json}' } } })).toMatch(
+        /assume_role_policy: policy must be a literal JSON document/,
+      );
+    });
+  });
+});

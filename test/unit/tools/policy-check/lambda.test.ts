@@ -1,0 +1,169 @@
+import { cases, findingsOf, messagesOf, Resources, withAttrs } from './helpers';
+
+const fn = {
+  function_name: 'demo-staging-loader',
+  runtime: 'nodejs22.x',
+  timeout: 60,
+  memory_size: 512,
+  tracing_config: { mode: 'Active' },
+  reserved_concurrent_executions: 5,
+  vpc_config: { subnet_ids: ['${aws_subnet.a.id}', '${aws_subnet.b.id}'], security_group_ids: ['${aws_security_group.fn.id}'] },
+  environment: { variables: { DB_SECRET_ARN: '${aws_db_instance.db.master_user_secret[0].secret_arn}', TABLE: 'landing.orders' } },
+  tags: { 'kit:database-writer': 'true' },
+};
+const lambda = (changes: Record<string, unknown> = {}): Resources => ({ aws_lambda_function: { loader: withAttrs(fn, changes) } });
+
+describe('Lambda rules', () => {
+  test.each(['LAMBDA-RUNTIME', 'LAMBDA-TRACING', 'LAMBDA-VPC', 'LAMBDA-CONCURRENCY', 'LAMBDA-ENV', 'LAMBDA-ASYNC-FAILURE'])('%s passes a compliant database writer', (rule) => {
+    expect(findingsOf(rule, lambda())).toEqual([]);
+  });
+
+  test.each(cases([
+    ['LAMBDA-RUNTIME', { runtime: 'nodejs20.x' }, /runtime is "nodejs20.x" -> set runtime = "nodejs22.x"/],
+    ['LAMBDA-RUNTIME', { runtime: 'python3.12' }, /runtime is "python3.12"/],
+    ['LAMBDA-RUNTIME', { runtime: undefined }, /runtime is absent/],
+    ['LAMBDA-RUNTIME', { timeout: undefined }, /timeout is absent/],
+    ['LAMBDA-RUNTIME', { memory_size: '${var.memory}' }, /memory_size is an expression resolved only at plan/],
+    ['LAMBDA-TRACING', { tracing_config: undefined }, /tracing_config.mode is absent; must be "Active"/],
+    ['LAMBDA-TRACING', { tracing_config: { mode: 'PassThrough' } }, /tracing_config.mode is "PassThrough"/],
+    ['LAMBDA-VPC', { vpc_config: undefined }, /vpc_config.subnet_ids is not set/],
+    ['LAMBDA-VPC', { vpc_config: { subnet_ids: ['${aws_subnet.a.id}'], security_group_ids: [] } }, /vpc_config.security_group_ids is not set/],
+    ['LAMBDA-CONCURRENCY', { reserved_concurrent_executions: undefined }, /reserved_concurrent_executions is absent on a database writer/],
+    ['LAMBDA-CONCURRENCY', { reserved_concurrent_executions: -1 }, /reserved_concurrent_executions is -1/],
+    ['LAMBDA-ENV', { environment: { variables: { DB_PASSWORD: '${var.pw}' } } }, /environment variable DB_PASSWORD looks like a secret/],
+    ['LAMBDA-ENV', { environment: { variables: { DATABASE_URL: 'postgres://app:s3cret@db:5432/app' } } }, /DATABASE_URL holds a URL with credentials/],
+    ['LAMBDA-ENV', { environment: { variables: { DATABASE_URL: 'postgres://app:${random_password.p.result}@db/app' } } }, /holds a URL with credentials/],
+    ['LAMBDA-ENV', { environment: { variables: { KEY_ID: 'AKIAABCDEFGHIJKLMNOP' } } }, /KEY_ID holds an AWS access key id/],
+  ] as const))('%s fails when %s', (rule, _, changes, message) => {
+    expect(messagesOf(rule, lambda(changes))).toMatch(message);
+  });
+
+  test('functions with a DB secret or Neptune endpoint in their environment count as database writers', () => {
+    const untagged = { tags: undefined, vpc_config: undefined, reserved_concurrent_executions: undefined };
+    expect(messagesOf('LAMBDA-VPC', lambda(untagged))).toMatch(/vpc_config.subnet_ids is not set/);
+    expect(messagesOf('LAMBDA-CONCURRENCY', lambda({ ...untagged, environment: { variables: { NEPTUNE_ENDPOINT: '${aws_neptune_cluster.g.endpoint}' } } }))).toMatch(
+      /reserved_concurrent_executions is absent/,
+    );
+    expect(findingsOf('LAMBDA-VPC', lambda({ ...untagged, environment: { variables: { BUCKET: 'x' } } }))).toEqual([]);
+  });
+
+  describe('LAMBDA-CONCURRENCY connection budget', () => {
+    const network = (reserved: number, classes = 'db.t4g.micro'): Resources => ({
+      aws_lambda_function: {
+        loader: withAttrs(fn, { reserved_concurrent_executions: reserved }),
+        other: withAttrs(fn, { function_name: 'other', reserved_concurrent_executions: 50, vpc_config: { subnet_ids: ['a'], security_group_ids: ['${aws_security_group.other.id}'] } }),
+      },
+      aws_db_instance: { db: { instance_class: classes, engine: 'postgres', vpc_security_group_ids: ['${aws_security_group.db.id}'] } },
+      aws_security_group: { fn: { description: 'fn' }, other: { description: 'other' }, db: { description: 'db' } },
+      aws_vpc_security_group_ingress_rule: {
+        from_fn: { security_group_id: '${aws_security_group.db.id}', referenced_security_group_id: '${aws_security_group.fn.id}', from_port: 5432, to_port: 5432, ip_protocol: 'tcp' },
+        from_other: { security_group_id: '${aws_security_group.db.id}', referenced_security_group_id: '${aws_security_group.other.id}', from_port: 5432, to_port: 5432, ip_protocol: 'tcp' },
+      },
+    });
+
+    test('passes when the writers together fit the estimated max_connections', () => {
+      expect(findingsOf('LAMBDA-CONCURRENCY', network(10))).toEqual([]);
+    });
+
+    test('fails when the writers reaching one database reserve more than its connections', () => {
+      // db.t4g.micro: ~101 connections; 60 + 50 reserved.
+      expect(messagesOf('LAMBDA-CONCURRENCY', network(60))).toMatch(
+        /aws_lambda_function.loader: database writers reaching aws_db_instance.db reserve 110 concurrent executions \(loader, other\), above its estimated max_connections 101/,
+      );
+    });
+  });
+
+  describe('LAMBDA-ASYNC-FAILURE', () => {
+    const invokeConfig = {
+      function_name: '${aws_lambda_function.loader.function_name}',
+      maximum_retry_attempts: 2,
+      maximum_event_age_in_seconds: 3600,
+      destination_config: { on_failure: { destination: '${aws_sqs_queue.dlq.arn}' } },
+    };
+    const notified = (config?: Record<string, unknown>): Resources => ({
+      ...lambda(),
+      aws_s3_bucket_notification: { n: { bucket: '${aws_s3_bucket.raw.id}', lambda_function: [{ lambda_function_arn: '${aws_lambda_function.loader.arn}', events: ['s3:ObjectCreated:*'] }] } },
+      ...(config ? { aws_lambda_function_event_invoke_config: { async: config } } : {}),
+    });
+
+    test('passes an S3-invoked function with an on-failure destination and explicit limits', () => {
+      expect(findingsOf('LAMBDA-ASYNC-FAILURE', notified(invokeConfig))).toEqual([]);
+    });
+
+    test('fails when an S3-invoked function has no invoke config', () => {
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', notified())).toMatch(/invoked asynchronously by aws_s3_bucket_notification.n, but has no aws_lambda_function_event_invoke_config/);
+    });
+
+    test.each(cases([
+      ['on-failure', { destination_config: undefined }, /with neither an on-failure destination nor a dead-letter queue/],
+      ['retries', { maximum_retry_attempts: undefined }, /maximum_retry_attempts is absent/],
+      ['age', { maximum_event_age_in_seconds: '${var.age}' }, /maximum_event_age_in_seconds is an expression/],
+    ] as const))('fails on %s when %s', (_, __, changes, message) => {
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', notified(withAttrs(invokeConfig, changes)))).toMatch(message);
+    });
+
+    test('a dead-letter queue on the function replaces the destination', () => {
+      const resources = notified(withAttrs(invokeConfig, { destination_config: undefined }));
+      resources.aws_lambda_function.loader = withAttrs(fn, { dead_letter_config: { target_arn: '${aws_sqs_queue.dlq.arn}' } });
+      expect(findingsOf('LAMBDA-ASYNC-FAILURE', resources)).toEqual([]);
+    });
+
+    test('EventBridge targets and Scheduler schedules also make a function async-invoked', () => {
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_cloudwatch_event_target: { t: { rule: 'r', arn: '${aws_lambda_function.loader.arn}' } } })).toMatch(
+        /invoked asynchronously by aws_cloudwatch_event_target.t/,
+      );
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_scheduler_schedule: { s: { target: { arn: '${aws_lambda_function.loader.arn}', role_arn: 'x' } } } })).toMatch(
+        /invoked asynchronously by aws_scheduler_schedule.s/,
+      );
+    });
+  });
+
+  describe('LAMBDA-PERMISSION', () => {
+    const permission = (attrs: Record<string, unknown>): Resources => ({ aws_lambda_permission: { p: { action: 'lambda:InvokeFunction', function_name: 'f', ...attrs } } });
+
+    test('passes pinned service principals and account principals', () => {
+      expect(findingsOf('LAMBDA-PERMISSION', permission({ principal: 's3.amazonaws.com', source_arn: '${aws_s3_bucket.raw.arn}', source_account: '${data.aws_caller_identity.c.account_id}' }))).toEqual([]);
+      expect(findingsOf('LAMBDA-PERMISSION', permission({ principal: 'events.amazonaws.com', source_arn: '${aws_cloudwatch_event_rule.r.arn}' }))).toEqual([]);
+      expect(findingsOf('LAMBDA-PERMISSION', permission({ principal: '111122223333' }))).toEqual([]);
+    });
+
+    test.each([
+      [{ principal: 'events.amazonaws.com' }, /source_arn is not set/],
+      [{ principal: 's3.amazonaws.com', source_arn: '${aws_s3_bucket.raw.arn}' }, /source_account is not set/],
+      [{ principal: '*' }, /principal is "\*": anyone may invoke the function/],
+    ])('fails when %j', (attrs, message) => {
+      expect(messagesOf('LAMBDA-PERMISSION', permission(attrs))).toMatch(message);
+    });
+  });
+
+  describe('ESM-FAILURE', () => {
+    const mapping = {
+      event_source_arn: '${aws_kinesis_stream.cdc.arn}',
+      function_name: '${aws_lambda_function.loader.arn}',
+      starting_position: 'TRIM_HORIZON',
+      function_response_types: ['ReportBatchItemFailures'],
+      bisect_batch_on_function_error: true,
+      maximum_retry_attempts: 5,
+      maximum_record_age_in_seconds: 3600,
+      destination_config: { on_failure: { destination_arn: '${aws_sqs_queue.dlq.arn}' } },
+    };
+    const esm = (changes: Record<string, unknown> = {}): Resources => ({ aws_lambda_event_source_mapping: { m: withAttrs(mapping, changes) } });
+
+    test('passes a compliant Kinesis mapping, and ignores SQS mappings', () => {
+      expect(findingsOf('ESM-FAILURE', esm())).toEqual([]);
+      expect(findingsOf('ESM-FAILURE', esm({ event_source_arn: '${aws_sqs_queue.q.arn}', starting_position: undefined, function_response_types: undefined }))).toEqual([]);
+    });
+
+    test.each(cases([
+      ['ESM-FAILURE', { function_response_types: undefined }, /function_response_types is absent/],
+      ['ESM-FAILURE', { bisect_batch_on_function_error: undefined }, /bisect_batch_on_function_error is absent/],
+      ['ESM-FAILURE', { maximum_retry_attempts: -1 }, /maximum_retry_attempts is -1 \(absent or -1 retries a poison record/],
+      ['ESM-FAILURE', { maximum_record_age_in_seconds: undefined }, /maximum_record_age_in_seconds is absent/],
+      ['ESM-FAILURE', { destination_config: undefined }, /destination_config.on_failure.destination_arn is not set/],
+      ['ESM-FAILURE', { starting_position: '${var.position}' }, /starting_position is an expression/],
+      ['ESM-FAILURE', { event_source_arn: 'arn:aws:kinesis:eu-west-2:111122223333:stream/cdc', starting_position: undefined }, /starting_position is absent/],
+    ] as const))('%s fails when %s', (rule, _, changes, message) => {
+      expect(messagesOf(rule, esm(changes))).toMatch(message);
+    });
+  });
+});

@@ -1,0 +1,47 @@
+import { findingsOf, messagesOf, Resources } from './helpers';
+
+const group = (attrs: Record<string, unknown> = {}): Resources => ({ aws_security_group: { db: { name: 'db', description: 'Postgres demo-staging-db', vpc_id: 'v', ...attrs } } });
+
+describe('security-group rules', () => {
+  describe('SG-NO-WORLD-INGRESS', () => {
+    test('passes ingress by security-group reference and CIDR egress', () => {
+      const resources: Resources = {
+        ...group(),
+        aws_vpc_security_group_ingress_rule: { in: { security_group_id: '${aws_security_group.db.id}', referenced_security_group_id: '${aws_security_group.fn.id}', ip_protocol: 'tcp', from_port: 5432, to_port: 5432, description: 'From Lambda' } },
+        aws_vpc_security_group_egress_rule: { out: { security_group_id: '${aws_security_group.fn.id}', cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 443, to_port: 443, description: 'HTTPS' } },
+        aws_security_group_rule: { legacy: { type: 'ingress', security_group_id: '${aws_security_group.db.id}', source_security_group_id: '${aws_security_group.fn.id}', protocol: 'tcp', from_port: 5432, to_port: 5432 } },
+      };
+      expect(findingsOf('SG-NO-WORLD-INGRESS', resources)).toEqual([]);
+    });
+
+    test.each([
+      ['a 0.0.0.0/0 ingress rule', { aws_vpc_security_group_ingress_rule: { r: { security_group_id: '${aws_security_group.db.id}', cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 } } }, /aws_vpc_security_group_ingress_rule.r: ingress on port 5432 is open to 0.0.0.0\/0/],
+      ['an ::/0 ingress on every port', { aws_vpc_security_group_ingress_rule: { r: { security_group_id: 'sg-1', cidr_ipv6: '::/0', ip_protocol: '-1' } } }, /ingress on all ports is open to ::\/0/],
+      ['a VPC-CIDR ingress', { aws_security_group_rule: { r: { type: 'ingress', security_group_id: 'sg-1', cidr_blocks: ['10.0.0.0/16'], protocol: 'tcp', from_port: 5432, to_port: 5433 } } }, /ingress on ports 5432-5433 comes from CIDR 10.0.0.0\/16, not a security group/],
+      ['an inline world ingress', group({ ingress: [{ cidr_blocks: ['0.0.0.0/0'], from_port: 22, to_port: 22, protocol: 'tcp', description: 'ssh' }] }), /aws_security_group.db: ingress on port 22 is open to 0.0.0.0\/0/],
+      ['a prefix-list ingress', { aws_vpc_security_group_ingress_rule: { r: { security_group_id: 'sg-1', prefix_list_id: 'pl-123', ip_protocol: 'tcp', from_port: 443, to_port: 443 } } }, /comes from prefix list pl-123/],
+    ])('fails on %s', (_, resources, message) => {
+      expect(messagesOf('SG-NO-WORLD-INGRESS', resources as Resources)).toMatch(message);
+    });
+  });
+
+  describe('SG-DESCRIBED', () => {
+    test('passes described groups and rules (a token description counts)', () => {
+      const resources: Resources = {
+        ...group({ egress: [{ description: 'HTTPS', cidr_blocks: ['0.0.0.0/0'], from_port: 443, to_port: 443, protocol: 'tcp' }] }),
+        aws_vpc_security_group_ingress_rule: { in: { security_group_id: 'sg', description: '${var.why}', ip_protocol: '-1' } },
+      };
+      expect(findingsOf('SG-DESCRIBED', resources)).toEqual([]);
+    });
+
+    test.each([
+      ['the group has no description', group({ description: undefined }), /description is absent \(the provider writes "Managed by Terraform"\)/],
+      ['the group keeps the provider default', group({ description: 'Managed by Terraform' }), /description is "Managed by Terraform"/],
+      ['an inline rule has none', group({ ingress: [{ security_groups: ['sg-2'], from_port: 5432, to_port: 5432, protocol: 'tcp' }] }), /inline ingress rule #1 has no description/],
+      ['a rule resource has none', { aws_vpc_security_group_egress_rule: { e: { security_group_id: 'sg', ip_protocol: '-1', referenced_security_group_id: 'sg' } } }, /aws_vpc_security_group_egress_rule.e: description is not set/],
+      ['a rule resource has an empty one', { aws_security_group_rule: { e: { type: 'egress', security_group_id: 'sg', protocol: '-1', description: '' } } }, /description is not set/],
+    ])('fails when %s', (_, resources, message) => {
+      expect(messagesOf('SG-DESCRIBED', resources as Resources)).toMatch(message);
+    });
+  });
+});

@@ -1,0 +1,127 @@
+import { cases, findingsOf, messagesOf, Resources, withAttrs } from './helpers';
+
+const tlsPolicy = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['${aws_s3_bucket.raw.arn}', '${aws_s3_bucket.raw.arn}/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
+});
+
+type Companions = Partial<Record<'pab' | 'sse' | 'versioning' | 'policy' | 'lifecycle', Record<string, unknown> | null>>;
+
+/** A data bucket with every companion resource; `changes` patches (or, with null, drops) one of them. */
+function bucket(changes: Companions = {}, ref = '${aws_s3_bucket.raw.id}'): Resources {
+  const base = {
+    pab: { bucket: ref, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+    sse: { bucket: ref, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.key.arn}' }, bucket_key_enabled: true }] },
+    versioning: { bucket: ref, versioning_configuration: { status: 'Enabled' } },
+    policy: { bucket: ref, policy: tlsPolicy },
+    lifecycle: { bucket: ref, rule: [{ id: 'abort-mpu', status: 'Enabled', filter: {}, abort_incomplete_multipart_upload: { days_after_initiation: 7 } }] },
+  };
+  const part = (k: keyof typeof base) => {
+    const c = changes[k];
+    if (c === null) return {};
+    return { [k]: c ? withAttrs(base[k] as never, c) : base[k] };
+  };
+  return {
+    aws_s3_bucket: { raw: { bucket: 'demo-staging-raw' } },
+    aws_s3_bucket_public_access_block: part('pab') as never,
+    aws_s3_bucket_server_side_encryption_configuration: part('sse') as never,
+    aws_s3_bucket_versioning: part('versioning') as never,
+    aws_s3_bucket_policy: part('policy') as never,
+    aws_s3_bucket_lifecycle_configuration: part('lifecycle') as never,
+  };
+}
+
+const S3_RULES = ['S3-BLOCK-PUBLIC', 'S3-SSE', 'S3-VERSIONING', 'S3-TLS-ONLY', 'S3-LIFECYCLE'];
+
+describe('S3 rules', () => {
+  test.each(S3_RULES)('%s passes a bucket with every companion resource', (rule) => {
+    expect(findingsOf(rule, bucket())).toEqual([]);
+  });
+
+  test.each(S3_RULES)('%s follows `.bucket` references and literal bucket names too', (rule) => {
+    expect(findingsOf(rule, bucket({}, '${aws_s3_bucket.raw.bucket}'))).toEqual([]);
+    expect(findingsOf(rule, bucket({}, 'demo-staging-raw'))).toEqual([]);
+  });
+
+  test.each([
+    ['S3-BLOCK-PUBLIC', 'pab'],
+    ['S3-SSE', 'sse'],
+    ['S3-VERSIONING', 'versioning'],
+    ['S3-TLS-ONLY', 'policy'],
+    ['S3-LIFECYCLE', 'lifecycle'],
+  ] as const)('%s fails when the companion resource is absent', (rule, part) => {
+    expect(messagesOf(rule, bucket({ [part]: null }))).toMatch(/aws_s3_bucket.raw: no aws_s3_bucket_\w+ refers to this bucket -> add a/);
+  });
+
+  test('a companion of another bucket does not count', () => {
+    expect(messagesOf('S3-VERSIONING', bucket({}, '${aws_s3_bucket.other.id}'))).toMatch(/no aws_s3_bucket_versioning refers to this bucket/);
+  });
+
+  test.each(cases([
+    ['pab', { restrict_public_buckets: false }, /restrict_public_buckets = false -> set restrict_public_buckets = true/],
+    ['pab', { block_public_acls: undefined }, /block_public_acls = absent/],
+    ['pab', { ignore_public_acls: '${var.ignore}' }, /ignore_public_acls = an expression resolved only at plan/],
+  ] as const))('S3-BLOCK-PUBLIC (%s) fails when %s', (part, _, changes, message) => {
+    expect(messagesOf('S3-BLOCK-PUBLIC', bucket({ [part]: changes }))).toMatch(message);
+  });
+
+  test('S3-SSE fails when a data bucket uses SSE-S3, but accepts it for an access-log target', () => {
+    const aes = bucket({ sse: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } });
+    expect(messagesOf('S3-SSE', aes)).toMatch(/sse_algorithm is "AES256" on a data bucket/);
+    const logTarget = { ...aes, aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.other.id}', target_bucket: '${aws_s3_bucket.raw.id}', target_prefix: 'raw/' } } };
+    expect(findingsOf('S3-SSE', logTarget)).toEqual([]);
+  });
+
+  test('S3-SSE fails when no rule sets an algorithm', () => {
+    expect(messagesOf('S3-SSE', bucket({ sse: { rule: [] } }))).toMatch(/sse_algorithm is absent/);
+  });
+
+  test('S3-VERSIONING fails when versioning is suspended', () => {
+    expect(messagesOf('S3-VERSIONING', bucket({ versioning: { versioning_configuration: { status: 'Suspended' } } }))).toMatch(/versioning status is "Suspended"/);
+  });
+
+  test('S3-TLS-ONLY fails when the policy does not deny plain HTTP', () => {
+    const allowOnly = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 's3:GetObject', Resource: '*' }] });
+    expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: allowOnly } }))).toMatch(/does not deny requests with aws:SecureTransport = false/);
+  });
+
+  test('S3-TLS-ONLY fails when the policy is an unparseable token', () => {
+    expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: '${jsonencode(local.policy)}' } }))).toMatch(/policy must be a literal JSON document so it can be reviewed/);
+  });
+
+  test('S3-TLS-ONLY reads a data.aws_iam_policy_document', () => {
+    const data = {
+      aws_iam_policy_document: {
+        tls: {
+          statement: [
+            {
+              effect: 'Deny',
+              actions: ['s3:*'],
+              resources: ['${aws_s3_bucket.raw.arn}/*'],
+              principals: [{ type: '*', identifiers: ['*'] }],
+              condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+            },
+          ],
+        },
+      },
+    };
+    const resources = bucket({ policy: { policy: '${data.aws_iam_policy_document.tls.json}' } });
+    expect(findingsOf('S3-TLS-ONLY', resources, { data })).toEqual([]);
+  });
+
+  test('S3-LIFECYCLE fails when the abort rule is disabled or missing', () => {
+    const disabled = bucket({ lifecycle: { rule: [{ id: 'x', status: 'Disabled', abort_incomplete_multipart_upload: { days_after_initiation: 7 } }] } });
+    expect(messagesOf('S3-LIFECYCLE', disabled)).toMatch(/no enabled lifecycle rule with abort_incomplete_multipart_upload/);
+    const expiryOnly = bucket({ lifecycle: { rule: [{ id: 'x', status: 'Enabled', expiration: { days: 30 } }] } });
+    expect(messagesOf('S3-LIFECYCLE', expiryOnly)).toMatch(/no enabled lifecycle rule/);
+  });
+});

@@ -1,0 +1,59 @@
+import { findingsOf, messagesOf, Resources } from './helpers';
+
+describe('secret rules', () => {
+  describe('SSM-SECURESTRING', () => {
+    test('passes secret-looking parameters stored as SecureString and plain config as String', () => {
+      expect(findingsOf('SSM-SECURESTRING', { aws_ssm_parameter: { p: { name: '/app/db-password', type: 'SecureString', value: '${var.x}' } } })).toEqual([]);
+      expect(findingsOf('SSM-SECURESTRING', { aws_ssm_parameter: { p: { name: '/app/table-routes', type: 'String', value: '{}' } } })).toEqual([]);
+    });
+
+    test.each([
+      ['/app/db-password', 'String'],
+      ['/app/api_key', undefined],
+      ['/app/source/connection-string', 'StringList'],
+    ])('fails when %s is %s', (name, type) => {
+      expect(messagesOf('SSM-SECURESTRING', { aws_ssm_parameter: { p: { name, ...(type ? { type } : {}), value: 'v' } } })).toMatch(
+        new RegExp(`parameter ${name} looks secret but type is ${type ? `"${type}"` : 'absent'} -> set type = "SecureString"`),
+      );
+    });
+  });
+
+  describe('SECRETS-ROTATION', () => {
+    const secret: Resources = { aws_secretsmanager_secret: { s: { name: 'demo-staging-source', kms_key_id: '${aws_kms_key.k.arn}' } } };
+
+    test('passes a secret with a rotation resource', () => {
+      expect(findingsOf('SECRETS-ROTATION', { ...secret, aws_secretsmanager_secret_rotation: { r: { secret_id: '${aws_secretsmanager_secret.s.id}', rotation_lambda_arn: 'x', rotation_rules: { automatically_after_days: 30 } } } })).toEqual([]);
+    });
+
+    test('fails when no rotation refers to the secret', () => {
+      expect(messagesOf('SECRETS-ROTATION', secret)).toMatch(/aws_secretsmanager_secret.s: no aws_secretsmanager_secret_rotation refers to this secret -> .*or waive SECRETS-ROTATION/);
+    });
+  });
+
+  describe('NO-PLAINTEXT-SECRET', () => {
+    test('passes write-only values, secret ARNs and generated values in secret_string', () => {
+      const resources: Resources = {
+        aws_secretsmanager_secret_version: {
+          wo: { secret_id: 'x', secret_string_wo: '${jsonencode({"password" = ephemeral.random_password.p.result})}', secret_string_wo_version: 1 },
+          generated: { secret_id: 'x', secret_string: '${random_password.p.result}' },
+        },
+        aws_db_instance: { db: { manage_master_user_password: true, password_wo: '${ephemeral.random_password.p.result}' } },
+      };
+      expect(findingsOf('NO-PLAINTEXT-SECRET', resources)).toEqual([]);
+    });
+
+    test.each([
+      ['a literal secret_string', { aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_string: '{"password":"hunter2"}' } } }, /aws_secretsmanager_secret_version.v: secret_string holds a literal secret value \(hidden here\)/],
+      ['a literal password nested in a block', { aws_mq_broker: { b: { user: [{ username: 'u', password: 'hunter2hunter2' }] } } }, /user.0.password holds a literal secret value/],
+      ['a password from a token (state)', { aws_db_instance: { db: { password: '${random_password.p.result}' } } }, /password is set from an expression resolved only at plan.*; the value lands in Terraform state/],
+      ['a literal master_password', { aws_rds_cluster: { c: { master_password: 'changeme123' } } }, /master_password holds a literal secret value/],
+    ])('fails on %s', (_, resources, message) => {
+      expect(messagesOf('NO-PLAINTEXT-SECRET', resources as Resources)).toMatch(message);
+    });
+
+    test('never prints the secret value', () => {
+      const out = messagesOf('NO-PLAINTEXT-SECRET', { aws_secretsmanager_secret_version: { v: { secret_string: 'hunter2-very-secret' } } });
+      expect(out).not.toContain('hunter2');
+    });
+  });
+});
