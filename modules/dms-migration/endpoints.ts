@@ -124,7 +124,7 @@ abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
     this.serverName = props.serverName;
     this.peer = props.connections;
     this.secret = spec.secretFactory ? spec.secretFactory(this) : props.secret;
-    this.secretAccessRole = newSecretAccessRole(this, 'secret-access', props.component, this.secret);
+    this.secretAccessRole = newSecretAccessRole(this, 'secret-access', `${props.component}-${spec.endpointType}`, this.secret);
     this.endpoint = new DmsEndpoint(this, 'endpoint', {
       endpointId: stack.naming.name(`${props.component}-${spec.endpointType}`, 'dmsIdentifier'),
       endpointType: spec.endpointType,
@@ -396,7 +396,7 @@ export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
     const partitioning = props.datePartitioning ?? true;
     const partitionOptions = typeof partitioning === 'object' ? partitioning : {};
     this.role = new ServiceRole(this, 'role', {
-      name: stack.naming.name(`${props.component}-s3`, 'iamRole'),
+      name: stack.naming.name(`${props.component}-target-s3`, 'iamRole'),
       servicePrincipal: 'dms.amazonaws.com',
       description: `DMS writes to s3://${props.bucket.bucketName}/${this.folder}`,
     });
@@ -557,7 +557,7 @@ export class S3SourceEndpoint extends Construct implements IDmsEndpoint {
     }
     checkRange(this, 'ignoreHeaderRows', props.ignoreHeaderRows, 0, 1);
     this.role = new ServiceRole(this, 'role', {
-      name: stack.naming.name(`${props.component}-s3`, 'iamRole'),
+      name: stack.naming.name(`${props.component}-source-s3`, 'iamRole'),
       servicePrincipal: 'dms.amazonaws.com',
       description: `DMS reads s3://${props.bucket.bucketName}/${folder}`,
     });
@@ -624,7 +624,7 @@ export class KinesisTargetEndpoint extends Construct implements IDmsEndpoint {
     super(scope, id);
     const stack = MigrationStack.of(this);
     this.role = new ServiceRole(this, 'role', {
-      name: stack.naming.name(`${props.component}-kinesis`, 'iamRole'),
+      name: stack.naming.name(`${props.component}-target-kinesis`, 'iamRole'),
       servicePrincipal: 'dms.amazonaws.com',
       description: `DMS writes change records to a Kinesis stream (${stack.naming.name(props.component)})`,
     });

@@ -7,3 +7,6 @@ export * from './endpoints';
 export * from './replication-task';
 export * from './serverless-replication';
 export * from './monitoring';
+export * from './scheduled-full-load';
+export * from './props';
+export * from './dms-migration';

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Configuration over process.env, parsed once at cold start; a missing or bad value fails the init loudly. */
+const schema = z.object({
+  /** The full-load task this function starts (one function per task). */
+  REPLICATION_TASK_ARN: z.string().regex(/^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:task:[A-Za-z0-9-]+$/, 'must be a DMS task ARN'),
+  /** What to do when the task is already running: wait for it and report its outcome, or fail. */
+  ON_ALREADY_RUNNING: z.enum(['wait', 'fail']).default('wait'),
+  /** Seconds between status polls. */
+  POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
+  /** Seconds kept in reserve at the end of the invocation to report before Lambda's timeout. */
+  SAFETY_MARGIN_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
+});
+
+export type RunnerConfig = z.infer<typeof schema>;
+
+export function parseConfig(env: NodeJS.ProcessEnv): RunnerConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`dms-task-runner configuration is invalid: ${detail}`);
+  }
+  return parsed.data;
+}

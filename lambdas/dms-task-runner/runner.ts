@@ -1,0 +1,282 @@
+import {
+  DescribeReplicationTasksCommand,
+  ReplicationTask,
+  StartReplicationTaskCommand,
+  StartReplicationTaskTypeValue,
+} from '@aws-sdk/client-database-migration-service';
+import type { Logger } from '../shared/logger';
+
+/**
+ * Starts (or reloads) a full-load DMS task and waits for it within the invocation's budget.
+ *
+ * Decisions:
+ * - First run (status `ready`, never started): `start-replication`; every later run: `reload-target`.
+ * - Already running (status `running`/`starting`, or StartReplicationTask answers InvalidResourceStateFault):
+ *   with `onAlreadyRunning: 'wait'` (default) the run does not start a second load; it waits for the running
+ *   one and reports its outcome with `startedByThisRun: false`. With `'fail'` it throws.
+ * - The load fails (status `failed`, a stop reason other than a finished full load, or errored tables):
+ *   throws `TaskRunError` with the task's LastFailureMessage, so the invocation fails, is retried by the
+ *   async-invoke policy, and lands on the on-failure queue.
+ * - The budget runs out first (remaining time minus a safety margin): returns outcome `still-running`. That
+ *   is not a failure: the load goes on inside DMS, and its end (success or failure) is reported by the DMS
+ *   event subscription to the alerts topic. Failing here would make Lambda retry, and the retry would only
+ *   find the same load still running.
+ * - ThrottlingException (and 5xx) on any call: retried with exponential backoff, up to `maxAttempts`.
+ */
+
+/** The client boundary: the real `DatabaseMigrationServiceClient`, or a fake in tests. */
+export interface DmsSender {
+  send(command: DescribeReplicationTasksCommand | StartReplicationTaskCommand): Promise<unknown>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface RunOptions {
+  readonly taskArn: string;
+  readonly onAlreadyRunning: 'wait' | 'fail';
+  readonly pollIntervalMs: number;
+  readonly safetyMarginMs: number;
+  /** Lambda's `context.getRemainingTimeInMillis`. */
+  readonly remainingTimeMs: () => number;
+  /** @default 5 */
+  readonly maxAttempts?: number;
+  /** @default 500 */
+  readonly baseBackoffMs?: number;
+}
+
+export type RunOutcome =
+  | {
+      readonly outcome: 'completed';
+      readonly taskArn: string;
+      readonly startType?: StartReplicationTaskTypeValue;
+      readonly startedByThisRun: boolean;
+      readonly tablesLoaded: number;
+      readonly stopReason?: string;
+      readonly waitedMs: number;
+    }
+  | {
+      readonly outcome: 'still-running';
+      readonly taskArn: string;
+      readonly startType?: StartReplicationTaskTypeValue;
+      readonly startedByThisRun: boolean;
+      readonly status: string;
+      readonly progressPercent?: number;
+      readonly waitedMs: number;
+    };
+
+/** The load failed, or the task cannot be started; the message names the task, its status and the reason. */
+export class TaskRunError extends Error {
+  constructor(
+    message: string,
+    readonly taskArn: string,
+    readonly status?: string,
+  ) {
+    super(message);
+    this.name = 'TaskRunError';
+  }
+}
+
+const RUNNING = new Set(['running', 'starting']);
+const STARTABLE = new Set(['ready', 'stopped', 'failed']);
+/** Stop reasons of a full-load task that finished its work. */
+const FINISHED = /FULL_LOAD_ONLY_FINISHED|STOPPED_AFTER_FULL_LOAD|NORMAL/;
+
+function errorName(err: unknown): string {
+  const e = err as { name?: string; Code?: string; code?: string } | undefined;
+  return e?.name ?? e?.Code ?? e?.code ?? '';
+}
+
+export function isThrottling(err: unknown): boolean {
+  const e = err as { $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } } | undefined;
+  const name = errorName(err);
+  return (
+    /Throttling|TooManyRequests|RequestLimitExceeded/.test(name) ||
+    e?.$retryable?.throttling === true ||
+    e?.$metadata?.httpStatusCode === 429 ||
+    (e?.$metadata?.httpStatusCode ?? 0) >= 500
+  );
+}
+
+export class DmsTaskRunner {
+  constructor(
+    private readonly client: DmsSender,
+    private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async run(options: RunOptions): Promise<RunOutcome> {
+    const started = this.clock.now();
+    const deadline = started + options.remainingTimeMs() - options.safetyMarginMs;
+    const log = this.log.child({ taskArn: options.taskArn });
+    const retry = { maxAttempts: options.maxAttempts ?? 5, baseMs: options.baseBackoffMs ?? 500, deadline };
+
+    const task = await this.describe(options.taskArn, retry);
+    const status = task.Status ?? 'unknown';
+    log.info('task found', { status, migrationType: task.MigrationType, stopReason: task.StopReason });
+    if (task.MigrationType && task.MigrationType !== 'full-load') {
+      throw new TaskRunError(
+        `task ${options.taskArn} is a ${task.MigrationType} task; the runner only reloads full-load tasks (a reload would restart change capture). Nothing was started.`,
+        options.taskArn,
+        status,
+      );
+    }
+
+    let startType: StartReplicationTaskTypeValue | undefined;
+    let startedByThisRun = false;
+    if (RUNNING.has(status)) {
+      this.alreadyRunning(options, status, log);
+    } else if (STARTABLE.has(status)) {
+      startType = status === 'ready' && !task.ReplicationTaskStartDate ? 'start-replication' : 'reload-target';
+      try {
+        await this.withRetry(
+          () =>
+            this.client.send(
+              new StartReplicationTaskCommand({ ReplicationTaskArn: options.taskArn, StartReplicationTaskType: startType }),
+            ),
+          retry,
+        );
+        startedByThisRun = true;
+        log.info('task started', { startType, previousStatus: status });
+      } catch (err) {
+        if (errorName(err) !== 'InvalidResourceStateFault') throw err;
+        // Another run (or a person) started it between our describe and start.
+        this.alreadyRunning(options, 'running', log, (err as Error).message);
+        startType = undefined;
+      }
+    } else {
+      throw new TaskRunError(
+        `task ${options.taskArn} is ${status}; it can be started only when ready, stopped or failed. Nothing was started; retry when the change in progress has finished.`,
+        options.taskArn,
+        status,
+      );
+    }
+
+    // Wait for the end of the load, within the budget.
+    for (;;) {
+      if (this.clock.now() + options.pollIntervalMs > deadline) {
+        const current = await this.describe(options.taskArn, retry);
+        if (current.Status && !RUNNING.has(current.Status) && current.Status !== 'stopping') {
+          return this.finish(options.taskArn, current, { startType, startedByThisRun, started }, log);
+        }
+        const outcome: RunOutcome = {
+          outcome: 'still-running',
+          taskArn: options.taskArn,
+          startType,
+          startedByThisRun,
+          status: current.Status ?? 'unknown',
+          progressPercent: current.ReplicationTaskStats?.FullLoadProgressPercent,
+          waitedMs: this.clock.now() - started,
+        };
+        log.warn('budget exhausted while the load runs; its end is reported by the DMS event subscription', {
+          status: outcome.status,
+          progressPercent: outcome.progressPercent,
+          waitedMs: outcome.waitedMs,
+        });
+        return outcome;
+      }
+      await this.clock.sleep(options.pollIntervalMs);
+      const current = await this.describe(options.taskArn, retry);
+      const now = current.Status ?? 'unknown';
+      if (RUNNING.has(now) || now === 'stopping') {
+        log.debug('task still loading', { status: now, progressPercent: current.ReplicationTaskStats?.FullLoadProgressPercent });
+        continue;
+      }
+      return this.finish(options.taskArn, current, { startType, startedByThisRun, started }, log);
+    }
+  }
+
+  private alreadyRunning(options: RunOptions, status: string, log: Logger, detail?: string): void {
+    if (options.onAlreadyRunning === 'fail') {
+      throw new TaskRunError(
+        `task ${options.taskArn} is already ${status}${detail ? ` (${detail})` : ''}; a second load was not started. Wait for it to finish, or set ON_ALREADY_RUNNING=wait.`,
+        options.taskArn,
+        status,
+      );
+    }
+    log.info('task already running; waiting for it instead of starting another load', { status });
+  }
+
+  private finish(
+    taskArn: string,
+    task: ReplicationTask,
+    run: { startType?: StartReplicationTaskTypeValue; startedByThisRun: boolean; started: number },
+    log: Logger,
+  ): RunOutcome {
+    const status = task.Status ?? 'unknown';
+    const stats = task.ReplicationTaskStats;
+    const errored = stats?.TablesErrored ?? 0;
+    const waitedMs = this.clock.now() - run.started;
+    if (status === 'failed') {
+      throw new TaskRunError(
+        `task ${taskArn} failed: ${task.LastFailureMessage ?? 'no failure message'} (stop reason: ${task.StopReason ?? 'none'}). The target tables may be partly loaded; see the task log in CloudWatch and re-run after fixing the cause.`,
+        taskArn,
+        status,
+      );
+    }
+    if (status === 'stopped' && errored > 0) {
+      throw new TaskRunError(
+        `task ${taskArn} stopped with ${errored} table(s) in error (${stats?.TablesLoaded ?? 0} loaded)${task.LastFailureMessage ? `: ${task.LastFailureMessage}` : ''}. Check the task's table statistics and log.`,
+        taskArn,
+        status,
+      );
+    }
+    if (status === 'stopped' && !FINISHED.test(task.StopReason ?? '')) {
+      throw new TaskRunError(
+        `task ${taskArn} stopped before finishing the load (stop reason: ${task.StopReason ?? 'none'}${task.LastFailureMessage ? `; ${task.LastFailureMessage}` : ''}).`,
+        taskArn,
+        status,
+      );
+    }
+    if (status !== 'stopped') {
+      throw new TaskRunError(`task ${taskArn} left the running state for ${status}; the load did not complete.`, taskArn, status);
+    }
+    const outcome: RunOutcome = {
+      outcome: 'completed',
+      taskArn,
+      startType: run.startType,
+      startedByThisRun: run.startedByThisRun,
+      tablesLoaded: stats?.TablesLoaded ?? 0,
+      stopReason: task.StopReason,
+      waitedMs,
+    };
+    log.info('load completed', { tablesLoaded: outcome.tablesLoaded, stopReason: outcome.stopReason, waitedMs });
+    return outcome;
+  }
+
+  private async describe(taskArn: string, retry: { maxAttempts: number; baseMs: number; deadline: number }): Promise<ReplicationTask> {
+    const out = (await this.withRetry(
+      () =>
+        this.client.send(
+          new DescribeReplicationTasksCommand({
+            Filters: [{ Name: 'replication-task-arn', Values: [taskArn] }],
+            WithoutSettings: true,
+          }),
+        ),
+      retry,
+    )) as { ReplicationTasks?: ReplicationTask[] };
+    const task = out.ReplicationTasks?.[0];
+    if (!task) throw new TaskRunError(`task ${taskArn} was not found (deleted, or another account/region).`, taskArn);
+    return task;
+  }
+
+  private async withRetry<T>(call: () => Promise<T>, retry: { maxAttempts: number; baseMs: number; deadline: number }): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        const delay = retry.baseMs * 2 ** (attempt - 1);
+        if (!isThrottling(err) || attempt >= retry.maxAttempts || this.clock.now() + delay > retry.deadline) throw err;
+        this.log.warn('DMS API throttled; backing off', { attempt, delayMs: delay, error: errorName(err) });
+        await this.clock.sleep(delay);
+      }
+    }
+  }
+}

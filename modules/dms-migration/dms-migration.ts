@@ -1,0 +1,90 @@
+import { Construct } from 'constructs';
+import { MigrationStack } from '../core';
+import {
+  IDmsEndpoint,
+  KinesisTargetEndpoint,
+  MySqlSourceEndpoint,
+  PostgresSourceEndpoint,
+  PostgresTargetEndpoint,
+  S3SourceEndpoint,
+  S3TargetEndpoint,
+  SqlServerSourceEndpoint,
+} from './endpoints';
+import { DmsMonitoring } from './monitoring';
+import { DmsMigrationProps, DmsSourceSpec, DmsTargetSpec } from './props';
+import { DmsReplicationInstance, IDmsReplicationInstance } from './replication-instance';
+import { DmsReplicationTask } from './replication-task';
+import { DmsScheduledFullLoad } from './scheduled-full-load';
+
+/**
+ * A whole DMS migration: replication instance (created or reused), source and target endpoints with secrets and
+ * TLS, the network path between them, one task with validated mappings and settings, alarms and events, and, for
+ * full-load tasks, an optional schedule that re-runs the load.
+ */
+export class DmsMigration extends Construct {
+  readonly instance: IDmsReplicationInstance;
+  readonly source: IDmsEndpoint;
+  readonly target: IDmsEndpoint;
+  readonly task: DmsReplicationTask;
+  readonly monitoring?: DmsMonitoring;
+  readonly schedule?: DmsScheduledFullLoad;
+
+  constructor(scope: Construct, id: string, props: DmsMigrationProps) {
+    super(scope, id);
+    MigrationStack.of(this);
+    const component = props.component ?? 'migration';
+    this.instance =
+      props.replicationInstance ??
+      new DmsReplicationInstance(this, 'instance', { ...(props.instance ?? {}), network: props.network, accountRoles: props.accountRoles, component });
+    this.source = newSource(this, component, props.source);
+    this.target = newTarget(this, component, props.target);
+    this.task = new DmsReplicationTask(this, 'task', {
+      component,
+      instance: this.instance,
+      source: this.source,
+      target: this.target,
+      migrationType: props.migrationType,
+      tableMappings: props.tableMappings,
+      settings: props.settings,
+      startOnCreate: props.startOnCreate,
+    });
+    if (props.monitoring !== false) {
+      const m = props.monitoring ?? {};
+      this.monitoring = new DmsMonitoring(this, 'monitoring', { component: m.component ?? component, topicArn: m.topicArn });
+      this.monitoring.watchInstance(this.instance, m);
+      this.monitoring.watchTask(this.task, m);
+    }
+    if (props.schedule) {
+      this.schedule = new DmsScheduledFullLoad(this, 'schedule', {
+        ...props.schedule,
+        component: `${component}-runner`,
+        task: this.task,
+        alarmTopicArn: this.monitoring?.topicArn,
+      });
+    }
+  }
+}
+
+function newSource(scope: Construct, component: string, spec: DmsSourceSpec): IDmsEndpoint {
+  switch (spec.kind) {
+    case 'sqlserver':
+      return new SqlServerSourceEndpoint(scope, 'source', { ...spec, component });
+    case 'mysql':
+      return new MySqlSourceEndpoint(scope, 'source', { ...spec, component });
+    case 'postgres':
+      return new PostgresSourceEndpoint(scope, 'source', { ...spec, component });
+    case 's3':
+      return new S3SourceEndpoint(scope, 'source', { ...spec, component });
+  }
+}
+
+function newTarget(scope: Construct, component: string, spec: DmsTargetSpec): IDmsEndpoint {
+  switch (spec.kind) {
+    case 'postgres':
+      return new PostgresTargetEndpoint(scope, 'target', { ...spec, component });
+    case 's3':
+      return new S3TargetEndpoint(scope, 'target', { ...spec, component });
+    case 'kinesis':
+      return new KinesisTargetEndpoint(scope, 'target', { ...spec, component });
+  }
+}

@@ -1,0 +1,55 @@
+import { DmsAccountRoles } from '../dms-account-roles';
+import { NetworkRef } from '../core';
+import {
+  KinesisTargetEndpointProps,
+  MySqlSourceEndpointProps,
+  PostgresSourceEndpointProps,
+  PostgresTargetEndpointProps,
+  S3SourceEndpointProps,
+  S3TargetEndpointProps,
+  SqlServerSourceEndpointProps,
+} from './endpoints';
+import { DmsMonitoringProps, InstanceAlarmProps, TaskAlarmProps } from './monitoring';
+import { DmsReplicationInstanceProps, IDmsReplicationInstance } from './replication-instance';
+import { MigrationType, TableMappingsInput, TaskSettingsInput } from './replication-task';
+import { DmsScheduledFullLoadProps } from './scheduled-full-load';
+
+/** The source, by kind. Physical names derive from `${component}-source`. */
+export type DmsSourceSpec =
+  | ({ readonly kind: 'sqlserver' } & Omit<SqlServerSourceEndpointProps, 'component'>)
+  | ({ readonly kind: 'mysql' } & Omit<MySqlSourceEndpointProps, 'component'>)
+  | ({ readonly kind: 'postgres' } & Omit<PostgresSourceEndpointProps, 'component'>)
+  | ({ readonly kind: 's3' } & Omit<S3SourceEndpointProps, 'component'>);
+
+/** The target, by kind. */
+export type DmsTargetSpec =
+  | ({ readonly kind: 'postgres' } & Omit<PostgresTargetEndpointProps, 'component'>)
+  | ({ readonly kind: 's3' } & Omit<S3TargetEndpointProps, 'component'>)
+  | ({ readonly kind: 'kinesis' } & Omit<KinesisTargetEndpointProps, 'component'>);
+
+export interface DmsMigrationProps {
+  /** Component for physical names. @default 'migration' */
+  readonly component?: string;
+  /** Private subnets (>= 2 AZs) of the VPC with the route to the source (VPN) and the target. */
+  readonly network: NetworkRef;
+  /** The account roles, created once per account or adopted (modules/dms-account-roles). */
+  readonly accountRoles: DmsAccountRoles;
+  /** Reuse a replication instance (e.g. `DmsReplicationInstance.fromExisting`). @default one is created */
+  readonly replicationInstance?: IDmsReplicationInstance;
+  /** Settings of the created instance (ignored with `replicationInstance`). */
+  readonly instance?: Omit<DmsReplicationInstanceProps, 'network' | 'accountRoles' | 'component'>;
+  readonly source: DmsSourceSpec;
+  readonly target: DmsTargetSpec;
+  /** @default from the source: 'full-load' for SQL Server full-load-only, else 'full-load-and-cdc' */
+  readonly migrationType?: MigrationType;
+  /** `new TableMappings()...` or raw JSON. */
+  readonly tableMappings: TableMappingsInput;
+  /** Typed settings (safe defaults) or `{ raw }`. */
+  readonly settings?: TaskSettingsInput;
+  /** Start a CDC task when Terraform creates it (never for full-load tasks). @default false */
+  readonly startOnCreate?: boolean;
+  /** Alarms and events to SNS. `false` turns them off (not recommended). @default on, with a created topic */
+  readonly monitoring?: false | (DmsMonitoringProps & InstanceAlarmProps & TaskAlarmProps);
+  /** Re-run a full-load task on a schedule (the reporting-server case). */
+  readonly schedule?: Omit<DmsScheduledFullLoadProps, 'task' | 'component' | 'alarmTopicArn'>;
+}
