@@ -76,8 +76,14 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
     log.error('load failed', { reason: e.reason, retryable: e.retryable, code: e.details.code });
     throw e;
   }
+  // A connection that dies while checked out emits 'error' on the client: the failing query reports it too, so
+  // this listener only keeps the process alive.
+  const onConnectionError = (err: Error) => log.warn('database connection lost during the load', { error: err });
+  client.on('error', onConnectionError);
   let body: Readable | undefined;
-  let headerLines = 1;
+  // COPY numbers lines from where its input starts: after the header when streaming (the header is stripped),
+  // from the file's first line when aws_s3 reads the file with HEADER true.
+  let headerLines = deps.strategy === 'stream' ? 1 : 0;
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, route.qualified]);
@@ -87,6 +93,7 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
         : await serverSideImport(deps, client, ref, route, target);
     if (outcome.status === 'skipped') {
       await client.query('ROLLBACK');
+      client.off('error', onConnectionError);
       client.release();
       log.info('skipped', { reason: outcome.reason, durationMs: Date.now() - started });
       return { status: 'skipped', bucket: ref.bucket, key, table: route.qualified, reason: outcome.reason };
@@ -101,6 +108,7 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
       bytes: outcome.bytes,
     });
     await client.query('COMMIT');
+    client.off('error', onConnectionError);
     client.release();
     log.info('loaded', {
       rows: outcome.rows,
@@ -124,6 +132,7 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
     // Roll back before reporting, so the table is as before when the error surfaces; then drop the connection
     // (a COPY cut short can leave it in an unknown protocol state).
     await client.query('ROLLBACK').catch(() => undefined);
+    client.off('error', onConnectionError);
     client.release(true);
     const e = toLoadError(err, target, headerLines);
     log.error('load failed', {

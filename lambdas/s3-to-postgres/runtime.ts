@@ -56,7 +56,9 @@ export function createLoader(env: NodeJS.ProcessEnv = process.env, overrides: { 
     async handle(event: S3Event): Promise<EventSummary> {
       ready ??= init().catch(async (err) => {
         ready = undefined;
-        await pool?.end().catch(() => undefined);
+        const failed = pool;
+        pool = undefined;
+        await failed?.end().catch(() => undefined);
         throw err;
       });
       let deps: LoaderDeps;
@@ -94,7 +96,10 @@ export function createLoader(env: NodeJS.ProcessEnv = process.env, overrides: { 
       return { results };
     },
     async close() {
-      await pool?.end();
+      const open = pool;
+      pool = undefined;
+      ready = undefined;
+      await open?.end();
     },
   };
 }

@@ -295,4 +295,25 @@ describe('s3-to-postgres loader (stream strategy, real Postgres + S3 API)', () =
     await loader.handle(ev).catch(() => undefined);
     expect(await count(client, 'events')).toBe(1);
   });
+
+  test('lambdas/s3-to-postgres/handler.ts keeps the contract: handler(event) configured from TABLE_ROUTES, the libpq variables and AWS_ENDPOINT_URL_S3', async () => {
+    const saved = process.env.TABLE_ROUTES;
+    process.env.TABLE_ROUTES = JSON.stringify([{ prefix: 'contract/', table: 'public.events', mode: 'append' }]);
+    let mod!: typeof import('../../../lambdas/s3-to-postgres/handler');
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        mod = require('../../../lambdas/s3-to-postgres/handler');
+      });
+    } finally {
+      process.env.TABLE_ROUTES = saved;
+    }
+    const eTag = await putObject(s3, bucket, 'contract/a b.csv', 'kind,n\nx,1\ny,2\n');
+    const out = await mod.handler(event(bucket, 'contract/a b.csv', eTag));
+    expect(out.results).toEqual([
+      { status: 'loaded', bucket, key: 'contract/a b.csv', table: 'public.events', mode: 'append', rows: 2, eTag, versionId: undefined },
+    ]);
+    const skipped = await mod.handler(event(bucket, 'elsewhere/x.csv', eTag));
+    expect(skipped.results[0]).toEqual(expect.objectContaining({ status: 'skipped', bucket, key: 'elsewhere/x.csv' }));
+  });
 });

@@ -1,0 +1,208 @@
+import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import type { Client } from 'pg';
+import type { ObjectIdentity, ObjectRef, ObjectSource, OpenResult } from '../../../lambdas/s3-to-postgres/source';
+import { createTestDatabase } from '../../helpers/pg';
+import { count, event, loaderFor } from './fixtures';
+
+/** An in-memory versioned bucket: the versionId path of the loader, which s3rver (unversioned) cannot exercise. */
+class VersionedSource implements ObjectSource {
+  readonly objects = new Map<string, { versionId: string; body: Buffer | (() => Readable); eTag: string }[]>();
+  private next = 1;
+
+  put(key: string, body: string | (() => Readable)): { versionId: string; eTag: string } {
+    const versionId = `v${this.next++}`;
+    const eTag = createHash('md5').update(typeof body === 'string' ? body : versionId).digest('hex');
+    this.objects.set(key, [...(this.objects.get(key) ?? []), { versionId, eTag, body: typeof body === 'string' ? Buffer.from(body) : body }]);
+    return { versionId, eTag };
+  }
+
+  private find(ref: ObjectRef) {
+    const versions = this.objects.get(ref.key) ?? [];
+    return ref.versionId ? versions.find((v) => v.versionId === ref.versionId) : versions[versions.length - 1];
+  }
+
+  async open(ref: ObjectRef): Promise<OpenResult> {
+    const v = this.find(ref);
+    if (!v) return { status: 'missing' };
+    const body = typeof v.body === 'function' ? v.body() : Readable.from([v.body], { objectMode: false });
+    return { status: 'ok', object: { body, eTag: v.eTag, versionId: v.versionId } };
+  }
+
+  async openRange(ref: ObjectRef): Promise<OpenResult> {
+    return this.open(ref);
+  }
+
+  async head(ref: ObjectRef): Promise<ObjectIdentity | undefined> {
+    const v = this.find({ ...ref, versionId: undefined });
+    return v && { eTag: v.eTag, versionId: v.versionId };
+  }
+}
+
+describe('s3-to-postgres loader: versions, faults and concurrency', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let client: Client;
+  const bucket = 'versioned-bucket';
+
+  beforeAll(async () => {
+    db = await createTestDatabase('s3pg_faults');
+    client = db.client;
+  });
+  afterAll(async () => db.drop());
+  beforeEach(async () => {
+    await client.query('DROP SCHEMA IF EXISTS archive CASCADE; DROP TABLE IF EXISTS public.people, public.events');
+    await client.query('CREATE TABLE public.people (id int PRIMARY KEY, name text NOT NULL); CREATE TABLE public.events (kind text NOT NULL, n int)');
+    await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
+  });
+
+  test('versioned objects: each version loads once, identified by (bucket, key, versionId)', async () => {
+    const source = new VersionedSource();
+    const { loader } = loaderFor({}, source);
+    try {
+      const v1 = source.put('people/p.csv', 'id,name\n1,One\n');
+      const v2 = source.put('people/p.csv', 'id,name\n1,One\n'); // same bytes, new version: loads again
+      expect((await loader.handle(event(bucket, 'people/p.csv', v1.eTag, v1.versionId))).results[0].status).toBe('loaded');
+      expect((await loader.handle(event(bucket, 'people/p.csv', v1.eTag, v1.versionId))).results[0]).toEqual(
+        expect.objectContaining({ status: 'skipped', reason: expect.stringMatching(/^duplicate/) }),
+      );
+      expect((await loader.handle(event(bucket, 'people/p.csv', v2.eTag, v2.versionId))).results[0]).toEqual(
+        expect.objectContaining({ status: 'loaded', versionId: v2.versionId }),
+      );
+      const ledger = await client.query('SELECT object_id, version_id FROM migration_kit.s3_load_ledger ORDER BY loaded_at');
+      expect(ledger.rows).toEqual([
+        { object_id: `version:${v1.versionId}`, version_id: v1.versionId },
+        { object_id: `version:${v2.versionId}`, version_id: v2.versionId },
+      ]);
+    } finally {
+      await loader.close();
+    }
+  });
+
+  test('versioned objects: the event version is read, not the latest one', async () => {
+    const source = new VersionedSource();
+    const { loader } = loaderFor({}, source);
+    try {
+      const v1 = source.put('events/e.csv', 'kind,n\nfirst,1\n');
+      source.put('events/e.csv', 'kind,n\nsecond,2\nsecond,3\n');
+      await loader.handle(event(bucket, 'events/e.csv', v1.eTag, v1.versionId));
+      expect((await client.query('SELECT kind FROM events')).rows).toEqual([{ kind: 'first' }]);
+    } finally {
+      await loader.close();
+    }
+  });
+
+  test('versioned objects: a version deleted before the read fails as missing, non-retryable', async () => {
+    const source = new VersionedSource();
+    const { loader } = loaderFor({}, source);
+    try {
+      const err = await loader.handle(event(bucket, 'people/none.csv', 'abc', 'v404')).catch((e: Error) => e);
+      expect(err).toMatchObject({ name: 'ObjectMissingError', retryable: false });
+      expect((err as Error).message).toContain('version v404 no longer exists');
+    } finally {
+      await loader.close();
+    }
+  });
+
+  test('#15 Postgres unreachable: a retryable error naming the object; the ledger is not marked; a later retry loads exactly once', async () => {
+    const source = new VersionedSource();
+    const v = source.put('people/retry.csv', 'id,name\n1,One\n2,Two\n');
+    const down = loaderFor({ PGPORT: '1', PGHOST: '127.0.0.1' }, source).loader;
+    const err = await down.handle(event(bucket, 'people/retry.csv', v.eTag, v.versionId)).catch((e: Error) => e);
+    await down.close();
+    expect(err).toMatchObject({ name: 'LoadRetryableError', retryable: true });
+    expect((err as Error).message).toMatch(/^s3:\/\/versioned-bucket\/people\/retry\.csv: database unavailable: \[ECONNREFUSED\]/);
+    expect(await count(client, 'people')).toBe(0);
+
+    const up = loaderFor({}, source).loader;
+    try {
+      await up.handle(event(bucket, 'people/retry.csv', v.eTag, v.versionId));
+      await up.handle(event(bucket, 'people/retry.csv', v.eTag, v.versionId));
+      expect(await count(client, 'people')).toBe(2);
+      expect(await count(client, 'migration_kit.s3_load_ledger')).toBe(1);
+    } finally {
+      await up.close();
+    }
+  });
+
+  test('#15 neighbour: the connection dies mid-COPY: retryable, the table and the ledger unchanged, the retry loads once', async () => {
+    await client.query("INSERT INTO people VALUES (99, 'before')");
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slowBody = () =>
+      Readable.from(
+        (async function* () {
+          yield Buffer.from('id,name\n1,One\n');
+          await gate;
+          yield Buffer.from('2,Two\n');
+        })(),
+        { objectMode: false },
+      );
+    const source = new VersionedSource();
+    const v = source.put('people/cut.csv', slowBody);
+    const { loader } = loaderFor({}, source);
+    try {
+      const pending = loader.handle(event(bucket, 'people/cut.csv', v.eTag, v.versionId)).catch((e: Error) => e);
+      for (let i = 0; i < 200; i++) {
+        const { rowCount } = await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY %' AND pid <> pg_backend_pid()");
+        if (rowCount) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      release();
+      const err = await pending;
+      expect(err).toMatchObject({ name: 'LoadRetryableError', retryable: true });
+      expect((err as Error).message).toContain('people/cut.csv -> public.people');
+      expect((await client.query('SELECT id, name FROM people')).rows).toEqual([{ id: 99, name: 'before' }]);
+      expect(await count(client, 'migration_kit.s3_load_ledger')).toBe(0);
+      // The container's pool reconnects: the retry of the same event loads the file once.
+      const again = await loader.handle(event(bucket, 'people/cut.csv', v.eTag, v.versionId));
+      expect(again.results[0]).toEqual(expect.objectContaining({ status: 'loaded', rows: 2 }));
+      expect((await client.query('SELECT id FROM people ORDER BY id')).rows).toEqual([{ id: 1 }, { id: 2 }]);
+    } finally {
+      release();
+      await loader.close();
+    }
+  });
+
+  test('an S3 read that fails mid-file rolls back: retryable, table unchanged', async () => {
+    await client.query("INSERT INTO people VALUES (99, 'before')");
+    const source = new VersionedSource();
+    const v = source.put('people/broken.csv', () =>
+      Readable.from(
+        (async function* () {
+          yield Buffer.from('id,name\n1,One\n');
+          throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        })(),
+        { objectMode: false },
+      ),
+    );
+    const { loader } = loaderFor({}, source);
+    try {
+      const err = await loader.handle(event(bucket, 'people/broken.csv', v.eTag, v.versionId)).catch((e: Error) => e);
+      expect(err).toMatchObject({ retryable: true });
+      expect((await client.query('SELECT id FROM people')).rows).toEqual([{ id: 99 }]);
+    } finally {
+      await loader.close();
+    }
+  });
+
+  test('concurrent deliveries of one object load it once; concurrent loads of one table serialize', async () => {
+    const source = new VersionedSource();
+    const dup = source.put('events/dup.csv', 'kind,n\n' + Array.from({ length: 2000 }, (_, i) => `d,${i}`).join('\n') + '\n');
+    const others = Array.from({ length: 4 }, (_, i) => ({ key: `events/part-${i}.csv`, ...source.put(`events/part-${i}.csv`, `kind,n\np${i},1\np${i},2\n`) }));
+    const loaders = Array.from({ length: 6 }, () => loaderFor({}, source).loader);
+    try {
+      const results = await Promise.all([
+        loaders[0].handle(event(bucket, 'events/dup.csv', dup.eTag, dup.versionId)),
+        loaders[1].handle(event(bucket, 'events/dup.csv', dup.eTag, dup.versionId)),
+        ...others.map((o, i) => loaders[i + 2].handle(event(bucket, o.key, o.eTag, o.versionId))),
+      ]);
+      const statuses = results.map((r) => r.results[0].status);
+      expect(statuses.slice(0, 2).sort()).toEqual(['loaded', 'skipped']);
+      expect(statuses.slice(2)).toEqual(['loaded', 'loaded', 'loaded', 'loaded']);
+      expect(await count(client, 'events')).toBe(2000 + 4 * 2);
+      expect(await count(client, 'migration_kit.s3_load_ledger')).toBe(5);
+    } finally {
+      await Promise.all(loaders.map((l) => l.close()));
+    }
+  });
+});
