@@ -1,0 +1,236 @@
+import {
+  DescribeReplicationTasksCommand,
+  ReplicationTask,
+  StartReplicationTaskCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { parseConfig } from '../../../lambdas/dms-task-runner/config';
+import { Clock, DmsSender, DmsTaskRunner, isThrottling, TaskRunError } from '../../../lambdas/dms-task-runner/runner';
+import { createLogger } from '../../../lambdas/shared/logger';
+
+const ARN = 'arn:aws:dms:eu-west-2:123456789012:task:ABCDEFGHIJ';
+
+/** A step the fake answers with: a task state, or an error to throw. */
+type Step = Partial<ReplicationTask> | Error;
+
+function awsError(name: string, message: string, status = 400): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+}
+
+/** Hand-written fake of the DMS client: scripted answers per command, every call recorded. */
+class FakeDms implements DmsSender {
+  readonly calls: Array<{ command: string; input: unknown }> = [];
+  constructor(
+    private readonly describes: Step[],
+    private readonly starts: Array<Error | undefined> = [undefined],
+  ) {}
+
+  async send(command: DescribeReplicationTasksCommand | StartReplicationTaskCommand): Promise<unknown> {
+    this.calls.push({ command: command.constructor.name, input: command.input });
+    if (command instanceof StartReplicationTaskCommand) {
+      const next = this.starts.length > 1 ? this.starts.shift() : this.starts[0];
+      if (next) throw next;
+      return { ReplicationTask: { Status: 'starting' } };
+    }
+    if (command instanceof DescribeReplicationTasksCommand) {
+      const next = this.describes.length > 1 ? this.describes.shift()! : this.describes[0];
+      if (next instanceof Error) throw next;
+      return { ReplicationTasks: [{ ReplicationTaskArn: ARN, MigrationType: 'full-load', ...next }] };
+    }
+    throw new Error(`unexpected command ${(command as object).constructor.name}`);
+  }
+
+  get starts_(): Array<{ command: string; input: unknown }> {
+    return this.calls.filter((c) => c.command === 'StartReplicationTaskCommand');
+  }
+}
+
+/** A clock that advances only when the runner sleeps; the Lambda's remaining time follows it. */
+class FakeClock implements Clock {
+  t = 0;
+  readonly sleeps: number[] = [];
+  now(): number {
+    return this.t;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.t += ms;
+  }
+}
+
+function setup(describes: Step[], starts?: Array<Error | undefined>, budgetMs = 900_000) {
+  const dms = new FakeDms(describes, starts);
+  const clock = new FakeClock();
+  const lines: Array<Record<string, unknown>> = [];
+  const log = createLogger({ service: 'test', level: 'debug', sink: (l) => lines.push(JSON.parse(l)) });
+  const runner = new DmsTaskRunner(dms, log, clock);
+  const run = (onAlreadyRunning: 'wait' | 'fail' = 'wait') =>
+    runner.run({
+      taskArn: ARN,
+      onAlreadyRunning,
+      pollIntervalMs: 20_000,
+      safetyMarginMs: 15_000,
+      remainingTimeMs: () => budgetMs - clock.t,
+      baseBackoffMs: 500,
+    });
+  return { dms, clock, lines, run };
+}
+
+const finished: Step = { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStats: { TablesLoaded: 4, TablesErrored: 0 } };
+
+describe('dms-task-runner', () => {
+  test('first run starts with start-replication and reports completion', async () => {
+    const { dms, run } = setup([{ Status: 'ready' }, { Status: 'running' }, finished]);
+    const outcome = await run();
+    expect(dms.starts_).toHaveLength(1);
+    expect(dms.starts_[0].input).toEqual({ ReplicationTaskArn: ARN, StartReplicationTaskType: 'start-replication' });
+    expect(outcome).toMatchObject({ outcome: 'completed', startType: 'start-replication', startedByThisRun: true, tablesLoaded: 4 });
+  });
+
+  test('later runs reload the target', async () => {
+    const { dms, run } = setup([{ Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStartDate: new Date(0) }, finished]);
+    const outcome = await run();
+    expect(dms.starts_[0].input).toMatchObject({ StartReplicationTaskType: 'reload-target' });
+    expect(outcome).toMatchObject({ outcome: 'completed', startType: 'reload-target' });
+  });
+
+  test('a failed previous run is reloaded, not resumed', async () => {
+    const { dms, run } = setup([{ Status: 'failed', LastFailureMessage: 'old' }, finished]);
+    await run();
+    expect(dms.starts_[0].input).toMatchObject({ StartReplicationTaskType: 'reload-target' });
+  });
+
+  test('describe filters by the task ARN', async () => {
+    const { dms, run } = setup([{ Status: 'ready' }, finished]);
+    await run();
+    expect(dms.calls[0]).toEqual({
+      command: 'DescribeReplicationTasksCommand',
+      input: { Filters: [{ Name: 'replication-task-arn', Values: [ARN] }], WithoutSettings: true },
+    });
+  });
+
+  test('retries ThrottlingException with exponential backoff', async () => {
+    const throttle = awsError('ThrottlingException', 'Rate exceeded');
+    const { dms, clock, run } = setup([throttle, throttle, { Status: 'ready' }, finished], [throttle, undefined]);
+    const outcome = await run();
+    expect(outcome.outcome).toBe('completed');
+    expect(clock.sleeps.slice(0, 3)).toEqual([500, 1000, 500]);
+    expect(dms.starts_).toHaveLength(2);
+  });
+
+  test('fails when throttling outlasts the retry attempts', async () => {
+    const throttle = awsError('ThrottlingException', 'Rate exceeded');
+    const { run } = setup([throttle]);
+    await expect(run()).rejects.toThrow('Rate exceeded');
+  });
+
+  test('fails at once on a non-retryable error (access denied)', async () => {
+    const { clock, run } = setup([awsError('AccessDeniedFault', 'not authorized to perform dms:DescribeReplicationTasks')]);
+    await expect(run()).rejects.toThrow('not authorized');
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  test('already running: waits for it and reports, without starting a second load', async () => {
+    const { dms, run } = setup([{ Status: 'running' }, { Status: 'running' }, finished]);
+    const outcome = await run('wait');
+    expect(dms.starts_).toHaveLength(0);
+    expect(outcome).toMatchObject({ outcome: 'completed', startedByThisRun: false });
+  });
+
+  test('fails when already running and ON_ALREADY_RUNNING=fail', async () => {
+    const { dms, run } = setup([{ Status: 'running' }]);
+    await expect(run('fail')).rejects.toThrow(`task ${ARN} is already running; a second load was not started`);
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test('InvalidResourceStateFault on start (a race) is treated as already running', async () => {
+    const fault = awsError('InvalidResourceStateFault', 'Replication task is currently running');
+    const { run } = setup([{ Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' }, { Status: 'running' }, finished], [fault]);
+    const outcome = await run('wait');
+    expect(outcome).toMatchObject({ outcome: 'completed', startedByThisRun: false });
+  });
+
+  test('fails when InvalidResourceStateFault on start and ON_ALREADY_RUNNING=fail', async () => {
+    const fault = awsError('InvalidResourceStateFault', 'Replication task is currently running');
+    const { run } = setup([{ Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' }], [fault]);
+    await expect(run('fail')).rejects.toThrow('Replication task is currently running');
+  });
+
+  test('fails loudly with LastFailureMessage when the task fails', async () => {
+    const { run } = setup([
+      { Status: 'ready' },
+      { Status: 'running' },
+      { Status: 'failed', LastFailureMessage: 'Login failed for user dms_user', StopReason: 'Stop Reason FATAL_ERROR' },
+    ]);
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TaskRunError);
+    expect((err as Error).message).toContain('failed: Login failed for user dms_user (stop reason: Stop Reason FATAL_ERROR)');
+  });
+
+  test('fails when the load stops with errored tables', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStats: { TablesLoaded: 3, TablesErrored: 2 } }]);
+    await expect(run()).rejects.toThrow('stopped with 2 table(s) in error (3 loaded)');
+  });
+
+  test('fails when the task was stopped before finishing', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason STOPPED_DUE_TO_LOW_DISK' }]);
+    await expect(run()).rejects.toThrow('stopped before finishing the load (stop reason: Stop Reason STOPPED_DUE_TO_LOW_DISK');
+  });
+
+  test('reports still-running when the budget ends before the load', async () => {
+    const { dms, clock, run } = setup([{ Status: 'ready' }, { Status: 'running', ReplicationTaskStats: { FullLoadProgressPercent: 40 } }], undefined, 100_000);
+    const outcome = await run();
+    expect(outcome).toMatchObject({ outcome: 'still-running', status: 'running', progressPercent: 40, startedByThisRun: true });
+    // 100 s budget - 15 s margin: polls at 20, 40, 60, 80 s would overrun 85 s on the fifth.
+    expect(clock.t).toBeLessThanOrEqual(85_000);
+    expect(dms.starts_).toHaveLength(1);
+  });
+
+  test('fails when the task is in a state that cannot start (modifying)', async () => {
+    const { dms, run } = setup([{ Status: 'modifying' }]);
+    await expect(run()).rejects.toThrow(`task ${ARN} is modifying; it can be started only when ready, stopped or failed`);
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test('fails when the task does not exist', async () => {
+    const dms: DmsSender = { send: async () => ({ ReplicationTasks: [] }) };
+    const runner = new DmsTaskRunner(dms, createLogger({ service: 't', sink: () => undefined }), new FakeClock());
+    await expect(
+      runner.run({ taskArn: ARN, onAlreadyRunning: 'wait', pollIntervalMs: 1000, safetyMarginMs: 1000, remainingTimeMs: () => 60_000 }),
+    ).rejects.toThrow('was not found');
+  });
+
+  test('refuses a CDC task (a reload would restart change capture)', async () => {
+    const { dms, run } = setup([{ Status: 'stopped', MigrationType: 'full-load-and-cdc' }]);
+    await expect(run()).rejects.toThrow('is a full-load-and-cdc task; the runner only reloads full-load tasks');
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test('logs carry the task ARN and counts, never secrets', async () => {
+    const { lines, run } = setup([{ Status: 'ready' }, finished]);
+    await run();
+    expect(lines.every((l) => l.taskArn === ARN)).toBe(true);
+    expect(lines.find((l) => l.message === 'load completed')).toMatchObject({ tablesLoaded: 4 });
+  });
+
+  test('isThrottling recognises throttling and 5xx, not client errors', () => {
+    expect(isThrottling(awsError('ThrottlingException', 'x'))).toBe(true);
+    expect(isThrottling(awsError('Whatever', 'x', 503))).toBe(true);
+    expect(isThrottling(awsError('InvalidParameterValueException', 'x'))).toBe(false);
+  });
+});
+
+describe('dms-task-runner config', () => {
+  test('parses with defaults', () => {
+    expect(parseConfig({ REPLICATION_TASK_ARN: ARN })).toEqual({
+      REPLICATION_TASK_ARN: ARN,
+      ON_ALREADY_RUNNING: 'wait',
+      POLL_INTERVAL_SECONDS: 20,
+      SAFETY_MARGIN_SECONDS: 15,
+    });
+  });
+
+  test('fails when the task ARN is missing or malformed', () => {
+    expect(() => parseConfig({})).toThrow('dms-task-runner configuration is invalid: REPLICATION_TASK_ARN');
+    expect(() => parseConfig({ REPLICATION_TASK_ARN: 'my-task' })).toThrow('must be a DMS task ARN');
+  });
+});
