@@ -1,0 +1,344 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { GlueTrigger } from '@cdktf/provider-aws/lib/glue-trigger';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { check, checkRange, isResolved, MigrationStack, NodejsLambda, ServiceRole } from '../core';
+import {
+  GlueDataBucket,
+  GlueJdbcConnection,
+  GlueJob,
+  GlueNetworkConnection,
+  GlueScript,
+  GlueSecurityConfiguration,
+  GlueSecurityGroup,
+} from '../glue-common';
+import { CompiledGraphMapping, compileMapping } from './mapping';
+import { NeptuneCluster } from './neptune-cluster';
+import { BulkLoadOptions, NeptuneGraphMigrationProps } from './props';
+import { grantCatalogAccess, SourceCatalog } from './source-catalog';
+
+/** Key prefixes in the data bucket. */
+export const EXPORT_PREFIX = 'exports/';
+export const STATE_PREFIX = 'state/incremental/';
+
+const GLUE_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+
+/**
+ * MySQL -> Neptune with Glue, from one declarative mapping: a Neptune cluster, a crawler over the source, and up to
+ * three ways to move the data:
+ * - bulk: a Glue job writes bulk-load CSV (vertices and edges under separate prefixes), then a state machine starts
+ *   the Neptune loader (edges depending on vertices), polls it and fails with the loader's error details;
+ * - direct: a Glue job upserts vertices and edges straight into Neptune in batches (mergeV/mergeE);
+ * - incremental: a scheduled Glue job with bookmarks upserts rows changed since a data-derived watermark,
+ *   advancing the watermark only after every upsert succeeded.
+ */
+export class NeptuneGraphMigration extends Construct {
+  readonly neptune: NeptuneCluster;
+  readonly mapping: CompiledGraphMapping;
+  readonly securityConfiguration: GlueSecurityConfiguration;
+  readonly bucket: GlueDataBucket;
+  readonly glueSecurityGroup: GlueSecurityGroup;
+  readonly sourceConnection: GlueJdbcConnection;
+  readonly neptuneConnection?: GlueNetworkConnection;
+  readonly catalog: SourceCatalog;
+  readonly exportJob?: GlueJob;
+  readonly loaderFunction?: NodejsLambda;
+  readonly stateMachine?: SfnStateMachine;
+  readonly directJob?: GlueJob;
+  readonly incrementalJob?: GlueJob;
+  readonly incrementalTrigger?: GlueTrigger;
+
+  constructor(scope: Construct, id: string, props: NeptuneGraphMigrationProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    const component = props.component ?? 'graph';
+    this.mapping = compileMapping(props.mapping, `${this.node.path}: mapping`);
+    const bulk = props.bulkLoad === false ? undefined : props.bulkLoad ?? {};
+    check(
+      bulk !== undefined || props.directWrite !== undefined || props.incremental !== undefined,
+      this,
+      'nothing to run: keep bulkLoad (the default) or enable directWrite or incremental.',
+    );
+    if (props.incremental) {
+      const missing = [...this.mapping.vertices, ...this.mapping.edges].filter((e) => e.watermarkColumn === null).map((e) => `${e.label} (${e.table})`);
+      check(
+        missing.length === 0,
+        this,
+        `incremental needs a watermarkColumn on every mapped vertex and edge (an update timestamp or version that grows when a row changes); missing on ${missing.join(', ')}.`,
+      );
+      if (props.incremental.schedule !== undefined && isResolved(props.incremental.schedule)) {
+        check(GLUE_CRON.test(props.incremental.schedule), this, `incremental.schedule "${props.incremental.schedule}" must be a Glue cron expression, e.g. "cron(0/15 * * * ? *)".`);
+      }
+      checkRange(this, 'incremental.batchSize', props.incremental.batchSize, 1, 1000);
+    }
+    checkRange(this, 'directWrite.batchSize', props.directWrite?.batchSize, 1, 1000);
+    checkRange(this, 'bulkLoad.pollIntervalSeconds', bulk?.pollIntervalSeconds, 10, 3600);
+    checkRange(this, 'bulkLoad.exportTimeoutMinutes', bulk?.exportTimeoutMinutes, 1, 2880);
+    checkRange(this, 'bulkLoad.timeoutMinutes', bulk?.timeoutMinutes, 5, 10080);
+    if (bulk && bulk.exportTimeoutMinutes !== undefined && bulk.timeoutMinutes !== undefined) {
+      check(bulk.timeoutMinutes > bulk.exportTimeoutMinutes, this, `bulkLoad.timeoutMinutes (${bulk.timeoutMinutes}) must exceed exportTimeoutMinutes (${bulk.exportTimeoutMinutes}): it covers the export and the load.`);
+    }
+    const mappingJson = JSON.stringify(this.mapping);
+    // Glue caps the size of job arguments; a mapping this large belongs in fewer, wider mappings or several jobs.
+    check(mappingJson.length <= 60000, this, `the compiled mapping is ${mappingJson.length} characters; Glue job arguments must stay well under 64 KB. Split the mapping across two migrations.`);
+    const retention = stack.production ? 365 : 30;
+
+    this.neptune = new NeptuneCluster(this, 'neptune', { ...(props.neptune ?? {}), network: props.network, component });
+
+    this.securityConfiguration = new GlueSecurityConfiguration(this, 'glue-security', { component });
+    this.bucket = new GlueDataBucket(this, 'data', { component: `${component}-data`, kmsKeyArn: this.securityConfiguration.kmsKeyArn });
+    this.glueSecurityGroup = new GlueSecurityGroup(this, 'glue-sg', { network: props.network, component: `${component}-glue` });
+    this.sourceConnection = new GlueJdbcConnection(this, 'source', {
+      component: `${component}-source-mysql`,
+      engine: 'mysql',
+      host: props.source.host,
+      port: props.source.port,
+      databaseName: props.source.databaseName,
+      secretArn: props.source.secretArn,
+      secretKmsKeyArn: props.source.secretKmsKeyArn,
+      securityGroup: this.glueSecurityGroup,
+      database: props.source.database,
+    });
+    this.catalog = new SourceCatalog(this, 'catalog', {
+      component,
+      connection: this.sourceConnection,
+      databaseName: props.source.databaseName,
+      securityConfiguration: this.securityConfiguration,
+      schedule: props.crawlerSchedule ?? 'cron(0 2 * * ? *)',
+      logRetentionDays: retention,
+    });
+
+    const tablePrefix = props.catalogTablePrefix ?? `${props.source.databaseName}_`.toLowerCase();
+    const mappingModule = new GlueScript(this, 'mapping-module', { bucket: this.bucket.ref, path: 'neptune/neptune_mapping.py' });
+    const sourceModule = new GlueScript(this, 'source-module', { bucket: this.bucket.ref, path: 'neptune/glue_source.py' });
+    const common: Record<string, string> = {
+      '--graph_mapping': mappingJson,
+      '--catalog_database': this.catalog.databaseName,
+      '--catalog_table_prefix': tablePrefix,
+    };
+    const sizing = { workerType: props.glue?.workerType, numberOfWorkers: props.glue?.numberOfWorkers };
+
+    if (bulk) {
+      const exportJob = new GlueJob(this, 'export', {
+        component: `${component}-export`,
+        description: `MySQL ${props.source.databaseName} -> Neptune bulk-load CSV in s3://.../${EXPORT_PREFIX}`,
+        script: new GlueScript(this, 'export-script', { bucket: this.bucket.ref, path: 'neptune/export.py' }),
+        extraPyFiles: [mappingModule, sourceModule],
+        securityConfiguration: this.securityConfiguration,
+        connections: [this.sourceConnection],
+        timeoutMinutes: bulk.exportTimeoutMinutes ?? 120,
+        ...sizing,
+        arguments: { ...common, '--export_bucket': this.bucket.bucketName, '--export_prefix': EXPORT_PREFIX, '--run_id': 'manual' },
+      });
+      this.exportJob = exportJob;
+      grantCatalogAccess(exportJob, this.catalog.databaseName, false);
+      exportJob.role.grantReadWrite(this.bucket.ref, [EXPORT_PREFIX]);
+      this.neptune.grantLoadFrom(this.bucket.bucketArn, [EXPORT_PREFIX], this.securityConfiguration.kmsKeyArn);
+
+      const loader = new NodejsLambda(this, 'bulk-loader', {
+        entry: 'neptune-bulk-load',
+        component: `${component}-bulk-load`,
+        description: `Starts and polls Neptune bulk loads into ${this.neptune.clusterIdentifier}`,
+        timeoutSeconds: 60,
+        memoryMiB: 256,
+        network: props.network,
+        databaseWriter: true,
+        reservedConcurrency: 2,
+        logRetentionDays: retention,
+        environment: {
+          NEPTUNE_ENDPOINT: `${this.neptune.endpoint}:${this.neptune.port}`,
+          LOADER_ROLE_ARN: this.neptune.loaderRole.arn,
+          IAM_AUTH: 'true',
+        },
+      });
+      this.loaderFunction = loader;
+      this.neptune.connections.allowDefaultPortFrom(loader, `bulk-load Lambda to Neptune ${this.neptune.clusterIdentifier}`);
+      this.neptune.grantData(loader, ['neptune-db:StartLoaderJob', 'neptune-db:GetLoaderJobStatus']);
+      this.stateMachine = this.buildStateMachine(component, exportJob, loader, bulk, retention);
+    }
+
+    const gremlinModule = props.gremlinPythonModule ?? 'gremlinpython==3.7.1';
+    if (props.directWrite || props.incremental) {
+      this.neptuneConnection = new GlueNetworkConnection(this, 'neptune-network', {
+        component: `${component}-neptune-network`,
+        securityGroup: this.glueSecurityGroup,
+        description: `Glue jobs to Neptune ${this.neptune.clusterIdentifier}`,
+      });
+      this.neptune.connections.allowDefaultPortFrom(this.glueSecurityGroup, `Glue upsert jobs to Neptune ${this.neptune.clusterIdentifier}`);
+    }
+    const writerModule = props.directWrite || props.incremental ? new GlueScript(this, 'writer-module', { bucket: this.bucket.ref, path: 'neptune/neptune_writer.py' }) : undefined;
+    const neptuneArgs = {
+      '--neptune_endpoint': this.neptune.endpoint,
+      '--neptune_port': String(this.neptune.port),
+      '--neptune_iam_auth': 'true',
+      '--additional-python-modules': gremlinModule,
+    };
+    const upsertActions = ['neptune-db:ReadDataViaQuery', 'neptune-db:WriteDataViaQuery', 'neptune-db:DeleteDataViaQuery'] as const;
+
+    if (props.directWrite) {
+      const job = new GlueJob(this, 'direct', {
+        component: `${component}-direct`,
+        description: `MySQL ${props.source.databaseName} -> Neptune ${this.neptune.clusterIdentifier} by batched upserts`,
+        script: new GlueScript(this, 'direct-script', { bucket: this.bucket.ref, path: 'neptune/direct.py' }),
+        extraPyFiles: [mappingModule, sourceModule, writerModule!],
+        securityConfiguration: this.securityConfiguration,
+        connections: [this.sourceConnection, this.neptuneConnection!],
+        ...sizing,
+        arguments: { ...common, ...neptuneArgs, '--batch_size': String(props.directWrite.batchSize ?? 100) },
+      });
+      grantCatalogAccess(job, this.catalog.databaseName, false);
+      this.neptune.grantData(job, upsertActions);
+      this.directJob = job;
+    }
+
+    if (props.incremental) {
+      const job = new GlueJob(this, 'incremental', {
+        component: `${component}-incremental`,
+        description: `Rows changed in MySQL ${props.source.databaseName} since the last watermark -> Neptune upserts`,
+        script: new GlueScript(this, 'incremental-script', { bucket: this.bucket.ref, path: 'neptune/incremental.py' }),
+        extraPyFiles: [mappingModule, sourceModule, writerModule!],
+        securityConfiguration: this.securityConfiguration,
+        connections: [this.sourceConnection, this.neptuneConnection!],
+        jobBookmarks: true,
+        ...sizing,
+        arguments: {
+          ...common,
+          ...neptuneArgs,
+          '--batch_size': String(props.incremental.batchSize ?? 100),
+          '--state_bucket': this.bucket.bucketName,
+          '--state_prefix': STATE_PREFIX,
+        },
+      });
+      grantCatalogAccess(job, this.catalog.databaseName, false);
+      this.neptune.grantData(job, upsertActions);
+      job.role.grantReadWrite(this.bucket.ref, [STATE_PREFIX]);
+      this.incrementalJob = job;
+      this.incrementalTrigger = new GlueTrigger(this, 'incremental-schedule', {
+        name: stack.naming.name(`${component}-incremental`, 'glue'),
+        description: `Runs ${job.jobName} on a schedule`,
+        type: 'SCHEDULED',
+        schedule: props.incremental.schedule ?? 'cron(0/15 * * * ? *)',
+        startOnCreation: true,
+        actions: [{ jobName: job.jobName }],
+        dependsOn: [job.job],
+      });
+    }
+  }
+
+  /**
+   * export (Glue, .sync) -> start loads (Lambda) -> wait -> status (Lambda) -> done / wait again / fail with the
+   * loader's details. Each task has a timeout and retries transient errors with backoff; the whole run has a limit.
+   */
+  private buildStateMachine(component: string, exportJob: GlueJob, loader: NodejsLambda, bulk: BulkLoadOptions, retention: number): SfnStateMachine {
+    const stack = MigrationStack.of(this);
+    const name = stack.naming.name(`${component}-bulk-load`, 'stepFunctions');
+    const logs = new CloudwatchLogGroup(this, 'state-machine-logs', { name: `/aws/vendedlogs/states/${name}`, retentionInDays: retention });
+    const role = new ServiceRole(this, 'state-machine-role', {
+      name: stack.naming.name(`${component}-bulk-load-sfn`, 'iamRole'),
+      servicePrincipal: 'states.amazonaws.com',
+      description: `Runs state machine ${name}`,
+    });
+    role.addToPolicy({ sid: 'RunExportJob', actions: ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'], resources: [exportJob.jobArn] });
+    role.addToPolicy({ sid: 'InvokeLoader', actions: ['lambda:InvokeFunction'], resources: [loader.arn, `${loader.arn}:*`] });
+    role.addToPolicy({
+      sid: 'Logging',
+      actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+      resources: ['*'],
+    });
+    role.addToPolicy({ sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
+
+    const exportTimeout = (bulk.exportTimeoutMinutes ?? 120) * 60;
+    const lambdaRetry = [
+      {
+        ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'NeptuneLoaderUnavailable', 'States.Timeout'],
+        IntervalSeconds: 5,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+      },
+    ];
+    const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
+    const source = (kind: string) => `States.Format('s3://${this.bucket.bucketName}/${EXPORT_PREFIX}{}/${kind}/', $$.Execution.Name)`;
+    const definition = {
+      Comment: `Export MySQL to Neptune bulk-load CSV, load vertices then edges, poll until done (${this.neptune.clusterIdentifier})`,
+      StartAt: 'Export',
+      TimeoutSeconds: (bulk.timeoutMinutes ?? 720) * 60,
+      States: {
+        Export: {
+          Type: 'Task',
+          Resource: `arn:${stack.partition}:states:::glue:startJobRun.sync`,
+          Parameters: { JobName: exportJob.jobName, Arguments: { '--run_id.$': '$$.Execution.Name' } },
+          TimeoutSeconds: exportTimeout + 300,
+          ResultPath: '$.export',
+          ResultSelector: { 'JobRunId.$': '$.Id', 'JobRunState.$': '$.JobRunState' },
+          Retry: [{ ErrorEquals: ['Glue.ConcurrentRunsExceededException', 'Glue.ThrottlingException', 'Glue.InternalServiceException'], IntervalSeconds: 60, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' }],
+          Catch: catchAll('ExportFailed'),
+          Next: 'StartLoad',
+        },
+        StartLoad: {
+          Type: 'Task',
+          Resource: `arn:${stack.partition}:states:::lambda:invoke`,
+          Parameters: {
+            FunctionName: loader.arn,
+            Payload: {
+              action: 'start',
+              'vertexSource.$': source('vertices'),
+              ...(this.mapping.edges.length ? { 'edgeSource.$': source('edges') } : {}),
+              parallelism: bulk.parallelism ?? 'HIGH',
+              failOnError: bulk.failOnError ?? true,
+              mode: 'AUTO',
+              updateSingleCardinalityProperties: true,
+            },
+          },
+          TimeoutSeconds: 90,
+          ResultSelector: { 'loadIds.$': '$.Payload.loadIds' },
+          ResultPath: '$.load',
+          Retry: lambdaRetry,
+          Catch: catchAll('StartLoadFailed'),
+          Next: 'WaitForLoad',
+        },
+        WaitForLoad: { Type: 'Wait', Seconds: bulk.pollIntervalSeconds ?? 60, Next: 'CheckLoad' },
+        CheckLoad: {
+          Type: 'Task',
+          Resource: `arn:${stack.partition}:states:::lambda:invoke`,
+          Parameters: { FunctionName: loader.arn, Payload: { action: 'status', 'loadIds.$': '$.load.loadIds' } },
+          TimeoutSeconds: 90,
+          ResultSelector: {
+            'done.$': '$.Payload.done',
+            'failed.$': '$.Payload.failed',
+            'status.$': '$.Payload.status',
+            'cause.$': '$.Payload.cause',
+            'loads.$': '$.Payload.loads',
+            'errors.$': '$.Payload.errors',
+          },
+          ResultPath: '$.loadStatus',
+          Retry: lambdaRetry,
+          Catch: catchAll('CheckLoadFailed'),
+          Next: 'LoadFinished',
+        },
+        LoadFinished: {
+          Type: 'Choice',
+          Choices: [
+            { Variable: '$.loadStatus.failed', BooleanEquals: true, Next: 'LoadFailed' },
+            { Variable: '$.loadStatus.done', BooleanEquals: true, Next: 'Loaded' },
+          ],
+          Default: 'WaitForLoad',
+        },
+        Loaded: { Type: 'Succeed' },
+        LoadFailed: { Type: 'Fail', Error: 'NeptuneLoadFailed', CausePath: '$.loadStatus.cause' },
+        ExportFailed: { Type: 'Fail', Error: 'GlueExportFailed', CausePath: '$.error.Cause' },
+        StartLoadFailed: { Type: 'Fail', Error: 'NeptuneLoadNotStarted', CausePath: '$.error.Cause' },
+        CheckLoadFailed: { Type: 'Fail', Error: 'NeptuneLoadStatusUnavailable', CausePath: '$.error.Cause' },
+      },
+    };
+    return new SfnStateMachine(this, 'state-machine', {
+      name,
+      roleArn: role.arn,
+      type: 'STANDARD',
+      definition: JSON.stringify(definition),
+      loggingConfiguration: { logDestination: `${logs.arn}:*`, level: 'ERROR', includeExecutionData: true },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [logs],
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import type { IConnectable, NetworkRef } from '../core';
+import type { GlueWorkerType } from '../glue-common';
+import type { GraphMapping } from './mapping';
+
+export interface NeptuneClusterProps {
+  /** VPC and private subnets (>= 2 AZs) for the subnet group; route tables get an S3 gateway endpoint for the loader. */
+  readonly network: NetworkRef;
+  /** Component for physical names. @default 'graph' */
+  readonly component?: string;
+  /**
+   * Engine version, 1.3.0.0 or later (mergeV/mergeE upserts with single cardinality). The parameter-group family
+   * (`neptune1.3`, `neptune1.4`) follows from it.
+   * @default '1.4.5.1'
+   */
+  readonly engineVersion?: string;
+  /** @default 'db.r6g.large' */
+  readonly instanceClass?: string;
+  /** @default 1 in non-production, 2 in production (a reader in another AZ for failover) */
+  readonly instances?: number;
+  /** @default 7 in non-production, 35 in production */
+  readonly backupRetentionDays?: number;
+  /** @default true in production */
+  readonly deletionProtection?: boolean;
+  /** @default 8182 */
+  readonly port?: number;
+  /** CMK for storage encryption. @default a new key */
+  readonly kmsKeyArn?: string;
+  /** @default 30 in non-production, 365 in production (audit log group) */
+  readonly logRetentionDays?: number;
+}
+
+/** The MySQL source, reached by address with credentials in Secrets Manager. */
+export interface MysqlSource {
+  /** Host name of the MySQL server or Aurora MySQL cluster endpoint. */
+  readonly host: string;
+  /** @default 3306 */
+  readonly port?: number;
+  /** Database (schema) to crawl and read. */
+  readonly databaseName: string;
+  /** Secret with `{"username", "password"}`; referenced by the Glue connection's SECRET_ID, never copied. */
+  readonly secretArn: string;
+  /** CMK of the secret when it is not the AWS-managed key. */
+  readonly secretKmsKeyArn?: string;
+  /** The database's connections, to admit the Glue security group on its port. Omit for a database managed elsewhere. */
+  readonly database?: IConnectable;
+}
+
+export interface BulkLoadOptions {
+  /** @default 'HIGH' */
+  readonly parallelism?: 'LOW' | 'MEDIUM' | 'HIGH' | 'OVERSUBSCRIBE';
+  /** Stop the load at the first bad record. @default true */
+  readonly failOnError?: boolean;
+  /** Seconds between status polls. @default 60 */
+  readonly pollIntervalSeconds?: number;
+  /** Limit for the export job run. @default 120 */
+  readonly exportTimeoutMinutes?: number;
+  /** Limit for the whole export -> load run. @default 720 (12 hours) */
+  readonly timeoutMinutes?: number;
+}
+
+export interface IncrementalOptions {
+  /** Glue trigger schedule for the incremental job. @default 'cron(0/15 * * * ? *)' (every 15 minutes) */
+  readonly schedule?: string;
+  /** Rows per Gremlin upsert request. @default 100 */
+  readonly batchSize?: number;
+}
+
+export interface DirectWriteOptions {
+  /** Rows per Gremlin upsert request. @default 100 */
+  readonly batchSize?: number;
+}
+
+export interface GlueSizing {
+  /** @default 'G.1X' */
+  readonly workerType?: GlueWorkerType;
+  /** @default 2 */
+  readonly numberOfWorkers?: number;
+}
+
+export interface NeptuneGraphMigrationProps {
+  readonly network: NetworkRef;
+  /** Tables to vertices and edges; validated at synth. */
+  readonly mapping: GraphMapping;
+  readonly source: MysqlSource;
+  /** Component for physical names. @default 'graph' */
+  readonly component?: string;
+  /** Options of the Neptune cluster created here (network and component come from this construct). */
+  readonly neptune?: Omit<NeptuneClusterProps, 'network' | 'component'>;
+  /** Schedule of the crawler over the MySQL source. @default 'cron(0 2 * * ? *)' (daily 02:00 UTC) */
+  readonly crawlerSchedule?: string;
+  /**
+   * Name prefix of the crawled tables in the catalog. Glue names JDBC tables `<database>_<table>`.
+   * @default `${source.databaseName}_` lower-cased
+   */
+  readonly catalogTablePrefix?: string;
+  /** Export to S3 + Neptune bulk loader, run by a state machine. Pass `false` to leave it out. @default {} (on) */
+  readonly bulkLoad?: BulkLoadOptions | false;
+  /** A Glue job writing straight into Neptune with batched upserts. @default undefined (off) */
+  readonly directWrite?: DirectWriteOptions;
+  /** A scheduled Glue job upserting rows changed since the last watermark. @default undefined (off) */
+  readonly incremental?: IncrementalOptions;
+  /**
+   * How the direct and incremental jobs get gremlinpython (`--additional-python-modules`): a pip requirement (needs
+   * a NAT or a PyPI mirror) or an `s3://` URI of a wheel (private subnets without internet).
+   * @default 'gremlinpython==3.7.1'
+   */
+  readonly gremlinPythonModule?: string;
+  readonly glue?: GlueSizing;
+}

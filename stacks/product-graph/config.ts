@@ -1,0 +1,53 @@
+/**
+ * Configuration of the product-graph example project (MySQL -> Neptune with Glue): one typed entry per environment.
+ * The MySQL source is reached by address with its credentials in Secrets Manager; nothing secret lives here.
+ */
+export interface ProductGraphConfig {
+  readonly project: string;
+  readonly environment: string;
+  readonly production: boolean;
+  readonly region: string;
+  readonly stateBucket: string;
+  readonly vpcCidr: string;
+  readonly availabilityZones: readonly string[];
+  /** MySQL host reachable from the VPC (e.g. an Aurora MySQL cluster endpoint, peered or in this VPC). */
+  readonly mysqlHost: string;
+  readonly mysqlDatabase: string;
+  /** Secret with `{"username", "password"}` for a read-only MySQL user. */
+  readonly mysqlSecretArn: string;
+  readonly neptuneInstanceClass: string;
+  /** Glue cron for the incremental orders job. */
+  readonly incrementalSchedule: string;
+}
+
+const shared = {
+  project: 'prodgraph',
+  region: 'eu-west-2',
+  stateBucket: 'prodgraph-terraform-state',
+  mysqlDatabase: 'sales',
+} as const;
+
+export const CONFIG: Record<'staging' | 'production', ProductGraphConfig> = {
+  staging: {
+    ...shared,
+    environment: 'staging',
+    production: false,
+    vpcCidr: '10.60.0.0/16',
+    availabilityZones: ['eu-west-2a', 'eu-west-2b'],
+    mysqlHost: 'sales-staging.cluster-ro-example.eu-west-2.rds.amazonaws.com',
+    mysqlSecretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:prodgraph/staging/mysql-reader-AbCdEf',
+    neptuneInstanceClass: 'db.t4g.medium',
+    incrementalSchedule: 'cron(0/30 * * * ? *)',
+  },
+  production: {
+    ...shared,
+    environment: 'prod',
+    production: true,
+    vpcCidr: '10.61.0.0/16',
+    availabilityZones: ['eu-west-2a', 'eu-west-2b', 'eu-west-2c'],
+    mysqlHost: 'sales-prod.cluster-ro-example.eu-west-2.rds.amazonaws.com',
+    mysqlSecretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:prodgraph/prod/mysql-reader-GhIjKl',
+    neptuneInstanceClass: 'db.r6g.large',
+    incrementalSchedule: 'cron(0/15 * * * ? *)',
+  },
+};

@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { MigrationStack, TerraformOutput } from '../../modules/core';
+import { PrivateNetwork } from '../../modules/network';
+import { NeptuneGraphMigration } from '../../modules/neptune-graph-migration';
+import { ProductGraphConfig } from './config';
+import { PRODUCT_GRAPH } from './mapping';
+
+/**
+ * MySQL -> Neptune for the product graph: a private VPC (with the endpoints Glue needs), a Neptune cluster, a
+ * crawler over the MySQL source, and the three migration modes: bulk export + load (state machine), direct upserts,
+ * and scheduled incremental upserts of changed orders and products.
+ */
+export class ProductGraphStack extends MigrationStack {
+  readonly network: PrivateNetwork;
+  readonly migration: NeptuneGraphMigration;
+
+  constructor(scope: Construct, id: string, config: ProductGraphConfig) {
+    super(scope, id, {
+      project: config.project,
+      environment: config.environment,
+      production: config.production,
+      region: config.region,
+      backend: { bucket: config.stateBucket },
+    });
+    this.network = new PrivateNetwork(this, 'network', {
+      cidr: config.vpcCidr,
+      availabilityZones: config.availabilityZones,
+      interfaceEndpoints: ['secretsmanager', 'sts', 'kms', 'logs', 'glue', 'monitoring'],
+    });
+    this.migration = new NeptuneGraphMigration(this, 'graph', {
+      network: this.network.ref,
+      mapping: PRODUCT_GRAPH,
+      source: { host: config.mysqlHost, databaseName: config.mysqlDatabase, secretArn: config.mysqlSecretArn },
+      neptune: { instanceClass: config.neptuneInstanceClass },
+      bulkLoad: { parallelism: 'HIGH' },
+      directWrite: { batchSize: 100 },
+      incremental: { schedule: config.incrementalSchedule, batchSize: 100 },
+    });
+
+    const m = this.migration;
+    new TerraformOutput(this, 'neptune_endpoint', { value: m.neptune.endpoint });
+    new TerraformOutput(this, 'neptune_reader_endpoint', { value: m.neptune.readerEndpoint });
+    new TerraformOutput(this, 'neptune_security_group_id', { value: m.neptune.securityGroup.id });
+    new TerraformOutput(this, 'bulk_load_state_machine_arn', { value: m.stateMachine!.arn });
+    new TerraformOutput(this, 'export_job_name', { value: m.exportJob!.jobName });
+    new TerraformOutput(this, 'direct_job_name', { value: m.directJob!.jobName });
+    new TerraformOutput(this, 'incremental_job_name', { value: m.incrementalJob!.jobName });
+    new TerraformOutput(this, 'crawler_name', { value: m.catalog.crawler.name });
+    new TerraformOutput(this, 'data_bucket', { value: m.bucket.bucketName });
+  }
+}
