@@ -76,7 +76,8 @@ export class GlueJobRole extends Construct implements IGrantable {
 
   /** glue:GetConnection (and the secret, for JDBC) plus the VPC network-interface actions Glue needs. */
   grantConnection(connection: IGlueConnection): void {
-    this.once(`connection:${connection.connectionArn}`, () => connection.grantUse(this));
+    // Keyed by name: the ARN is a token, and each read of a token attribute is a new string.
+    this.once(`connection:${connection.connectionName}`, () => connection.grantUse(this));
     this.grantVpcAccess();
   }
 

@@ -89,7 +89,10 @@ function checkIdentifier(what: string, name: string): void {
 function splitTable(what: string, name: string): { schema?: string; table: string } {
   const parts = typeof name === 'string' ? name.split('.') : [];
   if (parts.length < 1 || parts.length > 2) fail(`${what} "${name}" must be "table" or "schema.table".`);
-  parts.forEach((p) => checkIdentifier(what, p));
+  for (const p of parts) {
+    if (!IDENTIFIER.test(p)) fail(`${what} "${name}" must be a plain identifier or schema.table (letters, digits, underscores; not starting with a digit).`);
+    checkIdentifier(what, p);
+  }
   return parts.length === 2 ? { schema: parts[0], table: parts[1] } : { table: parts[0] };
 }
 

@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MigrationStack, Testing } from '../../../modules/core';
+import { GLUE_TEMPLATES_DIR } from '../../../modules/glue-common';
+import { buildPlan, GlueEtlPipeline, TableMapping } from '../../../modules/glue-etl-pipeline';
+
+const ETL_DIR = path.join(GLUE_TEMPLATES_DIR, 'etl');
+const SCRIPTS = ['extract.py', 'transform.py', 'load.py', 'etl_common.py'];
+
+const ORDERS: TableMapping = {
+  sourceTable: 'shop.orders',
+  targetTable: 'shop.customer_order',
+  keyColumn: 'order_id',
+  columns: [
+    { source: 'order_id', target: 'id', type: 'bigint' },
+    { source: 'Total', target: 'total_amount', type: 'decimal(12,2)' },
+  ],
+  exclude: ['internal_notes'],
+};
+
+/** Runs Python with etl_common importable; `code` prints one JSON value. */
+function python(code: string, input?: unknown): any {
+  const out = execFileSync('python3', ['-c', code], {
+    cwd: ETL_DIR,
+    input: input === undefined ? '' : JSON.stringify(input),
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
+}
+
+describe('Glue ETL scripts', () => {
+  test.each(SCRIPTS)('%s compiles', (script) => {
+    const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pyc-')), 'out.pyc');
+    expect(() =>
+      execFileSync('python3', ['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', path.join(ETL_DIR, script), target]),
+    ).not.toThrow();
+  });
+
+  test('no script paginates with OFFSET or builds SQL from row data', () => {
+    for (const script of SCRIPTS) {
+      // Code only: docstrings and comments explain what the scripts avoid, and may name it.
+      const code = fs
+        .readFileSync(path.join(ETL_DIR, script), 'utf8')
+        .replace(/"""[\s\S]*?"""/g, '')
+        .replace(/#.*$/gm, '');
+      expect(code).not.toMatch(/\bOFFSET\b/i);
+      expect(code).not.toMatch(/\b(INSERT|UPDATE|DELETE)\s+(INTO|FROM|\w+\s+SET)\b/i);
+    }
+  });
+
+  test('every argument a script reads is set on its job (getResolvedOptions fails on a missing one)', () => {
+    const stack = new MigrationStack(Testing.app(), 'test', { project: 'demo', environment: 'staging', production: false, region: 'eu-west-2' });
+    new GlueEtlPipeline(stack, 'etl', {
+      network: { vpcId: 'vpc-1', privateSubnets: [{ id: 'subnet-a', availabilityZone: 'eu-west-2a' }, { id: 'subnet-b', availabilityZone: 'eu-west-2b' }] },
+      source: { engine: 'mysql', host: 'mysql.internal', databaseName: 'shop', secretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:s' },
+      target: { engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:t' },
+      tables: [ORDERS],
+    });
+    const jobs = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_glue_job) as any[];
+    for (const name of ['extract', 'transform', 'load']) {
+      const text = fs.readFileSync(path.join(ETL_DIR, `${name}.py`), 'utf8');
+      const list = /getResolvedOptions\(\s*sys\.argv,\s*\[([^\]]*)\]/s.exec(text)![1];
+      const wanted = [...list.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]).filter((a) => a !== 'JOB_NAME');
+      const job = jobs.find((j) => j.name === `demo-staging-etl-${name}`);
+      const given = Object.keys(job.default_arguments).map((k) => k.replace(/^--/, '').replace(/-/g, '_'));
+      expect(wanted.filter((a) => !given.includes(a))).toEqual([]);
+    }
+  });
+});
+
+describe('etl_common (pure helpers)', () => {
+  const plan = buildPlan('mysql', 'postgresql', [ORDERS]);
+
+  test('page_sql fills the generated keyset query with integers only', () => {
+    const result = python(
+      `import json, sys, etl_common as e
+t = json.load(sys.stdin)["tables"][0]
+out = {"page": e.page_sql(t, 41, 1000)}
+for bad in ["41 OR 1=1", 4.5, True]:
+    try:
+        e.page_sql(t, bad, 1000); out[str(bad)] = "accepted"
+    except e.EtlError as err:
+        out[str(bad)] = str(err)
+print(json.dumps(out))`,
+      plan,
+    );
+    expect(result.page).toBe('SELECT * FROM `shop`.`orders` WHERE `order_id` > 41 ORDER BY `order_id` LIMIT 1000');
+    expect(result['41 OR 1=1']).toMatch(/keyset position must be an integer/);
+    expect(result['4.5']).toMatch(/keyset position must be an integer/);
+    expect(result.True).toMatch(/keyset position must be an integer/);
+  });
+
+  test('stage names are derived from the run id and checked', () => {
+    const result = python(
+      `import json, sys, etl_common as e
+t = json.load(sys.stdin)["tables"][0]
+a = e.stage_name(t, "exec-1"); b = e.stage_name(t, "exec-1"); c = e.stage_name(t, "exec-2")
+try:
+    e.stage_name(t, "x'; drop table y; --"); bad = "accepted"
+except e.EtlError as err:
+    bad = str(err)
+print(json.dumps({"a": a, "same": a == b, "differs": a != c, "bad": bad,
+                  "upsert": e.fill(t["upsertSql"], stage=a)}))`,
+      plan,
+    );
+    expect(result.a).toMatch(/^"shop"\."customer_order__stg_[0-9a-f]{8}"$/);
+    expect(result.same).toBe(true);
+    expect(result.differs).toBe(true);
+    expect(result.bad).toMatch(/run id .* must be 1-80 letters, digits/);
+    expect(result.upsert).toContain(`SELECT "id", "total_amount" FROM ${result.a} ON CONFLICT ("id")`);
+  });
+
+  test('check_columns reports schema drift by name; projection maps case-insensitively in mapping order', () => {
+    const result = python(
+      `import json, sys, etl_common as e
+t = json.load(sys.stdin)["tables"][0]
+print(json.dumps({
+  "ok": e.check_columns(t, ["ORDER_ID", "total", "internal_notes"]),
+  "extra": e.check_columns(t, ["order_id", "Total", "internal_notes", "coupon", "ip"]),
+  "missing": e.check_columns(t, ["order_id", "internal_notes"]),
+  "projection": e.projection(t, ["total", "ORDER_ID", "internal_notes"]),
+}))`,
+      plan,
+    );
+    expect(result.ok).toEqual([]);
+    expect(result.extra).toEqual(['shop.orders: unexpected column(s) coupon, ip; map them or add them to exclude']);
+    expect(result.missing).toEqual(['shop.orders: mapped column(s) Total not found in the source']);
+    expect(result.projection).toEqual([
+      ['ORDER_ID', 'bigint', 'id'],
+      ['total', 'decimal(12,2)', 'total_amount'],
+    ]);
+  });
+
+  test('fill refuses a template with an unfilled placeholder; JDBC properties enforce TLS and batching', () => {
+    const result = python(`import json, etl_common as e
+try:
+    e.fill("SELECT * FROM {stage} WHERE k > {after}", stage="s"); err = "accepted"
+except e.EtlError as x:
+    err = str(x)
+print(json.dumps({"err": err, "pg": e.jdbc_properties("postgresql", "u", "p"), "my": e.jdbc_properties("mysql", "u", "p"),
+                  "prefix": e.run_prefix("extract", "exec-1", {"slug": "shop.orders"})}))`);
+    expect(result.err).toMatch(/needs \['after'\]/);
+    expect(result.pg).toMatchObject({ sslmode: 'require', reWriteBatchedInserts: 'true', driver: 'org.postgresql.Driver' });
+    expect(result.my).toMatchObject({ sslMode: 'REQUIRED', rewriteBatchedStatements: 'true', driver: 'com.mysql.cj.jdbc.Driver' });
+    expect(result.prefix).toBe('runs/exec-1/extract/shop.orders/');
+  });
+});
