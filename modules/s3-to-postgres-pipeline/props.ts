@@ -1,0 +1,83 @@
+import type { NetworkRef } from '../core';
+import type { PrivatePostgres } from '../private-postgres';
+
+/** How a file's rows reach its table: `replace` (the file becomes the table) or `append` (rows are added). */
+export type LoadMode = 'replace' | 'append';
+
+/**
+ * `stream`: the Lambda streams the object into `COPY ... FROM STDIN` (memory stays flat; bounded by the Lambda's
+ * 15-minute limit). `server-side`: Postgres reads the object itself with `aws_s3.table_import_from_s3` (for files
+ * too large to stream within that limit); the module wires the `s3Import` role and the `aws_s3` extension.
+ */
+export type LoadStrategy = 'stream' | 'server-side';
+
+/** One key prefix loaded into one table. */
+export interface PipelineRoute {
+  /** Key prefix, e.g. `people/`. `""` matches every key. The longest matching prefix wins. */
+  readonly prefix: string;
+  /** `schema.table`, or `table` for `public.table`. Identifiers are taken literally (case-sensitive). */
+  readonly table: string;
+  readonly mode: LoadMode;
+}
+
+/** A bucket that exists already: the module only adds the notification and read grants. */
+export interface ExistingBucket {
+  readonly name: string;
+  /** @default `arn:<partition>:s3:::<name>` */
+  readonly arn?: string;
+  /** The CMK objects are encrypted with, if any (the loader and Postgres are granted kms:Decrypt on it). */
+  readonly kmsKeyArn?: string;
+}
+
+export interface S3ToPostgresPipelineProps {
+  /** The database the files load into; the loader runs in its network and is admitted by its security group. */
+  readonly database: PrivatePostgres;
+  /**
+   * Private subnets the loader runs in: the database's network (e.g. `net.ref`), with routes to S3 (gateway
+   * endpoint) and Secrets Manager (interface endpoint or NAT).
+   */
+  readonly network: NetworkRef;
+  /** Which prefix loads into which table, and how. Validated at synth. */
+  readonly routes: readonly PipelineRoute[];
+  /**
+   * Adopt a bucket instead of creating one. Encryption, versioning, public access, TLS policy and lifecycle are then
+   * the bucket owner's job, and this module's notification REPLACES any notification configuration the bucket has
+   * (S3 keeps one per bucket).
+   * @default a new bucket: SSE-KMS (own CMK), versioned, public access blocked, TLS-only, lifecycle rules
+   */
+  readonly existingBucket?: ExistingBucket;
+  /** Key suffixes that trigger a load (case-sensitive, as S3 filters are). @default ['.csv'] */
+  readonly suffixes?: readonly string[];
+  /** @default 'stream' */
+  readonly strategy?: LoadStrategy;
+  /**
+   * Which database secret the loader logs in with. `app` needs the database's appUser (password authentication).
+   * @default 'app' when the database has an app user secret, else 'master'
+   */
+  readonly databaseUser?: 'app' | 'master';
+  /**
+   * Concurrent loads (each holds one connection). Must fit the database's connection budget.
+   * @default min(10, max(1, floor(database.connectionBudget / 4)))
+   */
+  readonly reservedConcurrency?: number;
+  /** @default 900 (the Lambda maximum: large files stream for minutes) */
+  readonly timeoutSeconds?: number;
+  /** Memory also buys CPU (and so COPY throughput); the stream strategy's use is flat. @default 1024 */
+  readonly memoryMiB?: number;
+  /** Async retries before the event goes to the dead-letter queue. @default 2 */
+  readonly retryAttempts?: number;
+  /** Events older than this go to the dead-letter queue unprocessed (e.g. while throttled). @default 21600 (6 h) */
+  readonly maxEventAgeSeconds?: number;
+  /** Existing SNS topic for the alarms. @default a topic encrypted with a CMK that CloudWatch may use */
+  readonly alarmTopicArn?: string;
+  /** Alarm when the loader reports at least this many errors in 5 minutes. @default 1 */
+  readonly errorAlarmThreshold?: number;
+  /** Days before incomplete multipart uploads are aborted (created bucket). @default 7 */
+  readonly abortIncompleteUploadDays?: number;
+  /** Days old versions are kept (created bucket). @default 90 in production, 30 otherwise */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Ledger table recording every loaded object (created by the loader when missing). @default 'migration_kit.s3_load_ledger' */
+  readonly ledgerTable?: string;
+  /** @default 365 in production, 30 otherwise */
+  readonly logRetentionDays?: number;
+}

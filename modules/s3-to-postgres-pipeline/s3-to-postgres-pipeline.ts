@@ -1,0 +1,348 @@
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import {
+  check,
+  checkRange,
+  grantS3Read,
+  grantS3Write,
+  IGrantable,
+  isResolved,
+  MigrationStack,
+  newKmsKey,
+  NodejsLambda,
+  ValidationError,
+} from '../core';
+import { routeProblems, splitTableName } from '../../lambdas/s3-to-postgres/routes';
+import type { PrivatePostgres } from '../private-postgres';
+import { LoadStrategy, PipelineRoute, S3ToPostgresPipelineProps } from './props';
+
+/** Lambda environment variables share a 4 KB limit; leave room for the others. */
+const MAX_ROUTES_JSON = 3000;
+
+/**
+ * The prefixes S3 must notify on: route prefixes not already covered by a shorter route prefix (S3 refuses
+ * overlapping notification filters; the Lambda still picks the longest matching route).
+ */
+export function notificationPrefixes(routes: readonly PipelineRoute[]): string[] {
+  const prefixes = [...new Set(routes.map((r) => r.prefix))].sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const p of prefixes) if (!kept.some((k) => p.startsWith(k))) kept.push(p);
+  return kept.sort();
+}
+
+/**
+ * S3 -> Postgres: a CSV dropped under a routed prefix lands in its table atomically and exactly once.
+ *
+ * Creates (or adopts) the landing bucket, the loader Lambda (lambdas/s3-to-postgres) in the database's VPC and
+ * admitted by its security group, least-privilege IAM (read only the routed prefixes and the database secret),
+ * the S3 notification and invoke permission, an encrypted dead-letter queue as the async on-failure destination,
+ * and alarms on loader errors and dead-letter depth. `server-side` adds the database's `s3Import` role and the
+ * `aws_s3` extension (through the database module).
+ */
+export class S3ToPostgresPipeline extends Construct {
+  readonly loader: NodejsLambda;
+  readonly deadLetterQueue: SqsQueue;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /** CMK encrypting the landing bucket (created bucket, or the adopted bucket's when given). */
+  readonly bucketKmsKeyArn?: string;
+  /** The created bucket (undefined when adopted). */
+  readonly bucket?: S3Bucket;
+  readonly alarmTopicArn: string;
+  readonly strategy: LoadStrategy;
+  readonly reservedConcurrency: number;
+  /** Prefixes the bucket notifies on and the loader may read. */
+  readonly prefixes: readonly string[];
+  readonly suffixes: readonly string[];
+  readonly routes: readonly PipelineRoute[];
+
+  constructor(scope: Construct, id: string, props: S3ToPostgresPipelineProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    const db: PrivatePostgres = props.database;
+    this.routes = props.routes.map((r) => ({ prefix: r.prefix, table: r.table, mode: r.mode }));
+    this.strategy = props.strategy ?? 'stream';
+    this.suffixes = props.suffixes ?? ['.csv'];
+    this.validate(props, db);
+    this.prefixes = notificationPrefixes(this.routes);
+
+    checkRange(this, 'timeoutSeconds', props.timeoutSeconds, 60, 900);
+    checkRange(this, 'memoryMiB', props.memoryMiB, 256, 10240);
+    checkRange(this, 'retryAttempts', props.retryAttempts, 0, 2);
+    checkRange(this, 'maxEventAgeSeconds', props.maxEventAgeSeconds, 60, 21600);
+    checkRange(this, 'errorAlarmThreshold', props.errorAlarmThreshold, 1, 10000);
+    checkRange(this, 'abortIncompleteUploadDays', props.abortIncompleteUploadDays, 1, 365);
+    checkRange(this, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, 1, 3650);
+
+    const budget = db.connectionBudget;
+    this.reservedConcurrency = props.reservedConcurrency ?? Math.min(10, Math.max(1, Math.floor(budget / 4)));
+    checkRange(this, 'reservedConcurrency', props.reservedConcurrency, 1, 1000);
+    check(
+      !isResolved(budget) || this.reservedConcurrency <= budget,
+      this,
+      `reservedConcurrency ${this.reservedConcurrency} exceeds the database connection budget (${budget} for ${db.instanceClass}); each load holds one connection. Use at most ${Math.max(1, Math.floor(budget / 4))} or a larger instance class.`,
+    );
+
+    // Bucket: created with every guard rail, or adopted as is.
+    if (props.existingBucket) {
+      check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.existingBucket.name) || !isResolved(props.existingBucket.name), this, `existingBucket.name "${props.existingBucket.name}" is not a valid bucket name.`);
+      this.bucketName = props.existingBucket.name;
+      this.bucketArn = props.existingBucket.arn ?? `arn:${stack.partition}:s3:::${props.existingBucket.name}`;
+      this.bucketKmsKeyArn = props.existingBucket.kmsKeyArn;
+    } else {
+      const key = newKmsKey(this, 'bucket-key', 'landing', `Encrypts CSV files landing for ${stack.naming.name('loader')}`);
+      this.bucket = this.createBucket(key.arn, props);
+      this.bucketName = this.bucket.bucket;
+      this.bucketArn = this.bucket.arn;
+      this.bucketKmsKeyArn = key.arn;
+    }
+
+    // Loader Lambda in the database's network.
+    const ledger = props.ledgerTable ?? 'migration_kit.s3_load_ledger';
+    const databaseUser = props.databaseUser ?? (db.appUserSecretArn ? 'app' : 'master');
+    if (databaseUser === 'app') {
+      check(db.appUserSecretArn !== undefined, this, 'databaseUser "app" needs the database to have an appUser with password authentication; set appUser on the database or use databaseUser "master".');
+    }
+    const secretArn = databaseUser === 'app' ? db.appUserSecretArn! : db.masterSecretArn;
+    this.loader = new NodejsLambda(this, 'loader', {
+      entry: 's3-to-postgres',
+      component: 'csv-loader',
+      description: `Loads CSV files from ${this.prefixes.map((p) => `"${p}"`).join(', ')} into Postgres ${db.databaseName} (one transaction per file, exactly once)`,
+      timeoutSeconds: props.timeoutSeconds ?? 900,
+      memoryMiB: props.memoryMiB ?? 1024,
+      network: props.network,
+      databaseWriter: true,
+      reservedConcurrency: this.reservedConcurrency,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        TABLE_ROUTES: JSON.stringify(this.routes),
+        LOAD_STRATEGY: this.strategy,
+        LEDGER_TABLE: ledger,
+        DB_SECRET_ARN: secretArn,
+        PGHOST: db.address,
+        PGPORT: String(db.port),
+        PGDATABASE: db.databaseName,
+        PGSSLMODE: 'verify-full',
+        // Node 20+ Lambda runtimes trust the RDS CA bundle only when pointed at it.
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+      },
+    });
+    db.connections.allowDefaultPortFrom(this.loader, `CSV loader ${this.loader.functionName}`);
+    db.grantSecretRead(this.loader, databaseUser);
+    grantS3Read(this.loader, this.bucketArn, this.prefixes, this.bucketKmsKeyArn);
+    if (this.strategy === 'server-side') db.enableS3Import(this.bucketArn, this.bucketKmsKeyArn, this.prefixes);
+
+    // Failures after every retry land in an encrypted queue instead of being dropped.
+    this.deadLetterQueue = new SqsQueue(this, 'dead-letter', {
+      name: stack.naming.name('csv-loader-failed', 'sqs'),
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1209600,
+    });
+    this.loader.configureAsyncInvoke({
+      onFailure: { queueArn: this.deadLetterQueue.arn },
+      retryAttempts: props.retryAttempts ?? 2,
+      maxEventAgeSeconds: props.maxEventAgeSeconds ?? 21600,
+    });
+
+    // S3 -> Lambda, pinned to this bucket and account.
+    const permission = this.loader.allowInvokeFrom('s3-invoke', {
+      principal: 's3.amazonaws.com',
+      sourceArn: this.bucketArn,
+      sourceAccount: stack.accountId,
+    });
+    new S3BucketNotification(this, 'notification', {
+      bucket: this.bucketName,
+      lambdaFunction: this.prefixes.flatMap((prefix) =>
+        this.suffixes.map((suffix) => ({
+          lambdaFunctionArn: this.loader.arn,
+          events: ['s3:ObjectCreated:*'],
+          ...(prefix ? { filterPrefix: prefix } : {}),
+          filterSuffix: suffix,
+        })),
+      ),
+      dependsOn: [permission],
+    });
+
+    this.alarmTopicArn = props.alarmTopicArn ?? this.createAlarmTopic();
+    this.createAlarms(props.errorAlarmThreshold ?? 1);
+  }
+
+  /** Lets `grantee` (an uploader) put objects under the routed prefixes, encrypting them with the bucket's CMK. */
+  grantWrite(grantee: IGrantable, prefixes: readonly string[] = this.prefixes): void {
+    grantS3Write(grantee, this.bucketArn, prefixes, this.bucketKmsKeyArn);
+  }
+
+  private validate(props: S3ToPostgresPipelineProps, db: PrivatePostgres): void {
+    const problems = routeProblems(props.routes);
+    if (problems.length) throw new ValidationError(this, `invalid routes: ${problems.join(' ')}`);
+    const json = JSON.stringify(this.routes);
+    check(
+      json.length <= MAX_ROUTES_JSON,
+      this,
+      `routes take ${json.length} characters of the Lambda environment (limit ${MAX_ROUTES_JSON}); use fewer, shorter prefixes (e.g. one per table).`,
+    );
+    check(this.suffixes.length > 0, this, 'suffixes must list at least one key suffix, e.g. [".csv"].');
+    this.suffixes.forEach((s, i) => {
+      check(s.length > 0 && s.length <= 1024, this, `suffixes[${i}] must be a non-empty string, e.g. ".csv".`);
+      this.suffixes.forEach((t, j) => {
+        check(
+          i === j || !s.endsWith(t),
+          this,
+          `suffixes "${s}" and "${t}" overlap (one ends with the other): S3 refuses overlapping notifications. Keep "${t}".`,
+        );
+      });
+    });
+    if (props.ledgerTable !== undefined) {
+      check(
+        props.ledgerTable.includes('.') && splitTableName(props.ledgerTable) !== undefined,
+        this,
+        `ledgerTable "${props.ledgerTable}" must be "schema.table" made of plain identifiers, e.g. "migration_kit.s3_load_ledger".`,
+      );
+      check(
+        !this.routes.some((r) => (r.table.includes('.') ? r.table : `public.${r.table}`) === props.ledgerTable),
+        this,
+        `ledgerTable "${props.ledgerTable}" is also a route's target table; the ledger must be its own table.`,
+      );
+    }
+    if (this.strategy === 'server-side') {
+      check(
+        db.engine === 'postgres' || db.engine === 'aurora-postgresql',
+        this,
+        `strategy "server-side" needs RDS for PostgreSQL or Aurora PostgreSQL (aws_s3 extension); got engine ${db.engine}.`,
+      );
+    }
+  }
+
+  private createBucket(kmsKeyArn: string, props: S3ToPostgresPipelineProps): S3Bucket {
+    const stack = MigrationStack.of(this);
+    const bucket = new S3Bucket(this, 'bucket', { bucket: stack.naming.name('landing', 's3Bucket'), forceDestroy: false });
+    new S3BucketOwnershipControls(this, 'bucket-ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketPublicAccessBlock(this, 'bucket-public-access', {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    // Versioning gives every upload its own identity (the ledger key), even when a key is overwritten.
+    new S3BucketVersioningA(this, 'bucket-versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'bucket-encryption', {
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketLifecycleConfiguration(this, 'bucket-lifecycle', {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: 'abort-incomplete-uploads',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }],
+        },
+        {
+          id: 'expire-old-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? (stack.production ? 90 : 30) }],
+          expiration: [{ expiredObjectDeleteMarker: true }],
+        },
+      ],
+    });
+    new S3BucketPolicy(this, 'bucket-policy', {
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    });
+    return bucket;
+  }
+
+  private createAlarmTopic(): string {
+    const stack = MigrationStack.of(this);
+    // CloudWatch can publish to an encrypted topic only when the key policy lets it use the key.
+    const key = new KmsKey(this, 'alarm-key', {
+      description: `Encrypts alarms of ${stack.naming.name('csv-loader')}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: stack.production ? 30 : 7,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AccountAdministers',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:${stack.partition}:iam::${stack.accountId}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+          },
+        ],
+      }),
+    });
+    new KmsAlias(this, 'alarm-key-alias', { name: `alias/${stack.naming.name('csv-loader-alarms', 'kms')}`, targetKeyId: key.keyId });
+    const topic = new SnsTopic(this, 'alarms', { name: stack.naming.name('csv-loader-alarms', 'sns'), kmsMasterKeyId: key.arn });
+    return topic.arn;
+  }
+
+  private createAlarms(errorThreshold: number): void {
+    const stack = MigrationStack.of(this);
+    new CloudwatchMetricAlarm(this, 'errors-alarm', {
+      alarmName: stack.naming.name('csv-loader-errors', 'alarm'),
+      alarmDescription: `CSV loads failed in ${this.loader.functionName}: the event is retried, then sent to ${stack.naming.name('csv-loader-failed', 'sqs')}. Logs name the object, table and line.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: this.loader.functionName },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: errorThreshold,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+    new CloudwatchMetricAlarm(this, 'dead-letter-alarm', {
+      alarmName: stack.naming.name('csv-loader-dead-letters', 'alarm'),
+      alarmDescription: `CSV files that were not loaded after every retry wait in ${this.deadLetterQueue.name}: fix the cause, then re-upload or re-drive.`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: this.deadLetterQueue.name },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+  }
+}

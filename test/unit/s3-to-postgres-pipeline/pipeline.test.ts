@@ -1,0 +1,287 @@
+import { ServiceRole } from '../../../modules/core';
+import { PrivatePostgres, PrivatePostgresProps } from '../../../modules/private-postgres';
+import { notificationPrefixes, S3ToPostgresPipeline, S3ToPostgresPipelineProps } from '../../../modules/s3-to-postgres-pipeline';
+import { checkStack, failureCount } from '../../../tools/policy-check/engine';
+import { onlyResource, policyStatements, resources, synthJson, testStack, TWO_AZ_NETWORK } from '../../helpers/synth';
+
+const ROUTES = [
+  { prefix: 'people/', table: 'public.people', mode: 'replace' as const },
+  { prefix: 'people/archive/', table: 'archive.people', mode: 'append' as const },
+  { prefix: 'events/', table: 'events', mode: 'append' as const },
+];
+
+function build(
+  props: Partial<S3ToPostgresPipelineProps> = {},
+  opts: { production?: boolean; db?: Partial<PrivatePostgresProps> } = {},
+) {
+  const stack = testStack({ production: opts.production ?? false });
+  const database = new PrivatePostgres(stack, 'db', { network: TWO_AZ_NETWORK, databaseName: 'app', ...opts.db });
+  const pipeline = new S3ToPostgresPipeline(stack, 'pipeline', { database, network: TWO_AZ_NETWORK, routes: ROUTES, ...props });
+  return { stack, database, pipeline, json: () => synthJson(stack) };
+}
+
+const asArray = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+const loaderStatements = (json: ReturnType<typeof synthJson>) => {
+  const role = Object.entries(json.resource.aws_iam_role_policy).find(([k]) => k.includes('pipeline_loader_role'))![1];
+  return JSON.parse(role.policy).Statement as Array<{ Action: string | string[]; Resource: string | string[]; Condition?: any; Sid?: string }>;
+};
+
+describe('S3ToPostgresPipeline: created bucket', () => {
+  const built = build();
+  const json = built.json();
+
+  test('the landing bucket is KMS-encrypted, versioned, private, TLS-only, owner-enforced and has lifecycle rules', () => {
+    expect(onlyResource(json, 'aws_s3_bucket')).toMatchObject({ bucket: 'demo-staging-landing', force_destroy: false });
+    expect(onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringMatching(/aws_kms_key\.pipeline_bucket-key/) }, bucket_key_enabled: true },
+    ]);
+    expect(onlyResource(json, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(onlyResource(json, 'aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(onlyResource(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    const policy = JSON.parse(onlyResource(json, 'aws_s3_bucket_policy').policy);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+    const rules = onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule;
+    expect(rules).toContainEqual(expect.objectContaining({ abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }], status: 'Enabled' }));
+    expect(rules).toContainEqual(expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 30 }] }));
+  });
+
+  test('the loader is a Node 22 database writer in the VPC, traced, with explicit timeout, memory and concurrency', () => {
+    const fn = onlyResource(json, 'aws_lambda_function');
+    const budget = built.database.connectionBudget;
+    expect(fn).toMatchObject({
+      function_name: 'demo-staging-csv-loader',
+      runtime: 'nodejs22.x',
+      timeout: 900,
+      memory_size: 1024,
+      tracing_config: { mode: 'Active' },
+      reserved_concurrent_executions: Math.min(10, Math.floor(budget / 4)),
+      vpc_config: { subnet_ids: ['subnet-aaaa', 'subnet-bbbb'], security_group_ids: [expect.any(String)] },
+    });
+    expect(built.pipeline.reservedConcurrency).toBe(fn.reserved_concurrent_executions);
+  });
+
+  test('the loader environment carries routes and handles only: no password, no credentials', () => {
+    const env = onlyResource(json, 'aws_lambda_function').environment.variables;
+    expect(JSON.parse(env.TABLE_ROUTES)).toEqual(ROUTES);
+    expect(env).toMatchObject({
+      LOAD_STRATEGY: 'stream',
+      LEDGER_TABLE: 'migration_kit.s3_load_ledger',
+      DB_SECRET_ARN: expect.stringMatching(/\$\{aws_db_instance\..*master_user_secret/),
+      PGPORT: '5432',
+      PGDATABASE: 'app',
+      PGSSLMODE: 'verify-full',
+    });
+    expect(Object.keys(env).filter((k) => /PASSWORD/i.test(k))).toEqual([]);
+  });
+
+  test('S3 notifies the loader on .csv under each routed prefix (nested prefixes collapsed: S3 refuses overlaps)', () => {
+    const notification = onlyResource(json, 'aws_s3_bucket_notification');
+    expect(notification.lambda_function).toEqual([
+      { lambda_function_arn: expect.stringMatching(/aws_lambda_function\./), events: ['s3:ObjectCreated:*'], filter_prefix: 'events/', filter_suffix: '.csv' },
+      { lambda_function_arn: expect.stringMatching(/aws_lambda_function\./), events: ['s3:ObjectCreated:*'], filter_prefix: 'people/', filter_suffix: '.csv' },
+    ]);
+    expect(notification.depends_on).toEqual([expect.stringMatching(/^aws_lambda_permission\./)]);
+  });
+
+  test('only this bucket in this account may invoke the loader', () => {
+    expect(onlyResource(json, 'aws_lambda_permission')).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 's3.amazonaws.com',
+      source_arn: expect.stringMatching(/aws_s3_bucket\.pipeline_bucket.*\.arn/),
+      source_account: expect.stringMatching(/data\.aws_caller_identity/),
+    });
+  });
+
+  test('IAM: read only the routed prefixes and the database secret; no writes to S3; nothing on "*" but ENIs and X-Ray', () => {
+    const statements = loaderStatements(json);
+    const s3Get = statements.find((s) => asArray(s.Action).includes('s3:GetObject'))!;
+    expect(asArray(s3Get.Resource)).toEqual([expect.stringMatching(/\}\/events\/\*$/), expect.stringMatching(/\}\/people\/\*$/)]);
+    const list = statements.find((s) => asArray(s.Action).includes('s3:ListBucket'))!;
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['events/*', 'people/*'] } });
+    const secret = statements.find((s) => asArray(s.Action).includes('secretsmanager:GetSecretValue'))!;
+    expect(asArray(secret.Resource)).toEqual([expect.stringMatching(/master_user_secret/)]);
+    const actions = statements.flatMap((s) => asArray(s.Action));
+    expect(actions).not.toContain('s3:PutObject');
+    expect(actions).not.toContain('s3:DeleteObject');
+    for (const s of statements.filter((x) => asArray(x.Resource).includes('*'))) {
+      for (const a of asArray(s.Action)) expect(a).toMatch(/^(ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:(Assign|Unassign)PrivateIpAddresses|xray:)/);
+    }
+  });
+
+  test('the database admits the loader on 5432 by security-group reference', () => {
+    const ingress = resources(json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 5432);
+    expect(ingress).toContainEqual(
+      expect.objectContaining({
+        security_group_id: expect.stringMatching(/aws_security_group\.db_sg/),
+        referenced_security_group_id: expect.stringMatching(/aws_security_group\.pipeline_loader_sg/),
+        to_port: 5432,
+        description: expect.stringMatching(/CSV loader demo-staging-csv-loader/),
+      }),
+    );
+    expect(ingress.every((r) => r.cidr_ipv4 === undefined)).toBe(true);
+  });
+
+  test('failed events go to an encrypted dead-letter queue after 2 retries, within 6 hours', () => {
+    expect(onlyResource(json, 'aws_sqs_queue')).toMatchObject({ name: 'demo-staging-csv-loader-failed', sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(onlyResource(json, 'aws_lambda_function_event_invoke_config')).toMatchObject({
+      maximum_retry_attempts: 2,
+      maximum_event_age_in_seconds: 21600,
+      destination_config: { on_failure: { destination: expect.stringMatching(/aws_sqs_queue\..*\.arn/) } },
+    });
+    expect(policyStatements(json)).toContainEqual(expect.objectContaining({ Action: 'sqs:SendMessage', Resource: expect.stringMatching(/aws_sqs_queue/) }));
+  });
+
+  test('alarms on loader errors and dead-letter depth publish to a KMS-encrypted topic CloudWatch may use', () => {
+    const alarms = resources(json, 'aws_cloudwatch_metric_alarm');
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ namespace: 'AWS/Lambda', metric_name: 'Errors', dimensions: { FunctionName: expect.stringMatching(/aws_lambda_function|demo-staging-csv-loader/) }, threshold: 1 }),
+    );
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: expect.stringMatching(/aws_sqs_queue/) } }),
+    );
+    const topic = onlyResource(json, 'aws_sns_topic');
+    expect(topic.kms_master_key_id).toMatch(/aws_kms_key\.pipeline_alarm-key/);
+    for (const a of alarms) expect(a.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\./)]);
+    const key = Object.entries(json.resource.aws_kms_key).find(([k]) => k.includes('alarm-key'))![1];
+    expect(JSON.parse(key.policy).Statement).toContainEqual(
+      expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] }),
+    );
+  });
+
+  test('the synthesized stack passes every policy rule', () => {
+    const result = checkStack('test', json as any);
+    expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+    expect(failureCount([result])).toBe(0);
+  });
+});
+
+describe('S3ToPostgresPipeline: options', () => {
+  test('server-side strategy: the database gets the s3Import role for the routed prefixes and the aws_s3 extension', () => {
+    const json = build({ strategy: 'server-side' }).json();
+    expect(onlyResource(json, 'aws_db_instance_role_association')).toMatchObject({ feature_name: 's3Import' });
+    const importRole = Object.entries(json.resource.aws_iam_role_policy).find(([k]) => k.includes('s3-import-role'))![1];
+    const statements = JSON.parse(importRole.policy).Statement;
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [expect.stringMatching(/events\/\*$/), expect.stringMatching(/people\/\*$/)] }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'kms:Decrypt', Resource: expect.stringMatching(/pipeline_bucket-key/) }));
+    expect(JSON.stringify(json.resource.aws_lambda_invocation)).toContain('aws_s3');
+    const loader = resources(json, 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-csv-loader')!;
+    expect(loader.environment.variables.LOAD_STRATEGY).toBe('server-side');
+    expect(checkStack('test', json as any).findings.filter((f) => !f.waived)).toEqual([]);
+  });
+
+  test('adopting a bucket creates no bucket, adds the notification and scopes IAM to that bucket and its key', () => {
+    const json = build({ existingBucket: { name: 'legacy-drop-zone', kmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/abc' } }).json();
+    expect(resources(json, 'aws_s3_bucket')).toHaveLength(0);
+    expect(onlyResource(json, 'aws_s3_bucket_notification').bucket).toBe('legacy-drop-zone');
+    expect(onlyResource(json, 'aws_lambda_permission').source_arn).toMatch(/^arn:\$\{data\.aws_partition\..*\}:s3:::legacy-drop-zone$/);
+    const statements = loaderStatements(json);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'kms:Decrypt', Resource: 'arn:aws:kms:eu-west-2:111122223333:key/abc' }));
+    expect(asArray(statements.find((s) => asArray(s.Action).includes('s3:GetObject'))!.Resource)[0]).toMatch(/s3:::legacy-drop-zone\/events\/\*$/);
+  });
+
+  test('an app user secret is used when the database has one; an alarm topic can be passed in', () => {
+    const json = build({ alarmTopicArn: 'arn:aws:sns:eu-west-2:111122223333:oncall' }, { db: { appUser: { username: 'loader' } } }).json();
+    const loader = resources(json, 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-csv-loader')!;
+    expect(loader.environment.variables.DB_SECRET_ARN).toMatch(/aws_secretsmanager_secret\./);
+    expect(resources(json, 'aws_sns_topic')).toHaveLength(0);
+    for (const a of resources(json, 'aws_cloudwatch_metric_alarm')) expect(a.alarm_actions).toEqual(['arn:aws:sns:eu-west-2:111122223333:oncall']);
+  });
+
+  test('production keeps old versions 90 days and logs 365 days; suffixes and limits are configurable', () => {
+    const json = build({ suffixes: ['.csv', '.CSV'], reservedConcurrency: 3, memoryMiB: 2048, timeoutSeconds: 600 }, { production: true }).json();
+    expect(onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule).toContainEqual(
+      expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }] }),
+    );
+    const loader = resources(json, 'aws_lambda_function').find((f) => f.function_name === 'demo-prod-csv-loader')!;
+    expect(loader).toMatchObject({ reserved_concurrent_executions: 3, memory_size: 2048, timeout: 600 });
+    const group = resources(json, 'aws_cloudwatch_log_group').find((g) => g.name === '/aws/lambda/demo-prod-csv-loader')!;
+    expect(group.retention_in_days).toBe(365);
+    expect(onlyResource(json, 'aws_s3_bucket_notification').lambda_function.map((l: any) => `${l.filter_prefix}*${l.filter_suffix}`)).toEqual([
+      'events/*.csv',
+      'events/*.CSV',
+      'people/*.csv',
+      'people/*.CSV',
+    ]);
+  });
+
+  test('a route with the empty prefix notifies on every key with the suffix', () => {
+    const json = build({ routes: [{ prefix: '', table: 'public.t', mode: 'append' }] }).json();
+    expect(onlyResource(json, 'aws_s3_bucket_notification').lambda_function).toEqual([
+      { lambda_function_arn: expect.any(String), events: ['s3:ObjectCreated:*'], filter_suffix: '.csv' },
+    ]);
+  });
+
+  test('grantWrite lets an uploader put objects under the routed prefixes with the bucket key', () => {
+    const { stack, pipeline, json } = build();
+    const uploader = new ServiceRole(stack, 'uploader', { name: 'uploader', servicePrincipal: 'lambda.amazonaws.com', description: 'test uploader' });
+    pipeline.grantWrite(uploader);
+    const policy = Object.entries(json().resource.aws_iam_role_policy).find(([k]) => k.startsWith('uploader'))![1];
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      expect.objectContaining({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: [expect.stringMatching(/events\/\*$/), expect.stringMatching(/people\/\*$/)] }),
+      expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] }),
+    ]);
+  });
+
+  test('notificationPrefixes keeps the shortest covering prefixes', () => {
+    expect(
+      notificationPrefixes([
+        { prefix: 'a/b/', table: 't', mode: 'append' },
+        { prefix: 'a/', table: 'u', mode: 'append' },
+        { prefix: 'b/', table: 'v', mode: 'append' },
+        { prefix: 'a/b/c/', table: 'w', mode: 'append' },
+      ]),
+    ).toEqual(['a/', 'b/']);
+  });
+});
+
+describe('S3ToPostgresPipeline: validation at synth', () => {
+  test.each([
+    ['a mode is neither replace nor append', { routes: [{ prefix: 'p/', table: 't', mode: 'upsert' as any }] }, /route 0: mode "upsert" must be "replace" or "append"/],
+    ['a table name is not schema.table', { routes: [{ prefix: 'p/', table: 'a.b.c', mode: 'append' as const }] }, /route 0: table "a\.b\.c" must be "schema\.table"/],
+    ['a table name has SQL in it', { routes: [{ prefix: 'p/', table: 'x; drop table y', mode: 'append' as const }] }, /route 0: table/],
+    [
+      'a prefix repeats',
+      { routes: [{ prefix: 'p/', table: 'a', mode: 'append' as const }, { prefix: 'p/', table: 'b', mode: 'append' as const }] },
+      /route 1: prefix "p\/" repeats route 0/,
+    ],
+    ['a prefix starts with a slash', { routes: [{ prefix: '/p/', table: 'a', mode: 'append' as const }] }, /starts with "\/"; S3 keys have no leading slash \(use "p\/"\)/],
+    [
+      'two prefixes replace one table',
+      { routes: [{ prefix: 'a/', table: 't', mode: 'replace' as const }, { prefix: 'b/', table: 'public.t', mode: 'replace' as const }] },
+      /prefixes "a\/" and "b\/" both replace public\.t/,
+    ],
+    [
+      'a table is both replaced and appended to',
+      { routes: [{ prefix: 'a/', table: 't', mode: 'replace' as const }, { prefix: 'b/', table: 't', mode: 'append' as const }] },
+      /public\.t is both replaced .* and appended to/,
+    ],
+    ['there are no routes', { routes: [] }, /at least one route is needed/],
+    ['suffixes overlap', { suffixes: ['.csv', 'data.csv'] }, /suffixes "data\.csv" and "\.csv" overlap/],
+    ['reservedConcurrency exceeds the connection budget', { reservedConcurrency: 900 }, /reservedConcurrency 900 exceeds the database connection budget/],
+    ['the ledger table is not schema.table', { ledgerTable: 'ledger' }, /ledgerTable "ledger" must be "schema\.table"/],
+    ['the ledger table is a target table', { ledgerTable: 'public.events' }, /ledgerTable "public\.events" is also a route's target table/],
+    [
+      'routes do not fit the Lambda environment',
+      { routes: Array.from({ length: 60 }, (_, i) => ({ prefix: `some/long/prefix/number/${i}/`, table: `schema_name.table_number_${i}`, mode: 'append' as const })) },
+      /routes take \d+ characters of the Lambda environment/,
+    ],
+    ['retryAttempts is out of range', { retryAttempts: 5 }, /retryAttempts must be an integer from 0 to 2, got 5/],
+  ])('fails when %s', (_label, props, message) => {
+    expect(() => build(props as Partial<S3ToPostgresPipelineProps>)).toThrow(message);
+  });
+
+  test('fails when databaseUser "app" is asked for and the database has no app user', () => {
+    expect(() => build({ databaseUser: 'app' })).toThrow(/pipeline: databaseUser "app" needs the database to have an appUser/);
+  });
+
+  test('validation messages name the construct path', () => {
+    expect(() => build({ routes: [] })).toThrow(/^test\/pipeline: invalid routes/);
+  });
+});
