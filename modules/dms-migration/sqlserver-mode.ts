@@ -168,9 +168,12 @@ export function validateSqlServerMode(mode: SqlServerMode, facts: SqlServerSourc
   if (mode === 'ms-cdc') {
     const cdc = cdcSupport(facts);
     if (!cdc.ok) {
-      problems.push(
-        `mode 'ms-cdc' is impossible: ${cdc.why}. ${facts.tablesWithoutPrimaryKey ? 'Add primary keys and use ms-replication, or use full-load-only.' : "Use 'ms-replication' (tables have primary keys) or 'full-load-only'."}`,
-      );
+      const fix = replicationSupport(facts).ok
+        ? "Use 'ms-replication' (every table has a primary key) or 'full-load-only'."
+        : facts.tablesWithoutPrimaryKey && hostingOf(facts) === 'self-managed' && facts.edition !== 'express'
+          ? "Add primary keys and use 'ms-replication', or use 'full-load-only' re-run on a schedule."
+          : "Use 'full-load-only' re-run on a schedule, or upgrade the edition.";
+      problems.push(`mode 'ms-cdc' is impossible: ${cdc.why}. ${fix}`);
     }
   }
   if (mode === 'ms-replication') {
@@ -192,7 +195,7 @@ export function validateSqlServerMode(mode: SqlServerMode, facts: SqlServerSourc
 export interface SqlServerEndpointOptions {
   /** Read changes only from log backups (when the active log is not reachable). @default false */
   readonly readBackupOnly?: boolean;
-  /** How DMS reads the log. @default DMS's default (PreferVirtualLogFileReader... via the log) */
+  /** How DMS reads the log. @default unset (DMS's default, PreferTlog) */
   readonly tlogAccessMode?: 'BackupOnly' | 'PreferBackup' | 'PreferTlog' | 'TlogOnly';
   /** Query only one node of an Always On group. */
   readonly querySingleAlwaysOnNode?: boolean;

@@ -1,0 +1,237 @@
+import {
+  buildTaskSettings,
+  compareEngineVersions,
+  externalTableDefinition,
+  READ_ONLY_TASK_SETTING_KEYS,
+  stripReadOnlyKeys,
+  TableMappings,
+  validateTaskSettings,
+} from '../../../modules/dms-migration';
+
+/** The documented shape every rule shares (DMS user guide, table mapping JSON). */
+function expectRuleShape(rule: Record<string, unknown>): void {
+  expect(typeof rule['rule-type']).toBe('string');
+  expect(rule['rule-id']).toMatch(/^\d+$/);
+  expect(typeof rule['rule-name']).toBe('string');
+  expect(rule['object-locator']).toEqual(expect.objectContaining({ 'schema-name': expect.any(String) }));
+  expect(typeof rule['rule-action']).toBe('string');
+}
+
+describe('TableMappings', () => {
+  test('selection with wildcards, exclusions and filters', () => {
+    const doc = new TableMappings()
+      .include({ schema: 'dbo' })
+      .exclude({ schema: 'dbo', table: 'audit_%' })
+      .include({ schema: 'sales', table: 'orders' }, [{ column: 'region', conditions: [{ operator: 'eq', value: 'EU' }, { operator: 'between', start: '1', end: '9' }, { operator: 'notnull' }] }])
+      .toDocument();
+    doc.rules.forEach(expectRuleShape);
+    expect(doc.rules[0]).toEqual({
+      'rule-type': 'selection',
+      'rule-id': '1',
+      'rule-name': '1',
+      'object-locator': { 'schema-name': 'dbo', 'table-name': '%' },
+      'rule-action': 'include',
+    });
+    expect(doc.rules[1]).toMatchObject({ 'rule-action': 'exclude', 'object-locator': { 'schema-name': 'dbo', 'table-name': 'audit_%' } });
+    expect(doc.rules[2].filters).toEqual([
+      {
+        'filter-type': 'source',
+        'column-name': 'region',
+        'filter-conditions': [
+          { 'filter-operator': 'eq', value: 'EU' },
+          { 'filter-operator': 'between', 'start-value': '1', 'end-value': '9' },
+          { 'filter-operator': 'notnull' },
+        ],
+      },
+    ]);
+  });
+
+  test('renames, lowercase, remove/add column, primary key, data type', () => {
+    const doc = new TableMappings()
+      .include({ schema: 'dbo' })
+      .renameSchema('dbo', 'public')
+      .renameTable({ schema: 'dbo', table: 'tblCustomer' }, 'customer')
+      .renameColumn({ schema: 'dbo', table: 'tblCustomer', column: 'CustID' }, 'id')
+      .lowercase()
+      .removeColumn({ schema: 'dbo', table: '%', column: 'RowVersion' })
+      .addColumn({ schema: 'dbo', table: 'orders' }, 'migrated_at', { type: 'datetime', precision: 6 }, '$AR_H_TIMESTAMP')
+      .definePrimaryKey({ schema: 'dbo', table: 'events' }, 'events_pk', ['event_id', 'occurred_at'])
+      .changeDataType({ schema: 'dbo', table: 'orders', column: 'total' }, { type: 'numeric', precision: 12, scale: 2 })
+      .toDocument();
+    doc.rules.forEach(expectRuleShape);
+    const byAction = (a: string) => doc.rules.filter((r) => r['rule-action'] === a);
+    expect(byAction('rename')[0]).toEqual({
+      'rule-type': 'transformation',
+      'rule-id': '2',
+      'rule-name': '2',
+      'rule-target': 'schema',
+      'object-locator': { 'schema-name': 'dbo' },
+      'rule-action': 'rename',
+      value: 'public',
+    });
+    expect(byAction('rename')[2]).toMatchObject({ 'rule-target': 'column', 'object-locator': { 'schema-name': 'dbo', 'table-name': 'tblCustomer', 'column-name': 'CustID' }, value: 'id' });
+    expect(byAction('convert-lowercase').map((r) => r['rule-target'])).toEqual(['schema', 'table', 'column']);
+    expect(byAction('remove-column')[0]['object-locator']).toEqual({ 'schema-name': 'dbo', 'table-name': '%', 'column-name': 'RowVersion' });
+    expect(byAction('add-column')[0]).toMatchObject({
+      'rule-target': 'column',
+      'object-locator': { 'schema-name': 'dbo', 'table-name': 'orders' },
+      value: 'migrated_at',
+      expression: '$AR_H_TIMESTAMP',
+      'data-type': { type: 'datetime', precision: 6 },
+    });
+    expect(byAction('define-primary-key')[0]).toMatchObject({ 'rule-target': 'table', 'primary-key-def': { name: 'events_pk', columns: ['event_id', 'occurred_at'] } });
+    expect(byAction('change-data-type')[0]['data-type']).toEqual({ type: 'numeric', precision: 12, scale: 2 });
+    // Ids are unique and sequential: the same calls give the same JSON (no plan diff).
+    expect(doc.rules.map((r) => r['rule-id'])).toEqual(doc.rules.map((_, i) => String(i + 1)));
+  });
+
+  test('masking actions use the data-masking-* names on column targets', () => {
+    const m = new TableMappings()
+      .include({ schema: 'retail' })
+      .mask({ schema: 'retail', table: 'customers', column: 'email' }, 'hash-mask')
+      .mask({ schema: 'retail', table: 'customers', column: 'phone' }, 'digits-mask')
+      .mask({ schema: 'retail', table: 'customers', column: 'zip_code' }, 'digits-randomize');
+    expect(m.usesMasking).toBe(true);
+    const rules = m.toDocument().rules.slice(1);
+    expect(rules.map((r) => r['rule-action'])).toEqual(['data-masking-hash-mask', 'data-masking-digits-mask', 'data-masking-digits-randomize']);
+    rules.forEach((r) => expect(r).toMatchObject({ 'rule-type': 'transformation', 'rule-target': 'column' }));
+  });
+
+  test('raw JSON is accepted, keeps its ids, and further rules continue the numbering', () => {
+    const m = TableMappings.fromJson(
+      JSON.stringify({ rules: [{ 'rule-type': 'selection', 'rule-id': '7', 'rule-name': 'all', 'object-locator': { 'schema-name': 'x', 'table-name': '%' }, 'rule-action': 'include' }] }),
+    ).lowercase();
+    const doc = m.toDocument();
+    expect(doc.rules[0]['rule-id']).toBe('7');
+    expect(doc.rules[1]['rule-id']).toBe('8');
+    expect(m.hasInclude).toBe(true);
+  });
+
+  test('fails when raw JSON has no rules array', () => {
+    expect(() => TableMappings.fromJson('{"rule":[]}')).toThrow('table mappings JSON must be an object with a "rules" array');
+  });
+
+  test('fails when a primary key has no columns', () => {
+    expect(() => new TableMappings().definePrimaryKey({ schema: 'a' }, 'pk', [])).toThrow('definePrimaryKey(pk) needs at least one column.');
+  });
+
+  test('engine versions compare numerically', () => {
+    expect(compareEngineVersions('3.5.10', '3.5.4')).toBeGreaterThan(0);
+    expect(compareEngineVersions('3.5.3', '3.5.4')).toBeLessThan(0);
+    expect(compareEngineVersions('3.6', '3.6.0')).toBe(0);
+  });
+});
+
+describe('task settings builder', () => {
+  const get = (s: Record<string, unknown>, section: string, key: string) => (s[section] as Record<string, unknown>)[key];
+
+  test('safe defaults: logging on, validation on, limited LOB with SUSPEND_TABLE, truncate before load', () => {
+    const s = buildTaskSettings();
+    expect(get(s, 'Logging', 'EnableLogging')).toBe(true);
+    expect(get(s, 'ValidationSettings', 'EnableValidation')).toBe(true);
+    expect(get(s, 'TargetMetadata', 'LimitedSizeLobMode')).toBe(true);
+    expect(get(s, 'TargetMetadata', 'LobMaxSize')).toBe(32);
+    expect(get(s, 'ErrorBehavior', 'DataTruncationErrorPolicy')).toBe('SUSPEND_TABLE');
+    expect(get(s, 'ErrorBehavior', 'DataErrorPolicy')).toBe('SUSPEND_TABLE');
+    expect(get(s, 'FullLoadSettings', 'TargetTablePrepMode')).toBe('TRUNCATE_BEFORE_LOAD');
+    expect(get(s, 'ErrorBehavior', 'FailOnNoTablesCaptured')).toBe(true);
+    expect(validateTaskSettings(s, { targetKind: 'database' })).toEqual([]);
+  });
+
+  test.each([
+    [{ mode: 'full' as const, chunkSizeKiB: 128 }, { FullLobMode: true, LimitedSizeLobMode: false, LobChunkSize: 128 }],
+    [{ mode: 'inline' as const, inlineMaxSizeKiB: 16 }, { FullLobMode: false, InlineLobMaxSize: 16, LobChunkSize: 64 }],
+    [{ mode: 'none' as const }, { SupportLobs: false, LimitedSizeLobMode: false }],
+  ])('LOB mode %o', (lob, expected) => {
+    expect(buildTaskSettings({ lob }).TargetMetadata).toMatchObject(expected);
+  });
+
+  test('never emits the read-only keys, even from overrides', () => {
+    const s = buildTaskSettings({ overrides: { Logging: { CloudWatchLogGroup: 'g', CloudWatchLogStream: 's', EnableLogging: true } } });
+    for (const [section, key] of READ_ONLY_TASK_SETTING_KEYS) expect(Object.keys(s[section] as object)).not.toContain(key);
+    expect(stripReadOnlyKeys({ Logging: { CloudWatchLogGroup: 'x', EnableLogging: true } })).toEqual({ Logging: { EnableLogging: true } });
+  });
+
+  test('overrides deep-merge other documented settings', () => {
+    const s = buildTaskSettings({ overrides: { ChangeProcessingTuning: { BatchApplyTimeoutMax: 60 }, BeforeImageSettings: { EnableBeforeImage: true } } });
+    expect(s.ChangeProcessingTuning).toMatchObject({ BatchApplyTimeoutMax: 60, BatchApplyTimeoutMin: 1 });
+    expect(s.BeforeImageSettings).toEqual({ EnableBeforeImage: true });
+  });
+
+  test('fails when logging is turned off', () => {
+    const s = buildTaskSettings({ overrides: { Logging: { EnableLogging: false } } });
+    expect(validateTaskSettings(s, { targetKind: 's3' })).toEqual([
+      'task settings must set Logging.EnableLogging = true: without task logs a failed or suspended table leaves no trace. Remove the override that turns logging off.',
+    ]);
+  });
+
+  test('fails when validation is off for a database target (and passes for S3)', () => {
+    const s = buildTaskSettings({ validation: false });
+    expect(validateTaskSettings(s, { targetKind: 'database' })[0]).toContain('database targets need ValidationSettings.EnableValidation = true');
+    expect(validateTaskSettings(s, { targetKind: 's3' })).toEqual([]);
+  });
+
+  test('fails when limited LOB mode would truncate silently', () => {
+    const s = buildTaskSettings({ dataTruncationErrorPolicy: 'LOG_ERROR' });
+    expect(validateTaskSettings(s, { targetKind: 'database' })[0]).toBe(
+      "limited LOB mode truncates LOBs above LobMaxSize (32 KiB) and DataTruncationErrorPolicy is LOG_ERROR: that is silent data loss. Set dataTruncationErrorPolicy to 'SUSPEND_TABLE' or 'STOP_TASK', or use lob: { mode: 'full' }.",
+    );
+    expect(validateTaskSettings(buildTaskSettings({ lob: { mode: 'full' }, dataTruncationErrorPolicy: 'LOG_ERROR' }), { targetKind: 'database' })).toEqual([]);
+  });
+
+  test('fails when DROP_AND_CREATE is not opted in', () => {
+    const s = buildTaskSettings({ targetTablePrepMode: 'DROP_AND_CREATE' });
+    expect(validateTaskSettings(s, { targetKind: 'database' })[0]).toContain('TargetTablePrepMode DROP_AND_CREATE drops the target tables');
+    expect(validateTaskSettings(s, { targetKind: 'database', allowDropAndCreate: true })).toEqual([]);
+  });
+
+  test('fails when raw settings carry read-only keys', () => {
+    expect(validateTaskSettings({ Logging: { EnableLogging: true, CloudWatchLogGroup: 'g' } }, { targetKind: 's3' })).toEqual([
+      'task settings contain the read-only key Logging.CloudWatchLogGroup; DMS sets it and Terraform would show a diff on every plan. Remove it.',
+    ]);
+  });
+});
+
+describe('S3 external table definition', () => {
+  test('renders the documented shape with string-typed counts and flags', () => {
+    const json = JSON.parse(
+      externalTableDefinition([
+        {
+          owner: 'ledger',
+          name: 'accounts',
+          path: 'ledger/accounts',
+          columns: [
+            { name: 'id', type: 'INT8', primaryKey: true },
+            { name: 'name', type: 'STRING', length: 200 },
+            { name: 'balance', type: 'NUMERIC', precision: 18, scale: 2 },
+          ],
+        },
+      ]),
+    );
+    expect(json).toEqual({
+      TableCount: '1',
+      Tables: [
+        {
+          TableName: 'accounts',
+          TablePath: 'ledger/accounts/',
+          TableOwner: 'ledger',
+          TableColumns: [
+            { ColumnName: 'id', ColumnType: 'INT8', ColumnNullable: 'false', ColumnIsPk: 'true' },
+            { ColumnName: 'name', ColumnType: 'STRING', ColumnLength: '200', ColumnNullable: 'true', ColumnIsPk: 'false' },
+            { ColumnName: 'balance', ColumnType: 'NUMERIC', ColumnPrecision: '18', ColumnScale: '2', ColumnNullable: 'true', ColumnIsPk: 'false' },
+          ],
+          TableColumnsTotal: '3',
+        },
+      ],
+    });
+  });
+
+  test.each([
+    [[], 'an S3 source needs at least one table'],
+    [[{ owner: 'a', name: 't', path: 'p', columns: [] }], 'external table a.t has no columns.'],
+    [[{ owner: 'a', name: 't', path: 'p', columns: [{ name: 'c', type: 'STRING' as const }] }], 'column a.t.c is STRING and needs a length.'],
+    [[{ owner: 'a', name: 't', path: 'p', columns: [{ name: 'n', type: 'NUMERIC' as const }] }], 'column a.t.n is NUMERIC and needs a precision.'],
+  ])('fails when the definition is incomplete (%#)', (tables, message) => {
+    expect(() => externalTableDefinition(tables)).toThrow(message);
+  });
+});

@@ -1,0 +1,273 @@
+import { Connections } from '../../../modules/core';
+import { DmsAccountRoles } from '../../../modules/dms-account-roles';
+import {
+  DmsReplicationInstance,
+  DmsReplicationTask,
+  KinesisTargetEndpoint,
+  MySqlSourceEndpoint,
+  PostgresSourceEndpoint,
+  PostgresTargetEndpoint,
+  S3SourceEndpoint,
+  S3TargetEndpoint,
+  SqlServerSourceEndpoint,
+  TableMappings,
+} from '../../../modules/dms-migration';
+import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
+
+const BUCKET = { bucketName: 'demo-lake', bucketArn: 'arn:aws:s3:::demo-lake', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/lake' };
+
+describe('database endpoints: secrets + TLS', () => {
+  test.each([
+    ['sqlserver', (s: ReturnType<typeof newStack>) => new SqlServerSourceEndpoint(s, 'e', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode: 'ms-cdc', secret: PG_SECRET }), 1433],
+    ['mysql', (s: ReturnType<typeof newStack>) => new MySqlSourceEndpoint(s, 'e', { component: 'shop', serverName: 'shop.abc.eu-west-2.rds.amazonaws.com', databaseName: 'retail', secret: PG_SECRET }), 3306],
+    ['aurora', (s: ReturnType<typeof newStack>) => new MySqlSourceEndpoint(s, 'e', { component: 'shop', engine: 'aurora', serverName: 'shop.cluster', secret: PG_SECRET }), 3306],
+    ['postgres', (s: ReturnType<typeof newStack>) => new PostgresSourceEndpoint(s, 'e', { component: 'old', serverName: 'old.db', databaseName: 'app', secret: PG_SECRET }), 5432],
+    ['aurora-postgresql', (s: ReturnType<typeof newStack>) => new PostgresSourceEndpoint(s, 'e', { component: 'old', engine: 'aurora-postgresql', serverName: 'old.db', databaseName: 'app', secret: PG_SECRET }), 5432],
+    ['postgres', (s: ReturnType<typeof newStack>) => new PostgresTargetEndpoint(s, 'e', { component: 'app', serverName: 'new.db', databaseName: 'app', secret: PG_SECRET }), 5432],
+  ])('%s uses a Secrets Manager ARN + access role, TLS require, never a password', (engine, make, port) => {
+    const stack = newStack();
+    make(stack);
+    const out = synth(stack);
+    const ep = one(out, 'aws_dms_endpoint');
+    expect(ep).toMatchObject({ engine_name: engine, ssl_mode: 'require', port, secrets_manager_arn: expect.any(String), secrets_manager_access_role_arn: expect.stringContaining('aws_iam_role') });
+    expect(ep).not.toHaveProperty('password');
+    expect(ep).not.toHaveProperty('username');
+    const role = one(out, 'aws_iam_role');
+    const trust = JSON.parse(role.assume_role_policy).Statement[0];
+    expect(trust.Principal.Service).toBe('dms.eu-west-2.amazonaws.com');
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
+    expect(statements(out)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: PG_SECRET.secretArn }),
+        expect.objectContaining({ Action: 'kms:Decrypt', Resource: PG_SECRET.kmsKeyArn }),
+      ]),
+    );
+  });
+
+  test('verify-full carries the certificate', () => {
+    const stack = newStack();
+    new PostgresTargetEndpoint(stack, 'e', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, sslMode: 'verify-full', certificateArn: 'arn:aws:dms:eu-west-2:1:cert:X' });
+    expect(one(synth(stack), 'aws_dms_endpoint')).toMatchObject({ ssl_mode: 'verify-full', certificate_arn: 'arn:aws:dms:eu-west-2:1:cert:X' });
+  });
+
+  test('fails when TLS is turned off', () => {
+    expect(() => new MySqlSourceEndpoint(newStack(), 'e', { component: 'x', serverName: 'h', secret: PG_SECRET, sslMode: 'none' as 'require' })).toThrow(
+      `test/e: sslMode "none" would send the login and the data in clear text; use 'require' or 'verify-full' (DMS-SSL).`,
+    );
+  });
+
+  test('fails when verify-full has no certificate', () => {
+    expect(() => new MySqlSourceEndpoint(newStack(), 'e', { component: 'x', serverName: 'h', secret: PG_SECRET, sslMode: 'verify-full' })).toThrow(
+      "sslMode 'verify-full' needs certificateArn",
+    );
+  });
+
+  test('fails when the port is out of range', () => {
+    expect(() => new MySqlSourceEndpoint(newStack(), 'e', { component: 'x', serverName: 'h', secret: PG_SECRET, port: 70000 })).toThrow('port must be an integer from 1 to 65535, got 70000.');
+  });
+});
+
+describe('SQL Server source', () => {
+  test('creates an empty KMS-encrypted secret when none is given (no value in Terraform)', () => {
+    const stack = newStack();
+    const ep = new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode: 'ms-replication' });
+    const out = synth(stack);
+    const secret = one(out, 'aws_secretsmanager_secret');
+    expect(secret.kms_key_id).toContain('aws_kms_key');
+    expect(out.resource.aws_secretsmanager_secret_version).toBeUndefined();
+    expect(one(out, 'aws_dms_endpoint').secrets_manager_arn).toContain('aws_secretsmanager_secret');
+    expect(one(out, 'aws_dms_endpoint').extra_connection_attributes).toBe('safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;');
+    expect(ep.createdSecret!.putSecretValueCommand).toBe(
+      `aws secretsmanager put-secret-value --secret-id demo-staging-legacy-login --secret-string '{"username":"<login>","password":"<password>"}'`,
+    );
+  });
+
+  test.each([
+    ['ms-cdc', 'ignoreMsReplicationEnablement=true;'],
+    ['ms-replication', 'safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;'],
+    ['full-load-only', undefined],
+  ] as const)('mode %s sets its extra connection attributes', (mode, attrs) => {
+    const stack = newStack();
+    new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode, secret: PG_SECRET });
+    expect(one(synth(stack), 'aws_dms_endpoint').extra_connection_attributes).toBe(attrs);
+  });
+
+  test('user attributes are appended to the mode attributes', () => {
+    const stack = newStack();
+    new SqlServerSourceEndpoint(stack, 'src', { component: 'l', serverAddress: '10.0.0.1', databaseName: 'B', mode: 'ms-cdc', secret: PG_SECRET, extraConnectionAttributes: 'multiSubnetFailover=true;' });
+    expect(one(synth(stack), 'aws_dms_endpoint').extra_connection_attributes).toBe('ignoreMsReplicationEnablement=true;multiSubnetFailover=true;');
+  });
+
+  test('fails when an on-premises source is given by name (playbook: by IP)', () => {
+    expect(() => new SqlServerSourceEndpoint(newStack(), 'src', { component: 'l', serverAddress: 'sql01.corp.local', databaseName: 'B', mode: 'ms-cdc' })).toThrow(
+      'test/src: serverAddress "sql01.corp.local" is a name; an on-premises source is reached by IP over the VPN',
+    );
+  });
+
+  test('accepts a host name for an RDS source', () => {
+    const stack = newStack();
+    new SqlServerSourceEndpoint(stack, 'src', {
+      component: 'l',
+      serverAddress: 'billing.abc.eu-west-2.rds.amazonaws.com',
+      databaseName: 'B',
+      mode: 'ms-cdc',
+      facts: { edition: 'standard', hosting: 'rds', continuous: true, tablesWithoutPrimaryKey: true },
+    });
+    expect(one(synth(stack), 'aws_dms_endpoint').server_name).toBe('billing.abc.eu-west-2.rds.amazonaws.com');
+  });
+
+  test('fails when the mode is impossible for the facts (CDC on Express)', () => {
+    expect(
+      () =>
+        new SqlServerSourceEndpoint(newStack(), 'src', {
+          component: 'l',
+          serverAddress: '10.0.0.1',
+          databaseName: 'B',
+          mode: 'ms-cdc',
+          facts: { edition: 'express', continuous: true, tablesWithoutPrimaryKey: false },
+        }),
+    ).toThrow("test/src: mode 'ms-cdc' is impossible: SQL Server Express has no CDC");
+  });
+
+  test('fails when the mode is not one of the three', () => {
+    expect(() => new SqlServerSourceEndpoint(newStack(), 'src', { component: 'l', serverAddress: '10.0.0.1', databaseName: 'B', mode: 'cdc' as 'ms-cdc' })).toThrow(
+      'test/src: mode "cdc" is not one of ms-cdc, ms-replication, full-load-only.',
+    );
+  });
+
+  test('fails when DMS is asked to set up CDC without sysadmin', () => {
+    expect(
+      () =>
+        new SqlServerSourceEndpoint(newStack(), 'src', {
+          component: 'l',
+          serverAddress: '10.0.0.1',
+          databaseName: 'B',
+          mode: 'ms-cdc',
+          options: { setUpMsCdcForTables: true },
+          facts: { edition: 'enterprise', continuous: true, tablesWithoutPrimaryKey: true, sysadmin: false },
+        }),
+    ).toThrow('options.setUpMsCdcForTables lets DMS enable MS-CDC itself, which needs a sysadmin login');
+  });
+});
+
+describe('Postgres target from a database object', () => {
+  const db = (stack: ReturnType<typeof newStack>) => ({
+    address: 'app.abc.eu-west-2.rds.amazonaws.com',
+    port: 5432,
+    databaseName: 'app',
+    masterSecretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:master',
+    secretKmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/db',
+    appUserSecretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:app',
+    connections: new Connections(stack, { securityGroupId: 'sg-db', defaultPort: 5432, description: 'postgres app' }),
+  });
+
+  test('admits the replication instance on the DB port by security group (the rule the playbook left manual)', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 's', serverName: 'h', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database: db(stack), useAppUserSecret: true });
+    new DmsReplicationTask(stack, 'task', { component: 't', instance, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }) });
+    const out = synth(stack);
+    const ingress = all(out, 'aws_vpc_security_group_ingress_rule').find((r) => r.security_group_id === 'sg-db');
+    expect(ingress).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp', referenced_security_group_id: expect.stringContaining('aws_security_group') });
+    expect(ingress).not.toHaveProperty('cidr_ipv4');
+    const pg = all(out, 'aws_dms_endpoint').find((e) => e.engine_name === 'postgres')!;
+    expect(pg).toMatchObject({ server_name: 'app.abc.eu-west-2.rds.amazonaws.com', database_name: 'app', secrets_manager_arn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:app' });
+  });
+
+  test('fails when the app-user secret is asked but the database has none', () => {
+    const stack = newStack();
+    expect(() => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database: { ...db(stack), appUserSecretArn: undefined }, useAppUserSecret: true })).toThrow(
+      'test/pg: useAppUserSecret is set but the database has no app user',
+    );
+  });
+
+  test('fails when neither a database nor server details are given', () => {
+    expect(() => new PostgresTargetEndpoint(newStack(), 'pg', { component: 'app' })).toThrow('test/pg: pass database (a PrivatePostgres), or serverName, databaseName and secret.');
+  });
+});
+
+describe('S3 and Kinesis endpoints', () => {
+  test('S3 target: aws_dms_s3_endpoint, parquet, CDC path, date partitions, SSE-KMS, scoped role', () => {
+    const stack = newStack();
+    new S3TargetEndpoint(stack, 's3', { component: 'lake', bucket: BUCKET, folder: 'raw/retail/' });
+    const out = synth(stack);
+    expect(out.resource.aws_dms_endpoint).toBeUndefined();
+    expect(one(out, 'aws_dms_s3_endpoint')).toMatchObject({
+      endpoint_type: 'target',
+      bucket_name: 'demo-lake',
+      bucket_folder: 'raw/retail',
+      data_format: 'parquet',
+      parquet_version: 'parquet-2-0',
+      cdc_path: 'cdc',
+      date_partition_enabled: true,
+      date_partition_sequence: 'YYYYMMDD',
+      date_partition_delimiter: 'SLASH',
+      encryption_mode: 'SSE_KMS',
+      server_side_encryption_kms_key_id: BUCKET.kmsKeyArn,
+      include_op_for_full_load: true,
+      timestamp_column_name: 'dms_commit_ts',
+    });
+    expect(statements(out)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Sid: 'WriteOutput', Resource: 'arn:aws:s3:::demo-lake/raw/retail/*' }),
+        expect.objectContaining({ Sid: 'EncryptOutput', Resource: BUCKET.kmsKeyArn }),
+      ]),
+    );
+  });
+
+  test('S3 target in CSV: header row and GZIP; partitioning can be turned off', () => {
+    const stack = newStack();
+    new S3TargetEndpoint(stack, 's3', { component: 'lake', bucket: BUCKET, format: 'csv', datePartitioning: false });
+    expect(one(synth(stack), 'aws_dms_s3_endpoint')).toMatchObject({ data_format: 'csv', add_column_name: true, compression_type: 'GZIP', date_partition_enabled: false });
+  });
+
+  test('fails when the S3 target folder is empty', () => {
+    expect(() => new S3TargetEndpoint(newStack(), 's3', { component: 'lake', bucket: BUCKET, folder: '/' })).toThrow('test/s3: folder is empty');
+  });
+
+  test('S3 source carries the typed external table definition and a read-only role', () => {
+    const stack = newStack();
+    const ep = new S3SourceEndpoint(stack, 'src', {
+      component: 'export',
+      bucket: BUCKET,
+      folder: 'exports',
+      cdcPath: 'exports/changes',
+      tables: [{ owner: 'ledger', name: 'accounts', path: 'accounts', columns: [{ name: 'id', type: 'INT8', primaryKey: true }] }],
+    });
+    const out = synth(stack);
+    const s3 = one(out, 'aws_dms_s3_endpoint');
+    expect(s3).toMatchObject({ endpoint_type: 'source', bucket_folder: 'exports', cdc_path: 'exports/changes', ignore_header_rows: 1 });
+    expect(JSON.parse(s3.external_table_definition)).toEqual(JSON.parse(ep.tableDefinitionJson));
+    const actions = statements(out).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions).not.toContain('s3:PutObject');
+  });
+
+  test('fails when an S3 source column lacks its length', () => {
+    expect(
+      () => new S3SourceEndpoint(newStack(), 'src', { component: 'e', bucket: BUCKET, tables: [{ owner: 'a', name: 't', path: 'p', columns: [{ name: 'c', type: 'STRING' }] }] }),
+    ).toThrow('test/src: column a.t.c is STRING and needs a length.');
+  });
+
+  test('Kinesis target: JSON records with control and transaction details, scoped role', () => {
+    const stack = newStack();
+    new KinesisTargetEndpoint(stack, 'k', { component: 'changes', stream: { streamArn: 'arn:aws:kinesis:eu-west-2:123456789012:stream/changes', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/k' } });
+    const out = synth(stack);
+    const ep = one(out, 'aws_dms_endpoint');
+    expect(ep.engine_name).toBe('kinesis');
+    expect(ep.kinesis_settings).toMatchObject({
+      stream_arn: 'arn:aws:kinesis:eu-west-2:123456789012:stream/changes',
+      message_format: 'json',
+      include_control_details: true,
+      include_transaction_details: true,
+      include_partition_value: true,
+      partition_include_schema_table: true,
+      include_table_alter_operations: true,
+    });
+    expect(ep).not.toHaveProperty('ssl_mode');
+    expect(statements(out)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Action: ['kinesis:DescribeStream', 'kinesis:PutRecord', 'kinesis:PutRecords'], Resource: 'arn:aws:kinesis:eu-west-2:123456789012:stream/changes' })]),
+    );
+  });
+});

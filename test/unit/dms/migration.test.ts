@@ -1,0 +1,308 @@
+import { DmsAccountRoles } from '../../../modules/dms-account-roles';
+import {
+  DmsMigration,
+  DmsMonitoring,
+  DmsReplicationInstance,
+  DmsReplicationTask,
+  DmsScheduledFullLoad,
+  DmsServerlessReplication,
+  MySqlSourceEndpoint,
+  PostgresTargetEndpoint,
+  S3TargetEndpoint,
+  SqlServerSourceEndpoint,
+  TableMappings,
+} from '../../../modules/dms-migration';
+import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
+
+const BUCKET = { bucketName: 'demo-lake', bucketArn: 'arn:aws:s3:::demo-lake', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/lake' };
+const dbo = () => new TableMappings().include({ schema: 'dbo' });
+
+function parts(production = false, mode: 'ms-cdc' | 'ms-replication' | 'full-load-only' = 'ms-cdc') {
+  const stack = newStack(production);
+  const roles = new DmsAccountRoles(stack, 'roles', { mode: 'create' });
+  const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
+  const source = new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode, secret: PG_SECRET });
+  const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+  return { stack, roles, instance, source, target };
+}
+
+describe('DmsAccountRoles', () => {
+  test('create: fixed-name roles with the AWS service-role policies and an IAM propagation wait', () => {
+    const { stack } = parts();
+    const out = synth(stack);
+    const names = all(out, 'aws_iam_role').map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['dms-vpc-role', 'dms-cloudwatch-logs-role']));
+    expect(all(out, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toEqual(
+      expect.arrayContaining([expect.stringContaining(':iam::aws:policy/service-role/AmazonDMSVPCManagementRole'), expect.stringContaining('AmazonDMSCloudWatchLogsRole')]),
+    );
+    const wait = Object.entries(out.resource.terraform_data)[0];
+    expect(wait[1].provisioner).toEqual([{ 'local-exec': { command: 'sleep 30' } }]);
+    // The subnet group and the instance wait for the roles.
+    expect(one(out, 'aws_dms_replication_subnet_group').depends_on).toContain(`terraform_data.${wait[0]}`);
+    expect(one(out, 'aws_dms_replication_instance').depends_on).toContain(`terraform_data.${wait[0]}`);
+  });
+
+  test('adopt: looks the roles up instead of creating them', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
+    const out = synth(stack);
+    expect(all(out, 'aws_iam_role').map((r) => r.name)).not.toContain('dms-vpc-role');
+    expect(Object.values(out.data!.aws_iam_role).map((r) => r.name).sort()).toEqual(['dms-cloudwatch-logs-role', 'dms-vpc-role']);
+    expect(one(out, 'aws_dms_replication_instance').depends_on[0]).toContain('data.aws_iam_role');
+  });
+
+  test('fails when the propagation wait is out of range', () => {
+    expect(() => new DmsAccountRoles(newStack(), 'roles', { mode: 'create', propagationWaitSeconds: 900 })).toThrow('propagationWaitSeconds must be an integer from 0 to 300, got 900.');
+  });
+});
+
+describe('DmsReplicationInstance', () => {
+  test('private, encrypted with a CMK, engine >= 3.5.4, private subnet group with a plan-time check', () => {
+    const { stack } = parts();
+    const out = synth(stack);
+    expect(one(out, 'aws_dms_replication_instance')).toMatchObject({
+      publicly_accessible: false,
+      multi_az: false,
+      engine_version: '3.5.4',
+      kms_key_arn: expect.stringContaining('aws_kms_key'),
+      replication_subnet_group_id: expect.stringContaining('aws_dms_replication_subnet_group'),
+      auto_minor_version_upgrade: true,
+    });
+    expect(one(out, 'aws_dms_replication_subnet_group').subnet_ids).toEqual(['subnet-a', 'subnet-b']);
+    const checks = Object.values(out.data!.aws_subnet);
+    expect(checks).toHaveLength(2);
+    expect(checks[0].lifecycle.postcondition[0].condition).toBe('${self.map_public_ip_on_launch == false}');
+  });
+
+  test('multi-AZ in production', () => {
+    const { stack } = parts(true);
+    expect(one(synth(stack), 'aws_dms_replication_instance').multi_az).toBe(true);
+  });
+
+  test('fails when production asks for a single AZ', () => {
+    const stack = newStack(true);
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    expect(() => new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles, multiAz: false })).toThrow('multiAz is false in a production stack');
+  });
+
+  test('fails when subnets are in one AZ', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    const oneAz = { vpcId: 'v', privateSubnets: [{ id: 'a', availabilityZone: 'eu-west-2a' }, { id: 'b', availabilityZone: 'eu-west-2a' }] };
+    expect(() => new DmsReplicationInstance(stack, 'dms', { network: oneAz, accountRoles: roles })).toThrow('subnets must span >= 2 availability zones; got eu-west-2a.');
+  });
+
+  test('fails when the engine is end of life', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    expect(() => new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles, engineVersion: '3.5.2' })).toThrow('engineVersion 3.5.2 is end of life');
+  });
+
+  test('fails when the instance class is not a DMS class', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    expect(() => new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles, instanceClass: 't3.medium' })).toThrow('instanceClass "t3.medium" is not a DMS class');
+  });
+
+  test('reuses an existing instance by reference', () => {
+    const stack = newStack();
+    const instance = DmsReplicationInstance.fromExisting(stack, 'shared', { replicationInstanceArn: 'arn:aws:dms:eu-west-2:1:rep:X', replicationInstanceId: 'shared-dms', securityGroupId: 'sg-dms', engineVersion: '3.5.4' });
+    const source = new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'B', mode: 'ms-cdc', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    new DmsReplicationTask(stack, 'task', { component: 't', instance, source, target, tableMappings: dbo() });
+    const out = synth(stack);
+    expect(out.resource.aws_dms_replication_instance).toBeUndefined();
+    expect(one(out, 'aws_dms_replication_task').replication_instance_arn).toBe('arn:aws:dms:eu-west-2:1:rep:X');
+    expect(one(out, 'aws_vpc_security_group_egress_rule')).toMatchObject({ security_group_id: 'sg-dms', cidr_ipv4: '10.20.30.40/32', from_port: 1433 });
+  });
+});
+
+describe('DmsReplicationTask', () => {
+  test('CDC task: validated settings, not started by Terraform, egress to the on-premises source by IP', () => {
+    const { stack, instance, source, target } = parts();
+    new DmsReplicationTask(stack, 'task', { component: 'billing', instance, source, target, tableMappings: dbo().lowercase() });
+    const out = synth(stack);
+    const task = one(out, 'aws_dms_replication_task');
+    expect(task).toMatchObject({ migration_type: 'full-load-and-cdc', start_replication_task: false, replication_task_id: 'demo-staging-billing' });
+    const settings = JSON.parse(task.replication_task_settings);
+    expect(settings.Logging.EnableLogging).toBe(true);
+    expect(settings.ValidationSettings.EnableValidation).toBe(true);
+    expect(settings.Logging).not.toHaveProperty('CloudWatchLogGroup');
+    expect(JSON.parse(task.table_mappings).rules).toHaveLength(4);
+    const egress = all(out, 'aws_vpc_security_group_egress_rule').find((r) => r.cidr_ipv4 === '10.20.30.40/32');
+    expect(egress).toMatchObject({ from_port: 1433, to_port: 1433, description: expect.stringContaining('over the VPN') });
+    expect(all(out, 'aws_vpc_security_group_ingress_rule').filter((r) => r.cidr_ipv4)).toEqual([]);
+  });
+
+  test('full-load-only source defaults to a full-load task', () => {
+    const { stack, instance, source, target } = parts(false, 'full-load-only');
+    new DmsReplicationTask(stack, 'task', { component: 'report', instance, source, target, tableMappings: dbo() });
+    expect(one(synth(stack), 'aws_dms_replication_task')).toMatchObject({ migration_type: 'full-load', start_replication_task: false });
+  });
+
+  test('raw settings are accepted; read-only keys are dropped', () => {
+    const { stack, instance, source, target } = parts();
+    const raw = { Logging: { EnableLogging: true, CloudWatchLogGroup: 'dms-tasks-x', CloudWatchLogStream: 'dms-task-y' }, ValidationSettings: { EnableValidation: true }, TargetMetadata: { FullLobMode: true, LimitedSizeLobMode: false }, FullLoadSettings: { TargetTablePrepMode: 'DO_NOTHING' } };
+    new DmsReplicationTask(stack, 'task', { component: 'b', instance, source, target, tableMappings: dbo().toJson(), settings: { raw: JSON.stringify(raw) } });
+    const settings = JSON.parse(one(synth(stack), 'aws_dms_replication_task').replication_task_settings);
+    expect(settings.Logging).toEqual({ EnableLogging: true });
+  });
+
+  test('S3 targets: validation off, tables kept (DO_NOTHING)', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET });
+    const target = new S3TargetEndpoint(stack, 's3', { component: 'lake', bucket: BUCKET });
+    new DmsReplicationTask(stack, 'task', { component: 'lake', instance, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }) });
+    const settings = JSON.parse(one(synth(stack), 'aws_dms_replication_task').replication_task_settings);
+    expect(settings.ValidationSettings.EnableValidation).toBe(false);
+    expect(settings.FullLoadSettings.TargetTablePrepMode).toBe('DO_NOTHING');
+  });
+
+  test.each<[string, (p: ReturnType<typeof parts>) => void, string]>([
+    ['fails when a full-load-only source gets a CDC task', (p) => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: dbo(), migrationType: 'full-load-and-cdc' }), "migrationType 'full-load-and-cdc' captures changes, but the SQL Server source is in 'full-load-only' mode"],
+    ['fails when a full-load task is started by Terraform (#43466)', (p) => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: dbo(), startOnCreate: true }), 'startOnCreate is set on a full-load task: provider bug #43466'],
+    ['fails when the mappings include nothing', (p) => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: new TableMappings().exclude({ schema: 'dbo' }) }), 'table mappings select no table'],
+    ['fails when validation is off for a database target', (p) => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: dbo(), settings: { validation: false } }), 'database targets need ValidationSettings.EnableValidation = true'],
+    ['fails when raw settings are not JSON', (p) => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: dbo(), settings: { raw: '{nope' } }), 'settings.raw is not valid JSON'],
+    ['fails when raw mappings are malformed', (p) => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: '{"rules": 3}' }), 'tableMappings: table mappings JSON must be an object with a "rules" array'],
+    ['fails when source and target are swapped', (p) => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.target, target: p.source, tableMappings: dbo() }), 'source is a target endpoint (postgres); pass a source endpoint.'],
+  ])('%s', (_name, make, message) => {
+    const p = parts(false, 'full-load-only');
+    expect(() => make(p)).toThrow(message);
+  });
+
+  test('fails when a capture-mode source gets a full-load task', () => {
+    const p = parts(false, 'ms-cdc');
+    expect(() => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: dbo(), migrationType: 'full-load' })).toThrow(
+      "migrationType 'full-load' with a 'ms-cdc' source leaves the change capture unused",
+    );
+  });
+
+  test('fails when masking runs on an engine older than 3.5.4', () => {
+    const p = parts();
+    const old = DmsReplicationInstance.fromExisting(p.stack, 'old', { replicationInstanceArn: 'arn', replicationInstanceId: 'old', securityGroupId: 'sg', engineVersion: '3.5.3' });
+    expect(
+      () => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: old, source: p.source, target: p.target, tableMappings: dbo().mask({ schema: 'dbo', table: 'c', column: 'ssn' }, 'hash-mask') }),
+    ).toThrow('table mappings mask columns, which needs replication engine 3.5.4 or later; the instance runs 3.5.3.');
+  });
+});
+
+describe('DmsMonitoring', () => {
+  test('instance and CDC latency alarms, events to an encrypted topic', () => {
+    const { stack, instance, source, target } = parts();
+    const task = new DmsReplicationTask(stack, 'task', { component: 'billing', instance, source, target, tableMappings: dbo() });
+    new DmsMonitoring(stack, 'mon').watchTask(task, { cdcLatencySeconds: 300 });
+    const out = synth(stack);
+    const alarms = all(out, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(['CDCChangesDiskSource', 'CDCLatencySource', 'CDCLatencyTarget', 'CPUUtilization', 'FreeStorageSpace', 'FreeableMemory']);
+    alarms.forEach((a) => expect(a).toMatchObject({ namespace: 'AWS/DMS', alarm_actions: [expect.stringContaining('aws_sns_topic')] }));
+    expect(alarms.find((a) => a.metric_name === 'CDCLatencySource')).toMatchObject({ threshold: 300, dimensions: { ReplicationTaskIdentifier: expect.stringContaining('element(split(":"') } });
+    expect(one(out, 'aws_sns_topic').kms_master_key_id).toContain('aws_kms_key');
+    const subs = all(out, 'aws_dms_event_subscription');
+    expect(subs.map((s) => [s.source_type, s.event_categories])).toEqual([
+      ['replication-instance', ['failure', 'low storage', 'failover']],
+      ['replication-task', ['failure', 'state change']],
+    ]);
+  });
+
+  test('full-load tasks get failure events but no CDC latency alarms', () => {
+    const { stack, instance, source, target } = parts(false, 'full-load-only');
+    const task = new DmsReplicationTask(stack, 'task', { component: 'r', instance, source, target, tableMappings: dbo() });
+    new DmsMonitoring(stack, 'mon', { topicArn: 'arn:aws:sns:eu-west-2:1:alerts' }).watchTask(task);
+    const out = synth(stack);
+    expect(all(out, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name)).not.toContain('CDCLatencySource');
+    expect(out.resource.aws_sns_topic).toBeUndefined();
+    expect(all(out, 'aws_dms_event_subscription').map((s) => s.sns_topic_arn)).toEqual(['arn:aws:sns:eu-west-2:1:alerts', 'arn:aws:sns:eu-west-2:1:alerts']);
+  });
+});
+
+describe('DmsScheduledFullLoad', () => {
+  test('EventBridge Scheduler -> runner Lambda, with retries, a DLQ, async failure destination and alarms', () => {
+    const { stack, instance, source, target } = parts(false, 'full-load-only');
+    const task = new DmsReplicationTask(stack, 'task', { component: 'report', instance, source, target, tableMappings: dbo() });
+    new DmsScheduledFullLoad(stack, 'daily', { component: 'report-runner', task, scheduleExpression: 'cron(0 6 * * ? *)', timezone: 'Europe/London', alarmTopicArn: 'arn:aws:sns:eu-west-2:1:alerts' });
+    const out = synth(stack);
+    const schedule = one(out, 'aws_scheduler_schedule');
+    expect(schedule).toMatchObject({
+      schedule_expression: 'cron(0 6 * * ? *)',
+      schedule_expression_timezone: 'Europe/London',
+      flexible_time_window: { mode: 'OFF' },
+      target: { retry_policy: { maximum_retry_attempts: 2, maximum_event_age_in_seconds: 3600 }, dead_letter_config: { arn: expect.stringContaining('aws_sqs_queue') } },
+    });
+    const fn = one(out, 'aws_lambda_function');
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', timeout: 900, tracing_config: { mode: 'Active' } });
+    expect(fn.environment.variables).toMatchObject({ REPLICATION_TASK_ARN: expect.stringContaining('aws_dms_replication_task'), ON_ALREADY_RUNNING: 'wait' });
+    expect(one(out, 'aws_lambda_function_event_invoke_config')).toMatchObject({ maximum_retry_attempts: 1, maximum_event_age_in_seconds: 3600, destination_config: { on_failure: { destination: expect.stringContaining('aws_sqs_queue') } } });
+    const st = statements(out);
+    expect(st).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Sid: 'StartTask', Action: 'dms:StartReplicationTask', Resource: expect.stringContaining('aws_dms_replication_task') }),
+        expect.objectContaining({ Sid: 'InvokeRunner', Action: 'lambda:InvokeFunction' }),
+      ]),
+    );
+    expect(st.filter((s) => s.Resource === '*').flatMap((s) => s.Action)).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+    expect(all(out, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors']);
+  });
+
+  test('fails when the task captures changes', () => {
+    const { stack, instance, source, target } = parts(false, 'ms-cdc');
+    const task = new DmsReplicationTask(stack, 'task', { component: 'b', instance, source, target, tableMappings: dbo() });
+    expect(() => new DmsScheduledFullLoad(stack, 'daily', { component: 'r', task, scheduleExpression: 'rate(1 day)' })).toThrow(
+      'the scheduled runner reloads full-load tasks only; task test/task is full-load-and-cdc',
+    );
+  });
+
+  test('fails when the schedule expression is not one Scheduler understands', () => {
+    const { stack, instance, source, target } = parts(false, 'full-load-only');
+    const task = new DmsReplicationTask(stack, 'task', { component: 'r', instance, source, target, tableMappings: dbo() });
+    expect(() => new DmsScheduledFullLoad(stack, 'daily', { component: 'r', task, scheduleExpression: '0 6 * * *' })).toThrow('scheduleExpression "0 6 * * *" is not an EventBridge Scheduler expression');
+  });
+});
+
+describe('DmsServerlessReplication', () => {
+  test('replication config with DCUs, CMK, multi-AZ in production, settings validated', () => {
+    const stack = newStack(true);
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    new DmsServerlessReplication(stack, 'sls', { component: 'big', network, accountRoles: roles, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }), maxCapacityUnits: 64 });
+    const cfg = one(synth(stack), 'aws_dms_replication_config');
+    expect(cfg).toMatchObject({ replication_type: 'full-load-and-cdc', start_replication: false, compute_config: { max_capacity_units: 64, min_capacity_units: 1, multi_az: true, kms_key_id: expect.stringContaining('aws_kms_key') } });
+    expect(JSON.parse(cfg.replication_settings).ValidationSettings.EnableValidation).toBe(true);
+  });
+
+  test('fails when capacity is not a DMS capacity', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    expect(() => new DmsServerlessReplication(stack, 'sls', { component: 'big', network, accountRoles: roles, source, target, tableMappings: dbo(), maxCapacityUnits: 10 })).toThrow(
+      'maxCapacityUnits 10 is not a DMS capacity: use one of 1, 2, 4, 8, 16, 32, 64, 128, 192, 256, 384.',
+    );
+  });
+});
+
+describe('DmsMigration (composed)', () => {
+  test('one construct: instance, endpoints, task, monitoring and schedule', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    const m = new DmsMigration(stack, 'reporting', {
+      component: 'reporting',
+      network,
+      accountRoles: roles,
+      source: { kind: 'sqlserver', serverAddress: '10.1.2.3', databaseName: 'Reports', mode: 'full-load-only' },
+      target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET },
+      tableMappings: dbo(),
+      schedule: { scheduleExpression: 'cron(30 5 * * ? *)' },
+    });
+    const out = synth(stack);
+    expect(m.task.migrationType).toBe('full-load');
+    expect(all(out, 'aws_dms_endpoint').map((e) => e.endpoint_id).sort()).toEqual(['demo-staging-reporting-source', 'demo-staging-reporting-target']);
+    expect(one(out, 'aws_scheduler_schedule').schedule_expression).toBe('cron(30 5 * * ? *)');
+    expect(all(out, 'aws_cloudwatch_metric_alarm').length).toBeGreaterThanOrEqual(5);
+    expect(all(out, 'aws_iam_role').map((r) => r.name)).toEqual(expect.arrayContaining(['demo-staging-reporting-source-secret', 'demo-staging-reporting-target-secret']));
+  });
+});

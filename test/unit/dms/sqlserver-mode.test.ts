@@ -1,0 +1,96 @@
+import {
+  migrationTypesFor,
+  pickSqlServerMode,
+  SqlServerSourceFacts,
+  sqlServerExtraConnectionAttributes,
+  validateSqlServerMode,
+} from '../../../modules/dms-migration';
+
+const base: SqlServerSourceFacts = { edition: 'enterprise', version: 2019, continuous: true, tablesWithoutPrimaryKey: false, recoveryModel: 'FULL' };
+
+describe('pickSqlServerMode (playbook rules + DOMAIN_NOTES)', () => {
+  test.each<[string, Partial<SqlServerSourceFacts>, string]>([
+    ['not continuous -> full-load-only (one-off / reporting server)', { continuous: false }, 'full-load-only'],
+    ['Express, not continuous -> full-load-only', { edition: 'express', continuous: false }, 'full-load-only'],
+    ['tables without primary keys -> ms-cdc', { tablesWithoutPrimaryKey: true }, 'ms-cdc'],
+    ['Enterprise with keys -> ms-cdc', {}, 'ms-cdc'],
+    ['Developer -> ms-cdc', { edition: 'developer' }, 'ms-cdc'],
+    ['Standard with keys and sysadmin -> ms-replication (playbook: not Enterprise/Developer)', { edition: 'standard', sysadmin: true }, 'ms-replication'],
+    ['Standard with keys and a DBA-made distributor -> ms-replication', { edition: 'standard', distributionConfigured: true }, 'ms-replication'],
+    ['Standard 2016 SP1 without sysadmin -> ms-cdc', { edition: 'standard', version: 2016, servicePack: 1 }, 'ms-cdc'],
+    ['Standard 2019 without keys -> ms-cdc', { edition: 'standard', tablesWithoutPrimaryKey: true }, 'ms-cdc'],
+    ['RDS Standard -> ms-cdc (no MS-Replication on RDS)', { edition: 'standard', hosting: 'rds', sysadmin: true }, 'ms-cdc'],
+    ['Azure SQL Managed Instance -> ms-cdc', { hosting: 'azure-sql-managed-instance' }, 'ms-cdc'],
+    ['Web edition with keys and sysadmin -> ms-replication', { edition: 'web', sysadmin: true }, 'ms-replication'],
+  ])('%s', (_name, facts, mode) => {
+    const choice = pickSqlServerMode({ ...base, ...facts });
+    expect(choice.mode).toBe(mode);
+    expect(choice.reasons.length).toBeGreaterThan(0);
+  });
+
+  test('fails when Express must run continuously, saying why and how to fix', () => {
+    expect(() => pickSqlServerMode({ ...base, edition: 'express' })).toThrow(
+      /continuous migration is impossible for this source: SQL Server Express has no CDC .*; and SQL Server Express cannot publish for replication\. Fix: use full-load-only re-run on a schedule/,
+    );
+  });
+
+  test('fails when tables lack primary keys on an edition without CDC', () => {
+    expect(() => pickSqlServerMode({ ...base, edition: 'standard', version: 2014, tablesWithoutPrimaryKey: true })).toThrow(
+      'tables without primary keys need MS-CDC, but CDC on Standard edition needs SQL Server 2016 SP1 or later; this is 2014. Fix: add primary keys',
+    );
+  });
+
+  test('fails when Azure SQL Database must run continuously', () => {
+    expect(() => pickSqlServerMode({ ...base, hosting: 'azure-sql-database' })).toThrow('Azure SQL Database offers no change capture that DMS can read');
+  });
+});
+
+describe('validateSqlServerMode', () => {
+  test('accepts the picked mode for each rule', () => {
+    for (const facts of [base, { ...base, continuous: false }, { ...base, edition: 'standard' as const, sysadmin: true }]) {
+      expect(validateSqlServerMode(pickSqlServerMode(facts).mode, facts)).toEqual([]);
+    }
+  });
+
+  test.each<[string, string, Partial<SqlServerSourceFacts>, string]>([
+    ['fails when MS-CDC is asked on Express', 'ms-cdc', { edition: 'express' }, "mode 'ms-cdc' is impossible: SQL Server Express has no CDC (and cannot publish for replication). Use 'full-load-only' re-run on a schedule, or upgrade the edition."],
+    ['fails when MS-CDC is asked on Standard 2014', 'ms-cdc', { edition: 'standard', version: 2014 }, "mode 'ms-cdc' is impossible: CDC on Standard edition needs SQL Server 2016 SP1 or later; this is 2014."],
+    ['fails when MS-CDC is asked on Standard with no version known', 'ms-cdc', { edition: 'standard', version: undefined }, 'facts.version is not set'],
+    ['fails when MS-CDC is asked on Web edition', 'ms-cdc', { edition: 'web' }, 'SQL Server web edition has no CDC'],
+    ['fails when MS-CDC is asked on Web edition with sysadmin: points to MS-Replication', 'ms-cdc', { edition: 'web', sysadmin: true }, "Use 'ms-replication' (every table has a primary key) or 'full-load-only'."],
+    ['fails when MS-CDC is asked on Azure SQL Database', 'ms-cdc', { hosting: 'azure-sql-database' }, 'Azure SQL Database offers no change capture that DMS can read'],
+    ['fails when MS-Replication is asked for tables without primary keys', 'ms-replication', { tablesWithoutPrimaryKey: true, sysadmin: true }, "mode 'ms-replication' is impossible: MS-Replication captures only tables with primary keys, and some selected tables have none. Use 'ms-cdc' instead."],
+    ['fails when MS-Replication is asked on RDS', 'ms-replication', { hosting: 'rds', sysadmin: true }, "MS-Replication is only for self-managed SQL Server; a rds source uses MS-CDC. Use 'ms-cdc' instead."],
+    ['fails when MS-Replication is asked on Express', 'ms-replication', { edition: 'express', sysadmin: true }, 'SQL Server Express cannot publish for replication'],
+    ['fails when MS-Replication has neither sysadmin nor a distributor', 'ms-replication', {}, 'MS-Replication needs a sysadmin DMS login (DMS creates the publication) or a distributor and publication set up beforehand (templates/sqlserver/ms-replication-setup.sql, then facts.distributionConfigured = true). Grant sysadmin to the DMS login, or run templates/sqlserver/ms-replication-setup.sql'],
+    ['fails when full-load-only is asked for a continuous migration', 'full-load-only', {}, "mode 'full-load-only' copies the data once and captures no changes, but facts.continuous is true."],
+    ['fails when a capture mode is asked for a one-off load', 'ms-cdc', { continuous: false }, "mode 'ms-cdc' captures ongoing changes, but facts.continuous is false. Use 'full-load-only'"],
+    ['fails when the recovery model is SIMPLE', 'ms-cdc', { recoveryModel: 'SIMPLE' }, "mode 'ms-cdc' reads the transaction log, which the SIMPLE recovery model truncates. Run ALTER DATABASE ... SET RECOVERY FULL and take a full backup"],
+  ])('%s', (_name, mode, facts, message) => {
+    const problems = validateSqlServerMode(mode as 'ms-cdc', { ...base, ...facts });
+    expect(problems.join(' ')).toContain(message);
+  });
+});
+
+describe('extra connection attributes per mode', () => {
+  test('ms-replication relies on the replication agent', () => {
+    expect(sqlServerExtraConnectionAttributes('ms-replication')).toBe('safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;');
+  });
+
+  test('ms-cdc never tries to create a publication; sets up CDC itself only when asked', () => {
+    expect(sqlServerExtraConnectionAttributes('ms-cdc')).toBe('ignoreMsReplicationEnablement=true;');
+    expect(sqlServerExtraConnectionAttributes('ms-cdc', { setUpMsCdcForTables: true, tlogAccessMode: 'PreferTlog' })).toBe(
+      'ignoreMsReplicationEnablement=true;setUpMsCdcForTables=true;tlogAccessMode=PreferTlog;',
+    );
+  });
+
+  test('full-load-only sets nothing mode-specific and ignores log settings', () => {
+    expect(sqlServerExtraConnectionAttributes('full-load-only')).toBe('');
+    expect(sqlServerExtraConnectionAttributes('full-load-only', { readBackupOnly: true, querySingleAlwaysOnNode: true })).toBe('querySingleAlwaysOnNode=true;');
+  });
+
+  test('migration types per mode', () => {
+    expect(migrationTypesFor('full-load-only')).toEqual(['full-load']);
+    expect(migrationTypesFor('ms-cdc')).toEqual(['full-load-and-cdc', 'cdc']);
+  });
+});
