@@ -76,6 +76,12 @@ def load_table(table, url, props, bucket, run_id, batch_size, parallelism):
     except Exception:
         connection.rollback()
         etl.log(logger, "load failed; target transaction rolled back", table=table["targetTable"], stage=stage)
+        try:
+            execute(connection, etl.fill(table["dropStageSql"], stage=stage))
+            connection.commit()
+        except Exception as cleanup:  # the next attempt of this run drops it anyway
+            etl.log(logger, "staging table left for the next attempt", table=table["targetTable"], stage=stage,
+                    error=type(cleanup).__name__)
         raise
     finally:
         connection.close()
