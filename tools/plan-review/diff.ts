@@ -1,0 +1,217 @@
+/**
+ * Differences between two synthesized revisions of a stack: resources added, removed and changed, attribute by
+ * attribute (JSON documents such as policies and task settings are compared inside). Secrets and asset hashes are
+ * summarised, never printed. Changes that make Terraform replace a stateful resource, and stateful resources that
+ * disappear or move to a new address, are flagged.
+ */
+import { Json, resourcesOf, TfJson, TfResource } from '../policy-check/tf';
+
+/** Resources whose replacement or removal loses data (or a replication position). */
+export const STATEFUL_TYPES = new Set([
+  'aws_db_instance',
+  'aws_rds_cluster',
+  'aws_rds_cluster_instance',
+  'aws_neptune_cluster',
+  'aws_neptune_cluster_instance',
+  'aws_s3_bucket',
+  'aws_kinesis_stream',
+  'aws_dynamodb_table',
+  'aws_kms_key',
+  'aws_secretsmanager_secret',
+  'aws_sqs_queue',
+  'aws_dms_replication_task',
+]);
+
+/** Top-level attributes whose change forces replacement (from the provider's ForceNew schema, for the types that matter). */
+export const FORCE_NEW: Record<string, readonly string[]> = {
+  aws_db_instance: ['identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'db_subnet_group_name', 'availability_zone', 'db_name', 'username', 'snapshot_identifier', 'character_set_name'],
+  aws_rds_cluster: ['cluster_identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'database_name', 'master_username', 'db_subnet_group_name', 'availability_zones', 'snapshot_identifier'],
+  aws_rds_cluster_instance: ['identifier', 'cluster_identifier', 'engine'],
+  aws_neptune_cluster: ['cluster_identifier', 'storage_encrypted', 'kms_key_arn', 'neptune_subnet_group_name', 'availability_zones', 'snapshot_identifier'],
+  aws_neptune_cluster_instance: ['identifier', 'cluster_identifier', 'engine'],
+  aws_s3_bucket: ['bucket', 'bucket_prefix', 'object_lock_enabled'],
+  aws_kinesis_stream: ['name'],
+  aws_dynamodb_table: ['name', 'hash_key', 'range_key'],
+  aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region'],
+  aws_secretsmanager_secret: ['name', 'name_prefix'],
+  aws_sqs_queue: ['name', 'fifo_queue'],
+  aws_dms_replication_task: ['replication_task_id'],
+  aws_lambda_function: ['function_name'],
+  aws_security_group: ['name', 'description', 'vpc_id'],
+  aws_iam_role: ['name', 'path'],
+  aws_sns_topic: ['name', 'fifo_topic'],
+};
+
+export interface AttributeChange {
+  /** `tracing_config.mode`, `policy › Statement[1].Action`. */
+  readonly path: string;
+  readonly before?: string;
+  readonly after?: string;
+  /** A secret or an asset hash: shown as a summary only. */
+  readonly summary?: string;
+}
+
+export interface ChangedResource {
+  readonly address: string;
+  readonly type: string;
+  readonly changes: AttributeChange[];
+  /** Top-level attributes forcing replacement. */
+  readonly replacedBy: string[];
+}
+
+export interface StackDiff {
+  readonly stack: string;
+  /** `added`/`removed` for a stack that exists on one side only. */
+  readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
+  readonly added: TfResource[];
+  readonly removed: TfResource[];
+  readonly changed: ChangedResource[];
+  /** Loud warnings: stateful replacements, removals and moves. */
+  readonly warnings: string[];
+}
+
+const SECRET_PATH = /(password|secret_string|secret_binary|private_key|_wo$|token|credential)/i;
+const ASSET_PATH = /(source_code_hash|source_hash|etag|sha256|output_base64sha256|(^|\.)filename$|(^|\.)source$|triggers\.code)/i;
+const IGNORED = new Set(['//', 'depends_on']);
+
+/**
+ * How an element of an array of objects is named in a path: by `Sid`, rule name or `name` when it has one, IAM
+ * statements by effect and actions, else by position. Naming by content keeps an inserted statement from showing
+ * as a change to every statement after it.
+ */
+function elementKey(item: Json, index: number): string {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return `[${index}]`;
+  for (const k of ['Sid', 'rule-name', 'name', 'id']) {
+    const v = item[k];
+    if (typeof v === 'string' && v) return `[${k}=${v}]`;
+  }
+  if ('Effect' in item && ('Action' in item || 'NotAction' in item)) {
+    const actions = ([] as Json[]).concat(item.Action ?? item.NotAction ?? []).join(',');
+    return `[${item.Effect} ${actions}]`;
+  }
+  return `[${index}]`;
+}
+
+/** Leaf values by path; arrays of scalars are one value, JSON documents in strings are opened. */
+export function flatten(value: Json | undefined, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (v: Json | undefined, path: string) => {
+    if (v === undefined) return;
+    if (typeof v === 'string') {
+      const t = v.trim();
+      if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
+        try {
+          const parsed = JSON.parse(t) as Json;
+          if (parsed && typeof parsed === 'object') {
+            const inner = flatten(parsed, '');
+            if (inner.size === 0) out.set(path, t);
+            for (const [k, x] of inner) out.set(`${path} › ${k}`.replace(/ › $/, ''), x);
+            return;
+          }
+        } catch {
+          // not JSON: compared as text
+        }
+      }
+      out.set(path, JSON.stringify(v));
+      return;
+    }
+    if (v === null || typeof v !== 'object') {
+      out.set(path, JSON.stringify(v));
+      return;
+    }
+    if (Array.isArray(v)) {
+      if (v.every((x) => x === null || typeof x !== 'object')) {
+        out.set(path, JSON.stringify(v));
+        return;
+      }
+      const used = new Map<string, number>();
+      v.forEach((x, i) => {
+        let key = elementKey(x, i);
+        const n = (used.get(key) ?? 0) + 1;
+        used.set(key, n);
+        if (n > 1) key = `${key}#${n}`;
+        visit(x, `${path}${key}`);
+      });
+      return;
+    }
+    const entries = Object.entries(v).filter(([k]) => !IGNORED.has(k));
+    if (!entries.length) out.set(path, '{}');
+    for (const [k, x] of entries) visit(x, path ? `${path}.${k}` : k);
+  };
+  visit(value, prefix);
+  return out;
+}
+
+const short = (text: string | undefined, n = 70) => (text === undefined ? undefined : text.length > n ? `${text.slice(0, n - 1)}…` : text);
+/** The part of two asset paths or hashes that differs, shortened: `Q1N0VN8C → ZR7KQ2M0`. */
+function assetSummary(before: string | undefined, after: string | undefined): string {
+  const parts = (t: string | undefined) => (t ?? '').replace(/^"|"$/g, '').split('/');
+  const [a, b] = [parts(before), parts(after)];
+  let i = 0;
+  while (i < Math.max(a.length, b.length) - 1 && a[i] === b[i]) i++;
+  const label = (x: string[]) => (x.join('') === '' ? 'none' : (x[i] ?? '').slice(0, 12));
+  return `asset changed (${label(a)} → ${label(b)})`;
+}
+
+/** The changes between two attribute sets. */
+export function diffAttributes(before: Record<string, Json>, after: Record<string, Json>): AttributeChange[] {
+  const a = flatten(before as Json);
+  const b = flatten(after as Json);
+  const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const out: AttributeChange[] = [];
+  for (const path of paths) {
+    const x = a.get(path);
+    const y = b.get(path);
+    if (x === y) continue;
+    if (SECRET_PATH.test(path.split(' › ')[0]) || SECRET_PATH.test(path)) {
+      out.push({ path, summary: x === undefined ? 'sensitive value added' : y === undefined ? 'sensitive value removed' : 'sensitive value changed' });
+    } else if (ASSET_PATH.test(path)) {
+      out.push({ path, summary: assetSummary(x, y) });
+    } else {
+      out.push({ path, before: short(x), after: short(y) });
+    }
+  }
+  return out;
+}
+
+const topLevel = (path: string) => path.split(/[.[ ]/)[0];
+const physicalName = (r: TfResource): string | undefined => {
+  for (const k of ['identifier', 'cluster_identifier', 'bucket', 'name', 'replication_task_id']) {
+    const v = r.attrs[k];
+    if (typeof v === 'string' && !v.includes('${')) return v;
+  }
+  return undefined;
+};
+
+/** Compares one stack's base and head JSON (either may be missing). */
+export function diffStack(stack: string, base: TfJson | undefined, head: TfJson | undefined): StackDiff {
+  const before = new Map(base ? resourcesOf(base).map((r) => [r.address, r]) : []);
+  const after = new Map(head ? resourcesOf(head).map((r) => [r.address, r]) : []);
+  const added = [...after.values()].filter((r) => !before.has(r.address));
+  const removed = [...before.values()].filter((r) => !after.has(r.address));
+  const changed: ChangedResource[] = [];
+  const warnings: string[] = [];
+  for (const [address, h] of after) {
+    const b = before.get(address);
+    if (!b) continue;
+    const changes = diffAttributes(b.attrs, h.attrs);
+    if (!changes.length) continue;
+    const forceNew = FORCE_NEW[h.type] ?? [];
+    const replacedBy = [...new Set(changes.map((c) => topLevel(c.path)).filter((p) => forceNew.includes(p)))];
+    changed.push({ address, type: h.type, changes, replacedBy });
+    if (replacedBy.length && STATEFUL_TYPES.has(h.type)) {
+      warnings.push(`REPLACEMENT of stateful ${address}: changing ${replacedBy.join(', ')} makes Terraform destroy it and create a new one (data is lost unless restored from a snapshot).`);
+    }
+  }
+  for (const r of removed.filter((x) => STATEFUL_TYPES.has(x.type))) {
+    const name = physicalName(r);
+    const twin = added.find((a) => a.type === r.type && (name === undefined || physicalName(a) === name));
+    warnings.push(
+      twin
+        ? `MOVED stateful ${r.address} -> ${twin.address}: the address changed (renamed construct id?), so Terraform destroys the old one and creates the new one. Add a \`moved\` block (or restore the construct id).`
+        : `REMOVAL of stateful ${r.address}${name ? ` (${name})` : ''}: Terraform destroys it.`,
+    );
+  }
+  const status = !base ? 'added' : !head ? 'removed' : added.length || removed.length || changed.length ? 'changed' : 'unchanged';
+  return { stack, status, added, removed, changed, warnings };
+}
