@@ -180,6 +180,13 @@ async function streamLoad(
   setBody: (b: Readable) => void,
   setHeaderLines: (n: number) => void,
 ): Promise<Outcome> {
+  if (route.mode === 'replace' && ref.versionId) {
+    // A replace table mirrors the key's latest upload: a (re)delivered event for an older version must not win.
+    const current = await deps.source.head(ref);
+    if (current && current.versionId !== ref.versionId) {
+      return { status: 'skipped', reason: 'superseded: this version is no longer the current one; the newer upload loads from its own event' };
+    }
+  }
   const opened = await deps.source.open(ref);
   if (opened.status === 'missing') throw new ObjectMissingError(target, ref.versionId);
   if (opened.status === 'superseded') {

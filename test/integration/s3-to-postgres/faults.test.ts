@@ -59,20 +59,36 @@ describe('s3-to-postgres loader: versions, faults and concurrency', () => {
     const source = new VersionedSource();
     const { loader } = loaderFor({}, source);
     try {
-      const v1 = source.put('people/p.csv', 'id,name\n1,One\n');
-      const v2 = source.put('people/p.csv', 'id,name\n1,One\n'); // same bytes, new version: loads again
-      expect((await loader.handle(event(bucket, 'people/p.csv', v1.eTag, v1.versionId))).results[0].status).toBe('loaded');
-      expect((await loader.handle(event(bucket, 'people/p.csv', v1.eTag, v1.versionId))).results[0]).toEqual(
+      const v1 = source.put('events/p.csv', 'kind,n\na,1\n');
+      const v2 = source.put('events/p.csv', 'kind,n\na,1\n'); // same bytes, new version: loads again (append)
+      expect((await loader.handle(event(bucket, 'events/p.csv', v1.eTag, v1.versionId))).results[0].status).toBe('loaded');
+      expect((await loader.handle(event(bucket, 'events/p.csv', v1.eTag, v1.versionId))).results[0]).toEqual(
         expect.objectContaining({ status: 'skipped', reason: expect.stringMatching(/^duplicate/) }),
       );
-      expect((await loader.handle(event(bucket, 'people/p.csv', v2.eTag, v2.versionId))).results[0]).toEqual(
+      expect((await loader.handle(event(bucket, 'events/p.csv', v2.eTag, v2.versionId))).results[0]).toEqual(
         expect.objectContaining({ status: 'loaded', versionId: v2.versionId }),
       );
+      expect(await count(client, 'events')).toBe(2);
       const ledger = await client.query('SELECT object_id, version_id FROM migration_kit.s3_load_ledger ORDER BY loaded_at');
       expect(ledger.rows).toEqual([
         { object_id: `version:${v1.versionId}`, version_id: v1.versionId },
         { object_id: `version:${v2.versionId}`, version_id: v2.versionId },
       ]);
+    } finally {
+      await loader.close();
+    }
+  });
+
+  test('versioned objects, replace mode: a late delivery of an older version never overwrites the newer one', async () => {
+    const source = new VersionedSource();
+    const { loader } = loaderFor({}, source);
+    try {
+      const v1 = source.put('people/p.csv', 'id,name\n1,Old\n');
+      const v2 = source.put('people/p.csv', 'id,name\n2,New\n');
+      expect((await loader.handle(event(bucket, 'people/p.csv', v2.eTag, v2.versionId))).results[0].status).toBe('loaded');
+      const late = await loader.handle(event(bucket, 'people/p.csv', v1.eTag, v1.versionId));
+      expect(late.results[0]).toEqual(expect.objectContaining({ status: 'skipped', reason: expect.stringMatching(/^superseded/) }));
+      expect((await client.query('SELECT id, name FROM people')).rows).toEqual([{ id: 2, name: 'New' }]);
     } finally {
       await loader.close();
     }
