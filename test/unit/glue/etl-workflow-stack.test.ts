@@ -1,0 +1,61 @@
+import { Testing } from '../../../modules/core';
+import { CONFIG } from '../../../stacks/etl-workflow/config';
+import { EtlWorkflowStack } from '../../../stacks/etl-workflow/stack';
+import { checkStack } from '../../../tools/policy-check/engine';
+
+type Json = Record<string, any>;
+
+// Production is the richer of the two (schedule, notifications, bigger jobs); staging is checked for its differences.
+const production = new EtlWorkflowStack(Testing.app(), 'etl-workflow-production', CONFIG.production);
+const PROD: Json = JSON.parse(Testing.synth(production));
+const resources = (out: Json, type: string): Json[] => Object.values(out.resource?.[type] ?? {});
+
+describe('etl-workflow example project', () => {
+  test('passes every policy rule that concerns the Glue pipeline', () => {
+    const result = checkStack('etl-workflow-production', PROD as never);
+    // The app-user secret's rotation belongs to modules/private-postgres; every other rule must be clean here.
+    const findings = result.findings.filter((f) => !f.waived && !(f.rule === 'SECRETS-ROTATION' && f.address.startsWith('aws_secretsmanager_secret.database_')));
+    expect(findings.map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+    const checked = Object.fromEntries(result.tallies.map((t) => [t.rule, t.checked]));
+    expect(checked['GLUE-SECURITY-CONFIG']).toBe(3);
+    expect(checked['GLUE-CONNECTION-TLS']).toBe(2);
+    expect(checked['SFN-LOGGING']).toBe(1);
+  });
+
+  test('production runs nightly with an on-call subscription and larger extract and load jobs', () => {
+    const [schedule] = resources(PROD, 'aws_scheduler_schedule');
+    expect(schedule).toMatchObject({ schedule_expression: 'cron(30 1 * * ? *)', schedule_expression_timezone: 'Europe/London' });
+    expect(resources(PROD, 'aws_sns_topic_subscription').map((s) => s.endpoint)).toEqual(['data-platform-oncall@example.com']);
+    const jobs = Object.fromEntries(resources(PROD, 'aws_glue_job').map((j) => [j.name, j]));
+    expect(jobs['etlflow-prod-etl-extract']).toMatchObject({ worker_type: 'G.2X', number_of_workers: 4, timeout: 240 });
+    expect(jobs['etlflow-prod-etl-load'].default_arguments['--write-parallelism']).toBe('8');
+    const groups = resources(PROD, 'aws_cloudwatch_log_group').filter((g) => g.name.startsWith('/aws-glue/') || g.name.startsWith('/aws/vendedlogs/'));
+    expect(groups.every((g) => g.retention_in_days === 365)).toBe(true);
+  });
+
+  test('the load reads the Postgres app user secret and Glue is admitted to Postgres on 5432', () => {
+    const load = resources(PROD, 'aws_glue_job').find((j) => j.name === 'etlflow-prod-etl-load')!;
+    expect(load.default_arguments['--target-secret-arn']).toMatch(/^\$\{aws_secretsmanager_secret\.database_app-user-secret/);
+    expect(load.default_arguments['--target-jdbc-url']).toMatch(/^jdbc:postgresql:\/\/\$\{.+\}:5432\/shop$/);
+    const pgIngress = resources(PROD, 'aws_vpc_security_group_ingress_rule').filter(
+      (r) => r.from_port === 5432 && String(r.description).includes('Glue connection'),
+    );
+    expect(pgIngress).toHaveLength(1);
+    const endpoints = resources(PROD, 'aws_vpc_endpoint').map((e) => String(e.service_name).split('.').pop());
+    expect(endpoints).toEqual(expect.arrayContaining(['s3', 'secretsmanager', 'kms', 'logs', 'glue', 'sts', 'monitoring']));
+  });
+
+  test('outputs are non-secret handles only', () => {
+    expect(Object.keys(PROD.output).sort()).toEqual(['data_bucket', 'database_endpoint', 'failure_topic_arn', 'glue_jobs', 'state_machine_arn']);
+    expect(JSON.stringify(PROD.output)).not.toMatch(/secret|password/i);
+  });
+
+  test('staging has no schedule and smaller defaults', () => {
+    const staging = new EtlWorkflowStack(Testing.app(), 'etl-workflow-staging', CONFIG.staging);
+    const out: Json = JSON.parse(Testing.synth(staging));
+    expect(resources(out, 'aws_scheduler_schedule')).toHaveLength(0);
+    expect(resources(out, 'aws_sns_topic_subscription')).toHaveLength(0);
+    const extract = resources(out, 'aws_glue_job').find((j) => j.name === 'etlflow-staging-etl-extract')!;
+    expect(extract).toMatchObject({ worker_type: 'G.1X', number_of_workers: 2 });
+  });
+});
