@@ -5,15 +5,15 @@ import { Attrs, TfJson } from '../../../../tools/policy-check/tf';
 /** An unresolved Terraform reference, as cdktf writes it. */
 export const TOKEN = '${aws_kms_key.key.arn}';
 
-export type Resources = Record<string, Record<string, Attrs>>;
+export type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 /** A minimal cdk.tf.json around the given resources. */
 export function stackJson(resource: Resources, options: { environment?: string; waivers?: Record<string, unknown>; data?: Resources } = {}): TfJson {
   return {
     locals: { policy_waivers: (options.waivers ?? {}) as Attrs },
     provider: { aws: [{ region: 'eu-west-2', default_tags: [{ tags: { environment: options.environment ?? 'staging', project: 'demo' } }] }] },
-    resource,
-    ...(options.data ? { data: options.data } : {}),
+    resource: resource as TfJson['resource'],
+    ...(options.data ? { data: options.data as TfJson['data'] } : {}),
   };
 }
 

@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, writeReviews } from '../../../../tools/plan-review/cli';
+import { SynthError, synthesizeRef } from '../../../../tools/plan-review/synth';
+import { loadStacks } from '../../../../tools/policy-check/tf';
+import { FIXTURES } from './helpers';
+
+const REPO = path.resolve(__dirname, '../../../..');
+const tmpRoot = path.join(REPO, '.build', 'tmp');
+
+describe('npm run review', () => {
+  let dir: string;
+  beforeEach(() => {
+    fs.mkdirSync(tmpRoot, { recursive: true });
+    dir = fs.mkdtempSync(path.join(tmpRoot, 'plan-review-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('writes one report per stack and a summary', () => {
+    const files = writeReviews(loadStacks(path.join(FIXTURES, 'head')), loadStacks(path.join(FIXTURES, 'base')), dir, 'base');
+    expect(files.map((f) => path.basename(f))).toEqual(['SUMMARY.md', 'shop-staging.md']);
+    expect(fs.readFileSync(path.join(dir, 'shop-staging.md'), 'utf8')).toContain('## Changes since `base`');
+  });
+
+  test('reports a stack that exists only in the base as removed', () => {
+    const base = loadStacks(path.join(FIXTURES, 'base'));
+    const renamed = [{ ...base[0], name: 'shop-old' }];
+    writeReviews(loadStacks(path.join(FIXTURES, 'head')), renamed, dir, 'base');
+    expect(fs.readFileSync(path.join(dir, 'shop-old.md'), 'utf8')).toContain('This stack was **removed**');
+    expect(fs.readFileSync(path.join(dir, 'SUMMARY.md'), 'utf8')).toContain('| [shop-old](shop-old.md) |');
+  });
+
+  test('parses its options', () => {
+    expect(parseArgs(['--out', 'r', '--base', 'main'])).toMatchObject({ out: 'r', base: 'main', synth: false });
+    expect(() => parseArgs(['--base'])).toThrow('--base needs a value');
+    expect(() => parseArgs(['--base', 'main', '--base-dir', 'x'])).toThrow('give --base or --base-dir, not both');
+    expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument --frobnicate/);
+  });
+
+  describe('--base synthesizes another revision in a temporary worktree', () => {
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8' });
+    // A stand-in project: main.ts writes one stack whose content depends on the revision.
+    const mainTs = (bucket: string) =>
+      [
+        "import * as fs from 'node:fs';",
+        "const out = process.env.CDKTF_OUTDIR ?? 'cdktf.out';",
+        "fs.mkdirSync(`${out}/stacks/demo`, { recursive: true });",
+        `fs.writeFileSync(\`\${out}/stacks/demo/cdk.tf.json\`, JSON.stringify({ resource: { aws_s3_bucket: { b: { bucket: '${bucket}' } } } }));`,
+      ].join('\n');
+
+    test('synthesizes the ref, then removes the worktree and the temporary folder', () => {
+      git(dir, 'init', '-q');
+      fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
+      fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+      fs.writeFileSync(path.join(dir, 'main.ts'), mainTs('old-name'));
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-qm', 'one');
+      fs.writeFileSync(path.join(dir, 'main.ts'), mainTs('new-name'));
+      git(dir, 'commit', '-qam', 'two');
+
+      const base = synthesizeRef(dir, 'HEAD~1');
+      try {
+        const stacks = loadStacks(base.outdir);
+        expect(stacks.map((s) => s.json.resource)).toEqual([{ aws_s3_bucket: { b: { bucket: 'old-name' } } }]);
+        expect(base.commit).toMatch(/^[0-9a-f]{40}$/);
+        // Only the main working tree is left.
+        expect(git(dir, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+      } finally {
+        base.cleanup();
+      }
+      expect(fs.existsSync(base.outdir)).toBe(false);
+    });
+
+    test('fails when the ref does not exist', () => {
+      git(dir, 'init', '-q');
+      expect(() => synthesizeRef(dir, 'no-such-branch')).toThrow(SynthError);
+      expect(() => synthesizeRef(dir, 'no-such-branch')).toThrow(/--base no-such-branch: not a commit, branch or tag/);
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import { checkStack } from '../../../../tools/policy-check/engine';
+import { diffStack } from '../../../../tools/plan-review/diff';
+import { cell, renderStackReport, renderSummary } from '../../../../tools/plan-review/report';
+import { fixture, fixtureIndex } from './helpers';
+
+describe('Markdown report', () => {
+  const policy = checkStack('shop-staging', fixture('head'));
+  const diff = diffStack('shop-staging', fixture('base'), fixture('head'));
+  const report = renderStackReport({ name: 'shop-staging', index: fixtureIndex('head'), policy, diff, baseRef: 'main (0123456789)' });
+
+  test('has the sections in review order', () => {
+    const headings = report.split('\n').filter((l) => /^##? /.test(l));
+    expect(headings).toEqual([
+      '# Plan review: shop-staging',
+      '## Changes since `main (0123456789)`',
+      '## Security posture',
+      '## Resources by type',
+      '## Data flows',
+      '## Diagram',
+    ]);
+  });
+
+  test('puts stateful replacements in a GitHub caution alert', () => {
+    expect(report).toContain('> [!CAUTION]\n> **REPLACEMENT of stateful aws_db_instance.db**: changing identifier makes Terraform destroy it');
+    expect(report).toContain('#### `aws_db_instance.db` — **replaced** (forced by `identifier`)');
+    expect(report).toContain('**8 to add, 4 to change, 7 to destroy.**');
+  });
+
+  test('lists policy violations with the fix, and waived findings with the reason', () => {
+    expect(report).toContain('| LOGGROUP-RETENTION | `aws_cloudwatch_log_group.audit` | retention_in_days is absent (logs kept forever) | set retention_in_days (30 in staging, 365 in production) |');
+    expect(report).toMatch(/\| SECRETS-ROTATION \| `aws_secretsmanager_secret.source` \| .* \| The on-premises SQL Server login is rotated by the DBA team/);
+    expect(report).toContain('❌ **fails** the policy check: 1 violation(s), 1 waived');
+  });
+
+  test('counts resources by type with their change', () => {
+    expect(report).toContain('| aws_s3_bucket | 1 | +1 -1 |');
+    expect(report).toContain('| aws_db_instance | 1 | ~1 |');
+  });
+
+  test('embeds the diagram in a mermaid fence and the flows in a table', () => {
+    expect(report).toMatch(/```mermaid\nflowchart LR\n[\s\S]*\n```/);
+    expect(report).toContain('| shop-staging-raw | shop-staging-loader | notifies incoming/ *.csv | `aws_s3_bucket_notification.landing_events` |');
+  });
+
+  test('without a base, there is no change section', () => {
+    const plain = renderStackReport({ name: 'shop-staging', index: fixtureIndex('base'), policy: checkStack('shop-staging', fixture('base')) });
+    expect(plain).not.toContain('## Changes');
+    expect(plain).toContain('✅ **passes** the policy check: 0 violation(s), 1 waived');
+  });
+
+  test('the summary links every stack report and repeats the warnings', () => {
+    const summary = renderSummary([{ name: 'shop-staging', policy, diff, resources: 34 }], 'main');
+    expect(summary).toContain('| [shop-staging](shop-staging.md) | non-production | 34 | ❌ 1 violation(s) | 8 | 4 | 7 |');
+    expect(summary).toContain('> shop-staging: MOVED stateful aws_s3_bucket.raw -> aws_s3_bucket.landing');
+  });
+
+  test('table cells escape pipes and newlines', () => {
+    expect(cell('a|b\nc')).toBe('a\\|b c');
+  });
+});
