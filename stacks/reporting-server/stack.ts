@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import { MigrationStack, TerraformOutput } from '../../modules/core';
+import { DmsAccountRoles } from '../../modules/dms-account-roles';
+import { DmsMigration, pickSqlServerMode, SqlServerSourceEndpoint, TableMappings } from '../../modules/dms-migration';
+import { PrivateNetwork } from '../../modules/network';
+import { PrivatePostgres } from '../../modules/private-postgres';
+import { ReportingServerConfig } from './config';
+
+/**
+ * A SQL Server reporting server copied into Postgres every morning: a full-load-only DMS task (no source
+ * set-up beyond a read-only login), reloaded daily by EventBridge Scheduler and the dms-task-runner Lambda.
+ */
+export class ReportingServerStack extends MigrationStack {
+  readonly migration: DmsMigration;
+
+  constructor(scope: Construct, id: string, config: ReportingServerConfig) {
+    super(scope, id, {
+      project: config.project,
+      environment: config.environment,
+      production: config.production,
+      region: config.region,
+      backend: { bucket: config.stateBucket },
+      policyWaivers: {
+        'SECRETS-ROTATION':
+          'The read-only SQL Server login lives on the on-premises reporting server, so AWS cannot rotate it: the DBA rotates it there and puts the new value. The target login is used by the daily reload; its password is generated write-only by modules/private-postgres, which has no rotation function yet; DMS reads it afresh at every run, so a manual rotation between runs is safe.',
+      },
+    });
+    const network = new PrivateNetwork(this, 'network', {
+      cidr: config.vpcCidr,
+      availabilityZones: config.availabilityZones,
+      interfaceEndpoints: ['secretsmanager', 'sts', 'logs'],
+    });
+    const database = new PrivatePostgres(this, 'database', {
+      network: network.ref,
+      databaseName: config.target.databaseName,
+      appUser: { username: 'dms_writer', schemas: [config.target.schema] },
+    });
+    const roles = new DmsAccountRoles(this, 'dms-account-roles', { mode: config.dmsAccountRoles });
+    this.migration = new DmsMigration(this, 'migration', {
+      component: 'reports',
+      network: network.ref,
+      accountRoles: roles,
+      instance: { instanceClass: config.dmsInstanceClass },
+      source: {
+        kind: 'sqlserver',
+        serverAddress: config.source.address,
+        databaseName: config.source.databaseName,
+        mode: pickSqlServerMode(config.source.facts).mode,
+        facts: config.source.facts,
+      },
+      target: { kind: 'postgres', database, useAppUserSecret: true },
+      tableMappings: new TableMappings().include({ schema: config.source.schema }).renameSchema(config.source.schema, config.target.schema).lowercase(),
+      // Each run replaces yesterday's copy: truncate, load, validate.
+      settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', lob: { mode: 'limited', maxSizeKiB: 64 } },
+      schedule: { scheduleExpression: config.schedule.expression, timezone: config.schedule.timezone, onAlreadyRunning: 'wait' },
+    });
+
+    const source = this.migration.source as SqlServerSourceEndpoint;
+    new TerraformOutput(this, 'replication_task_arn', { value: this.migration.task.replicationTaskArn });
+    new TerraformOutput(this, 'runner_function_name', { value: this.migration.schedule!.runner.functionName, description: 'Invoke it to reload now' });
+    new TerraformOutput(this, 'runner_dead_letter_queue_url', { value: this.migration.schedule!.deadLetterQueue.url });
+    new TerraformOutput(this, 'source_secret_arn', { value: source.secret.secretArn });
+    if (source.createdSecret) new TerraformOutput(this, 'source_secret_put_command', { value: source.createdSecret.putSecretValueCommand });
+    new TerraformOutput(this, 'alerts_topic_arn', { value: this.migration.monitoring!.topicArn });
+    new TerraformOutput(this, 'database_endpoint', { value: database.endpoint });
+  }
+}
