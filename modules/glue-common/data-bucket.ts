@@ -5,7 +5,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { checkRange, MigrationStack } from '../core';
+import { check, checkRange, MigrationStack } from '../core';
 import { GlueBucketRef, GlueDataBucketProps } from './props';
 
 /**
@@ -20,6 +20,10 @@ export class GlueDataBucket extends Construct {
     super(scope, id);
     const stack = MigrationStack.of(this);
     checkRange(this, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, 1, 3650);
+    for (const e of props.expirations ?? []) {
+      check(/^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*\/$/.test(e.prefix), this, `expiration prefix "${e.prefix}" must be a key prefix ending with "/", e.g. "runs/".`);
+      checkRange(this, `expiration days for ${e.prefix}`, e.days, 1, 3650);
+    }
     this.bucket = new S3Bucket(this, 'bucket', { bucket: stack.naming.name(props.component, 's3Bucket'), forceDestroy: false });
     new S3BucketPublicAccessBlock(this, 'public-access', {
       bucket: this.bucket.id,
@@ -43,6 +47,13 @@ export class GlueDataBucket extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 30 }],
         },
+        ...(props.expirations ?? []).map((e) => ({
+          id: `expire-${e.prefix.replace(/[^A-Za-z0-9-]+/g, '-').replace(/-+$/, '')}`,
+          status: 'Enabled',
+          filter: [{ prefix: e.prefix }],
+          expiration: [{ days: e.days }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+        })),
       ],
     });
     new S3BucketPolicy(this, 'policy', {

@@ -169,4 +169,9 @@ export interface GlueDataBucketProps {
   readonly kmsKeyArn: string;
   /** Days before non-current object versions expire. @default 30 */
   readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Prefixes whose objects expire (e.g. staged copies of database rows): `{ prefix: 'runs/', days: 14 }`.
+   * Their non-current versions expire a day later. @default none
+   */
+  readonly expirations?: readonly { readonly prefix: string; readonly days: number }[];
 }

@@ -84,6 +84,7 @@ export class GlueEtlPipeline extends Construct {
     checkRange(this, 'loadBatchSize', props.loadBatchSize, 100, 100_000);
     checkRange(this, 'loadParallelism', props.loadParallelism, 1, 64, 'Each writer holds one connection to the target.');
     checkRange(this, 'retry.maxAttempts', props.retry?.maxAttempts, 0, 10);
+    checkRange(this, 'runRetentionDays', props.runRetentionDays, 1, 365);
     checkRange(this, 'retry.intervalSeconds', props.retry?.intervalSeconds, 1, 3600);
     check(
       retry.backoffRate >= 1 && retry.backoffRate <= 10,
@@ -114,7 +115,12 @@ export class GlueEtlPipeline extends Construct {
       logGroupNamePrefixes: ['/aws-glue/', '/aws/vendedlogs/states/'],
     });
     this.securityConfiguration = new GlueSecurityConfiguration(this, 'security', { component, kmsKeyArn: this.kmsKey.keyArn });
-    this.bucket = new GlueDataBucket(this, 'bucket', { component: `${component}-data`, kmsKeyArn: this.kmsKey.keyArn });
+    this.bucket = new GlueDataBucket(this, 'bucket', {
+      component: `${component}-data`,
+      kmsKeyArn: this.kmsKey.keyArn,
+      // Staged rows are copies of database data: they expire instead of accumulating.
+      expirations: [{ prefix: 'runs/', days: props.runRetentionDays ?? 14 }],
+    });
     this.securityGroup = new GlueSecurityGroup(this, 'sg', { network: props.network, component: `${component}-glue` });
     this.sourceConnection = this.connection('source', component, props.source);
     this.targetConnection = this.connection('target', component, props.target);

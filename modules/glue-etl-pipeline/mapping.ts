@@ -39,7 +39,9 @@ export interface TablePlan {
   /** Folder-safe name used in S3 keys, e.g. `shop.orders`. */
   readonly slug: string;
   readonly keyColumn: string;
-  /** Keyset page query; placeholders `{after}` (last key, an integer) and `{limit}`. */
+  /** Reads no rows, only the source's column list: the drift check runs on it before any data is copied. */
+  readonly probeSql: string;
+  /** Keyset page query of the mapped columns only; placeholders `{after}` (last key, an integer) and `{limit}`. */
   readonly extractSql: string;
   readonly columns: readonly { readonly source: string; readonly target: string; readonly type: ColumnType }[];
   readonly exclude: readonly string[];
@@ -180,10 +182,19 @@ export function quoteName(engine: GlueJdbcEngine, name: string): string {
     .join('.');
 }
 
-/** Keyset page query: no OFFSET, so every page is an index range scan on the key. */
+/**
+ * Keyset page query: no OFFSET, so every page is an index range scan on the key. Only mapped columns are selected:
+ * excluded columns (e.g. password hashes) never leave the source.
+ */
 export function extractSql(engine: GlueJdbcEngine, table: TableMapping): string {
   const key = quoteName(engine, table.keyColumn);
-  return `SELECT * FROM ${quoteName(engine, table.sourceTable)} WHERE ${key} > {after} ORDER BY ${key} LIMIT {limit}`;
+  const columns = table.columns.map((c) => quoteName(engine, c.source)).join(', ');
+  return `SELECT ${columns} FROM ${quoteName(engine, table.sourceTable)} WHERE ${key} > {after} ORDER BY ${key} LIMIT {limit}`;
+}
+
+/** The source's full column list without reading a row (for the schema drift check). */
+export function probeSql(engine: GlueJdbcEngine, table: TableMapping): string {
+  return `SELECT * FROM ${quoteName(engine, table.sourceTable)} WHERE 1 = 0`;
 }
 
 function stageTableName(engine: GlueJdbcEngine, targetTable: string): string {
@@ -246,6 +257,7 @@ export function buildPlan(sourceEngine: GlueJdbcEngine, targetEngine: GlueJdbcEn
       targetTable: t.targetTable,
       slug: tableSlug(t),
       keyColumn: t.keyColumn,
+      probeSql: probeSql(sourceEngine, t),
       extractSql: extractSql(sourceEngine, t),
       columns: t.columns.map((c) => ({ source: c.source, target: c.target ?? c.source, type: c.type })),
       exclude: [...(t.exclude ?? [])],

@@ -76,4 +76,6 @@ export interface GlueEtlPipelineProps {
   readonly stateMachineLogLevel?: 'ERROR' | 'ALL';
   /** @default 30 in non-production, 365 in production */
   readonly logRetentionDays?: number;
+  /** Days the staged copies under `runs/` (extracted and transformed rows) are kept, for inspection or re-runs. @default 14 */
+  readonly runRetentionDays?: number;
 }

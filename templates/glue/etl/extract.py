@@ -1,8 +1,11 @@
-"""Extract: copies each mapped source table to S3 as Parquet, one keyset page at a time.
+"""Extract: copies the mapped columns of each source table to S3 as Parquet, one keyset page at a time.
 
-Pages are `WHERE key > <last key> ORDER BY key LIMIT <page size>` (never OFFSET): each page is an index range
-scan, so the cost per page stays flat however deep into the table the run is. A retried run first removes what an
-earlier attempt of the same run wrote, then writes pages and a manifest (rows, pages, last key) per table.
+First, before any row is read, every table's column list is checked against the declared mapping: a column that is
+neither mapped nor excluded (schema drift) or a mapped column that is missing fails the run, naming the columns.
+Pages are `SELECT <mapped columns> ... WHERE key > <last key> ORDER BY key LIMIT <page size>` (never OFFSET): each
+page is an index range scan, so the cost per page stays flat however deep into the table the run is, and excluded
+columns never leave the source. A retried run first removes what an earlier attempt of the same run wrote, then
+writes pages and a manifest (rows, pages, last key) per table.
 """
 import sys
 import time
@@ -26,6 +29,12 @@ spark = glue_context.spark_session
 logger = glue_context.get_logger()
 job = Job(glue_context)
 job.init(ARGS["JOB_NAME"], ARGS)  # needed for the security configuration to take effect
+
+
+def check_schema(table, url, props):
+    """Problems between the source's columns and the mapping (reads no rows)."""
+    probe = spark.read.jdbc(url=url, table=f"({table['probeSql']}) AS probe", properties=props)
+    return etl.check_columns(table, probe.columns)
 
 
 def extract_table(table, url, props, bucket, run_id, page_size):
@@ -64,6 +73,9 @@ def main():
     plan = etl.load_plan(ARGS["plan_uri"])
     username, password = etl.credentials(ARGS["source_secret_arn"])
     props = etl.jdbc_properties(plan["sourceEngine"], username, password)
+    problems = [p for table in plan["tables"] for p in check_schema(table, ARGS["source_jdbc_url"], props)]
+    if problems:
+        raise etl.EtlError("; ".join(problems) + ". Nothing was extracted.")
     for table in plan["tables"]:
         extract_table(table, ARGS["source_jdbc_url"], props, ARGS["data_bucket"], run_id, page_size)
     job.commit()

@@ -1,9 +1,9 @@
-"""Transform: applies the declared column mapping to each extracted table (rename, cast, drop).
+"""Transform: applies the declared column mapping to each extracted table (rename, cast; excluded columns were
+never extracted).
 
-The mapping was validated at synth. At run time the extracted columns are checked against it first: a column that
-is neither mapped nor excluded (schema drift) or a mapped column that is missing fails the run, naming the columns,
-before anything is written. Casts run with ANSI semantics, so a value that does not fit its type fails the run
-instead of silently becoming NULL.
+The mapping was validated at synth and the source's columns checked against it by the extract job; the extracted
+columns are checked again here before anything is written. Casts run with ANSI semantics, so a value that does not
+fit its type fails the run instead of silently becoming NULL.
 """
 import sys
 import time

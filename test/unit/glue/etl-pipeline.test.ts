@@ -87,7 +87,8 @@ describe('GlueEtlPipeline jobs', () => {
   test('the plan object is the validated mapping with its generated SQL, hashed', () => {
     const plan = resources(OUT, 'aws_s3_object').find((o) => o.key === 'plans/etl-plan.json')!;
     const parsed = JSON.parse(plan.content);
-    expect(parsed.tables[0].extractSql).toBe('SELECT * FROM `shop`.`orders` WHERE `order_id` > {after} ORDER BY `order_id` LIMIT {limit}');
+    expect(parsed.tables[0].extractSql).toBe('SELECT `order_id`, `total` FROM `shop`.`orders` WHERE `order_id` > {after} ORDER BY `order_id` LIMIT {limit}');
+    expect(parsed.tables[0].probeSql).toBe('SELECT * FROM `shop`.`orders` WHERE 1 = 0');
     expect(parsed.tables[0].upsertSql).toMatch(/^INSERT INTO "shop"."customer_order" AS t \("id", "total"\) .* ON CONFLICT \("id"\) DO UPDATE/);
     expect(plan.source_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(plan.server_side_encryption).toBe('aws:kms');
@@ -106,6 +107,11 @@ describe('GlueEtlPipeline jobs', () => {
     expect(writes).toEqual([expect.stringMatching(/\/runs\/\*$/)]);
     // The transform job has no connection, so no network-interface permissions.
     expect(transform.some((s) => ([] as string[]).concat(s.Action).includes('ec2:CreateNetworkInterface'))).toBe(false);
+  });
+
+  test('staged rows under runs/ expire after 14 days', () => {
+    const rules = resources(OUT, 'aws_s3_bucket_lifecycle_configuration')[0].rule;
+    expect(rules.find((r: Json) => r.filter[0].prefix === 'runs/')).toMatchObject({ status: 'Enabled', expiration: [{ days: 14 }] });
   });
 
   test('the Glue security group is admitted to the target database on 5432', () => {
@@ -228,6 +234,7 @@ describe('GlueEtlPipeline options', () => {
     ['a notification address is not an email', { notificationEmails: ['ops'] }, /notificationEmails entry "ops" is not an email address/],
     ['the page size is tiny', { pageSize: 10 }, /pageSize must be an integer from 1000 to 10000000, got 10/],
     ['load parallelism exceeds 64', { loadParallelism: 100 }, /loadParallelism must be an integer from 1 to 64, got 100/],
+    ['run retention is zero days', { runRetentionDays: 0 }, /runRetentionDays must be an integer from 1 to 365, got 0/],
     ['the backoff rate is below 1', { retry: { backoffRate: 0.5 } }, /retry\.backoffRate must be from 1 to 10, got 0\.5/],
   ])('fails when %s', (_label, override, message) => {
     expect(() => build(override)).toThrow(message);

@@ -87,7 +87,7 @@ for bad in ["41 OR 1=1", 4.5, True]:
 print(json.dumps(out))`,
       plan,
     );
-    expect(result.page).toBe('SELECT * FROM `shop`.`orders` WHERE `order_id` > 41 ORDER BY `order_id` LIMIT 1000');
+    expect(result.page).toBe('SELECT `order_id`, `Total` FROM `shop`.`orders` WHERE `order_id` > 41 ORDER BY `order_id` LIMIT 1000');
     expect(result['41 OR 1=1']).toMatch(/keyset position must be an integer/);
     expect(result['4.5']).toMatch(/keyset position must be an integer/);
     expect(result.True).toMatch(/keyset position must be an integer/);

@@ -332,6 +332,13 @@ describe('GlueDataBucket', () => {
   });
 });
 
+test('fails when an expiration prefix does not end with "/"', () => {
+  const stack = newStack();
+  expect(() => new GlueDataBucket(stack, 'b', { component: 'g', kmsKeyArn: 'k', expirations: [{ prefix: 'runs', days: 3 }] })).toThrow(
+    /expiration prefix "runs" must be a key prefix ending with "\/"/,
+  );
+});
+
 describe('GlueJob', () => {
   test('defaults: Glue 5.0, G.1X x 2, security configuration, continuous logs, bookmarks explicit, one run at a time', () => {
     const stack = newStack();

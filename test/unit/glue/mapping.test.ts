@@ -3,6 +3,7 @@ import {
   createStageSql,
   extractSql,
   MappingError,
+  probeSql,
   TableMapping,
   upsertSql,
   validateMappings,
@@ -54,14 +55,18 @@ describe('validateMappings', () => {
 });
 
 describe('generated SQL', () => {
-  test('extraction is a keyset page: WHERE key > {after} ORDER BY key LIMIT {limit}, never OFFSET', () => {
+  test('extraction is a keyset page of the mapped columns: WHERE key > {after} ORDER BY key LIMIT {limit}, never OFFSET', () => {
     expect(extractSql('mysql', ORDERS)).toBe(
-      'SELECT * FROM `shop`.`orders` WHERE `order_id` > {after} ORDER BY `order_id` LIMIT {limit}',
+      'SELECT `order_id`, `customer_id`, `total` FROM `shop`.`orders` WHERE `order_id` > {after} ORDER BY `order_id` LIMIT {limit}',
     );
     expect(extractSql('postgresql', ORDERS)).toBe(
-      'SELECT * FROM "shop"."orders" WHERE "order_id" > {after} ORDER BY "order_id" LIMIT {limit}',
+      'SELECT "order_id", "customer_id", "total" FROM "shop"."orders" WHERE "order_id" > {after} ORDER BY "order_id" LIMIT {limit}',
     );
-    expect(extractSql('mysql', ORDERS)).not.toMatch(/OFFSET/i);
+    expect(extractSql('mysql', ORDERS)).not.toMatch(/OFFSET|internal_notes/i);
+  });
+
+  test('the probe reads the column list without rows', () => {
+    expect(probeSql('mysql', ORDERS)).toBe('SELECT * FROM `shop`.`orders` WHERE 1 = 0');
   });
 
   test('Postgres upsert: one INSERT ... ON CONFLICT on the renamed key, skipping unchanged rows', () => {
