@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { GlueTrigger } from '@cdktf/provider-aws/lib/glue-trigger';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { check, checkRange, isResolved, MigrationStack, NodejsLambda, ServiceRole } from '../core';
+import { check, checkRange, Connections, IConnectable, isResolved, MigrationStack, NodejsLambda, ServiceRole } from '../core';
 import {
   GlueDataBucket,
   GlueJdbcConnection,
@@ -87,6 +87,22 @@ export class NeptuneGraphMigration extends Construct {
 
     this.securityConfiguration = new GlueSecurityConfiguration(this, 'glue-security', { component });
     this.bucket = new GlueDataBucket(this, 'data', { component: `${component}-data`, kmsKeyArn: this.securityConfiguration.kmsKeyArn });
+    check(
+      (props.source.database === undefined) !== (props.source.securityGroupId === undefined),
+      this,
+      props.source.database
+        ? 'source: pass either database or securityGroupId, not both.'
+        : 'source needs database (an IConnectable) or securityGroupId (the MySQL security group): Glue jobs and the crawler reach MySQL only through a security-group rule.',
+    );
+    const sourceDatabase =
+      props.source.database ??
+      ({
+        connections: new Connections(this, {
+          securityGroupId: props.source.securityGroupId!,
+          defaultPort: props.source.port ?? 3306,
+          description: `MySQL ${props.source.databaseName}`,
+        }),
+      } satisfies IConnectable);
     this.glueSecurityGroup = new GlueSecurityGroup(this, 'glue-sg', { network: props.network, component: `${component}-glue` });
     this.sourceConnection = new GlueJdbcConnection(this, 'source', {
       component: `${component}-source-mysql`,
@@ -97,7 +113,7 @@ export class NeptuneGraphMigration extends Construct {
       secretArn: props.source.secretArn,
       secretKmsKeyArn: props.source.secretKmsKeyArn,
       securityGroup: this.glueSecurityGroup,
-      database: props.source.database,
+      database: sourceDatabase,
     });
     this.catalog = new SourceCatalog(this, 'catalog', {
       component,

@@ -41,8 +41,13 @@ export interface MysqlSource {
   readonly secretArn: string;
   /** CMK of the secret when it is not the AWS-managed key. */
   readonly secretKmsKeyArn?: string;
-  /** The database's connections, to admit the Glue security group on its port. Omit for a database managed elsewhere. */
+  /**
+   * The database's connections: the Glue security group is admitted on its port (ingress there, egress on Glue's).
+   * One of `database` or `securityGroupId` is required: without a rule Glue cannot reach MySQL.
+   */
   readonly database?: IConnectable;
+  /** Security group of a MySQL server managed elsewhere; rules admitting Glue on `port` are added to it. */
+  readonly securityGroupId?: string;
 }
 
 export interface BulkLoadOptions {

@@ -13,6 +13,8 @@ export interface ProductGraphConfig {
   /** MySQL host reachable from the VPC (e.g. an Aurora MySQL cluster endpoint, peered or in this VPC). */
   readonly mysqlHost: string;
   readonly mysqlDatabase: string;
+  /** Security group of the MySQL server: Glue is admitted to it on 3306 by security-group reference. */
+  readonly mysqlSecurityGroupId: string;
   /** Secret with `{"username", "password"}` for a read-only MySQL user. */
   readonly mysqlSecretArn: string;
   readonly neptuneInstanceClass: string;
@@ -35,6 +37,7 @@ export const CONFIG: Record<'staging' | 'production', ProductGraphConfig> = {
     vpcCidr: '10.60.0.0/16',
     availabilityZones: ['eu-west-2a', 'eu-west-2b'],
     mysqlHost: 'sales-staging.cluster-ro-example.eu-west-2.rds.amazonaws.com',
+    mysqlSecurityGroupId: 'sg-0a1b2c3d4e5f60718',
     mysqlSecretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:prodgraph/staging/mysql-reader-AbCdEf',
     neptuneInstanceClass: 'db.t4g.medium',
     incrementalSchedule: 'cron(0/30 * * * ? *)',
@@ -46,6 +49,7 @@ export const CONFIG: Record<'staging' | 'production', ProductGraphConfig> = {
     vpcCidr: '10.61.0.0/16',
     availabilityZones: ['eu-west-2a', 'eu-west-2b', 'eu-west-2c'],
     mysqlHost: 'sales-prod.cluster-ro-example.eu-west-2.rds.amazonaws.com',
+    mysqlSecurityGroupId: 'sg-0f1e2d3c4b5a69788',
     mysqlSecretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:prodgraph/prod/mysql-reader-GhIjKl',
     neptuneInstanceClass: 'db.r6g.large',
     incrementalSchedule: 'cron(0/15 * * * ? *)',

@@ -30,7 +30,12 @@ export class ProductGraphStack extends MigrationStack {
     this.migration = new NeptuneGraphMigration(this, 'graph', {
       network: this.network.ref,
       mapping: PRODUCT_GRAPH,
-      source: { host: config.mysqlHost, databaseName: config.mysqlDatabase, secretArn: config.mysqlSecretArn },
+      source: {
+        host: config.mysqlHost,
+        databaseName: config.mysqlDatabase,
+        secretArn: config.mysqlSecretArn,
+        securityGroupId: config.mysqlSecurityGroupId,
+      },
       neptune: { instanceClass: config.neptuneInstanceClass },
       bulkLoad: { parallelism: 'HIGH' },
       directWrite: { batchSize: 100 },

@@ -1,4 +1,4 @@
-import { MigrationStack, NetworkRef, Testing } from '../../../modules/core';
+import { Connections, MigrationStack, NetworkRef, Testing } from '../../../modules/core';
 import { compileMapping, GraphMapping, NeptuneGraphMigration, NeptuneGraphMigrationProps } from '../../../modules/neptune-graph-migration';
 import { checkStack } from '../../../tools/policy-check/engine';
 import { productMapping } from './fixtures';
@@ -14,7 +14,7 @@ const NETWORK: NetworkRef = {
   privateRouteTableIds: ['rtb-a', 'rtb-b'],
   apiEndpointsSecurityGroupId: 'sg-endpoints',
 };
-const SOURCE = { host: 'sales.cluster-ro-x.eu-west-2.rds.amazonaws.com', databaseName: 'sales', secretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:mysql-AbCdEf' };
+const SOURCE = { host: 'sales.cluster-ro-x.eu-west-2.rds.amazonaws.com', databaseName: 'sales', secretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:mysql-AbCdEf', securityGroupId: 'sg-mysql' };
 
 function stack(production = false): MigrationStack {
   return new MigrationStack(Testing.app(), production ? 'test-prod' : 'test', {
@@ -136,6 +136,15 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     );
   });
 
+  test('the Glue security group reaches MySQL by a rule on the MySQL security group (ingress there, egress on Glue)', () => {
+    expect(all(out, 'aws_vpc_security_group_ingress_rule')).toContainEqual(
+      expect.objectContaining({ security_group_id: 'sg-mysql', ip_protocol: 'tcp', from_port: 3306, to_port: 3306, referenced_security_group_id: expect.stringMatching(/graph_glue-sg_/) }),
+    );
+    expect(all(out, 'aws_vpc_security_group_egress_rule')).toContainEqual(
+      expect.objectContaining({ security_group_id: expect.stringMatching(/graph_glue-sg_/), from_port: 3306, referenced_security_group_id: 'sg-mysql' }),
+    );
+  });
+
   test('the crawler reads MySQL through the JDBC connection on a schedule, with the security configuration', () => {
     const crawler = one(out, 'aws_glue_crawler');
     expect(crawler).toMatchObject({
@@ -155,7 +164,7 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
   });
 
   test('three jobs share the compiled mapping as an argument; bookmarks only on the incremental job', () => {
-    const jobs = Object.fromEntries(all(out, 'aws_glue_job').map((j) => [j.name, j]));
+    const jobs: Record<string, Json> = Object.fromEntries(all(out, 'aws_glue_job').map((j) => [j.name, j]));
     expect(Object.keys(jobs).sort()).toEqual(['demo-staging-graph-direct', 'demo-staging-graph-export', 'demo-staging-graph-incremental']);
     const expected = JSON.parse(JSON.stringify(compileMapping(mappingWithWatermarks)));
     for (const job of Object.values(jobs)) {
@@ -290,17 +299,17 @@ describe('NeptuneGraphMigration options', () => {
 
   test('admits the Glue jobs to a source database given as IConnectable', () => {
     const s = stack();
-    const { Connections } = jest.requireActual('../../../modules/core');
-    const db = { connections: new Connections(s, { securityGroupId: 'sg-mysql', defaultPort: 3306, description: 'mysql sales' }) };
-    new NeptuneGraphMigration(s, 'graph', { network: NETWORK, mapping: productMapping, source: { ...SOURCE, database: db } });
+    const db = { connections: new Connections(s, { securityGroupId: 'sg-aurora', defaultPort: 3307, description: 'mysql sales' }) };
+    new NeptuneGraphMigration(s, 'graph', { network: NETWORK, mapping: productMapping, source: { ...SOURCE, securityGroupId: undefined, port: 3307, database: db } });
     const out = JSON.parse(Testing.synth(s));
     expect(all(out, 'aws_vpc_security_group_ingress_rule')).toContainEqual(
-      expect.objectContaining({ security_group_id: 'sg-mysql', from_port: 3306, referenced_security_group_id: expect.stringMatching(/graph_glue-sg_/) }),
+      expect.objectContaining({ security_group_id: 'sg-aurora', from_port: 3307, referenced_security_group_id: expect.stringMatching(/graph_glue-sg_/) }),
     );
   });
 
   const failures: Array<[string, Partial<NeptuneGraphMigrationProps>, RegExp, boolean]> = [
     ['fails when incremental is on but an element has no watermark column', { incremental: {} }, /incremental needs a watermarkColumn on every mapped vertex and edge .*missing on Supplier \(supplier\), SUPPLIED_BY \(product\)/, false],
+    ['fails when the source has no security-group path', { source: { ...SOURCE, securityGroupId: undefined }, incremental: undefined }, /source needs database \(an IConnectable\) or securityGroupId/, false],
     ['fails when nothing would run', { bulkLoad: false, directWrite: undefined, incremental: undefined }, /nothing to run: keep bulkLoad/, false],
     ['fails when the engine is older than 1.3', { neptune: { engineVersion: '1.2.1.0' }, incremental: undefined }, /engineVersion "1\.2\.1\.0" is not supported: use 1\.3\.0\.0 or later/, false],
     [

@@ -1,0 +1,57 @@
+import { Testing } from '../../../modules/core';
+import { register } from '../../../stacks/product-graph';
+import { checkStack } from '../../../tools/policy-check/engine';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const stacks = register(Testing.app());
+const out: Record<string, Json> = Object.fromEntries(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s))]));
+const all = (json: Json, type: string): Json[] => Object.values(json.resource?.[type] ?? {});
+
+describe('product-graph example project', () => {
+  test('registers a staging and a production stack', () => {
+    expect(Object.keys(out)).toEqual(['product-graph-staging', 'product-graph-production']);
+  });
+
+  test.each(['product-graph-staging', 'product-graph-production'])('%s passes every policy rule', (name) => {
+    const result = checkStack(name, out[name] as never);
+    expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+  });
+
+  test('runs all three modes against one Neptune cluster', () => {
+    for (const json of Object.values(out)) {
+      expect(all(json, 'aws_glue_job').map((j) => j.name.replace(/^prodgraph-(staging|prod)-graph-/, '')).sort()).toEqual(['direct', 'export', 'incremental']);
+      expect(all(json, 'aws_sfn_state_machine')).toHaveLength(1);
+      expect(all(json, 'aws_neptune_cluster')).toHaveLength(1);
+    }
+  });
+
+  test('production gets two instances and deletion protection; staging one, small', () => {
+    const prod = out['product-graph-production'];
+    const staging = out['product-graph-staging'];
+    expect(all(prod, 'aws_neptune_cluster_instance').map((i) => i.instance_class)).toEqual(['db.r6g.large', 'db.r6g.large']);
+    expect(all(prod, 'aws_neptune_cluster')[0]).toMatchObject({ deletion_protection: true, skip_final_snapshot: false });
+    expect(all(staging, 'aws_neptune_cluster_instance').map((i) => i.instance_class)).toEqual(['db.t4g.medium']);
+  });
+
+  test('reuses the PrivateNetwork S3 gateway endpoint instead of adding a second one', () => {
+    const gateways = all(out['product-graph-staging'], 'aws_vpc_endpoint').filter((e) => e.vpc_endpoint_type === 'Gateway');
+    expect(gateways).toHaveLength(1);
+  });
+
+  test('outputs only non-secret handles', () => {
+    const outputs = out['product-graph-staging'].output;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'bulk_load_state_machine_arn',
+      'crawler_name',
+      'data_bucket',
+      'direct_job_name',
+      'export_job_name',
+      'incremental_job_name',
+      'neptune_endpoint',
+      'neptune_reader_endpoint',
+      'neptune_security_group_id',
+    ]);
+    expect(JSON.stringify(outputs)).not.toMatch(/password|secret/i);
+  });
+});
