@@ -1,8 +1,11 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../../lambdas/s3-to-postgres/config';
 import { CsvFormatError, CsvRecordCounter, parseHeader } from '../../../lambdas/s3-to-postgres/csv';
 import { LoadError, toLoadError } from '../../../lambdas/s3-to-postgres/errors';
+import { ledgerDdl } from '../../../lambdas/s3-to-postgres/ledger';
 import { decodeS3Key, matchRoute, resolveRoutes, routeProblems } from '../../../lambdas/s3-to-postgres/routes';
 import { mapHeader, TableColumn } from '../../../lambdas/s3-to-postgres/table';
 
@@ -165,5 +168,13 @@ describe('loadConfig', () => {
     [{ TABLE_ROUTES: '[{"prefix":"p/","table":"t","mode":"append"}]', LEDGER_TABLE: 'ledger' }, /LEDGER_TABLE "ledger" must be schema\.table/],
   ])('fails when the environment is %j', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});
+
+describe('templates/postgres/s3-import.sql', () => {
+  test('creates the same ledger as the loader does', () => {
+    const normalize = (sql: string) => sql.replace(/--[^\n]*/g, '').replace(/"/g, '').replace(/\s+/g, ' ').trim();
+    const template = normalize(fs.readFileSync(path.join(__dirname, '../../../templates/postgres/s3-import.sql'), 'utf8'));
+    expect(template).toContain(normalize(ledgerDdl()));
   });
 });
