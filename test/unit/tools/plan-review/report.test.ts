@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import { checkStack } from '../../../../tools/policy-check/engine';
+import { END, README, sampleReport, START } from '../../../../tools/plan-review/sample';
 import { diffStack } from '../../../../tools/plan-review/diff';
 import { cell, renderStackReport, renderSummary } from '../../../../tools/plan-review/report';
 import { fixture, fixtureIndex } from './helpers';
@@ -56,5 +58,13 @@ describe('Markdown report', () => {
 
   test('table cells escape pipes and newlines', () => {
     expect(cell('a|b\nc')).toBe('a\\|b c');
+  });
+});
+
+describe('README sample report', () => {
+  test('is the renderer output for the fixtures (run `npx tsx tools/plan-review/sample.ts` after changing the report)', () => {
+    const text = fs.readFileSync(README, 'utf8');
+    const block = text.slice(text.indexOf(START) + START.length, text.indexOf(END)).trim();
+    expect(block).toBe(sampleReport());
   });
 });
