@@ -264,15 +264,12 @@ export class NeptuneGraphMigration extends Construct {
     role.addToPolicy({ sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
 
     const exportTimeout = (bulk.exportTimeoutMinutes ?? 120) * 60;
-    const lambdaRetry = [
-      {
-        ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'NeptuneLoaderUnavailable', 'States.Timeout'],
-        IntervalSeconds: 5,
-        MaxAttempts: 4,
-        BackoffRate: 2,
-        JitterStrategy: 'FULL',
-      },
-    ];
+    const transient = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'NeptuneLoaderUnavailable'];
+    const retry = (errors: string[]) => [{ ErrorEquals: errors, IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' }];
+    // A start that timed out may have queued loads: it is not retried (a retry would queue them twice). A status
+    // read has no side effects, so a timed-out one is retried.
+    const startRetry = retry(transient);
+    const statusRetry = retry([...transient, 'States.Timeout']);
     const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
     const source = (kind: string) => `States.Format('s3://${this.bucket.bucketName}/${EXPORT_PREFIX}{}/${kind}/', $$.Execution.Name)`;
     const definition = {
@@ -309,7 +306,7 @@ export class NeptuneGraphMigration extends Construct {
           TimeoutSeconds: 90,
           ResultSelector: { 'loadIds.$': '$.Payload.loadIds' },
           ResultPath: '$.load',
-          Retry: lambdaRetry,
+          Retry: startRetry,
           Catch: catchAll('StartLoadFailed'),
           Next: 'WaitForLoad',
         },
@@ -328,7 +325,7 @@ export class NeptuneGraphMigration extends Construct {
             'errors.$': '$.Payload.errors',
           },
           ResultPath: '$.loadStatus',
-          Retry: lambdaRetry,
+          Retry: statusRetry,
           Catch: catchAll('CheckLoadFailed'),
           Next: 'LoadFinished',
         },

@@ -234,6 +234,9 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
         expect(def.States[task.Catch[0].Next].Type).toBe('Fail');
       }
       expect(def.States.StartLoad.Retry[0].ErrorEquals).toContain('NeptuneLoaderUnavailable');
+      // a timed-out start may have queued loads: never retried; a status read is
+      expect(def.States.StartLoad.Retry[0].ErrorEquals).not.toContain('States.Timeout');
+      expect(def.States.CheckLoad.Retry[0].ErrorEquals).toContain('States.Timeout');
     });
 
     test('logs to a log group with retention and is traced', () => {
