@@ -102,7 +102,7 @@ export class GlueEtlPipeline extends Construct {
       check(EMAIL.test(email), this, `notificationEmails entry "${email}" is not an email address.`);
     }
     try {
-      this.plan = buildPlan(props.source.engine, props.target.engine, props.tables);
+      this.plan = buildPlan(props.source.engine, props.target.engine, props.tables, { createTargetTables: props.createTargetTables });
     } catch (e) {
       if (e instanceof MappingError) throw new ValidationError(this, `mapping: ${e.message}`);
       throw e;

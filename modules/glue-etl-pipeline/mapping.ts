@@ -52,6 +52,8 @@ export interface TablePlan {
   readonly dropStageSql: string;
   /** One set-based, idempotent upsert from the staging table into the target. */
   readonly upsertSql: string;
+  /** `CREATE TABLE IF NOT EXISTS` for the target, when the pipeline creates target tables. */
+  readonly createTargetSql?: string;
 }
 
 export interface EtlPlan {
@@ -205,6 +207,12 @@ function stageTableName(engine: GlueJdbcEngine, targetTable: string): string {
   );
 }
 
+/** The key column's name in the target. */
+function targetKey(table: TableMapping): string {
+  const key = table.columns.find((c) => c.source.toLowerCase() === table.keyColumn.toLowerCase())!;
+  return key.target ?? key.source;
+}
+
 /**
  * The set-based upsert from the staging table. Postgres: `INSERT ... ON CONFLICT (key) DO UPDATE`, skipping rows
  * whose values did not change (a re-run writes nothing). MySQL: `INSERT ... SELECT ... ON DUPLICATE KEY UPDATE`.
@@ -213,8 +221,7 @@ function stageTableName(engine: GlueJdbcEngine, targetTable: string): string {
 export function upsertSql(engine: GlueJdbcEngine, table: TableMapping): string {
   const target = quoteName(engine, table.targetTable);
   const cols = table.columns.map((c) => c.target ?? c.source);
-  const keyTarget = (table.columns.find((c) => c.source.toLowerCase() === table.keyColumn.toLowerCase())!.target ??
-    table.keyColumn) as string;
+  const keyTarget = targetKey(table);
   const q = (n: string) => quoteName(engine, n);
   const list = cols.map(q).join(', ');
   const rest = cols.filter((c) => c.toLowerCase() !== keyTarget.toLowerCase());
@@ -240,13 +247,66 @@ export function createStageSql(engine: GlueJdbcEngine, table: TableMapping): str
     : `CREATE TABLE {stage} LIKE ${target}`;
 }
 
+const TARGET_TYPES: Record<GlueJdbcEngine, Record<string, string>> = {
+  postgresql: {
+    string: 'text',
+    int: 'integer',
+    bigint: 'bigint',
+    double: 'double precision',
+    boolean: 'boolean',
+    date: 'date',
+    // Spark timestamps are instants; timestamptz keeps them so whatever the session time zone.
+    timestamp: 'timestamptz',
+  },
+  mysql: {
+    string: 'LONGTEXT',
+    int: 'INT',
+    bigint: 'BIGINT',
+    double: 'DOUBLE',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'DATETIME(6)',
+  },
+};
+
+/** The target column type for a mapped Spark type. */
+export function targetColumnType(engine: GlueJdbcEngine, type: ColumnType): string {
+  const decimal = /^decimal\((\d+),(\d+)\)$/.exec(type);
+  if (decimal) return engine === 'postgresql' ? `numeric(${decimal[1]},${decimal[2]})` : `DECIMAL(${decimal[1]},${decimal[2]})`;
+  return TARGET_TYPES[engine][type];
+}
+
+/**
+ * A target table for greenfield loads: the mapped columns with their types, the key column as primary key.
+ * `IF NOT EXISTS`: an existing table is never altered.
+ */
+export function createTargetSql(engine: GlueJdbcEngine, table: TableMapping): string {
+  const keyTarget = targetKey(table);
+  const columns = table.columns.map((c) => {
+    const name = c.target ?? c.source;
+    const notNull = name.toLowerCase() === keyTarget.toLowerCase() ? ' NOT NULL' : '';
+    return `${quoteName(engine, name)} ${targetColumnType(engine, c.type)}${notNull}`;
+  });
+  return `CREATE TABLE IF NOT EXISTS ${quoteName(engine, table.targetTable)} (${columns.join(', ')}, PRIMARY KEY (${quoteName(engine, keyTarget)}))`;
+}
+
 /** A name usable as an S3 folder: the source table as written, lower-cased. */
 export function tableSlug(table: TableMapping): string {
   return table.sourceTable.toLowerCase();
 }
 
+export interface BuildPlanOptions {
+  /** Add `createTargetSql` to every table (the load creates missing target tables). @default false */
+  readonly createTargetTables?: boolean;
+}
+
 /** Validates the mappings and builds the plan the Glue scripts execute. */
-export function buildPlan(sourceEngine: GlueJdbcEngine, targetEngine: GlueJdbcEngine, tables: readonly TableMapping[]): EtlPlan {
+export function buildPlan(
+  sourceEngine: GlueJdbcEngine,
+  targetEngine: GlueJdbcEngine,
+  tables: readonly TableMapping[],
+  options: BuildPlanOptions = {},
+): EtlPlan {
   validateMappings(tables);
   return {
     version: 1,
@@ -265,6 +325,7 @@ export function buildPlan(sourceEngine: GlueJdbcEngine, targetEngine: GlueJdbcEn
       createStageSql: createStageSql(targetEngine, t),
       dropStageSql: 'DROP TABLE IF EXISTS {stage}',
       upsertSql: upsertSql(targetEngine, t),
+      ...(options.createTargetTables ? { createTargetSql: createTargetSql(targetEngine, t) } : {}),
     })),
   };
 }

@@ -61,6 +61,13 @@ export interface GlueEtlPipelineProps {
   readonly extract?: EtlJobSizing;
   readonly transform?: EtlJobSizing;
   readonly load?: EtlJobSizing;
+  /**
+   * Create missing target tables from the mapping (mapped columns and types, key column as primary key) before the
+   * first load. Existing tables are never altered (`CREATE TABLE IF NOT EXISTS`). For greenfield targets; schemas
+   * owned by application migrations should leave this off.
+   * @default false
+   */
+  readonly createTargetTables?: boolean;
   /** Rows per keyset page read from the source. @default 100000 */
   readonly pageSize?: number;
   /** Rows per JDBC batch written to the staging table. @default 5000 */

@@ -31,6 +31,8 @@ export interface EtlWorkflowConfig {
   readonly targetSchema: string;
   readonly instanceClass?: string;
   readonly tables: readonly TableMapping[];
+  /** The load creates missing target tables from the mapping (this example's Postgres starts empty). */
+  readonly createTargetTables: boolean;
   readonly extract?: EtlJobSizing;
   readonly load?: EtlJobSizing;
   readonly loadParallelism?: number;
@@ -74,6 +76,7 @@ const shared = {
   targetDatabaseName: 'shop',
   targetSchema: 'shop',
   tables: TABLES,
+  createTargetTables: true,
 } as const;
 
 export const CONFIG: Record<'staging' | 'production', EtlWorkflowConfig> = {

@@ -7,8 +7,9 @@ import { EtlWorkflowConfig } from './config';
 
 /**
  * MySQL (existing) -> Glue extract -> transform -> load -> private Postgres, orchestrated by Step Functions.
- * The target tables must exist in `targetSchema` (created by the application's migrations) with a unique key on
- * each mapping's key column before the first run.
+ * The Postgres starts empty: the migration user owns `targetSchema` and, with `createTargetTables`, the load creates
+ * the target tables from the mapping on its first run. A project whose application owns the schema turns that off
+ * and creates the tables (with a unique key on each mapping's key column) in its migrations.
  */
 export class EtlWorkflowStack extends MigrationStack {
   readonly network: PrivateNetwork;
@@ -57,6 +58,7 @@ export class EtlWorkflowStack extends MigrationStack {
         database: this.database,
       },
       tables: config.tables,
+      createTargetTables: config.createTargetTables,
       extract: config.extract,
       load: config.load,
       loadParallelism: config.loadParallelism,

@@ -51,6 +51,13 @@ def execute(connection, sql):
 def load_table(table, url, props, bucket, run_id, batch_size, parallelism):
     prefix = etl.run_prefix("transform", run_id, table)
     manifest = etl.read_json(f"s3://{bucket}/{prefix}_manifest.json")
+    if table.get("createTargetSql"):
+        connection = connect(url, props)
+        try:
+            execute(connection, table["createTargetSql"])  # IF NOT EXISTS: an existing table is left as it is
+            connection.commit()
+        finally:
+            connection.close()
     if manifest["rows"] == 0:
         etl.log(logger, "table empty, target untouched", table=table["targetTable"])
         return

@@ -147,6 +147,16 @@ describe('generated load SQL on Postgres', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  test('a target created from the mapping takes the staged rows and the upsert', async () => {
+    const [fresh] = buildPlan('mysql', 'postgresql', [{ ...ORDERS, targetTable: 'shop.order_copy' }], { createTargetTables: true }).tables;
+    await client.query(fresh.createTargetSql!);
+    await client.query(fresh.createTargetSql!); // IF NOT EXISTS: a second run leaves it alone
+    expect(await load(fresh, [[1, 10, '19.99', 'Zoë'], [2, 11, null, null]])).toBe(2);
+    expect(await load(fresh, [[1, 10, '19.99', 'Zoë'], [2, 11, '1.50', null]])).toBe(1);
+    const { rows } = await client.query('SELECT id::int, total_amount FROM shop.order_copy ORDER BY id');
+    expect(rows).toEqual([{ id: 1, total_amount: '19.99' }, { id: 2, total_amount: '1.50' }]);
+  });
+
   test('a key-only table inserts missing keys and ignores existing ones', async () => {
     expect(await load(tags, [[1], [2]])).toBe(2);
     expect(await load(tags, [[2], [3]])).toBe(1);

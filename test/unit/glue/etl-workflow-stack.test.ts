@@ -45,6 +45,14 @@ describe('etl-workflow example project', () => {
     expect(endpoints).toEqual(expect.arrayContaining(['s3', 'secretsmanager', 'kms', 'logs', 'glue', 'sts', 'monitoring']));
   });
 
+  test('the plan creates the example\'s target tables in the migration user\'s schema', () => {
+    const plan = JSON.parse(resources(PROD, 'aws_s3_object').find((o) => o.key === 'plans/etl-plan.json')!.content);
+    expect(plan.tables.map((t: Json) => t.createTargetSql)).toEqual([
+      expect.stringMatching(/^CREATE TABLE IF NOT EXISTS "shop"\."customer" \("customer_id" bigint NOT NULL, .*PRIMARY KEY \("customer_id"\)\)$/),
+      expect.stringMatching(/^CREATE TABLE IF NOT EXISTS "shop"\."customer_order" \("id" bigint NOT NULL, .*"total_amount" numeric\(12,2\).*PRIMARY KEY \("id"\)\)$/),
+    ]);
+  });
+
   test('outputs are non-secret handles only', () => {
     expect(Object.keys(PROD.output).sort()).toEqual(['data_bucket', 'database_endpoint', 'failure_topic_arn', 'glue_jobs', 'state_machine_arn']);
     expect(JSON.stringify(PROD.output)).not.toMatch(/secret|password/i);

@@ -1,6 +1,7 @@
 import {
   buildPlan,
   createStageSql,
+  createTargetSql,
   extractSql,
   MappingError,
   probeSql,
@@ -111,6 +112,31 @@ describe('generated SQL', () => {
       ],
     });
     expect(buildPlan('postgresql', 'mysql', [ORDERS]).tables[0].stageTable).toBe('`sales`.`customer_order__stg_{suffix}`');
+  });
+
+  test('target tables for greenfield loads: mapped columns, engine types, key as primary key, never altered', () => {
+    const wide: TableMapping = {
+      ...ORDERS,
+      columns: [
+        ...ORDERS.columns,
+        { source: 'paid', type: 'boolean' },
+        { source: 'day', type: 'date' },
+        { source: 'at', type: 'timestamp' },
+        { source: 'qty', type: 'int' },
+        { source: 'ratio', type: 'double' },
+        { source: 'note', type: 'string' },
+      ],
+    };
+    expect(createTargetSql('postgresql', wide)).toBe(
+      'CREATE TABLE IF NOT EXISTS "sales"."customer_order" ("id" bigint NOT NULL, "customer_id" bigint, "total_amount" numeric(12,2), ' +
+        '"paid" boolean, "day" date, "at" timestamptz, "qty" integer, "ratio" double precision, "note" text, PRIMARY KEY ("id"))',
+    );
+    expect(createTargetSql('mysql', wide)).toBe(
+      'CREATE TABLE IF NOT EXISTS `sales`.`customer_order` (`id` BIGINT NOT NULL, `customer_id` BIGINT, `total_amount` DECIMAL(12,2), ' +
+        '`paid` BOOLEAN, `day` DATE, `at` DATETIME(6), `qty` INT, `ratio` DOUBLE, `note` LONGTEXT, PRIMARY KEY (`id`))',
+    );
+    expect(buildPlan('mysql', 'postgresql', [ORDERS]).tables[0].createTargetSql).toBeUndefined();
+    expect(buildPlan('mysql', 'postgresql', [ORDERS], { createTargetTables: true }).tables[0].createTargetSql).toMatch(/^CREATE TABLE IF NOT EXISTS/);
   });
 
   test('buildPlan validates first', () => {
