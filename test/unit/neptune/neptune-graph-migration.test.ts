@@ -186,6 +186,10 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
       '--additional-python-modules': 'gremlinpython==3.7.1',
     });
     expect(jobs['demo-staging-graph-direct'].default_arguments['--job-bookmark-option']).toBe('job-bookmark-disable');
+    for (const name of ['demo-staging-graph-direct', 'demo-staging-graph-incremental']) {
+      expect(jobs[name].default_arguments['--extra-py-files']).toMatch(/scripts\/neptune\/neptune_writer\.py$/);
+    }
+    expect(exp.default_arguments['--extra-py-files']).not.toMatch(/neptune_writer/);
     expect(one(out, 'aws_glue_trigger')).toMatchObject({ type: 'SCHEDULED', schedule: 'cron(0/10 * * * ? *)', actions: [{ job_name: 'demo-staging-graph-incremental' }] });
   });
 
@@ -313,6 +317,22 @@ describe('NeptuneGraphMigration options', () => {
   const failures: Array<[string, Partial<NeptuneGraphMigrationProps>, RegExp, boolean]> = [
     ['fails when incremental is on but an element has no watermark column', { incremental: {} }, /incremental needs a watermarkColumn on every mapped vertex and edge .*missing on Supplier \(supplier\), SUPPLIED_BY \(product\)/, false],
     ['fails when the source has no security-group path', { source: { ...SOURCE, securityGroupId: undefined }, incremental: undefined }, /source needs database \(an IConnectable\) or securityGroupId/, false],
+    [
+      'fails when the compiled mapping is too large for a job argument',
+      {
+        mapping: {
+          vertices: Array.from({ length: 200 }, (_, i) => ({
+            label: `Label${i}`,
+            table: `table_${i}`,
+            id: `v${i}x-{id}`,
+            properties: Array.from({ length: 5 }, (_, j) => ({ column: `column_${j}`, type: 'String' as const })),
+          })),
+        },
+        incremental: undefined,
+      },
+      /the compiled mapping is \d+ characters; Glue job arguments must stay well under 64 KB/,
+      false,
+    ],
     ['fails when nothing would run', { bulkLoad: false, directWrite: undefined, incremental: undefined }, /nothing to run: keep bulkLoad/, false],
     ['fails when the engine is older than 1.3', { neptune: { engineVersion: '1.2.1.0' }, incremental: undefined }, /engineVersion "1\.2\.1\.0" is not supported: use 1\.3\.0\.0 or later/, false],
     [
