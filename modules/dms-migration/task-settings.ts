@@ -58,6 +58,13 @@ export interface TaskSettingsProps {
    * @default '' (the source schema name)
    */
   readonly targetSchema?: string;
+  /**
+   * Schema on the target database where DMS keeps its control tables (awsdms_apply_exceptions, validation
+   * failures...). Set it to a schema the DMS login may create in: from PostgreSQL 15, `public` is not writable
+   * by other users, and a task whose control tables cannot be created fails at start.
+   * @default '' (DMS's default: the target's default schema)
+   */
+  readonly controlSchema?: string;
   /** Deep-merged last: any other documented setting. Read-only keys are dropped. */
   readonly overrides?: Record<string, unknown>;
 }
@@ -172,6 +179,13 @@ export function buildTaskSettings(props: TaskSettingsProps = {}): Record<string,
       ApplyErrorEscalationCount: 0,
       FullLoadIgnoreConflicts: true,
       FailOnNoTablesCaptured: props.failOnNoTablesCaptured ?? true,
+    },
+    ControlTablesSettings: {
+      ControlSchema: props.controlSchema ?? '',
+      HistoryTimeslotInMinutes: 5,
+      HistoryTableEnabled: false,
+      SuspendedTablesTableEnabled: true,
+      StatusTableEnabled: false,
     },
     ChangeProcessingTuning: {
       BatchApplyPreserveTransaction: true,

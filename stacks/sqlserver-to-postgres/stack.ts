@@ -63,7 +63,7 @@ export class SqlServerToPostgresStack extends MigrationStack {
         .exclude({ schema: 'dbo', table: 'sysdiagrams' })
         .renameSchema('dbo', config.target.schema)
         .lowercase(),
-      settings: { lob: { mode: 'limited', maxSizeKiB: 64 }, targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD' },
+      settings: { lob: { mode: 'limited', maxSizeKiB: 64 }, targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', controlSchema: config.target.schema },
       monitoring: { cdcLatencySeconds: config.dms.cdcLatencyAlarmSeconds },
     });
 

@@ -152,6 +152,11 @@ describe('task settings builder', () => {
     expect(stripReadOnlyKeys({ Logging: { CloudWatchLogGroup: 'x', EnableLogging: true } })).toEqual({ Logging: { EnableLogging: true } });
   });
 
+  test('control tables go to the given schema (PostgreSQL 15+ public is not writable)', () => {
+    expect(buildTaskSettings({ controlSchema: 'billing' }).ControlTablesSettings).toMatchObject({ ControlSchema: 'billing', SuspendedTablesTableEnabled: true });
+    expect(buildTaskSettings().ControlTablesSettings).toMatchObject({ ControlSchema: '' });
+  });
+
   test('overrides deep-merge other documented settings', () => {
     const s = buildTaskSettings({ overrides: { ChangeProcessingTuning: { BatchApplyTimeoutMax: 60 }, BeforeImageSettings: { EnableBeforeImage: true } } });
     expect(s.ChangeProcessingTuning).toMatchObject({ BatchApplyTimeoutMax: 60, BatchApplyTimeoutMin: 1 });

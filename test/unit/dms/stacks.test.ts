@@ -74,7 +74,9 @@ describe('sqlserver-to-postgres specifics', () => {
   test('a full load + CDC task into the app user with validation on', () => {
     const task = list(out, 'aws_dms_replication_task')[0];
     expect(task.migration_type).toBe('full-load-and-cdc');
-    expect(JSON.parse(task.replication_task_settings).ValidationSettings.EnableValidation).toBe(true);
+    const settings = JSON.parse(task.replication_task_settings);
+    expect(settings.ValidationSettings.EnableValidation).toBe(true);
+    expect(settings.ControlTablesSettings.ControlSchema).toBe('billing');
     const target = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target')!;
     expect(target.secrets_manager_arn).toContain('aws_secretsmanager_secret.database_app-user-secret');
   });
