@@ -88,8 +88,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 /** A short, stable label for an ARN or host outside the stack: `secret shop-prod-mysql`, `mysql.prod.internal:3306`. */
 function externalLabel(text: string): string {
   const arn = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:(.+)$/.exec(text);
-  if (arn) return `${arn[1]} ${arn[2].replace(/^(secret:|table\/|stream\/|function:)/, '').replace(/-[A-Za-z0-9]{6}$/, '')}`.slice(0, 60);
-  return text.slice(0, 60);
+  if (arn) return `${arn[1]} ${arn[2].replace(/^(secret:|table\/|stream\/|function:)/, '').replace(/-[A-Za-z0-9]{6}$/, '')}`.slice(0, 90);
+  return text.slice(0, 90);
 }
 
 /** Builds the nodes and flows of one stack. */
@@ -230,13 +230,22 @@ export function modelStack(stack: StackIndex): StackModel {
     } catch {
       strings = [String(m.attrs.definition ?? '')];
     }
-    for (const s of strings) for (const t of targets(s, false)) add(m.address, t, 'runs', m);
+    const runnable = new Set<NodeKind>(['function', 'glue', 'dms', 'workflow']);
+    for (const s of strings) for (const t of targets(s, false)) add(m.address, t, runnable.has(nodes.get(t)!.kind) ? 'runs' : 'uses', m);
   }
 
-  // IAM: what each principal's role lets it do (after the structural flows, which say more).
-  for (const principal of nodes.values()) {
-    const r = stack.get(principal.id);
-    if (!r) continue;
+  // IAM: what each principal's role lets it do (after the structural flows, which say more). A DMS endpoint's
+  // role acts for the tasks using the endpoint.
+  const tasksUsing = (endpoint: TfResource): string[] =>
+    stack
+      .ofType('aws_dms_replication_task', 'aws_dms_replication_config')
+      .filter((t) => refsIn([t.attrs.source_endpoint_arn, t.attrs.target_endpoint_arn]).some((x) => x.address === endpoint.address))
+      .map((t) => t.address);
+  /** A structural flow (other than a notification or a stream batch) already says this. */
+  const known = (from: string, to: string) => flows.some((f) => f.from === from && f.to === to && !/^(notifies|batches)/.test(f.label));
+  const principals = stack.resources.filter((r) => !r.data && (nodes.has(r.address) || r.type === 'aws_dms_endpoint' || r.type === 'aws_dms_s3_endpoint'));
+  for (const r of principals) {
+    const actors = r.type === 'aws_dms_endpoint' || r.type === 'aws_dms_s3_endpoint' ? tasksUsing(r) : [r.address];
     for (const role of principalRoles(r)) {
       for (const doc of rolePolicies(role)) {
         const parsed = parsePolicy(doc, stack);
@@ -249,10 +258,14 @@ export function modelStack(stack: StackIndex): StackModel {
             // An instance's RDS-managed master secret is read, not the database itself.
             const secretOf = refsIn(resource).some((x) => x.attr === 'master_user_secret');
             for (const target of targets(resource)) {
-              for (const verb of verbs) {
-                if (verb === 'reads') add(target, principal.id, secretOf ? 'reads master secret' : 'reads', stack.get(role)!);
-                else if (verb === 'invokes' && flows.some((f) => f.from === principal.id && f.to === target)) continue;
-                else add(principal.id, target, verb, stack.get(role)!);
+              for (const actor of actors) {
+                for (const verb of verbs) {
+                  if (verb === 'reads') {
+                    if (!known(target, actor)) add(target, actor, secretOf ? 'reads master secret' : 'reads', stack.get(role)!);
+                  } else if (!known(actor, target)) {
+                    add(actor, target, verb, stack.get(role)!);
+                  }
+                }
               }
             }
           }
@@ -274,7 +287,14 @@ export function modelStack(stack: StackIndex): StackModel {
   // Network: security-group rules between the things placed in the groups.
   const owners = groupOwners(stack);
   const ownerNodes = (sg: string): string[] => {
-    const main = (owners.get(sg) ?? []).filter((o) => nodes.has(o.address)).map((o) => o.address);
+    // A replication instance is drawn as the tasks that run on it.
+    const main = (owners.get(sg) ?? []).flatMap((o) =>
+      o.type === 'aws_dms_replication_instance'
+        ? stack.ofType('aws_dms_replication_task').filter((t) => refsIn(t.attrs.replication_instance_arn).some((x) => x.address === o.address)).map((t) => t.address)
+        : nodes.has(o.address)
+          ? [o.address]
+          : [],
+    );
     if (main.length) return main;
     const group = stack.get(sg);
     if (!group) return [external(sg)];

@@ -107,7 +107,8 @@ function resourcesSection(input: StackReportInput): string[] {
 }
 
 function flowsSection(model: StackModel): string[] {
-  const label = new Map(model.nodes.map((n) => [n.id, n.label]));
+  const TYPE_NAMES: Record<string, string> = { external: 'outside' };
+  const label = new Map(model.nodes.map((n) => [n.id, `${n.label} (${TYPE_NAMES[n.type] ?? n.type.replace(/^aws_/, '')})`]));
   const data = model.flows.filter((f) => f.kind === 'data');
   const network = model.flows.filter((f) => f.kind === 'network');
   const lines = ['## Data flows', ''];

@@ -89,6 +89,7 @@ export function securityGroupsOf(resource: TfResource): string[] {
     block(a.vpc_config)?.security_group_ids,
     (block(a.physical_connection_requirements) as Attrs | undefined)?.security_group_id_list,
     block(a.network_configuration)?.security_groups,
+    block(a.compute_config)?.vpc_security_group_ids,
   ];
   return [...new Set(candidates.flatMap((c) => refsIn(c).filter((r) => r.type === 'aws_security_group').map((r) => r.address)))];
 }

@@ -41,7 +41,7 @@ describe('Markdown report', () => {
 
   test('embeds the diagram in a mermaid fence and the flows in a table', () => {
     expect(report).toMatch(/```mermaid\nflowchart LR\n[\s\S]*\n```/);
-    expect(report).toContain('| shop-staging-raw | shop-staging-loader | notifies incoming/ *.csv | `aws_s3_bucket_notification.landing_events` |');
+    expect(report).toContain('| shop-staging-raw (s3_bucket) | shop-staging-loader (lambda_function) | notifies incoming/ *.csv | `aws_s3_bucket_notification.landing_events` |');
   });
 
   test('without a base, there is no change section', () => {
