@@ -57,7 +57,12 @@ export interface EventObject {
  * TRUNCATE (replace) or nothing (append), COPY, row-count check, ledger row, COMMIT. Any failure rolls everything back.
  */
 export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<LoadResult> {
-  const key = decodeS3Key(event.rawKey);
+  let key: string;
+  try {
+    key = decodeS3Key(event.rawKey);
+  } catch {
+    throw new LoadError({ bucket: event.bucket, key: event.rawKey }, 'the event key is not valid URL encoding', false);
+  }
   const ref: ObjectRef = { bucket: event.bucket, key, versionId: event.versionId || undefined, eTag: event.eTag || undefined };
   const route = matchRoute(deps.routes, key);
   if (!route) {

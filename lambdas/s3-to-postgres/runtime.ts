@@ -67,7 +67,13 @@ export function createLoader(env: NodeJS.ProcessEnv = process.env, overrides: { 
       } catch (err) {
         // Name the objects this invocation was for: the async retry and the on-failure destination show this message.
         const first = event.Records?.[0]?.s3;
-        throw toLoadError(err, { bucket: first?.bucket.name ?? '?', key: first ? decodeS3Key(first.object.key) : '?' });
+        let key = first?.object.key ?? '?';
+        try {
+          key = decodeS3Key(key);
+        } catch {
+          // keep the key as the event spelled it
+        }
+        throw toLoadError(err, { bucket: first?.bucket.name ?? '?', key });
       }
       const results: LoadResult[] = [];
       const failures: Error[] = [];

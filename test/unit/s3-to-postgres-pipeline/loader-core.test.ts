@@ -6,6 +6,7 @@ import { loadConfig } from '../../../lambdas/s3-to-postgres/config';
 import { CsvFormatError, CsvRecordCounter, parseHeader } from '../../../lambdas/s3-to-postgres/csv';
 import { LoadError, toLoadError } from '../../../lambdas/s3-to-postgres/errors';
 import { ledgerDdl } from '../../../lambdas/s3-to-postgres/ledger';
+import { loadObject } from '../../../lambdas/s3-to-postgres/load';
 import { decodeS3Key, matchRoute, resolveRoutes, routeProblems } from '../../../lambdas/s3-to-postgres/routes';
 import { mapHeader, TableColumn } from '../../../lambdas/s3-to-postgres/table';
 
@@ -176,5 +177,14 @@ describe('templates/postgres/s3-import.sql', () => {
     const normalize = (sql: string) => sql.replace(/--[^\n]*/g, '').replace(/"/g, '').replace(/\s+/g, ' ').trim();
     const template = normalize(fs.readFileSync(path.join(__dirname, '../../../templates/postgres/s3-import.sql'), 'utf8'));
     expect(template).toContain(normalize(ledgerDdl()));
+  });
+});
+
+describe('loadObject before any I/O', () => {
+  test('fails naming the raw key when the event key is not valid URL encoding', async () => {
+    const deps = { routes: resolveRoutes([{ prefix: '', table: 't', mode: 'append' }]) } as unknown as Parameters<typeof loadObject>[0];
+    await expect(loadObject(deps, { bucket: 'b', rawKey: 'bad%E0%A4%A.csv' })).rejects.toThrow(
+      's3://b/bad%E0%A4%A.csv: the event key is not valid URL encoding; nothing was loaded, the table is unchanged',
+    );
   });
 });
