@@ -103,14 +103,14 @@ export class NeptuneCluster extends Construct implements IConnectable {
       subnetIds: props.network.privateSubnets.map((s) => s.id),
     });
     const clusterParams = new NeptuneClusterParameterGroup(this, 'cluster-params', {
-      namePrefix: `${stack.naming.name(`${component}-cluster`, 'neptune').slice(0, 40)}-`,
+      namePrefix: `${stack.naming.name(`${component}-cluster`, 'neptune').slice(0, 40).replace(/-+$/, '')}-`,
       family,
       description: `Neptune ${this.clusterIdentifier}: audit log on`,
       parameter: [{ name: 'neptune_enable_audit_log', value: '1', applyMethod: 'pending-reboot' }],
       lifecycle: { createBeforeDestroy: true },
     });
     const instanceParams = new NeptuneParameterGroup(this, 'instance-params', {
-      namePrefix: `${stack.naming.name(`${component}-instance`, 'neptune').slice(0, 40)}-`,
+      namePrefix: `${stack.naming.name(`${component}-instance`, 'neptune').slice(0, 40).replace(/-+$/, '')}-`,
       family,
       description: `Neptune ${this.clusterIdentifier} instances`,
       parameter: [{ name: 'neptune_query_timeout', value: '120000', applyMethod: 'pending-reboot' }],
