@@ -1,0 +1,3 @@
+export * from './props';
+export * from './external-tables';
+export * from './stream-to-postgres';

@@ -1,0 +1,108 @@
+import type { IGrantable, NetworkRef } from '../core';
+import type { DmsBucketRef, IDmsEndpoint, IDmsReplicationInstance, PostgresDatabaseLike, TableMappingsInput } from '../dms-migration';
+import type { TableConfigInput } from '../../lambdas/stream-to-postgres/table-config';
+
+export type { ColumnConfigInput, TableConfigInput } from '../../lambdas/stream-to-postgres/table-config';
+
+/** The database the stream writes to: a PrivatePostgres, or anything shaped like it. */
+export interface StreamTargetDatabase extends PostgresDatabaseLike {
+  readonly engine: 'postgres' | 'aurora-postgresql';
+  /** Estimated max_connections; the consumer's concurrency is checked against it. */
+  readonly connectionBudget: number;
+  grantSecretRead(grantee: IGrantable, which?: 'master' | 'app'): void;
+}
+
+/** Kinesis capacity. */
+export type StreamCapacity = { readonly mode: 'on-demand' } | { readonly mode: 'provisioned'; readonly shardCount: number };
+
+/** The ongoing-change path: a DMS CDC task from `source` into the stream. */
+export interface ChangeSourceProps {
+  /** The replication instance that runs the CDC task (and, with `fullLoad`, the full-load task). */
+  readonly instance: IDmsReplicationInstance;
+  /** A DMS source endpoint (e.g. `PostgresSourceEndpoint`, `SqlServerSourceEndpoint`) on the system of record. */
+  readonly source: IDmsEndpoint;
+  /**
+   * Table mappings of the CDC task. @default one include rule per configured source table (`schema.table`)
+   */
+  readonly tableMappings?: TableMappingsInput;
+  /**
+   * Where CDC starts. @default the high-water mark (as a DMS date position), so the stream begins where the
+   * export ended; without one, DMS starts from the task's start time.
+   */
+  readonly cdcStartPosition?: string;
+}
+
+/** The bulk path: files exported to S3 loaded by a DMS full-load task into the same live tables. */
+export interface FullLoadProps {
+  /** The replication instance for the full-load task. @default changeSource.instance */
+  readonly instance?: IDmsReplicationInstance;
+  /** Bucket holding the export. @default a private, versioned, SSE-KMS bucket created here */
+  readonly bucket?: DmsBucketRef;
+  /** Prefix holding one folder per table (`<folder>/<schema>/<table>/*.csv`). @default 'export' */
+  readonly folder?: string;
+  /** STRING length declared for unbounded text columns in the external table definition. @default 65535 */
+  readonly textLength?: number;
+  /** Use the database's app-user secret for the DMS Postgres target. @default true when the database has an app user */
+  readonly useAppUserSecret?: boolean;
+}
+
+export interface StreamToPostgresProps {
+  /** Component for physical names. @default 'cdc-stream' */
+  readonly component?: string;
+  /** Private subnets of the database's VPC: the consumer Lambda runs there. */
+  readonly network: NetworkRef;
+  /** The Postgres the changes land in. */
+  readonly database: StreamTargetDatabase;
+  /**
+   * Source table -> target table mapping shared by the stream consumer and the full load: key columns, column
+   * names and types (casts), audit log on/off. See lambdas/stream-to-postgres/table-config.ts.
+   */
+  readonly tables: readonly TableConfigInput[];
+  /**
+   * ISO-8601 commit time the full load (the S3 export) covers. The consumer skips changes committed at or
+   * before it, and full-load records in the stream are ordered at it, so every later change wins.
+   * @default none: every change applies
+   */
+  readonly highWaterMark?: string;
+
+  /** @default { mode: 'on-demand' } */
+  readonly capacity?: StreamCapacity;
+  /** Stream retention, hours (24-8760). Must outlast `maximumRecordAgeSeconds`. @default 24, 168 in production */
+  readonly retentionHours?: number;
+
+  /** Records per Lambda invocation (1-10000). @default 1000 */
+  readonly batchSize?: number;
+  /** Seconds to gather a batch (0-300). @default 1 */
+  readonly maximumBatchingWindowSeconds?: number;
+  /** Concurrent batches per shard (1-10); a key's changes stay in order. @default 1 */
+  readonly parallelizationFactor?: number;
+  /** Retries of a failing batch before its records go to the failure queue (0-10000). @default 10 */
+  readonly maximumRetryAttempts?: number;
+  /** Records older than this go to the failure queue unprocessed (60-604800). @default 86400 */
+  readonly maximumRecordAgeSeconds?: number;
+  /** @default 'TRIM_HORIZON' (nothing written before the consumer existed is skipped) */
+  readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  /** Cap on concurrent consumer invocations; each holds one database connection. @default min(10, connectionBudget / 4) */
+  readonly reservedConcurrency?: number;
+  /** @default 1024 */
+  readonly memoryMiB?: number;
+  /** @default 120 */
+  readonly timeoutSeconds?: number;
+  /** Connect as the database's app user (needs one with password authentication). @default true when the database has an app user */
+  readonly useAppUserSecret?: boolean;
+  /**
+   * Invoke the consumer once at deploy (and when the table config changes) to create the live, tombstone and
+   * audit tables and the bookkeeping columns. Turn off when a DBA manages the schema. @default true
+   */
+  readonly manageSchema?: boolean;
+
+  /** DMS CDC task from the system of record into the stream. @default none (bring your own producer) */
+  readonly changeSource?: ChangeSourceProps;
+  /** S3 export bucket + DMS S3 source + full-load task into the same tables. @default none */
+  readonly fullLoad?: FullLoadProps;
+
+  /** SNS topic for alarms. @default an encrypted topic created here */
+  readonly alarmTopicArn?: string;
+  /** Alarm when the oldest unprocessed record is older than this. @default 300 */
+  readonly iteratorAgeAlarmSeconds?: number;
+}

@@ -1,0 +1,382 @@
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import {
+  check,
+  checkRange,
+  isResolved,
+  MigrationStack,
+  newKmsKey,
+  NodejsLambda,
+  shortHash,
+  TerraformResource,
+  ValidationError,
+} from '../core';
+import {
+  DmsBucketRef,
+  DmsReplicationTask,
+  IDmsReplicationInstance,
+  KinesisTargetEndpoint,
+  PostgresTargetEndpoint,
+  S3SourceEndpoint,
+  TableMappings,
+} from '../dms-migration';
+import { GlueDataBucket } from '../glue-common';
+import { parseInstant } from '../../lambdas/stream-to-postgres/records';
+import { parseTableConfig, TableMapping } from '../../lambdas/stream-to-postgres/table-config';
+import { externalTables } from './external-tables';
+import { StreamToPostgresProps } from './props';
+
+/** Lambda environment variables share 4 KB; leave room for the others. */
+const MAX_TABLE_CONFIG_CHARS = 3300;
+
+/**
+ * Ongoing changes from DMS into Postgres through Kinesis: an encrypted stream, a DMS Kinesis target endpoint and
+ * CDC task, and a consumer Lambda in the VPC that applies each batch with position-guarded upserts, tombstones
+ * and a `<table>_audit_log`, reporting partial batch failures. Optionally the bulk path: an S3 export bucket, a
+ * DMS S3 source endpoint whose external table definition comes from the same table config, and a full-load task
+ * into the same tables; the high-water mark makes the stream apply only what the export does not contain.
+ */
+export class StreamToPostgres extends Construct {
+  readonly stream: KinesisStream;
+  readonly streamKey: KmsKey;
+  readonly consumer: NodejsLambda;
+  readonly eventSourceMapping: LambdaEventSourceMapping;
+  /** Records that failed every retry (or aged out) are described here: shard, sequence range, reason. */
+  readonly failureQueue: SqsQueue;
+  readonly alarmTopicArn: string;
+  readonly tables: readonly TableMapping[];
+  readonly reservedConcurrency: number;
+  readonly kinesisTarget?: KinesisTargetEndpoint;
+  readonly cdcTask?: DmsReplicationTask;
+  readonly exportBucket?: DmsBucketRef;
+  readonly exportFolder?: string;
+  readonly s3Source?: S3SourceEndpoint;
+  readonly postgresTarget?: PostgresTargetEndpoint;
+  readonly fullLoadTask?: DmsReplicationTask;
+  readonly schemaSetup?: LambdaInvocation;
+
+  constructor(scope: Construct, id: string, props: StreamToPostgresProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    const component = props.component ?? 'cdc-stream';
+    const db = props.database;
+
+    // --- validation --------------------------------------------------------------------------------------
+    try {
+      this.tables = parseTableConfig(props.tables);
+    } catch (e) {
+      throw new ValidationError(this, `tables: ${(e as Error).message.replace(/^invalid table config: /, '')}`);
+    }
+    const tableConfigJson = JSON.stringify(props.tables);
+    check(
+      tableConfigJson.length <= MAX_TABLE_CONFIG_CHARS,
+      this,
+      `the table config takes ${tableConfigJson.length} characters of the Lambda environment (limit ${MAX_TABLE_CONFIG_CHARS}); split the tables over two StreamToPostgres constructs or shorten names.`,
+    );
+    const hwm = props.highWaterMark;
+    check(
+      hwm === undefined || !isResolved(hwm) || parseInstant(hwm) !== undefined,
+      this,
+      `highWaterMark "${hwm}" is not an ISO-8601 timestamp; use the export's consistent point, e.g. "2026-11-23T09:00:00Z".`,
+    );
+    const capacity = props.capacity ?? { mode: 'on-demand' as const };
+    if (capacity.mode === 'provisioned') checkRange(this, 'capacity.shardCount', capacity.shardCount, 1, 10000);
+    const retentionHours = props.retentionHours ?? (stack.production ? 168 : 24);
+    checkRange(this, 'retentionHours', retentionHours, 24, 8760);
+    checkRange(this, 'batchSize', props.batchSize, 1, 10000);
+    checkRange(this, 'maximumBatchingWindowSeconds', props.maximumBatchingWindowSeconds, 0, 300);
+    checkRange(this, 'parallelizationFactor', props.parallelizationFactor, 1, 10);
+    checkRange(this, 'maximumRetryAttempts', props.maximumRetryAttempts, 0, 10000, 'A finite limit keeps one poison record from blocking its shard.');
+    checkRange(this, 'maximumRecordAgeSeconds', props.maximumRecordAgeSeconds, 60, 604800, 'A finite age keeps one poison record from blocking its shard.');
+    checkRange(this, 'iteratorAgeAlarmSeconds', props.iteratorAgeAlarmSeconds, 1, 604800);
+    const maxRecordAge = props.maximumRecordAgeSeconds ?? 86400;
+    check(
+      maxRecordAge <= retentionHours * 3600,
+      this,
+      `maximumRecordAgeSeconds ${maxRecordAge} exceeds the stream retention (${retentionHours} h): records would expire before reaching the failure queue. Lower it or raise retentionHours.`,
+    );
+    const budget = isResolved(db.connectionBudget) ? db.connectionBudget : 100;
+    this.reservedConcurrency = props.reservedConcurrency ?? Math.max(1, Math.min(10, Math.floor(budget / 4)));
+    checkRange(this, 'reservedConcurrency', this.reservedConcurrency, 1, 1000);
+    check(
+      this.reservedConcurrency <= Math.max(1, Math.floor(budget / 2)),
+      this,
+      `reservedConcurrency ${this.reservedConcurrency} would take more than half of the database's ~${budget} connections; lower it or use a larger instance class.`,
+    );
+    const useApp = props.useAppUserSecret ?? db.appUserSecretArn !== undefined;
+    check(!useApp || db.appUserSecretArn !== undefined, this, 'useAppUserSecret is set but the database has no app user; set appUser on the database or drop useAppUserSecret.');
+    if (props.fullLoad && !props.fullLoad.instance) {
+      check(props.changeSource !== undefined, this, 'fullLoad needs a replication instance: pass fullLoad.instance, or changeSource (whose instance is then used).');
+    }
+    if (props.fullLoad) {
+      checkRange(this, 'fullLoad.textLength', props.fullLoad.textLength, 1, 1073741824);
+      check(hwm !== undefined, this, 'fullLoad is set without highWaterMark: the stream would re-apply changes the export already holds, and older ones could overwrite it. Set highWaterMark to the export\'s consistent point.');
+    }
+
+    // --- stream ------------------------------------------------------------------------------------------
+    this.streamKey = newKmsKey(this, 'stream-key', `${component}-stream`, `Encrypts the change stream ${stack.naming.name(component, 'kinesis')}`);
+    this.stream = new KinesisStream(this, 'stream', {
+      name: stack.naming.name(component, 'kinesis'),
+      streamModeDetails: { streamMode: capacity.mode === 'on-demand' ? 'ON_DEMAND' : 'PROVISIONED' },
+      shardCount: capacity.mode === 'provisioned' ? capacity.shardCount : undefined,
+      retentionPeriod: retentionHours,
+      encryptionType: 'KMS',
+      kmsKeyId: this.streamKey.arn,
+      shardLevelMetrics: ['IncomingRecords', 'IteratorAgeMilliseconds'],
+    });
+
+    // --- consumer ----------------------------------------------------------------------------------------
+    const secretArn = useApp ? db.appUserSecretArn! : db.masterSecretArn;
+    this.consumer = new NodejsLambda(this, 'consumer', {
+      entry: 'stream-to-postgres',
+      component: `${component}-consumer`,
+      description: `Applies DMS changes from ${stack.naming.name(component, 'kinesis')} to Postgres ${db.databaseName} (position-guarded upserts, audit log)`,
+      timeoutSeconds: props.timeoutSeconds ?? 120,
+      memoryMiB: props.memoryMiB ?? 1024,
+      network: props.network,
+      databaseWriter: true,
+      reservedConcurrency: this.reservedConcurrency,
+      environment: {
+        TABLE_CONFIG: tableConfigJson,
+        ...(hwm ? { HIGH_WATER_MARK: hwm } : {}),
+        DB_SECRET_ARN: secretArn,
+        PGHOST: db.address,
+        PGPORT: String(db.port),
+        PGDATABASE: db.databaseName,
+        PGSSLMODE: 'verify-full',
+        // Node 20+ Lambda runtimes trust the RDS CA bundle only when pointed at it.
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+      },
+    });
+    db.connections.allowDefaultPortFrom(this.consumer, `stream consumer ${this.consumer.functionName}`);
+    db.grantSecretRead(this.consumer, useApp ? 'app' : 'master');
+    this.consumer.role.addToPolicy({
+      sid: 'ReadChangeStream',
+      actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards', 'kinesis:SubscribeToShard'],
+      resources: [this.stream.arn],
+    });
+    this.consumer.role.addToPolicy({ sid: 'DecryptChangeStream', actions: ['kms:Decrypt'], resources: [this.streamKey.arn] });
+
+    this.failureQueue = new SqsQueue(this, 'failures', {
+      name: stack.naming.name(`${component}-failed`, 'sqs'),
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1209600,
+    });
+    this.consumer.role.addToPolicy({ sid: 'ReportFailedRecords', actions: ['sqs:SendMessage'], resources: [this.failureQueue.arn] });
+
+    this.eventSourceMapping = new LambdaEventSourceMapping(this, 'trigger', {
+      eventSourceArn: this.stream.arn,
+      functionName: this.consumer.function.arn,
+      startingPosition: props.startingPosition ?? 'TRIM_HORIZON',
+      batchSize: props.batchSize ?? 1000,
+      maximumBatchingWindowInSeconds: props.maximumBatchingWindowSeconds ?? 1,
+      parallelizationFactor: props.parallelizationFactor ?? 1,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: props.maximumRetryAttempts ?? 10,
+      maximumRecordAgeInSeconds: maxRecordAge,
+      destinationConfig: { onFailure: { destinationArn: this.failureQueue.arn } },
+      // Lambda checks the role when the mapping is created: the policy must exist first.
+      dependsOn: resourcesUnder(this.consumer.role),
+    });
+
+    if (props.manageSchema ?? true) {
+      this.schemaSetup = new LambdaInvocation(this, 'schema-setup', {
+        functionName: this.consumer.function.functionName,
+        input: JSON.stringify({ action: 'ensure-schema' }),
+        // Re-run when the table config changes (the DDL is idempotent).
+        triggers: { tables: shortHash(tableConfigJson, 12) },
+        // The function must reach the database and its secret before it is invoked.
+        dependsOn: [this.consumer.function, ...securityRulesUnder(this.consumer), ...securityRulesUnder(dbScope(db)), ...resourcesUnder(this.consumer.role)],
+      });
+    }
+
+    // --- alarms ------------------------------------------------------------------------------------------
+    this.alarmTopicArn = props.alarmTopicArn ?? this.createAlarmTopic(component);
+    this.createAlarms(component, props.iteratorAgeAlarmSeconds ?? 300);
+
+    // --- DMS: CDC into the stream ------------------------------------------------------------------------
+    if (props.changeSource) {
+      const cs = props.changeSource;
+      this.kinesisTarget = new KinesisTargetEndpoint(this, 'kinesis-target', {
+        component,
+        stream: { streamArn: this.stream.arn, kmsKeyArn: this.streamKey.arn },
+      });
+      this.cdcTask = new DmsReplicationTask(this, 'cdc-task', {
+        component: `${component}-cdc`,
+        instance: cs.instance,
+        source: cs.source,
+        target: this.kinesisTarget,
+        migrationType: 'cdc',
+        tableMappings: cs.tableMappings ?? this.sourceTableMappings(),
+        cdcStartPosition: cs.cdcStartPosition ?? (hwm ? dmsDatePosition(hwm) : undefined),
+      });
+      if (this.schemaSetup) dependOn(this.cdcTask.task, this.schemaSetup);
+    }
+
+    // --- DMS: full load from the S3 export into the same tables ------------------------------------------
+    if (props.fullLoad) {
+      const fl = props.fullLoad;
+      const instance: IDmsReplicationInstance = fl.instance ?? props.changeSource!.instance;
+      this.exportFolder = (fl.folder ?? 'export').replace(/^\/+|\/+$/g, '');
+      check(this.exportFolder.length > 0, this, 'fullLoad.folder is empty; pass a key prefix like "export" holding <schema>/<table>/ folders.');
+      if (fl.bucket) {
+        this.exportBucket = fl.bucket;
+      } else {
+        const key = newKmsKey(this, 'export-key', `${component}-export`, `Encrypts the export loaded by ${stack.naming.name(`${component}-full-load`, 'dmsIdentifier')}`);
+        this.exportBucket = new GlueDataBucket(this, 'export-bucket', { component: `${component}-export`, kmsKeyArn: key.arn }).ref;
+      }
+      let tables;
+      try {
+        tables = externalTables(this.tables, fl.textLength ?? 65535);
+      } catch (e) {
+        throw new ValidationError(this, `fullLoad: ${(e as Error).message}`);
+      }
+      this.s3Source = new S3SourceEndpoint(this, 's3-source', {
+        component: `${component}-export`,
+        bucket: this.exportBucket,
+        folder: this.exportFolder,
+        tables,
+        ignoreHeaderRows: 1,
+      });
+      const fullLoadApp = fl.useAppUserSecret ?? db.appUserSecretArn !== undefined;
+      this.postgresTarget = new PostgresTargetEndpoint(this, 'postgres-target', {
+        component: `${component}-load`,
+        database: db,
+        engine: db.engine,
+        useAppUserSecret: fullLoadApp,
+      });
+      const mappings = new TableMappings();
+      for (const t of this.tables) mappings.include({ schema: t.targetSchema, table: t.targetTable });
+      this.fullLoadTask = new DmsReplicationTask(this, 'full-load-task', {
+        component: `${component}-full-load`,
+        instance,
+        source: this.s3Source,
+        target: this.postgresTarget,
+        migrationType: 'full-load',
+        tableMappings: mappings,
+        // The live tables exist (schema setup) with their bookkeeping columns: empty them, never drop them.
+        settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD' },
+      });
+      if (this.schemaSetup) dependOn(this.fullLoadTask.task, this.schemaSetup);
+    }
+  }
+
+  /** One include rule per configured source table (`schema.table` as DMS reports it). */
+  private sourceTableMappings(): TableMappings {
+    const m = new TableMappings();
+    for (const t of this.tables) {
+      const [schema, table] = t.source.split('.');
+      m.include({ schema, table });
+    }
+    return m;
+  }
+
+  private createAlarmTopic(component: string): string {
+    const stack = MigrationStack.of(this);
+    // CloudWatch publishes to an encrypted topic only when the key policy lets it use the key.
+    const key = new KmsKey(this, 'alarm-key', {
+      description: `Encrypts alarms of ${stack.naming.name(component)}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: stack.production ? 30 : 7,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AccountAdministers',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:${stack.partition}:iam::${stack.accountId}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+          },
+        ],
+      }),
+    });
+    new KmsAlias(this, 'alarm-key-alias', { name: `alias/${stack.naming.name(`${component}-alarms`, 'kms')}`, targetKeyId: key.keyId });
+    return new SnsTopic(this, 'alarms', { name: stack.naming.name(`${component}-alarms`, 'sns'), kmsMasterKeyId: key.arn }).arn;
+  }
+
+  private createAlarms(component: string, iteratorAgeSeconds: number): void {
+    const stack = MigrationStack.of(this);
+    const fn = this.consumer.functionName;
+    const common = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: 'notBreaching', alarmActions: [this.alarmTopicArn], okActions: [this.alarmTopicArn] };
+    new CloudwatchMetricAlarm(this, 'iterator-age-alarm', {
+      ...common,
+      alarmName: stack.naming.name(`${component}-iterator-age`, 'alarm'),
+      alarmDescription: `${fn} is more than ${iteratorAgeSeconds} s behind the change stream: the consumer is failing, throttled by reservedConcurrency, or the database is slow.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'IteratorAge',
+      dimensions: { FunctionName: fn },
+      statistic: 'Maximum',
+      threshold: iteratorAgeSeconds * 1000,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+    new CloudwatchMetricAlarm(this, 'errors-alarm', {
+      ...common,
+      alarmName: stack.naming.name(`${component}-errors`, 'alarm'),
+      alarmDescription: `${fn} threw (database unreachable or misconfigured): whole batches are being retried. Logs name the error.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: fn },
+      statistic: 'Sum',
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+    new CloudwatchMetricAlarm(this, 'failed-records-alarm', {
+      ...common,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      alarmName: stack.naming.name(`${component}-failed-records`, 'alarm'),
+      alarmDescription: `Change records were given up on after every retry and described in ${stack.naming.name(`${component}-failed`, 'sqs')}: the target is missing those changes until they are replayed.`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: this.failureQueue.name },
+      statistic: 'Maximum',
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+  }
+}
+
+/** DMS date positions are `YYYY-MM-DDTHH:MM:SS` in UTC. */
+function dmsDatePosition(iso: string): string {
+  if (!isResolved(iso)) return iso;
+  const instant = parseInstant(iso)!;
+  return new Date(Math.floor(instant.micros / 1000)).toISOString().slice(0, 19);
+}
+
+/** Adds a dependency after construction (as a plain `type.name` reference, like constructor `dependsOn`). */
+function dependOn(resource: TerraformResource, on: TerraformResource): void {
+  resource.dependsOn = [...(resource.dependsOn ?? []), `${on.terraformResourceType}.${on.friendlyUniqueId}`];
+}
+
+function resourcesUnder(scope: Construct): TerraformResource[] {
+  return scope.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+}
+
+function securityRulesUnder(scope: Construct | undefined): TerraformResource[] {
+  if (!scope) return [];
+  return scope.node.findAll().filter((c): c is TerraformResource => c instanceof VpcSecurityGroupIngressRule || c instanceof VpcSecurityGroupEgressRule);
+}
+
+/** The database's construct, when it is one (its security-group rules live under it). */
+function dbScope(db: unknown): Construct | undefined {
+  return db instanceof Construct ? db : undefined;
+}

@@ -1,0 +1,246 @@
+import { MigrationStack, Testing } from '../../../modules/core';
+import { DmsAccountRoles } from '../../../modules/dms-account-roles';
+import { DmsReplicationInstance, PostgresSourceEndpoint } from '../../../modules/dms-migration';
+import { PrivatePostgres } from '../../../modules/private-postgres';
+import { externalColumnType, StreamToPostgres, StreamToPostgresProps, TableConfigInput } from '../../../modules/stream-to-postgres';
+
+type Res = Record<string, any>;
+type Synth = { resource: Record<string, Record<string, Res>> };
+
+const network = {
+  vpcId: 'vpc-123',
+  privateSubnets: [
+    { id: 'subnet-a', availabilityZone: 'eu-west-2a' },
+    { id: 'subnet-b', availabilityZone: 'eu-west-2b' },
+  ],
+  privateRouteTableIds: ['rtb-a', 'rtb-b'],
+};
+
+const TABLES: TableConfigInput[] = [
+  {
+    source: 'dmv.Person',
+    target: 'dmv.person',
+    keyColumns: ['person_id'],
+    columns: [
+      { source: 'PersonId', target: 'person_id', type: 'varchar(40)' },
+      { source: 'FirstName', target: 'first_name' },
+      { source: 'Balance', target: 'balance', type: 'numeric(12,2)' },
+      { source: 'UpdatedAt', target: 'updated_at', type: 'timestamptz' },
+    ],
+  },
+];
+
+function build(
+  over: Partial<StreamToPostgresProps> = {},
+  opts: { production?: boolean; dms?: boolean } = {},
+): { stack: MigrationStack; module: StreamToPostgres } {
+  const stack = new MigrationStack(Testing.app(), 'test', { project: 'demo', environment: opts.production ? 'prod' : 'staging', production: !!opts.production, region: 'eu-west-2' });
+  const db = new PrivatePostgres(stack, 'db', { network, databaseName: 'ledger' });
+  let changeSource: StreamToPostgresProps['changeSource'];
+  if (opts.dms) {
+    const roles = new DmsAccountRoles(stack, 'dms-roles', { mode: 'adopt' });
+    const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
+    const source = new PostgresSourceEndpoint(stack, 'source', {
+      component: 'ledger',
+      serverName: 'ledger.internal',
+      databaseName: 'ledger',
+      secret: { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:src-AbCdEf' },
+    });
+    changeSource = { instance, source };
+  }
+  const module = new StreamToPostgres(stack, 'cdc', { network, database: db, tables: TABLES, changeSource, ...over });
+  return { stack, module };
+}
+
+function synth(stack: MigrationStack): Synth {
+  return JSON.parse(Testing.synth(stack)) as Synth;
+}
+function all(out: Synth, type: string): Res[] {
+  return Object.values(out.resource[type] ?? {});
+}
+function one(out: Synth, type: string): Res {
+  const list = all(out, type);
+  if (list.length !== 1) throw new Error(`expected one ${type}, found ${list.length}`);
+  return list[0];
+}
+function consumerPolicy(out: Synth): Array<{ Sid?: string; Action: string | string[]; Resource: string | string[] }> {
+  const role = Object.entries(out.resource.aws_iam_role).find(([, r]) => String(r.name).includes('cdc-stream-consumer'))!;
+  return all(out, 'aws_iam_role_policy')
+    .filter((p) => String(p.role).includes(role[0]))
+    .flatMap((p) => JSON.parse(p.policy).Statement);
+}
+
+describe('StreamToPostgres defaults', () => {
+  const { stack } = build();
+  const out = synth(stack);
+
+  test('the stream is KMS-encrypted with a CMK, on-demand, 24 h retention', () => {
+    const s = one(out, 'aws_kinesis_stream');
+    expect(s).toMatchObject({ name: 'demo-staging-cdc-stream', encryption_type: 'KMS', retention_period: 24, stream_mode_details: { stream_mode: 'ON_DEMAND' } });
+    expect(s.kms_key_id).toMatch(/aws_kms_key\.cdc_stream-key_.*\.arn/);
+    expect(s.shard_count).toBeUndefined();
+  });
+
+  test('the event source mapping reports partial failures, bisects, retries finitely and sends failures to SQS', () => {
+    const m = one(out, 'aws_lambda_event_source_mapping');
+    expect(m).toMatchObject({
+      function_response_types: ['ReportBatchItemFailures'],
+      bisect_batch_on_function_error: true,
+      maximum_retry_attempts: 10,
+      maximum_record_age_in_seconds: 86400,
+      starting_position: 'TRIM_HORIZON',
+      batch_size: 1000,
+      maximum_batching_window_in_seconds: 1,
+      parallelization_factor: 1,
+    });
+    expect(m.destination_config.on_failure.destination_arn).toMatch(/aws_sqs_queue\.cdc_failures_.*\.arn/);
+    expect(m.event_source_arn).toMatch(/aws_kinesis_stream\.cdc_stream_.*\.arn/);
+    expect(m.depends_on.some((d: string) => d.startsWith('aws_iam_role_policy.'))).toBe(true);
+    expect(one(out, 'aws_sqs_queue')).toMatchObject({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+  });
+
+  test('the consumer is a database writer in the VPC with the table config and no secret in its environment', () => {
+    const fn = one(out, 'aws_lambda_function');
+    expect(fn.vpc_config.subnet_ids).toEqual(['subnet-a', 'subnet-b']);
+    expect(fn.reserved_concurrent_executions).toBeGreaterThanOrEqual(1);
+    expect(fn.tags['kit:database-writer']).toBe('true');
+    const env = fn.environment.variables;
+    expect(JSON.parse(env.TABLE_CONFIG)).toEqual(TABLES);
+    expect(env.DB_SECRET_ARN).toContain('master_user_secret');
+    expect(env.PGSSLMODE).toBe('verify-full');
+    expect(env.HIGH_WATER_MARK).toBeUndefined();
+    expect(Object.keys(env).join(',')).not.toMatch(/PASSWORD/);
+  });
+
+  test('the role reads only this stream, decrypts only its key, and sends only to its failure queue', () => {
+    const st = consumerPolicy(out);
+    const read = st.find((s) => s.Sid === 'ReadChangeStream')!;
+    expect(read.Action).toEqual(expect.arrayContaining(['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:ListShards']));
+    expect(read.Resource).toMatch(/aws_kinesis_stream\.cdc_stream_.*\.arn/);
+    expect(st.find((s) => s.Sid === 'DecryptChangeStream')!.Resource).toMatch(/aws_kms_key\.cdc_stream-key_.*\.arn/);
+    expect(st.find((s) => s.Sid === 'ReportFailedRecords')).toMatchObject({ Action: 'sqs:SendMessage' });
+    expect(st.find((s) => s.Sid === 'ReportFailedRecords')!.Resource).toMatch(/aws_sqs_queue\.cdc_failures_.*\.arn/);
+    for (const s of st) if ([s.Resource].flat().includes('*')) expect([s.Action].flat().every((a) => a.startsWith('ec2:') || a.startsWith('xray:'))).toBe(true);
+  });
+
+  test('the database admits the consumer on 5432 by security-group reference', () => {
+    const rule = all(out, 'aws_vpc_security_group_ingress_rule').find((r) => String(r.description).includes('stream consumer'))!;
+    expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
+    expect(rule.referenced_security_group_id).toMatch(/aws_security_group\.cdc_consumer_sg/);
+    expect(rule.cidr_ipv4).toBeUndefined();
+  });
+
+  test('the schema is set up once at deploy through the consumer, after its network path exists', () => {
+    const inv = one(out, 'aws_lambda_invocation');
+    expect(JSON.parse(inv.input)).toEqual({ action: 'ensure-schema' });
+    expect(inv.triggers.tables).toMatch(/^[0-9a-z]{12}$/);
+    expect(inv.depends_on.some((d: string) => d.startsWith('aws_vpc_security_group_ingress_rule.'))).toBe(true);
+  });
+
+  test('alarms on iterator age, errors and failed records go to an encrypted topic', () => {
+    const alarms = all(out, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'IteratorAge']);
+    expect(alarms.find((a) => a.metric_name === 'IteratorAge')).toMatchObject({ threshold: 300000, statistic: 'Maximum' });
+    expect(one(out, 'aws_sns_topic').kms_master_key_id).toMatch(/aws_kms_key/);
+    for (const a of alarms) expect(a.alarm_actions).toHaveLength(1);
+  });
+
+  test('no DMS resources without changeSource or fullLoad', () => {
+    expect(all(out, 'aws_dms_endpoint')).toHaveLength(0);
+    expect(all(out, 'aws_dms_replication_task')).toHaveLength(0);
+  });
+});
+
+describe('StreamToPostgres options', () => {
+  test('production keeps a week of stream retention; provisioned capacity sets shards', () => {
+    const out = synth(build({ capacity: { mode: 'provisioned', shardCount: 4 } }, { production: true }).stack);
+    expect(one(out, 'aws_kinesis_stream')).toMatchObject({ retention_period: 168, shard_count: 4, stream_mode_details: { stream_mode: 'PROVISIONED' } });
+  });
+
+  test('changeSource adds the DMS Kinesis target endpoint and a CDC task starting at the high-water mark', () => {
+    const out = synth(build({ highWaterMark: '2026-11-23T09:00:00.5+01:00' }, { dms: true }).stack);
+    const kinesis = all(out, 'aws_dms_endpoint').find((e) => e.engine_name === 'kinesis')!;
+    expect(kinesis.kinesis_settings.stream_arn).toMatch(/aws_kinesis_stream\.cdc_stream_.*\.arn/);
+    expect(kinesis.kinesis_settings.message_format).toBe('json');
+    const task = one(out, 'aws_dms_replication_task');
+    expect(task).toMatchObject({ migration_type: 'cdc', cdc_start_position: '2026-11-23T08:00:00' });
+    const rules = JSON.parse(task.table_mappings).rules;
+    expect(rules).toEqual(expect.arrayContaining([expect.objectContaining({ 'rule-type': 'selection', 'rule-action': 'include', 'object-locator': { 'schema-name': 'dmv', 'table-name': 'Person' } })]));
+    expect(task.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_lambda_invocation\.cdc_schema-setup_\w+$/)]));
+    expect(one(out, 'aws_lambda_function').environment.variables.HIGH_WATER_MARK).toBe('2026-11-23T09:00:00.5+01:00');
+  });
+
+  test('fullLoad adds an export bucket, an S3 source with the table definition from the table config, and a full-load task', () => {
+    const out = synth(build({ highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {} }, { dms: true }).stack);
+    const s3 = one(out, 'aws_dms_s3_endpoint');
+    expect(s3).toMatchObject({ endpoint_type: 'source', bucket_folder: 'export', ignore_header_rows: 1 });
+    const def = JSON.parse(s3.external_table_definition);
+    expect(def.Tables[0]).toMatchObject({ TableName: 'person', TableOwner: 'dmv', TablePath: 'dmv/person/' });
+    expect(def.Tables[0].TableColumns).toEqual([
+      { ColumnName: 'person_id', ColumnType: 'STRING', ColumnLength: '40', ColumnNullable: 'false', ColumnIsPk: 'true' },
+      { ColumnName: 'first_name', ColumnType: 'STRING', ColumnLength: '65535', ColumnNullable: 'true', ColumnIsPk: 'false' },
+      { ColumnName: 'balance', ColumnType: 'NUMERIC', ColumnPrecision: '12', ColumnScale: '2', ColumnNullable: 'true', ColumnIsPk: 'false' },
+      { ColumnName: 'updated_at', ColumnType: 'DATETIME', ColumnNullable: 'true', ColumnIsPk: 'false' },
+    ]);
+    const tasks = all(out, 'aws_dms_replication_task');
+    const load = tasks.find((t) => t.migration_type === 'full-load')!;
+    const settings = JSON.parse(load.replication_task_settings);
+    expect(settings.FullLoadSettings.TargetTablePrepMode).toBe('TRUNCATE_BEFORE_LOAD');
+    expect(settings.Logging.EnableLogging).toBe(true);
+    expect(JSON.parse(load.table_mappings).rules[0]['object-locator']).toEqual({ 'schema-name': 'dmv', 'table-name': 'person' });
+    const pgTarget = all(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name === 'postgres')!;
+    expect(pgTarget).toMatchObject({ ssl_mode: 'require', database_name: 'ledger' });
+    expect(pgTarget.secrets_manager_arn).toBeDefined();
+    const bucket = all(out, 'aws_s3_bucket').find((b) => String(b.bucket).includes('export'))!;
+    expect(bucket.bucket).toBe('demo-staging-cdc-stream-export');
+    expect(all(out, 'aws_s3_bucket_public_access_block')).toHaveLength(1);
+  });
+
+  test.each([
+    ['an invalid table config', { tables: [{ ...TABLES[0], keyColumns: ['nope'] }] }, 'key column nope is not among the target columns'],
+    ['the high-water mark is not a timestamp', { highWaterMark: 'last tuesday' }, 'highWaterMark "last tuesday" is not an ISO-8601 timestamp'],
+    ['records could outlive the stream', { maximumRecordAgeSeconds: 90000 }, 'maximumRecordAgeSeconds 90000 exceeds the stream retention (24 h)'],
+    ['retries are unlimited', { maximumRetryAttempts: -1 }, 'maximumRetryAttempts must be an integer from 0 to 10000, got -1'],
+    ['the batch is larger than Kinesis allows', { batchSize: 20000 }, 'batchSize must be an integer from 1 to 10000'],
+    ['the consumer would take most connections', { reservedConcurrency: 400 }, 'reservedConcurrency 400 would take more than half'],
+    ['a full load has no high-water mark', { fullLoad: { instance: undefined } }, 'fullLoad needs a replication instance'],
+  ])('fails when %s', (_name, over, message) => {
+    expect(() => build(over as Partial<StreamToPostgresProps>)).toThrow(message);
+  });
+
+  test('fails when a full load is configured without a high-water mark', () => {
+    expect(() => build({ fullLoad: {} }, { dms: true })).toThrow('fullLoad is set without highWaterMark');
+  });
+
+  test('fails when a full-load numeric column has no precision', () => {
+    const tables = [{ ...TABLES[0], columns: [...TABLES[0].columns, { source: 'Amount', target: 'amount', type: 'numeric' }] }];
+    expect(() => build({ tables, highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {} }, { dms: true })).toThrow('fullLoad: type numeric has no precision');
+  });
+
+  test('fails when the table config does not fit the Lambda environment', () => {
+    const columns = Array.from({ length: 120 }, (_, i) => ({ source: `SomeRatherLongSourceColumn${i}`, target: `some_rather_long_column_${i}` }));
+    expect(() => build({ tables: [{ source: 'a.B', target: 'a.b', keyColumns: ['some_rather_long_column_0'], columns }] })).toThrow(/the table config takes \d+ characters of the Lambda environment/);
+  });
+});
+
+describe('externalColumnType', () => {
+  test.each([
+    ['text', { type: 'STRING', length: 100 }],
+    ['varchar(12)', { type: 'STRING', length: 12 }],
+    ['uuid', { type: 'STRING', length: 36 }],
+    ['jsonb', { type: 'STRING', length: 100 }],
+    ['integer', { type: 'INT4' }],
+    ['bigint', { type: 'INT8' }],
+    ['smallint', { type: 'INT2' }],
+    ['numeric(38,12)', { type: 'NUMERIC', precision: 38, scale: 12 }],
+    ['decimal(10)', { type: 'NUMERIC', precision: 10, scale: 0 }],
+    ['double precision', { type: 'REAL8' }],
+    ['boolean', { type: 'BOOLEAN' }],
+    ['date', { type: 'DATE' }],
+    ['timestamptz', { type: 'DATETIME' }],
+    ['bytea', { type: 'BLOB' }],
+    ['integer[]', { type: 'STRING', length: 100 }],
+  ])('%s', (pg, dms) => {
+    expect(externalColumnType(pg, 100)).toEqual(dms);
+  });
+});
