@@ -8,7 +8,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { check, checkRange, MigrationStack, policyDocument, ServiceRole, ValidationError } from '../core';
+import { check, checkRange, isResolved, MigrationStack, policyDocument, ServiceRole, ValidationError } from '../core';
 import {
   GlueDataBucket,
   GlueJdbcConnection,
@@ -91,6 +91,15 @@ export class GlueEtlPipeline extends Construct {
       this,
       `retry.backoffRate must be from 1 to 10, got ${retry.backoffRate}.`,
     );
+    const budget = props.target.connectionBudget;
+    if (budget !== undefined && isResolved(budget)) {
+      check(
+        parallelism + 1 <= Math.floor(budget / 2),
+        this,
+        `loadParallelism ${parallelism} (+1 driver connection) exceeds half of the target's connection budget ${budget}; ` +
+          `lower it to at most ${Math.max(1, Math.floor(budget / 2) - 1)} or use a larger instance.`,
+      );
+    }
     if (props.schedule) {
       check(
         SCHEDULE_EXPRESSION.test(props.schedule.expression),

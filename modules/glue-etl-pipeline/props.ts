@@ -16,6 +16,11 @@ export interface EtlDatabaseProps {
   readonly secretKmsKeyArn?: string;
   /** The database's connections (e.g. a PrivatePostgres): the Glue security group is admitted on its port. */
   readonly database?: IConnectable;
+  /**
+   * The database's max connections (e.g. `PrivatePostgres.connectionBudget`). When given for the target, synth checks
+   * that the load's writers (plus its driver connection) stay within half of it, leaving room for the application.
+   */
+  readonly connectionBudget?: number;
 }
 
 /** Size of one Glue job. */

@@ -56,6 +56,7 @@ export class EtlWorkflowStack extends MigrationStack {
         secretArn: this.database.clientSecretArn,
         secretKmsKeyArn: this.database.secretKmsKeyArn,
         database: this.database,
+        connectionBudget: this.database.connectionBudget,
       },
       tables: config.tables,
       createTargetTables: config.createTargetTables,

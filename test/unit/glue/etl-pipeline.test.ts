@@ -228,6 +228,15 @@ describe('GlueEtlPipeline options', () => {
     expect(resources(out, 'aws_sfn_state_machine')[0].logging_configuration.level).toBe('ALL');
   });
 
+  test('fails when load parallelism would take more than half of the target connection budget', () => {
+    expect(() =>
+      build({
+        loadParallelism: 10,
+        target: { engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: TARGET_SECRET, connectionBudget: 20 },
+      }),
+    ).toThrow(/loadParallelism 10 \(\+1 driver connection\) exceeds half of the target's connection budget 20; lower it to at most 9/);
+  });
+
   test.each<[string, Partial<GlueEtlPipelineProps>, RegExp]>([
     ['the mapping is invalid', { tables: [{ ...TABLES[0], keyColumn: 'total' }] }, /test\/etl: mapping: shop\.orders: keyColumn "total" has type decimal\(12,2\)/],
     ['the schedule expression is malformed', { schedule: { expression: 'every day' } }, /schedule\.expression "every day" must be rate\(N unit\), cron\(6 fields\)/],
