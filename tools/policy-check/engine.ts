@@ -107,6 +107,15 @@ export function checkStack(name: string, json: TfJson, rules: readonly Rule[] = 
         findings.push({ rule: rule.id, stack: name, address: resource.address, path: resource.path, ...v, waived: key ? waivers.byKey.get(key) : undefined });
       }
     }
+    if (rule.checkStack) {
+      tally.checked++;
+      for (const v of rule.checkStack({ stack, production })) {
+        const waived = waivers.byKey.has(rule.id);
+        if (waived) used.add(rule.id);
+        tally[waived ? 'waived' : 'failed']++;
+        findings.push({ rule: rule.id, stack: name, ...v, waived: waived ? waivers.byKey.get(rule.id) : undefined });
+      }
+    }
   }
   return {
     stack: name,

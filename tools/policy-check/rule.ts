@@ -26,6 +26,13 @@ export interface Rule {
   readonly types: readonly string[];
   readonly productionOnly?: boolean;
   check(resource: TfResource, ctx: RuleContext): Violation[];
+  /** Checks on the stack outside its resources (provider, backend, locals, variables, data sources). */
+  checkStack?(ctx: RuleContext): StackViolation[];
+}
+
+/** A violation outside the resources: `address` is `provider.aws`, `terraform.backend.s3`, `locals`, `variable.x`... */
+export interface StackViolation extends Violation {
+  readonly address: string;
 }
 
 /** How a found value reads in a message. */

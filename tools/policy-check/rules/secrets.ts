@@ -1,5 +1,5 @@
-import { found, Rule, violation, Violation } from '../rule';
-import { isToken, literalString } from '../tf';
+import { found, Rule, StackViolation, violation, Violation } from '../rule';
+import { isToken, literalString, StackIndex } from '../tf';
 
 const SECRET_NAME = /(password|passwd|secret|token|credential|private[-_]?key|api[-_]?key|connection[-_]?string)/i;
 /** Attribute names whose literal value is a secret. */
@@ -14,6 +14,39 @@ function secretAttributes(value: unknown, path: string[] = []): Array<{ path: st
     if (SECRET_ATTRS.has(k)) return [{ path: [...path, k].join('.'), key: k, value: v }];
     return secretAttributes(v, [...path, k]);
   });
+}
+
+/** Outside resources, credentials can also sit in provider and backend blocks (`access_key`, `secret_key`, `token`). */
+const STACK_SECRET_KEY = /^(password|master_password|secret_string|secret_binary|secret_key|access_key|token|[a-z_]*_password)$/;
+
+function literalSecretsOutsideResources(stack: StackIndex): StackViolation[] {
+  const out: StackViolation[] = [];
+  const visit = (value: unknown, address: string, path: string[]) => {
+    if (Array.isArray(value)) return value.forEach((v, i) => visit(v, address, [...path, String(i)]));
+    if (!value || typeof value !== 'object') return;
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '//') continue;
+      if (STACK_SECRET_KEY.test(k) && typeof v === 'string' && v !== '' && !isToken(v)) {
+        out.push({ address, ...violation(`${[...path, k].join('.')} holds a literal secret value (hidden here)`, 'remove it: credentials come from the environment (AWS profile, role) and secrets from Secrets Manager') });
+      } else {
+        visit(v, address, [...path, k]);
+      }
+    }
+  };
+  const json = stack.json as Record<string, unknown>;
+  for (const [name, blocks] of Object.entries((json.provider as Record<string, unknown>) ?? {})) visit(blocks, `provider.${name}`, []);
+  const terraform = (json.terraform as Record<string, unknown>) ?? {};
+  for (const [name, backend] of Object.entries((terraform.backend as Record<string, unknown>) ?? {})) visit(backend, `terraform.backend.${name}`, []);
+  visit(json.locals, 'locals', []);
+  for (const [name, variable] of Object.entries((json.variable as Record<string, unknown>) ?? {})) {
+    const v = (variable ?? {}) as Record<string, unknown>;
+    if ((STACK_SECRET_KEY.test(name) || SECRET_NAME.test(name)) && typeof v.default === 'string' && v.default !== '' && !isToken(v.default)) {
+      out.push({ address: `variable.${name}`, ...violation('default holds a literal secret value (hidden here)', 'remove the default; pass the value at plan time (sensitive, ephemeral) or read it from Secrets Manager') });
+    }
+    visit(variable, `variable.${name}`, []);
+  }
+  for (const r of stack.resources.filter((x) => x.data)) visit(r.attrs, r.address, []);
+  return out;
 }
 
 export const secretRules: Rule[] = [
@@ -51,5 +84,6 @@ export const secretRules: Rule[] = [
         }
         return [];
       }),
+    checkStack: ({ stack }) => literalSecretsOutsideResources(stack),
   },
 ];

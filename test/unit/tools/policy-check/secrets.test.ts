@@ -1,3 +1,5 @@
+import { checkStack } from '../../../../tools/policy-check/engine';
+import { RULES } from '../../../../tools/policy-check/rules';
 import { findingsOf, messagesOf, Resources } from './helpers';
 
 describe('secret rules', () => {
@@ -55,5 +57,24 @@ describe('secret rules', () => {
       const out = messagesOf('NO-PLAINTEXT-SECRET', { aws_secretsmanager_secret_version: { v: { secret_string: 'hunter2-very-secret' } } });
       expect(out).not.toContain('hunter2');
     });
+  });
+});
+
+describe('NO-PLAINTEXT-SECRET outside resources', () => {
+  test.each([
+    ['a provider access key', { provider: { aws: [{ region: 'eu-west-2', access_key: 'AKIAABCDEFGHIJKLMNOP', secret_key: 'abc/def' }] } }, /provider.aws: 0.access_key holds a literal secret value[\s\S]*provider.aws: 0.secret_key holds/],
+    ['a backend secret key', { terraform: { backend: { s3: { bucket: 'b', secret_key: 'abc' } } } }, /terraform.backend.s3: secret_key holds a literal secret value/],
+    ['a password in locals', { locals: { db_password: 'hunter2' } }, /locals: db_password holds a literal secret value/],
+    ['a variable default', { variable: { master_password: { type: 'string', default: 'hunter2' } } }, /variable.master_password: default holds a literal secret value/],
+  ])('fails on %s', (_, json, message) => {
+    const result = checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET'));
+    const text = result.findings.map((f) => `${f.address}: ${f.message}`).join('\n');
+    expect(text).toMatch(message);
+    expect(text).not.toMatch(/hunter2|AKIAABCDEFGHIJKLMNOP/);
+  });
+
+  test('passes references and tokens in providers and locals', () => {
+    const json = { provider: { aws: [{ region: 'eu-west-2', assume_role: [{ role_arn: 'arn:aws:iam::1:role/deploy' }] }] }, locals: { db_password: '${ephemeral.random_password.p.result}' } };
+    expect(checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings).toEqual([]);
   });
 });
