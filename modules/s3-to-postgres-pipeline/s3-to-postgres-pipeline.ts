@@ -119,7 +119,8 @@ export class S3ToPostgresPipeline extends Construct {
     this.loader = new NodejsLambda(this, 'loader', {
       entry: 's3-to-postgres',
       component: 'csv-loader',
-      description: `Loads CSV files from ${this.prefixes.map((p) => `"${p}"`).join(', ')} into Postgres ${db.databaseName} (one transaction per file, exactly once)`,
+      // Lambda descriptions are limited to 256 characters.
+      description: `Loads CSV files (${this.prefixes.length} prefix(es) of ${this.routes.length} route(s)) into Postgres ${db.databaseName}, one transaction per file, exactly once`.slice(0, 256),
       timeoutSeconds: props.timeoutSeconds ?? 900,
       memoryMiB: props.memoryMiB ?? 1024,
       network: props.network,
