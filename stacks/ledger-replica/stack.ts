@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import { MigrationStack, TerraformOutput } from '../../modules/core';
+import { DmsAccountRoles } from '../../modules/dms-account-roles';
+import { DmsMonitoring, DmsReplicationInstance, PostgresSourceEndpoint } from '../../modules/dms-migration';
+import { PrivateNetwork } from '../../modules/network';
+import { PrivatePostgres } from '../../modules/private-postgres';
+import { StreamToPostgres } from '../../modules/stream-to-postgres';
+import { LedgerReplicaConfig } from './config';
+
+/**
+ * S3 export -> DMS full load -> Aurora PostgreSQL, then DMS CDC -> Kinesis -> Lambda into the same tables, with
+ * one `<table>_audit_log` per table. The runbook (modules/stream-to-postgres/README.md, "Full load, then the
+ * stream"): export as of `highWaterMark` into the bucket, run the full-load task, start the CDC task.
+ */
+export class LedgerReplicaStack extends MigrationStack {
+  readonly network: PrivateNetwork;
+  readonly database: PrivatePostgres;
+  readonly replica: StreamToPostgres;
+
+  constructor(scope: Construct, id: string, config: LedgerReplicaConfig) {
+    super(scope, id, {
+      project: config.project,
+      environment: config.environment,
+      production: config.production,
+      region: config.region,
+      backend: { bucket: config.stateBucket },
+    });
+    this.network = new PrivateNetwork(this, 'network', {
+      cidr: config.vpcCidr,
+      availabilityZones: config.availabilityZones,
+      interfaceEndpoints: ['secretsmanager', 'sts', 'logs'],
+    });
+    this.database = new PrivatePostgres(this, 'database', {
+      network: this.network.ref,
+      databaseName: config.target.databaseName,
+      engine: 'aurora-postgresql',
+      instanceClass: config.target.instanceClass,
+    });
+    const roles = new DmsAccountRoles(this, 'dms-account-roles', { mode: config.dmsAccountRoles });
+    const instance = new DmsReplicationInstance(this, 'dms', {
+      network: this.network.ref,
+      accountRoles: roles,
+      component: 'ledger-dms',
+      instanceClass: config.dms.instanceClass,
+      allocatedStorageGiB: config.dms.allocatedStorageGiB,
+    });
+    // The system of record: logical replication must be on there (rds.logical_replication = 1).
+    const source = new PostgresSourceEndpoint(this, 'source', {
+      component: 'ledger',
+      serverName: config.source.host,
+      databaseName: config.source.databaseName,
+      secret: { secretArn: config.source.secretArn, kmsKeyArn: config.source.secretKmsKeyArn },
+    });
+    const monitoring = new DmsMonitoring(this, 'dms-monitoring', { component: 'ledger-dms' });
+    monitoring.watchInstance(instance);
+
+    this.replica = new StreamToPostgres(this, 'replica', {
+      component: 'ledger-cdc',
+      network: this.network.ref,
+      database: this.database,
+      tables: config.tables,
+      highWaterMark: config.highWaterMark,
+      capacity: config.stream.capacity,
+      batchSize: config.stream.batchSize,
+      reservedConcurrency: config.stream.reservedConcurrency,
+      changeSource: { instance, source },
+      fullLoad: {},
+      alarmTopicArn: monitoring.topicArn,
+    });
+    monitoring.watchTask(this.replica.cdcTask!);
+
+    new TerraformOutput(this, 'export_bucket', {
+      value: this.replica.exportBucket!.bucketName,
+      description: `Put the export here as ${this.replica.exportFolder}/<schema>/<table>/*.csv (header row, columns in table-config order)`,
+    });
+    new TerraformOutput(this, 'full_load_task_arn', { value: this.replica.fullLoadTask!.replicationTaskArn, description: 'Start after the export is complete' });
+    new TerraformOutput(this, 'cdc_task_arn', { value: this.replica.cdcTask!.replicationTaskArn, description: 'Start after the full load finishes' });
+    new TerraformOutput(this, 'change_stream_arn', { value: this.replica.stream.arn });
+    new TerraformOutput(this, 'failed_changes_queue_url', { value: this.replica.failureQueue.url, description: 'Batches given up on after every retry (shard and sequence range)' });
+    new TerraformOutput(this, 'consumer_function', { value: this.replica.consumer.functionName });
+    new TerraformOutput(this, 'alerts_topic_arn', { value: monitoring.topicArn });
+    new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });
+  }
+}

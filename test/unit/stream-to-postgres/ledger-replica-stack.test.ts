@@ -1,0 +1,62 @@
+import { Testing } from '../../../modules/core';
+import { register } from '../../../stacks/ledger-replica';
+import { CONFIG } from '../../../stacks/ledger-replica/config';
+import { checkStack } from '../../../tools/policy-check/engine';
+import { TfJson } from '../../../tools/policy-check/tf';
+
+type Out = TfJson & { resource: Record<string, Record<string, Record<string, any>>>; output: Record<string, { value: unknown }>; terraform: any };
+
+// Synthesized once for the file: the stacks are the slowest part of this suite.
+const stacks = new Map(register(Testing.app()).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as Out]));
+const list = (out: Out, type: string) => Object.values(out.resource[type] ?? {});
+
+describe('example project ledger-replica', () => {
+  test('registers a staging and a production stack with an S3 backend', () => {
+    expect([...stacks.keys()]).toEqual(['ledger-replica-staging', 'ledger-replica-production']);
+    for (const out of stacks.values()) expect(out.terraform.backend.s3.bucket).toBe('ledger-terraform-state');
+  });
+
+  test('passes every policy rule without waivers', () => {
+    for (const [name, out] of stacks) {
+      const result = checkStack(name, out);
+      expect(result.findings.map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+      expect(result.waiverErrors).toEqual([]);
+    }
+  });
+
+  test('targets Aurora PostgreSQL and loads the export into the same tables the stream keeps current', () => {
+    const out = stacks.get('ledger-replica-staging')!;
+    expect(list(out, 'aws_rds_cluster').map((c) => c.engine)).toEqual(['aurora-postgresql']);
+    const tasks = list(out, 'aws_dms_replication_task');
+    expect(tasks.map((t) => t.migration_type).sort()).toEqual(['cdc', 'full-load']);
+    const def = JSON.parse(list(out, 'aws_dms_s3_endpoint')[0].external_table_definition);
+    expect(def.Tables.map((t: { TableOwner: string; TableName: string }) => `${t.TableOwner}.${t.TableName}`)).toEqual(['dmv.person', 'dmv.vehicle', 'dmv.vehicle_registration', 'dmv.drivers_license']);
+    expect(tasks.find((t) => t.migration_type === 'cdc')!.cdc_start_position).toBe(CONFIG.staging.highWaterMark.slice(0, 19));
+    const pgTarget = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name !== 'kinesis')!;
+    expect(pgTarget.engine_name).toBe('aurora-postgresql');
+  });
+
+  test('production: provisioned shards, a week of retention, multi-AZ replication', () => {
+    const prod = stacks.get('ledger-replica-production')!;
+    expect(list(prod, 'aws_kinesis_stream')[0]).toMatchObject({ shard_count: 4, retention_period: 168, encryption_type: 'KMS' });
+    expect(list(prod, 'aws_dms_replication_instance').map((i) => i.multi_az)).toEqual([true]);
+    expect(list(prod, 'aws_lambda_function').find((f) => String(f.function_name).includes('consumer'))!.reserved_concurrent_executions).toBe(8);
+  });
+
+  test('alarms of the consumer and of DMS share one topic; outputs are handles, never secrets', () => {
+    const out = stacks.get('ledger-replica-staging')!;
+    const actions = new Set(list(out, 'aws_cloudwatch_metric_alarm').flatMap((a) => a.alarm_actions));
+    expect(actions.size).toBe(1);
+    expect(Object.keys(out.output).sort()).toEqual([
+      'alerts_topic_arn',
+      'cdc_task_arn',
+      'change_stream_arn',
+      'consumer_function',
+      'database_endpoint',
+      'export_bucket',
+      'failed_changes_queue_url',
+      'full_load_task_arn',
+    ]);
+    expect(JSON.stringify(out.output)).not.toMatch(/password|secret_string/i);
+  });
+});
