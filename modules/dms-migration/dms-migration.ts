@@ -47,6 +47,8 @@ export class DmsMigration extends Construct {
       tableMappings: props.tableMappings,
       settings: props.settings,
       startOnCreate: props.startOnCreate,
+      // The cloudwatch-logs role must exist before the task logs; an adopted instance does not wait for it.
+      dependsOn: props.replicationInstance ? [props.accountRoles.dependable] : undefined,
     });
     if (props.monitoring !== false) {
       const m = props.monitoring ?? {};

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DmsReplicationTask as DmsReplicationTaskResource } from '@cdktf/provider-aws/lib/dms-replication-task';
-import { check, Fn, isResolved, MigrationStack, ValidationError } from '../core';
+import { check, Fn, isResolved, ITerraformDependable, MigrationStack, ValidationError } from '../core';
 import { IDmsEndpoint } from './endpoints';
 import { IDmsReplicationInstance } from './replication-instance';
 import { migrationTypesFor } from './sqlserver-mode';
@@ -36,6 +36,11 @@ export interface DmsReplicationTaskProps {
   readonly startOnCreate?: boolean;
   /** For `cdc` tasks: where to start reading (a native position or `now`-like time, see DMS docs). */
   readonly cdcStartPosition?: string;
+  /**
+   * Resources the task must wait for, typically `accountRoles.dependable` when the instance is adopted (a created
+   * instance already waits for the roles, and the task waits for the instance).
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -110,6 +115,7 @@ export class DmsReplicationTask extends Construct {
       replicationTaskSettings: this.settingsJson,
       startReplicationTask: props.startOnCreate ?? false,
       cdcStartPosition: props.cdcStartPosition,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
     this.replicationTaskArn = this.task.replicationTaskArn;
     // arn:aws:dms:<region>:<account>:task:<RESOURCE-ID>

@@ -7,7 +7,9 @@ import {
   DmsScheduledFullLoad,
   DmsServerlessReplication,
   MySqlSourceEndpoint,
+  PostgresSourceEndpoint,
   PostgresTargetEndpoint,
+  S3SourceEndpoint,
   S3TargetEndpoint,
   SqlServerSourceEndpoint,
   TableMappings,
@@ -304,5 +306,113 @@ describe('DmsMigration (composed)', () => {
     expect(one(out, 'aws_scheduler_schedule').schedule_expression).toBe('cron(30 5 * * ? *)');
     expect(all(out, 'aws_cloudwatch_metric_alarm').length).toBeGreaterThanOrEqual(5);
     expect(all(out, 'aws_iam_role').map((r) => r.name)).toEqual(expect.arrayContaining(['demo-staging-reporting-source-secret', 'demo-staging-reporting-target-secret']));
+  });
+});
+
+describe('remaining validation messages', () => {
+  const adopt = (stack: ReturnType<typeof newStack>) => new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+  const mysql = (stack: ReturnType<typeof newStack>) => new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET });
+  const pg = (stack: ReturnType<typeof newStack>) => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+
+  test.each<[string, () => unknown, string]>([
+    [
+      'fails when instance storage is out of range',
+      () => {
+        const s = newStack();
+        return new DmsReplicationInstance(s, 'dms', { network, accountRoles: adopt(s), allocatedStorageGiB: 2 });
+      },
+      'allocatedStorageGiB must be an integer from 5 to 6144, got 2.',
+    ],
+    [
+      'fails when an egress CIDR is malformed',
+      () => {
+        const s = newStack();
+        return new DmsReplicationInstance(s, 'dms', { network, accountRoles: adopt(s) }).allowEgressToCidr('10.0.0.0', 1433, 'x');
+      },
+      'egress CIDR must look like 10.1.2.3/32; got "10.0.0.0".',
+    ],
+    ['fails when the server name is empty', () => new MySqlSourceEndpoint(newStack(), 'e', { component: 'x', serverName: '', secret: PG_SECRET }), 'serverName is empty; pass the database host name or IP address.'],
+    [
+      'fails when an S3 source skips more than one header row',
+      () => new S3SourceEndpoint(newStack(), 'e', { component: 'x', bucket: BUCKET, ignoreHeaderRows: 2, tables: [{ owner: 'a', name: 't', path: 'p', columns: [{ name: 'id', type: 'INT4' }] }] }),
+      'ignoreHeaderRows must be an integer from 0 to 1, got 2.',
+    ],
+    [
+      'fails when the target is a source endpoint',
+      () => {
+        const s = newStack();
+        const instance = DmsReplicationInstance.fromExisting(s, 'i', { replicationInstanceArn: 'a', replicationInstanceId: 'i', securityGroupId: 'sg' });
+        return new DmsReplicationTask(s, 'task', { component: 't', instance, source: mysql(s), target: new PostgresSourceEndpoint(s, 'p', { component: 'p', serverName: 'h', databaseName: 'd', secret: PG_SECRET }), tableMappings: dbo() });
+      },
+      'target is a source endpoint (postgres); pass a target endpoint.',
+    ],
+    [
+      'fails when serverless min capacity is above max',
+      () => {
+        const s = newStack();
+        return new DmsServerlessReplication(s, 'sls', { component: 'b', network, accountRoles: adopt(s), source: mysql(s), target: pg(s), tableMappings: dbo(), minCapacityUnits: 32, maxCapacityUnits: 16 });
+      },
+      'minCapacityUnits 32 is above maxCapacityUnits 16.',
+    ],
+    [
+      'fails when serverless is single-AZ in production',
+      () => {
+        const s = newStack(true);
+        return new DmsServerlessReplication(s, 'sls', { component: 'b', network, accountRoles: adopt(s), source: mysql(s), target: pg(s), tableMappings: dbo(), multiAz: false });
+      },
+      'multiAz is false in a production stack; remove multiAz: false.',
+    ],
+    [
+      'fails when serverless settings turn validation off for a database target',
+      () => {
+        const s = newStack();
+        return new DmsServerlessReplication(s, 'sls', { component: 'b', network, accountRoles: adopt(s), source: mysql(s), target: pg(s), tableMappings: dbo(), settings: { validation: false } });
+      },
+      'database targets need ValidationSettings.EnableValidation = true',
+    ],
+    [
+      'fails when serverless mappings include nothing',
+      () => {
+        const s = newStack();
+        return new DmsServerlessReplication(s, 'sls', { component: 'b', network, accountRoles: adopt(s), source: mysql(s), target: pg(s), tableMappings: new TableMappings().exclude({ schema: 'x' }) });
+      },
+      'table mappings select no table: add at least one include rule.',
+    ],
+    [
+      'fails when the runner timeout is out of range',
+      () => {
+        const { stack, instance, source, target } = parts(false, 'full-load-only');
+        const task = new DmsReplicationTask(stack, 'task', { component: 'r', instance, source, target, tableMappings: dbo() });
+        return new DmsScheduledFullLoad(stack, 'daily', { component: 'r', task, scheduleExpression: 'rate(1 day)', timeoutSeconds: 1000 });
+      },
+      'timeoutSeconds must be an integer from 60 to 900, got 1000.',
+    ],
+    [
+      'fails when the CPU alarm threshold is not a percentage',
+      () => {
+        const { stack, instance } = parts();
+        new DmsMonitoring(stack, 'mon').watchInstance(instance, { cpuPercent: 150 });
+      },
+      'cpuPercent must be an integer from 1 to 100, got 150.',
+    ],
+  ])('%s', (_name, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('a composed migration on an adopted instance makes the task wait for the account roles', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'create' });
+    new DmsMigration(stack, 'm', {
+      network,
+      accountRoles: roles,
+      replicationInstance: DmsReplicationInstance.fromExisting(stack, 'shared', { replicationInstanceArn: 'arn:aws:dms:eu-west-2:1:rep:X', replicationInstanceId: 'shared', securityGroupId: 'sg-1' }),
+      source: { kind: 'mysql', serverName: 'h', secret: PG_SECRET },
+      target: { kind: 'kinesis', stream: { streamArn: 'arn:aws:kinesis:eu-west-2:1:stream/s' } },
+      tableMappings: new TableMappings().include({ schema: 'retail' }),
+      monitoring: false,
+    });
+    const out = synth(stack);
+    expect(one(out, 'aws_dms_replication_task').depends_on).toEqual([expect.stringContaining('terraform_data.')]);
+    expect(out.resource.aws_cloudwatch_metric_alarm).toBeUndefined();
   });
 });
