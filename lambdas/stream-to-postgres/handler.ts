@@ -13,7 +13,12 @@ let store: Promise<PgChangeStore> | undefined;
 /** One connection per instance (batches of a shard are sequential); UTC so zone-less timestamps mean UTC. */
 function getStore(): Promise<PgChangeStore> {
   store ??= resolveDbConfig()
-    .then((db) => new PgChangeStore(new Pool({ ...db, max: 1, options: '-c TimeZone=UTC' }), config.mappings, log))
+    .then((db) => {
+      const pool = new Pool({ ...db, max: 1, options: '-c TimeZone=UTC' });
+      // An idle connection closed between invocations (failover, idle timeout) must not crash the runtime.
+      pool.on('error', (error) => log.warn('idle database connection closed; the next batch reconnects', { error }));
+      return new PgChangeStore(pool, config.mappings, log);
+    })
     .catch((err) => {
       store = undefined;
       throw err;
