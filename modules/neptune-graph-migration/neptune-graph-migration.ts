@@ -20,6 +20,8 @@ import { grantCatalogAccess, SourceCatalog } from './source-catalog';
 /** Key prefixes in the data bucket. */
 export const EXPORT_PREFIX = 'exports/';
 export const STATE_PREFIX = 'state/incremental/';
+/** Where wheels for `--additional-python-modules` go when the subnets have no internet access (upsert jobs read it). */
+export const PYTHON_MODULES_PREFIX = 'python-modules/';
 
 const GLUE_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
 
@@ -204,6 +206,7 @@ export class NeptuneGraphMigration extends Construct {
       });
       grantCatalogAccess(job, this.catalog.databaseName, false);
       this.neptune.grantData(job, upsertActions);
+      job.role.grantRead(this.bucket.ref, [PYTHON_MODULES_PREFIX]);
       this.directJob = job;
     }
 
@@ -228,6 +231,7 @@ export class NeptuneGraphMigration extends Construct {
       grantCatalogAccess(job, this.catalog.databaseName, false);
       this.neptune.grantData(job, upsertActions);
       job.role.grantReadWrite(this.bucket.ref, [STATE_PREFIX]);
+      job.role.grantRead(this.bucket.ref, [PYTHON_MODULES_PREFIX]);
       this.incrementalJob = job;
       this.incrementalTrigger = new GlueTrigger(this, 'incremental-schedule', {
         name: stack.naming.name(`${component}-incremental`, 'glue'),

@@ -106,7 +106,8 @@ export interface NeptuneGraphMigrationProps {
   readonly incremental?: IncrementalOptions;
   /**
    * How the direct and incremental jobs get gremlinpython (`--additional-python-modules`): a pip requirement (needs
-   * a NAT or a PyPI mirror) or an `s3://` URI of a wheel (private subnets without internet).
+   * a NAT or a PyPI mirror), or comma-separated `s3://` URIs of gremlinpython and its dependency wheels uploaded
+   * under `python-modules/` in the migration's data bucket (readable by those jobs), for subnets without internet.
    * @default 'gremlinpython==3.7.1'
    */
   readonly gremlinPythonModule?: string;

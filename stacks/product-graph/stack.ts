@@ -38,6 +38,8 @@ export class ProductGraphStack extends MigrationStack {
       },
       neptune: { instanceClass: config.neptuneInstanceClass },
       bulkLoad: { parallelism: 'HIGH' },
+      // The VPC has no NAT: before running the direct or incremental job, upload gremlinpython and its dependency
+      // wheels to s3://<data bucket>/python-modules/ and pass their URIs as gremlinPythonModule (see the module README).
       directWrite: { batchSize: 100 },
       incremental: { schedule: config.incrementalSchedule, batchSize: 100 },
     });

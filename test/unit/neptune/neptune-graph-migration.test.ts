@@ -197,6 +197,8 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     const inc = statementsFor(out, 'graph_incremental_role');
     expect(inc).toContainEqual(expect.objectContaining({ Action: ['neptune-db:ReadDataViaQuery', 'neptune-db:WriteDataViaQuery', 'neptune-db:DeleteDataViaQuery'] }));
     expect(inc).toContainEqual(expect.objectContaining({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: expect.stringMatching(/\/state\/incremental\/\*$/) }));
+    expect(inc).toContainEqual(expect.objectContaining({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: expect.stringMatching(/\/python-modules\/\*$/) }));
+    expect(statementsFor(out, 'graph_direct_role')).toContainEqual(expect.objectContaining({ Resource: expect.stringMatching(/\/python-modules\/\*$/) }));
     const exp = statementsFor(out, 'graph_export_role');
     expect(exp).toContainEqual(expect.objectContaining({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: expect.stringMatching(/\/exports\/\*$/) }));
     expect(exp.some((s) => String(s.Action).includes('neptune-db'))).toBe(false);
