@@ -94,10 +94,13 @@ export class GlueJobRole extends Construct implements IGrantable {
     });
   }
 
-  /** Write to the given log groups (streams created by Glue). */
+  /**
+   * Write to the given log groups (streams created by Glue). CreateLogGroup is included but scoped to these groups,
+   * which exist already: Glue calls it before writing, and no group can appear without retention.
+   */
   grantLogWrite(logGroupArns: readonly string[]): void {
     this.addToPolicy({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
     });
   }
