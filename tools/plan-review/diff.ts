@@ -66,8 +66,12 @@ export interface StackDiff {
   readonly added: TfResource[];
   readonly removed: TfResource[];
   readonly changed: ChangedResource[];
-  /** Loud warnings: stateful replacements, removals and moves. */
+  /** Loud warnings: stateful replacements, removals and moves, a new region or state location. */
   readonly warnings: string[];
+  /** Changes to the provider, the state backend and locals (policy waivers included). */
+  readonly settings: AttributeChange[];
+  /** Policy waivers added or changed in this revision (`RULE-ID[:address]`), for reviewers to read. */
+  readonly waiversAdded: string[];
 }
 
 const SECRET_PATH = /(password|secret_string|secret_binary|private_key|_wo$|token|credential)/i;
@@ -212,6 +216,22 @@ export function diffStack(stack: string, base: TfJson | undefined, head: TfJson 
         : `REMOVAL of stateful ${r.address}${name ? ` (${name})` : ''}: Terraform destroys it.`,
     );
   }
-  const status = !base ? 'added' : !head ? 'removed' : added.length || removed.length || changed.length ? 'changed' : 'unchanged';
-  return { stack, status, added, removed, changed, warnings };
+  const settingsOf = (json: TfJson | undefined): Record<string, Json> =>
+    json
+      ? ({ provider: json.provider ?? {}, backend: ((json.terraform as Record<string, Json> | undefined)?.backend as Json) ?? {}, locals: json.locals ?? {} } as Record<string, Json>)
+      : {};
+  const settings = base && head ? diffAttributes(settingsOf(base), settingsOf(head)) : [];
+  if (settings.some((c) => /^provider\.aws\[\d+\]\.region$/.test(c.path))) {
+    warnings.push('REGION CHANGE of the AWS provider: every regional resource of the stack is destroyed and created in the new region.');
+  }
+  const backendChanges = settings.filter((c) => /^backend\.[a-z0-9_]+\.(bucket|key|region)$/.test(c.path));
+  if (backendChanges.length) {
+    warnings.push(`STATE MOVE: the backend's ${backendChanges.map((c) => c.path.split('.').pop()).join(', ')} changed; run \`terraform init -migrate-state\` or Terraform starts from an empty state and tries to create everything again.`);
+  }
+  const waiversOf = (json: TfJson | undefined) => ((json?.locals?.policy_waivers ?? {}) as Record<string, Json>);
+  const [wb, wh] = [waiversOf(base), waiversOf(head)];
+  const waiversAdded = base ? Object.keys(wh).filter((k) => wb[k] !== wh[k]).sort() : [];
+  const status =
+    !base ? 'added' : !head ? 'removed' : added.length || removed.length || changed.length || settings.length ? 'changed' : 'unchanged';
+  return { stack, status, added, removed, changed, warnings, settings, waiversAdded };
 }

@@ -32,10 +32,18 @@ function changesSection(input: StackReportInput): string[] {
   if (d.status === 'added') lines.push('This stack is **new**: every resource below is created.', '');
   if (d.status === 'removed') lines.push('> [!CAUTION]', '> This stack was **removed**: `terraform destroy` of its workspace deletes every resource it holds.', '');
   for (const w of d.warnings) lines.push('> [!CAUTION]', `> **${w.split(':')[0]}**:${w.slice(w.indexOf(':') + 1)}`, '');
+  for (const w of d.waiversAdded) {
+    const reason = String((input.index.json.locals?.policy_waivers as Record<string, unknown> | undefined)?.[w] ?? '');
+    lines.push('> [!WARNING]', `> **Policy waiver added or changed**: ${code(w)} — ${reason}`, '');
+  }
   if (d.status === 'unchanged') return [...lines, 'No resource changes.', ''];
   lines.push(`**${d.added.length} to add, ${d.changed.length} to change, ${d.removed.length} to destroy.**`, '');
   if (d.added.length) lines.push('### Added', '', ...table(['Type', 'Address', 'Name'], d.added.map((r) => [r.type, code(r.address), labelOf(r)])), '');
   if (d.removed.length) lines.push('### Removed', '', ...table(['Type', 'Address', 'Name'], d.removed.map((r) => [r.type, code(r.address), labelOf(r)])), '');
+  if (d.settings.length) {
+    lines.push('### Stack settings (provider, state backend, locals)', '');
+    lines.push(...table(['Setting', 'Before', 'After'], d.settings.map((x) => [code(x.path), x.summary ?? (x.before === undefined ? '_(absent)_' : code(x.before)), x.summary ? '' : x.after === undefined ? '_(absent)_' : code(x.after)])), '');
+  }
   if (d.changed.length) {
     lines.push('### Changed', '');
     for (const c of d.changed) {

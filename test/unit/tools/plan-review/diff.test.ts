@@ -34,6 +34,7 @@ describe('base/head diff', () => {
     expect(fn.changes).toEqual([
       { path: 'filename', summary: 'asset changed (Q1N0VN8C → ZR7KQ2M0)' },
       { path: 'source_code_hash', summary: 'asset changed (q1n0vN8c2Yf0 → Zr7kq2m0yJ1n)' },
+      { path: 'tracing_config.mode', before: '"Active"', after: '"PassThrough"' },
     ]);
     expect(fn.replacedBy).toEqual([]);
   });
@@ -77,5 +78,33 @@ describe('base/head diff', () => {
       ['settings › Logging.EnableLogging', 'true'],
       ['tags.a', '"1"'],
     ]);
+  });
+});
+
+describe('stack settings', () => {
+  const stack = (region: string, key: string, waivers: Record<string, string> = {}) => ({
+    provider: { aws: [{ region }] },
+    terraform: { backend: { s3: { bucket: 'state', key } } },
+    locals: { policy_waivers: waivers },
+    resource: { aws_sqs_queue: { q: { name: 'q' } } },
+  });
+
+  test('warns when the region or the state location changes', () => {
+    const d = diffStack('s', stack('eu-west-2', 'a/terraform.tfstate'), stack('eu-west-1', 'b/terraform.tfstate'));
+    expect(d.status).toBe('changed');
+    expect(d.settings).toEqual([
+      { path: 'backend.s3.key', before: '"a/terraform.tfstate"', after: '"b/terraform.tfstate"' },
+      { path: 'provider.aws[0].region', before: '"eu-west-2"', after: '"eu-west-1"' },
+    ]);
+    expect(d.warnings).toEqual([
+      'REGION CHANGE of the AWS provider: every regional resource of the stack is destroyed and created in the new region.',
+      'STATE MOVE: the backend\'s key changed; run `terraform init -migrate-state` or Terraform starts from an empty state and tries to create everything again.',
+    ]);
+  });
+
+  test('lists waivers added or changed', () => {
+    const d = diffStack('s', stack('eu-west-2', 'k', { 'RDS-HA': 'old reason, long enough' }), stack('eu-west-2', 'k', { 'RDS-HA': 'new reason, long enough', 'S3-SSE': 'a reason long enough' }));
+    expect(d.waiversAdded).toEqual(['RDS-HA', 'S3-SSE']);
+    expect(d.warnings).toEqual([]);
   });
 });

@@ -28,10 +28,17 @@ describe('Markdown report', () => {
     expect(report).toContain('**8 to add, 4 to change, 7 to destroy.**');
   });
 
+  test('shows waivers added in the change as warnings, with their reason', () => {
+    expect(report).toContain(
+      '> [!WARNING]\n> **Policy waiver added or changed**: `LOGGROUP-RETENTION:aws_cloudwatch_log_group.audit` — The audit trail is kept indefinitely by regulation',
+    );
+    expect(report).toContain('### Stack settings (provider, state backend, locals)');
+  });
+
   test('lists policy violations with the fix, and waived findings with the reason', () => {
-    expect(report).toContain('| LOGGROUP-RETENTION | `aws_cloudwatch_log_group.audit` | retention_in_days is absent (logs kept forever) | set retention_in_days (30 in staging, 365 in production) |');
+    expect(report).toContain('| LAMBDA-TRACING | `aws_lambda_function.loader` | tracing_config.mode is "PassThrough"; must be "Active" | set tracing_config { mode = "Active" } |');
     expect(report).toMatch(/\| SECRETS-ROTATION \| `aws_secretsmanager_secret.source` \| .* \| The on-premises SQL Server login is rotated by the DBA team/);
-    expect(report).toContain('❌ **fails** the policy check: 1 violation(s), 1 waived');
+    expect(report).toContain('❌ **fails** the policy check: 1 violation(s), 2 waived');
   });
 
   test('counts resources by type with their change', () => {

@@ -106,7 +106,8 @@ describe('npm run check (cli)', () => {
 
   test('exits 1 on a violation', () => {
     const r = run('--dir', path.join(FIXTURES, 'head'));
-    expect(r.stdout).toMatch(/^LOGGROUP-RETENTION  shop-staging  aws_cloudwatch_log_group.audit  retention_in_days is absent/m);
+    expect(r.stdout).toMatch(/^LAMBDA-TRACING  shop-staging  aws_lambda_function.loader  tracing_config.mode is "PassThrough"; must be "Active"/m);
+    expect(r.stdout).toMatch(/^WAIVED LOGGROUP-RETENTION  shop-staging  aws_cloudwatch_log_group.audit /m);
     expect(r.status).toBe(1);
   });
 
