@@ -22,7 +22,7 @@ export class ReportingServerStack extends MigrationStack {
       backend: { bucket: config.stateBucket },
       policyWaivers: {
         'SECRETS-ROTATION':
-          'The read-only SQL Server login lives on the on-premises reporting server, so AWS cannot rotate it: the DBA rotates it there and puts the new value. The target login is used by the daily reload; its password is generated write-only by modules/private-postgres, which has no rotation function yet; DMS reads it afresh at every run, so a manual rotation between runs is safe.',
+          'The read-only SQL Server login lives on the on-premises reporting server, so AWS cannot rotate it: the DBA rotates it there and puts the new value (modules/dms-migration README, "Credentials"). The target login (dms_writer) is rotated by modules/private-postgres.',
       },
     });
     const network = new PrivateNetwork(this, 'network', {

@@ -27,7 +27,7 @@ export class SqlServerToPostgresStack extends MigrationStack {
       backend: { bucket: config.stateBucket },
       policyWaivers: {
         'SECRETS-ROTATION':
-          'Both secrets are logins of a running DMS task. The SQL Server login lives on the on-premises server, so AWS cannot rotate it: the DBA rotates it on the source and puts the new value (modules/dms-migration README, "Credentials"). The dms_writer password on the target must not change under a running CDC task; it is retired at cut-over (templates/postgres/cutover.sql).',
+          'The SQL Server login DMS reads lives on the on-premises server, so AWS cannot rotate it: the DBA rotates it on the source and puts the new value (modules/dms-migration README, "Credentials"). The target login (dms_writer) is rotated by modules/private-postgres.',
       },
     });
     this.network = new PrivateNetwork(this, 'network', {
