@@ -2,12 +2,18 @@ import { Construct } from 'constructs';
 import { MigrationStack, TerraformOutput } from '../../modules/core';
 import { PrivateNetwork } from '../../modules/network';
 import { PrivatePostgres } from '../../modules/private-postgres';
+import { S3ToPostgresPipeline } from '../../modules/s3-to-postgres-pipeline';
 import { CsvToPostgresConfig } from './config';
 
-/** A private Postgres in a private VPC: the landing database CSV files are loaded into. */
+/**
+ * A private Postgres in a private VPC, and the pipeline that loads CSV files dropped in the landing bucket into it:
+ * `people/*.csv` replaces landing.people, `events/*.csv` is appended to landing.events (tables owned by the app user,
+ * created before the first file arrives).
+ */
 export class CsvToPostgresStack extends MigrationStack {
   readonly network: PrivateNetwork;
   readonly database: PrivatePostgres;
+  readonly pipeline: S3ToPostgresPipeline;
 
   constructor(scope: Construct, id: string, config: CsvToPostgresConfig) {
     super(scope, id, {
@@ -25,9 +31,24 @@ export class CsvToPostgresStack extends MigrationStack {
       appUser: { username: 'loader', schemas: ['landing'] },
     });
 
+    this.pipeline = new S3ToPostgresPipeline(this, 'pipeline', {
+      database: this.database,
+      network: this.network.ref,
+      routes: [
+        { prefix: 'people/', table: 'landing.people', mode: 'replace' },
+        { prefix: 'events/', table: 'landing.events', mode: 'append' },
+      ],
+      // The app user owns the landing schema: the ledger lives there, so it needs no extra grants.
+      ledgerTable: 'landing.s3_load_ledger',
+    });
+
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });
     new TerraformOutput(this, 'database_security_group_id', { value: this.database.securityGroup.id });
     new TerraformOutput(this, 'database_master_secret_arn', { value: this.database.masterSecretArn });
     new TerraformOutput(this, 'database_app_secret_arn', { value: this.database.clientSecretArn });
+    new TerraformOutput(this, 'landing_bucket_name', { value: this.pipeline.bucketName });
+    new TerraformOutput(this, 'loader_function_name', { value: this.pipeline.loader.functionName });
+    new TerraformOutput(this, 'loader_dead_letter_queue_url', { value: this.pipeline.deadLetterQueue.url });
+    new TerraformOutput(this, 'loader_alarm_topic_arn', { value: this.pipeline.alarmTopicArn });
   }
 }
