@@ -58,6 +58,13 @@ describe('decodeRecord', () => {
     expect(decodeRecord(record({ data: { PersonId: 'P1', "O'Brien Field": null }, metadata: meta({ 'schema-name': 'DMV', 'table-name': 'PERSON' }) }), 0, { tables }).kind).toBe('change');
   });
 
+  test('the commit timestamp of transaction details wins over the record timestamp', () => {
+    const d = decodeRecord(record({ data: { PersonId: 'P1', "O'Brien Field": 1 }, metadata: meta({ 'commit-timestamp': '2026-11-23T09:59:59.000001Z' }) }), 0, { tables });
+    expect(d).toMatchObject({ change: { commitTs: '2026-11-23T09:59:59.000001Z' } });
+    const bad = decodeRecord(record({ data: { PersonId: 'P1', "O'Brien Field": 1 }, metadata: meta({ 'commit-timestamp': 42 }) }), 0, { tables });
+    expect(bad).toMatchObject({ kind: 'poison', reason: 'metadata.commit-timestamp is a number, expected an ISO-8601 timestamp' });
+  });
+
   test('a delete needs only the key', () => {
     expect(decodeRecord(record({ data: { PersonId: 'P1' }, metadata: meta({ operation: 'delete' }) }), 0, { tables }).kind).toBe('change');
   });
