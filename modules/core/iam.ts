@@ -46,6 +46,8 @@ export const UNSCOPABLE_ACTIONS = new Set([
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
+  // Generates a random string; touches no resource.
+  'secretsmanager:GetRandomPassword',
 ]);
 
 /** Renders statements as an IAM policy JSON document (tokens stay embedded and resolve at plan). */

@@ -158,7 +158,8 @@ export class NodejsLambda extends Construct implements IGrantable, IConnectable 
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       environment: {
-        variables: { NODE_OPTIONS: '--enable-source-maps', ...(props.environment ?? {}) },
+        // The runtime's bundle of Amazon CAs (incl. RDS) is loaded only when asked for: TLS verify-full to RDS needs it.
+        variables: { NODE_OPTIONS: '--enable-source-maps', NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem', ...(props.environment ?? {}) },
       },
       vpcConfig,
       tags: props.databaseWriter ? { 'kit:database-writer': 'true' } : undefined,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
-import { Lazy, NetworkRef, NodejsLambda } from '../core';
+import { ITerraformDependable, Lazy, NetworkRef, NodejsLambda } from '../core';
 
 /** A user the bootstrap creates or updates. */
 export interface BootstrapUser {
@@ -17,6 +17,10 @@ export interface PostgresBootstrapProps {
   /** The master secret the function logs in with. */
   readonly masterSecretArn: string;
   readonly databaseName: string;
+  /** Writer hostname (the RDS-managed master secret holds only username and password). */
+  readonly host: string;
+  /** What must exist before the first run (e.g. Aurora instances; the RDS instance is implied by `host`). */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -26,6 +30,8 @@ export interface PostgresBootstrapProps {
  */
 export class PostgresBootstrap extends Construct {
   readonly function: NodejsLambda;
+  /** The apply-time invocation; depend on it to run after users and extensions exist. */
+  readonly invocation: LambdaInvocation;
   private readonly users: BootstrapUser[] = [];
   private readonly extensions = new Set<string>();
 
@@ -40,7 +46,13 @@ export class PostgresBootstrap extends Construct {
       network: props.network,
       databaseWriter: true,
       reservedConcurrency: 1,
-      environment: { DB_SECRET_ARN: props.masterSecretArn, PGSSLMODE: 'verify-full', PGDATABASE: props.databaseName },
+      environment: {
+        DB_SECRET_ARN: props.masterSecretArn,
+        PGHOST: props.host,
+        PGPORT: '5432',
+        PGDATABASE: props.databaseName,
+        PGSSLMODE: 'verify-full',
+      },
     });
     const plan = Lazy.stringValue({
       produce: () =>
@@ -49,11 +61,11 @@ export class PostgresBootstrap extends Construct {
           extensions: [...this.extensions].sort(),
         }),
     });
-    new LambdaInvocation(this, 'apply', {
+    this.invocation = new LambdaInvocation(this, 'apply', {
       functionName: this.function.function.functionName,
       input: plan,
       triggers: { plan, code: this.function.bundle.sha256Base64 },
-      dependsOn: [this.function.function],
+      dependsOn: [this.function.function, ...(props.dependsOn ?? [])],
     });
   }
 

@@ -11,6 +11,7 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { RdsClusterRoleAssociation } from '@cdktf/provider-aws/lib/rds-cluster-role-association';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
@@ -25,6 +26,7 @@ import {
   MigrationStack,
   newKmsKey,
   newSecurityGroup,
+  NodejsLambda,
   requirePrivateSubnets,
   ServiceRole,
   ValidationError,
@@ -336,6 +338,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
           secretStringWoVersion: 1,
         });
         this.appUserSecretArn = secret.arn;
+        this.addRotation(secret, props.appUser.rotationDays ?? 30);
       }
       this.bootstrap.addUser({
         username: props.appUser.username,
@@ -356,11 +359,11 @@ export class PrivatePostgres extends Construct implements IConnectable {
         network: this.props.network,
         masterSecretArn: this.masterSecretArn,
         databaseName: this.databaseName,
+        host: this.address,
+        dependsOn: this.clusterInstances,
       });
       this.grantSecretRead(this._bootstrap.function, 'master');
       this.connections.allowDefaultPortFrom(this._bootstrap.function, 'bootstrap Lambda (users, schemas, extensions)');
-      if (this.instance) this._bootstrap.node.addDependency(this.instance);
-      for (const i of this.clusterInstances) this._bootstrap.node.addDependency(i);
     }
     return this._bootstrap;
   }
@@ -371,6 +374,43 @@ export class PrivatePostgres extends Construct implements IConnectable {
     if (!arn) throw new ValidationError(this, 'no app user secret: set appUser with authentication "password", or grant the master secret.');
     grantee.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [arn] });
     grantee.grantPrincipal.addToPolicy({ actions: ['kms:Decrypt'], resources: [this.kmsKey.arn] });
+  }
+
+  /**
+   * Rotates the app user's secret every `days` with `lambdas/postgres-secret-rotation` (single-user rotation: the
+   * master user sets the new password as a SCRAM verifier). First rotation waits for the schedule, after the bootstrap.
+   */
+  private addRotation(secret: SecretsmanagerSecret, days: number): void {
+    checkRange(this, 'appUser.rotationDays', days, 1, 365);
+    const stack = MigrationStack.of(this);
+    const fn = new NodejsLambda(this, 'app-user-rotation', {
+      entry: 'postgres-secret-rotation',
+      component: 'db-secret-rotation',
+      description: `Rotates the password of ${this.props.appUser!.username} on ${this.identifier}`,
+      timeoutSeconds: 60,
+      memoryMiB: 256,
+      network: this.props.network,
+      databaseWriter: true,
+      reservedConcurrency: 1,
+      environment: { DB_SECRET_ARN: this.masterSecretArn, PGHOST: this.address, PGPORT: String(POSTGRES_PORT), PGDATABASE: this.databaseName, PGSSLMODE: 'verify-full' },
+    });
+    this.connections.allowDefaultPortFrom(fn, 'secret rotation Lambda');
+    this.grantSecretRead(fn, 'master');
+    fn.grantPrincipal.addToPolicy({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      resources: [secret.arn],
+    });
+    fn.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] });
+    fn.grantPrincipal.addToPolicy({ actions: ['kms:GenerateDataKey'], resources: [this.kmsKey.arn] });
+    const permission = fn.allowInvokeFrom('allow-secretsmanager', { principal: 'secretsmanager.amazonaws.com', sourceArn: secret.arn, sourceAccount: stack.accountId });
+    new SecretsmanagerSecretRotation(this, 'app-user-secret-rotation', {
+      secretId: secret.id,
+      rotationLambdaArn: fn.arn,
+      rotationRules: { automaticallyAfterDays: days },
+      rotateImmediately: false,
+      // The user must exist before the first rotation.
+      dependsOn: [permission, this.bootstrap.invocation],
+    });
   }
 
   /** The secret a client should use: the app user's when it exists, else the master secret. */

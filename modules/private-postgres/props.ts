@@ -16,6 +16,8 @@ export interface AppUserProps {
   readonly authentication?: 'password' | 'iam';
   /** Schemas the user owns, created at apply time by the bootstrap (e.g. `['landing']`). @default none */
   readonly schemas?: readonly string[];
+  /** Days between automatic rotations of the password secret. @default 30 */
+  readonly rotationDays?: number;
 }
 
 export interface PrivatePostgresProps {

@@ -158,7 +158,7 @@ describe('NodejsLambda', () => {
       tracing_config: { mode: 'Active' },
       source_code_hash: fn.bundle.sha256Base64,
     });
-    expect(lambda.environment.variables).toEqual({ NODE_OPTIONS: '--enable-source-maps', TABLE: 'x' });
+    expect(lambda.environment.variables).toEqual({ NODE_OPTIONS: '--enable-source-maps', NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem', TABLE: 'x' });
     expect(resources(json, 'aws_cloudwatch_log_group')[0]).toMatchObject({ name: '/aws/lambda/demo-staging-greeter', retention_in_days: 30 });
     const actions = policyStatements(json).flatMap((s) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));

@@ -209,7 +209,7 @@ describe('PrivatePostgres bootstrap', () => {
       extensions: ['aws_s3'],
     });
     expect(invocation.triggers.plan).toBe(invocation.input);
-    const fn = onlyResource(out, 'aws_lambda_function');
+    const fn = resources(out, 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-db-bootstrap')!;
     expect(fn.environment.variables.DB_SECRET_ARN).toMatch(/master_user_secret\[0\]\.secret_arn/);
     expect(fn.reserved_concurrent_executions).toBe(1);
     expect(fn.vpc_config).toBeDefined();
@@ -220,5 +220,29 @@ describe('PrivatePostgres bootstrap', () => {
 
   test('no bootstrap is created when nothing needs one', () => {
     expect(resources(build().json(), 'aws_lambda_function')).toHaveLength(0);
+  });
+});
+
+describe('PrivatePostgres app secret rotation', () => {
+  test('the app secret rotates every 30 days through a VPC Lambda invoked only by Secrets Manager for that secret', () => {
+    const out = build({ appUser: { username: 'loader' } }).json();
+    const rotation = onlyResource(out, 'aws_secretsmanager_secret_rotation');
+    expect(rotation).toMatchObject({ rotation_rules: { automatically_after_days: 30 }, rotate_immediately: false });
+    expect(rotation.depends_on.join(' ')).toMatch(/aws_lambda_invocation\.db_bootstrap_apply/);
+    const fn = resources(out, 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-db-secret-rotation')!;
+    expect(fn.environment.variables).toMatchObject({ PGDATABASE: 'app', PGSSLMODE: 'verify-full' });
+    expect(fn.environment.variables.PGHOST).toMatch(/aws_db_instance\.db_instance_\w+\.address/);
+    const permission = onlyResource(out, 'aws_lambda_permission');
+    expect(permission.principal).toBe('secretsmanager.amazonaws.com');
+    expect(permission.source_arn).toMatch(/aws_secretsmanager_secret\.db_app-user-secret/);
+    expect(permission.source_account).toMatch(/aws_caller_identity/);
+    expect(policyStatements(out)).toContainEqual(expect.objectContaining({
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      Resource: expect.stringMatching(/aws_secretsmanager_secret\.db_app-user-secret/),
+    }));
+  });
+
+  test('fails when the rotation period is out of range', () => {
+    expect(() => build({ appUser: { username: 'loader', rotationDays: 0 } })).toThrow(/appUser.rotationDays must be an integer from 1 to 365/);
   });
 });

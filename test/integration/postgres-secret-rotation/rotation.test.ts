@@ -1,0 +1,107 @@
+import { Client } from 'pg';
+import { postgresPort } from '../../../lambdas/postgres-secret-rotation/adapters';
+import { rotate, RotationStep, SecretsPort, UserSecret } from '../../../lambdas/postgres-secret-rotation/rotation';
+import { createLogger } from '../../../lambdas/shared/logger';
+import { createTestDatabase, pgConfig } from '../../helpers/pg';
+
+/** An in-memory Secrets Manager with version stages, as the rotation protocol sees it. */
+class FakeSecrets implements SecretsPort {
+  versions: Record<string, { value: UserSecret; stages: string[] }> = {};
+  rotationEnabled = true;
+  constructor(initial: UserSecret) {
+    this.versions.v1 = { value: initial, stages: ['AWSCURRENT'] };
+  }
+  async describe() {
+    return { rotationEnabled: this.rotationEnabled, versions: Object.fromEntries(Object.entries(this.versions).map(([k, v]) => [k, [...v.stages]])) };
+  }
+  async get(_id: string, stage: string, versionId?: string) {
+    const hit = Object.entries(this.versions).find(([k, v]) => v.stages.includes(stage) && (!versionId || k === versionId));
+    return hit?.[1].value;
+  }
+  async put(_id: string, token: string, value: UserSecret) {
+    this.versions[token] = { value, stages: ['AWSPENDING'] };
+  }
+  async randomPassword() {
+    return `rotated-${Math.random().toString(36).slice(2)}`;
+  }
+  async promote(_id: string, token: string, previous?: string) {
+    if (previous) this.versions[previous].stages = ['AWSPREVIOUS'];
+    this.versions[token].stages = ['AWSCURRENT'];
+  }
+  /** What Secrets Manager does before calling the function: a new version labelled AWSPENDING, no value yet. */
+  startRotation(token: string) {
+    this.versions[token] = { value: undefined as unknown as UserSecret, stages: ['AWSPENDING'] };
+  }
+}
+
+const log = createLogger({ service: 'test', sink: () => undefined });
+
+describe('postgres secret rotation against a real Postgres', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const user = `app_rot_${process.pid}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('rotation');
+    await db.client.query(`CREATE ROLE ${user} LOGIN PASSWORD 'initial-password'`);
+  });
+  afterAll(async () => {
+    await db.drop();
+    const admin = new Client(pgConfig('postgres'));
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${user}`);
+    await admin.end();
+  });
+
+  const dbPort = () => postgresPort(async () => pgConfig(db.name));
+
+  async function runAll(secrets: FakeSecrets, token: string) {
+    for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as RotationStep[]) {
+      await rotate('arn:app', token, step, { secrets, db: dbPort(), log });
+    }
+  }
+
+  test('the four steps change the password, test it and promote it; the old password stops working', async () => {
+    const secrets = new FakeSecrets({ username: user, password: 'initial-password', host: 'h', dbname: db.name });
+    secrets.startRotation('t2');
+    await runAll(secrets, 't2');
+    const current = secrets.versions.t2;
+    expect(current.stages).toEqual(['AWSCURRENT']);
+    expect(secrets.versions.v1.stages).toEqual(['AWSPREVIOUS']);
+    expect(current.value).toMatchObject({ username: user, host: 'h', dbname: db.name });
+    expect(current.value.password).not.toBe('initial-password');
+    const port = dbPort();
+    expect(await port.tryLogin(user, current.value.password)).toBe(true);
+    expect(await port.tryLogin(user, 'initial-password')).toBe(false);
+  });
+
+  test('a retried step is a no-op and a finished version is skipped', async () => {
+    const secrets = new FakeSecrets({ username: user, password: 'whatever' });
+    secrets.startRotation('t3');
+    await rotate('arn:app', 't3', 'createSecret', { secrets, db: dbPort(), log });
+    const created = secrets.versions.t3.value;
+    await expect(rotate('arn:app', 't3', 'createSecret', { secrets, db: dbPort(), log })).resolves.toBe('skipped');
+    expect(secrets.versions.t3.value).toBe(created);
+    await rotate('arn:app', 't3', 'setSecret', { secrets, db: dbPort(), log });
+    await expect(rotate('arn:app', 't3', 'setSecret', { secrets, db: dbPort(), log })).resolves.toBe('skipped');
+    await rotate('arn:app', 't3', 'testSecret', { secrets, db: dbPort(), log });
+    await rotate('arn:app', 't3', 'finishSecret', { secrets, db: dbPort(), log });
+    await expect(rotate('arn:app', 't3', 'finishSecret', { secrets, db: dbPort(), log })).resolves.toBe('skipped');
+    expect(await dbPort().tryLogin(user, created.password)).toBe(true);
+  });
+
+  test('fails when rotation is disabled or the version is not pending', async () => {
+    const secrets = new FakeSecrets({ username: user, password: 'p' });
+    secrets.rotationEnabled = false;
+    await expect(rotate('arn:app', 'v1', 'createSecret', { secrets, db: dbPort(), log })).rejects.toThrow(/rotation of arn:app \(createSecret\): rotation is not enabled/);
+    secrets.rotationEnabled = true;
+    secrets.versions.t9 = { value: { username: user, password: 'p' }, stages: ['AWSPREVIOUS'] };
+    await expect(rotate('arn:app', 't9', 'setSecret', { secrets, db: dbPort(), log })).rejects.toThrow(/version t9 is not AWSPENDING/);
+    await expect(rotate('arn:app', 'nope', 'setSecret', { secrets, db: dbPort(), log })).rejects.toThrow(/version nope has no stage/);
+  });
+
+  test('testSecret fails loudly when the pending password does not work', async () => {
+    const secrets = new FakeSecrets({ username: user, password: 'p' });
+    await secrets.put('arn:app', 't4', { username: user, password: 'never-set' });
+    await expect(rotate('arn:app', 't4', 'testSecret', { secrets, db: dbPort(), log })).rejects.toThrow(/cannot log in with the pending password/);
+  });
+});
