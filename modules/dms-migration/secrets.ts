@@ -10,16 +10,27 @@ export interface SecretRef {
 }
 
 /**
- * The role DMS assumes to read an endpoint's secret (`secrets_manager_access_role_arn`). DMS reads secrets
- * through its regional service principal (`dms.<region>.amazonaws.com`); the trust pins the account.
+ * The role DMS assumes to read an endpoint's secret (`secrets_manager_access_role_arn`). The DMS guide names the
+ * regional service principal (`dms.<region>.amazonaws.com`) for this role, and some regions and engine versions
+ * assume it as `dms.amazonaws.com`: the trust names both, pinned to the account with `aws:SourceAccount`.
  */
 export function newSecretAccessRole(scope: Construct, id: string, component: string, secret: SecretRef): ServiceRole {
   const stack = MigrationStack.of(scope);
   const role = new ServiceRole(scope, id, {
     name: stack.naming.name(`${component}-secret`, 'iamRole'),
-    servicePrincipal: `dms.${stack.region}.amazonaws.com`,
+    servicePrincipal: 'dms.amazonaws.com',
     description: `DMS reads the login secret of endpoint ${stack.naming.name(component)}`,
-    trustConditions: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+  });
+  role.role.assumeRolePolicy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: ['dms.amazonaws.com', `dms.${stack.region}.amazonaws.com`] },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+      },
+    ],
   });
   grantSecretRead(role, secret.secretArn, secret.kmsKeyArn);
   return role;

@@ -34,7 +34,7 @@ describe('database endpoints: secrets + TLS', () => {
     expect(ep).not.toHaveProperty('username');
     const role = one(out, 'aws_iam_role');
     const trust = JSON.parse(role.assume_role_policy).Statement[0];
-    expect(trust.Principal.Service).toBe('dms.eu-west-2.amazonaws.com');
+    expect(trust.Principal.Service).toEqual(['dms.amazonaws.com', 'dms.eu-west-2.amazonaws.com']);
     expect(trust.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
     expect(statements(out)).toEqual(
       expect.arrayContaining([
