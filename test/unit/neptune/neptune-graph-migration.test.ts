@@ -124,8 +124,8 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     const fn = one(out, 'aws_lambda_function');
     expect(fn.vpc_config.subnet_ids).toEqual(['subnet-a', 'subnet-b']);
     expect(fn.reserved_concurrent_executions).toBe(2);
-    expect(fn.environment.variables).toEqual({
-      NODE_OPTIONS: '--enable-source-maps',
+    expect(Object.keys(fn.environment.variables).filter((k) => /PASSWORD|SECRET|TOKEN|KEY/i.test(k))).toEqual([]);
+    expect(fn.environment.variables).toMatchObject({
       NEPTUNE_ENDPOINT: expect.stringMatching(/aws_neptune_cluster\.graph_neptune_cluster.*\.endpoint\}:8182$/),
       LOADER_ROLE_ARN: expect.stringMatching(/graph_neptune_loader-role.*\.arn/),
       IAM_AUTH: 'true',
