@@ -338,7 +338,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
           secretStringWoVersion: 1,
         });
         this.appUserSecretArn = secret.arn;
-        this.addRotation(secret, props.appUser.rotationDays ?? 30);
+        if (props.appUser.rotation ?? true) this.addRotation(secret, props.appUser.rotationDays ?? 30);
       }
       this.bootstrap.addUser({
         username: props.appUser.username,

@@ -18,6 +18,11 @@ export interface AppUserProps {
   readonly schemas?: readonly string[];
   /** Days between automatic rotations of the password secret. @default 30 */
   readonly rotationDays?: number;
+  /**
+   * Set false when a long-running client cannot take a password change (e.g. a DMS CDC task writing as this user
+   * until cut-over); the stack then needs a documented SECRETS-ROTATION waiver. @default true
+   */
+  readonly rotation?: boolean;
 }
 
 export interface PrivatePostgresProps {

@@ -242,6 +242,12 @@ describe('PrivatePostgres app secret rotation', () => {
     }));
   });
 
+  test('rotation can be turned off for clients that cannot take a password change', () => {
+    const out = build({ appUser: { username: 'dms_writer', rotation: false } }).json();
+    expect(resources(out, 'aws_secretsmanager_secret_rotation')).toHaveLength(0);
+    expect(resources(out, 'aws_secretsmanager_secret')).toHaveLength(1);
+  });
+
   test('fails when the rotation period is out of range', () => {
     expect(() => build({ appUser: { username: 'loader', rotationDays: 0 } })).toThrow(/appUser.rotationDays must be an integer from 1 to 365/);
   });
