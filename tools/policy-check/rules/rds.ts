@@ -58,12 +58,12 @@ export const rdsRules: Rule[] = [
   },
   {
     id: 'RDS-PRIVATE',
-    summary: 'publicly_accessible = false; db_subnet_group_name set',
-    types: ['aws_db_instance'],
+    summary: 'publicly_accessible = false; db_subnet_group_name set (Aurora: on the cluster and its instances)',
+    types: ['aws_db_instance', 'aws_rds_cluster', 'aws_rds_cluster_instance'],
     check: (r) =>
       all(
-        mustBe(r.attrs, 'publicly_accessible', false, 'set publicly_accessible = false explicitly'),
-        mustBeSet(r.attrs, 'db_subnet_group_name', 'place the instance in a DB subnet group of private subnets (db_subnet_group_name)'),
+        r.type === 'aws_rds_cluster' ? undefined : mustBe(r.attrs, 'publicly_accessible', false, 'set publicly_accessible = false explicitly'),
+        r.type === 'aws_rds_cluster_instance' ? undefined : mustBeSet(r.attrs, 'db_subnet_group_name', 'place the database in a DB subnet group of private subnets (db_subnet_group_name)'),
       ),
   },
   {
@@ -87,15 +87,19 @@ export const rdsRules: Rule[] = [
   },
   {
     id: 'RDS-HA',
-    summary: 'multi_az = true',
-    types: ['aws_db_instance'],
+    summary: 'multi_az = true (Aurora: at least two cluster instances)',
+    types: ['aws_db_instance', 'aws_rds_cluster'],
     productionOnly: true,
-    check: (r) => all(mustBe(r.attrs, 'multi_az', true, 'set multi_az = true in production')),
+    check: (r, { stack }) => {
+      if (r.type === 'aws_db_instance') return all(mustBe(r.attrs, 'multi_az', true, 'set multi_az = true in production'));
+      const members = stack.referencing('aws_rds_cluster_instance', 'cluster_identifier', r, 'cluster_identifier').length;
+      return members >= 2 ? [] : [violation(`the cluster has ${members} aws_rds_cluster_instance(s)`, 'add a second cluster instance (a reader in another AZ) in production')];
+    },
   },
   {
     id: 'RDS-IAM-AUTH',
     summary: 'iam_database_authentication_enabled = true',
-    types: ['aws_db_instance'],
+    types: DB,
     check: (r) => all(mustBe(r.attrs, 'iam_database_authentication_enabled', true, 'set iam_database_authentication_enabled = true')),
   },
   {
@@ -120,7 +124,7 @@ export const rdsRules: Rule[] = [
   {
     id: 'RDS-LOGS',
     summary: 'enabled_cloudwatch_logs_exports includes postgresql (MySQL/SQL Server: error)',
-    types: ['aws_db_instance'],
+    types: DB,
     check: (r) => {
       const engine = engineOf(r);
       const needed = /postgres/.test(engine) ? 'postgresql' : 'error';
@@ -132,12 +136,12 @@ export const rdsRules: Rule[] = [
   },
   {
     id: 'RDS-PATCH',
-    summary: 'copy_tags_to_snapshot = true; auto_minor_version_upgrade = true',
-    types: ['aws_db_instance'],
+    summary: 'copy_tags_to_snapshot = true; auto_minor_version_upgrade = true (Aurora: cluster / instances)',
+    types: ['aws_db_instance', 'aws_rds_cluster', 'aws_rds_cluster_instance'],
     check: (r) =>
       all(
-        mustBe(r.attrs, 'copy_tags_to_snapshot', true, 'set copy_tags_to_snapshot = true'),
-        mustBe(r.attrs, 'auto_minor_version_upgrade', true, 'set auto_minor_version_upgrade = true'),
+        r.type === 'aws_rds_cluster_instance' ? undefined : mustBe(r.attrs, 'copy_tags_to_snapshot', true, 'set copy_tags_to_snapshot = true'),
+        r.type === 'aws_rds_cluster' ? undefined : mustBe(r.attrs, 'auto_minor_version_upgrade', true, 'set auto_minor_version_upgrade = true'),
       ),
   },
   {

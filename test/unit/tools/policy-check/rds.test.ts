@@ -96,6 +96,10 @@ describe('RDS rules', () => {
   describe('Aurora clusters', () => {
     const cluster = {
       engine: 'aurora-postgresql',
+      db_subnet_group_name: '${aws_db_subnet_group.s.name}',
+      iam_database_authentication_enabled: true,
+      enabled_cloudwatch_logs_exports: ['postgresql'],
+      copy_tags_to_snapshot: true,
       storage_encrypted: true,
       kms_key_id: TOKEN,
       backup_retention_period: 7,
@@ -105,10 +109,36 @@ describe('RDS rules', () => {
     };
     const cp = { family: 'aurora-postgresql16', parameter: [{ name: 'rds.force_ssl', value: '1' }] };
 
-    test('pass when compliant', () => {
-      for (const rule of ['RDS-ENCRYPT', 'RDS-BACKUP', 'RDS-FORCE-SSL', 'RDS-NO-PLAINTEXT-PW', 'RDS-DELETE-PROTECT']) {
-        expect(findingsOf(rule, { aws_rds_cluster: { c: cluster }, aws_rds_cluster_parameter_group: { cp } }, { production: true })).toEqual([]);
-      }
+    const member = { cluster_identifier: '${aws_rds_cluster.c.id}', instance_class: 'db.r7g.large', publicly_accessible: false, auto_minor_version_upgrade: true };
+    const aurora = (c: Record<string, unknown> = {}, members = 2): Resources => ({
+      aws_rds_cluster: { c: withAttrs(cluster, c) },
+      aws_rds_cluster_parameter_group: { cp },
+      aws_rds_cluster_instance: Object.fromEntries([...Array(members).keys()].map((i) => [`i${i}`, member])),
+    });
+
+    test.each(RDS_RULES)('%s passes a compliant production cluster', (rule) => {
+      expect(findingsOf(rule, aurora(), { production: true })).toEqual([]);
+    });
+
+    test.each(cases([
+      ['RDS-PRIVATE', { db_subnet_group_name: undefined }, /aws_rds_cluster.c: db_subnet_group_name is not set/],
+      ['RDS-IAM-AUTH', { iam_database_authentication_enabled: false }, /iam_database_authentication_enabled is false/],
+      ['RDS-LOGS', { enabled_cloudwatch_logs_exports: [] }, /including "postgresql"/],
+      ['RDS-PATCH', { copy_tags_to_snapshot: undefined }, /aws_rds_cluster.c: copy_tags_to_snapshot is absent/],
+    ] as const))('%s fails on a cluster when %s', (rule, _, c, message) => {
+      expect(messagesOf(rule, aurora(c), { production: true })).toMatch(message);
+    });
+
+    test('fails when a cluster instance is public or not patched', () => {
+      const resources = aurora();
+      resources.aws_rds_cluster_instance.i1 = withAttrs(member, { publicly_accessible: true, auto_minor_version_upgrade: undefined });
+      expect(messagesOf('RDS-PRIVATE', resources)).toMatch(/aws_rds_cluster_instance.i1: publicly_accessible is true/);
+      expect(messagesOf('RDS-PATCH', resources)).toMatch(/aws_rds_cluster_instance.i1: auto_minor_version_upgrade is absent/);
+    });
+
+    test('fails in production when the cluster has a single instance', () => {
+      expect(messagesOf('RDS-HA', aurora({}, 1), { production: true })).toMatch(/the cluster has 1 aws_rds_cluster_instance\(s\) -> add a second cluster instance/);
+      expect(findingsOf('RDS-HA', aurora({}, 1))).toEqual([]);
     });
 
     test('fails when the cluster has a master_password', () => {
