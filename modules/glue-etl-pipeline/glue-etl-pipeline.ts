@@ -19,7 +19,7 @@ import {
   GlueSecurityGroup,
 } from '../glue-common';
 import { buildDefinition } from './definition';
-import { buildPlan, EtlPlan, MappingError } from './mapping';
+import { buildPlan, EtlPlan, MappingError, WATERMARK_PREFIX } from './mapping';
 import { EtlDatabaseProps, EtlJobSizing, GlueEtlPipelineProps } from './props';
 
 /** Step Functions' log delivery to CloudWatch Logs: AWS documents these on `Resource: "*"` only (core lists them as unscopable). */
@@ -189,6 +189,11 @@ export class GlueEtlPipeline extends Construct {
     for (const j of [this.extractJob, this.transformJob, this.loadJob]) {
       j.role.grantRead(this.bucket.ref, ['plans/']);
       j.role.grantReadWrite(this.bucket.ref, ['runs/']);
+    }
+    if (this.plan.tables.some((t) => t.mode === 'append')) {
+      // Extract starts after the committed watermark; only the load, after its upsert commits, moves it.
+      this.extractJob.role.grantRead(this.bucket.ref, [WATERMARK_PREFIX]);
+      this.loadJob.role.grantReadWrite(this.bucket.ref, [WATERMARK_PREFIX]);
     }
 
     this.failureTopic = new SnsTopic(this, 'failures', {

@@ -28,9 +28,18 @@ export interface TableMapping {
   readonly keyColumn: string;
   /** Columns migrated: renamed and cast. Every source column must be here or in `exclude`. */
   readonly columns: readonly ColumnMapping[];
-  /** Source columns deliberately not migrated (dropped in the transform). A column in neither list fails the run. */
+  /** Source columns deliberately not migrated (never extracted). A column in neither list fails the run. */
   readonly exclude?: readonly string[];
+  /**
+   * `full`: every run reads the whole table. `append`: each run reads only keys above the last key the load
+   * committed (a watermark kept in S3, advanced after the upsert commits) - for insert-only tables (events,
+   * ledgers): rows updated in place below the watermark are not picked up again.
+   * @default 'full'
+   */
+  readonly mode?: TableMode;
 }
+
+export type TableMode = 'full' | 'append';
 
 /** The per-table plan the three scripts read (written to S3 as JSON). */
 export interface TablePlan {
@@ -45,6 +54,9 @@ export interface TablePlan {
   readonly extractSql: string;
   readonly columns: readonly { readonly source: string; readonly target: string; readonly type: ColumnType }[];
   readonly exclude: readonly string[];
+  readonly mode: TableMode;
+  /** Where `append` tables keep their committed watermark (`{"lastKey": ...}`). */
+  readonly watermarkKey: string;
   /** Staging table; placeholder `{suffix}` (8 hex characters from the run ID). */
   readonly stageTable: string;
   /** Placeholder `{stage}` (the staging table). */
@@ -64,6 +76,8 @@ export interface EtlPlan {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Key prefix of the committed watermarks of `append` tables in the data bucket. */
+export const WATERMARK_PREFIX = 'state/watermarks/';
 /** Postgres truncates identifiers at 63 bytes; MySQL allows 64. The stricter limit keeps mappings portable. */
 const MAX_IDENTIFIER = 63;
 const STAGE_SUFFIX = '__stg_{suffix}';
@@ -162,6 +176,9 @@ export function validateMappings(tables: readonly TableMapping[]): void {
     }
     if (new Set(exclude.map((e) => e.toLowerCase())).size !== exclude.length) {
       fail(`${t.sourceTable}: exclude lists a column twice.`);
+    }
+    if (t.mode !== undefined && t.mode !== 'full' && t.mode !== 'append') {
+      fail(`${t.sourceTable}: mode "${t.mode}" must be "full" or "append".`);
     }
     checkIdentifier(`${t.sourceTable}: keyColumn`, t.keyColumn);
     const columns: readonly ColumnMapping[] = t.columns;
@@ -321,6 +338,8 @@ export function buildPlan(
       extractSql: extractSql(sourceEngine, t),
       columns: t.columns.map((c) => ({ source: c.source, target: c.target ?? c.source, type: c.type })),
       exclude: [...(t.exclude ?? [])],
+      mode: t.mode ?? 'full',
+      watermarkKey: `${WATERMARK_PREFIX}${tableSlug(t)}.json`,
       stageTable: stageTableName(targetEngine, t.targetTable),
       createStageSql: createStageSql(targetEngine, t),
       dropStageSql: 'DROP TABLE IF EXISTS {stage}',

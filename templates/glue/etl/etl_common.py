@@ -9,6 +9,7 @@ import json
 import re
 
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+MIN_KEY = -(2 ** 63)  # below every signed 64-bit key: a full read starts here
 HEX8 = re.compile(r"^[0-9a-f]{8}$")
 PLACEHOLDER = re.compile(r"\{([a-z]+)\}")
 
@@ -50,6 +51,31 @@ def page_sql(table, after, limit):
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise EtlError(f"{table['sourceTable']}: page size must be a positive integer, got {limit!r}")
     return fill(table["extractSql"], after=after, limit=limit)
+
+
+def start_after(table, state):
+    """Where extraction starts: after the committed watermark for `append` tables, else from the first key."""
+    if table.get("mode", "full") != "append" or state is None:
+        return MIN_KEY
+    last = state.get("lastKey")
+    if isinstance(last, bool) or not isinstance(last, int):
+        raise EtlError(f"{table['sourceTable']}: watermark {table['watermarkKey']} holds {last!r}, not an integer key; "
+                       "fix or delete it (deleting re-reads the whole table, which the upsert makes safe)")
+    return last
+
+
+def advanced_watermark(table, state, last_key, run_id):
+    """The watermark to commit once the load of `table` committed, or None when it must not move.
+
+    Only `append` tables have one; it only moves forward, to the last key this run extracted.
+    """
+    if table.get("mode", "full") != "append" or last_key is None:
+        return None
+    if isinstance(last_key, bool) or not isinstance(last_key, int):
+        raise EtlError(f"{table['sourceTable']}: last extracted key {last_key!r} is not an integer")
+    if last_key <= start_after(table, state):
+        return None
+    return {"lastKey": last_key, "runId": check_run_id(run_id)}
 
 
 def stage_name(table, run_id):
@@ -120,6 +146,14 @@ def read_json(uri):
     bucket, key = parse_s3_uri(uri)
     body = s3_client().get_object(Bucket=bucket, Key=key)["Body"].read()
     return json.loads(body.decode("utf-8"))
+
+
+def read_json_if_exists(bucket, key):
+    """The JSON object at `key`, or None when there is none (checked by listing, so a permission error still fails)."""
+    listing = s3_client().list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+    if not any(o["Key"] == key for o in listing.get("Contents", [])):
+        return None
+    return read_json(f"s3://{bucket}/{key}")
 
 
 def write_json(bucket, key, value):

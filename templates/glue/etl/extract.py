@@ -4,7 +4,8 @@ First, before any row is read, every table's column list is checked against the 
 neither mapped nor excluded (schema drift) or a mapped column that is missing fails the run, naming the columns.
 Pages are `SELECT <mapped columns> ... WHERE key > <last key> ORDER BY key LIMIT <page size>` (never OFFSET): each
 page is an index range scan, so the cost per page stays flat however deep into the table the run is, and excluded
-columns never leave the source. A retried run first removes what an earlier attempt of the same run wrote, then
+columns never leave the source. `append` tables start after the watermark the last successful load committed;
+`full` tables from the first key. A retried run first removes what an earlier attempt of the same run wrote, then
 writes pages and a manifest (rows, pages, last key) per table.
 """
 import sys
@@ -41,7 +42,8 @@ def extract_table(table, url, props, bucket, run_id, page_size):
     prefix = etl.run_prefix("extract", run_id, table)
     removed = etl.delete_prefix(bucket, prefix)
     started = time.time()
-    after = -(2 ** 63)  # below every signed 64-bit key
+    state = etl.read_json_if_exists(bucket, table["watermarkKey"]) if table["mode"] == "append" else None
+    start = after = etl.start_after(table, state)
     rows = pages = 0
     while True:
         query = etl.page_sql(table, after, page_size)
@@ -62,9 +64,10 @@ def extract_table(table, url, props, bucket, run_id, page_size):
         if count < page_size:
             break
     columns = [c for c in spark.read.parquet(f"s3://{bucket}/{prefix}").columns] if pages else []
-    etl.write_json(bucket, f"{prefix}_manifest.json", {"rows": rows, "pages": pages, "lastKey": after if pages else None, "columns": columns})
-    etl.log(logger, "table extracted", table=table["sourceTable"], rows=rows, pages=pages, staleObjectsRemoved=removed,
-            seconds=round(time.time() - started, 1))
+    etl.write_json(bucket, f"{prefix}_manifest.json",
+                   {"rows": rows, "pages": pages, "startAfter": start, "lastKey": after if pages else None, "columns": columns})
+    etl.log(logger, "table extracted", table=table["sourceTable"], mode=table["mode"], startAfter=start, rows=rows, pages=pages,
+            staleObjectsRemoved=removed, seconds=round(time.time() - started, 1))
 
 
 def main():

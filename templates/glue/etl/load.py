@@ -4,6 +4,7 @@ Per table: drop any staging table left by an earlier attempt of this run, create
 bulk-append the rows into it with Spark JDBC (batched inserts, bounded parallelism), then run ONE upsert statement
 (`INSERT ... ON CONFLICT DO UPDATE` / `ON DUPLICATE KEY UPDATE`) in a transaction and drop the staging table.
 A failure before the commit leaves the target untouched; running the load again gives the same target rows.
+For `append` tables the watermark (last extracted key) is written only after that table's upsert committed.
 """
 import sys
 import time
@@ -94,6 +95,19 @@ def load_table(table, url, props, bucket, run_id, batch_size, parallelism):
         connection.close()
     etl.log(logger, "table loaded", table=table["targetTable"], rows=manifest["rows"], rowsChanged=affected,
             seconds=round(time.time() - started, 1))
+    commit_watermark(table, bucket, run_id)
+
+
+def commit_watermark(table, bucket, run_id):
+    """Append tables: move the watermark to the last key this run extracted, now that its rows are committed."""
+    if table["mode"] != "append":
+        return
+    extracted = etl.read_json(f"s3://{bucket}/{etl.run_prefix('extract', run_id, table)}_manifest.json")
+    state = etl.read_json_if_exists(bucket, table["watermarkKey"])
+    advanced = etl.advanced_watermark(table, state, extracted.get("lastKey"), run_id)
+    if advanced:
+        etl.write_json(bucket, table["watermarkKey"], advanced)
+        etl.log(logger, "watermark advanced", table=table["sourceTable"], lastKey=advanced["lastKey"])
 
 
 def main():

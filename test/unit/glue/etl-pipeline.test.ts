@@ -212,6 +212,20 @@ describe('GlueEtlPipeline options', () => {
     expect(resources(out, 'aws_sns_topic_subscription')[0]).toMatchObject({ protocol: 'email', endpoint: 'ops@example.com' });
   });
 
+  test('append tables: extract reads the watermarks, only the load writes them; full-only pipelines get neither', () => {
+    const statementsOn = (out: Json, role: string, action: string) =>
+      policyOfRole(out, role)
+        .filter((s) => ([] as string[]).concat(s.Action).includes(action))
+        .flatMap((s) => [].concat(s.Resource));
+    expect(statementsOn(OUT, 'demo-staging-etl-extract-glue', 's3:GetObject').some((r: string) => r.includes('state/'))).toBe(false);
+    const { stack } = build({ tables: [{ ...TABLES[0], mode: 'append' }] });
+    const out = JSON.parse(Testing.synth(stack));
+    expect(statementsOn(out, 'demo-staging-etl-extract-glue', 's3:GetObject')).toContainEqual(expect.stringMatching(/\/state\/watermarks\/\*$/));
+    expect(statementsOn(out, 'demo-staging-etl-extract-glue', 's3:PutObject').some((r: string) => r.includes('state/'))).toBe(false);
+    expect(statementsOn(out, 'demo-staging-etl-load-glue', 's3:PutObject')).toContainEqual(expect.stringMatching(/\/state\/watermarks\/\*$/));
+    expect(statementsOn(out, 'demo-staging-etl-transform-glue', 's3:GetObject').some((r: string) => r.includes('state/'))).toBe(false);
+  });
+
   test('retry, sizes and Glue version flow into the jobs and the definition', () => {
     const { stack } = build({
       glueVersion: '4.0',

@@ -134,6 +134,38 @@ print(json.dumps({
     ]);
   });
 
+  test('append tables start after the committed watermark, which only ever moves forward', () => {
+    const appendPlan = buildPlan('mysql', 'postgresql', [{ ...ORDERS, mode: 'append' }]);
+    const result = python(
+      `import json, sys, etl_common as e
+plan = json.load(sys.stdin)
+t = plan["append"]["tables"][0]; f = plan["full"]["tables"][0]
+out = {
+  "first": e.start_after(t, None),
+  "resume": e.start_after(t, {"lastKey": 500}),
+  "fullIgnoresState": e.start_after(f, {"lastKey": 500}),
+  "advance": e.advanced_watermark(t, {"lastKey": 500}, 900, "exec-2"),
+  "noNewRows": e.advanced_watermark(t, {"lastKey": 500}, None, "exec-3"),
+  "neverBack": e.advanced_watermark(t, {"lastKey": 500}, 400, "exec-4"),
+  "fullNever": e.advanced_watermark(f, None, 900, "exec-5"),
+}
+try:
+    e.start_after(t, {"lastKey": "500"}); out["bad"] = "accepted"
+except e.EtlError as err:
+    out["bad"] = str(err)
+print(json.dumps(out))`,
+      { append: appendPlan, full: plan },
+    );
+    expect(result.first).toBe(-(2 ** 63));
+    expect(result.resume).toBe(500);
+    expect(result.fullIgnoresState).toBe(-(2 ** 63));
+    expect(result.advance).toEqual({ lastKey: 900, runId: 'exec-2' });
+    expect(result.noNewRows).toBeNull();
+    expect(result.neverBack).toBeNull();
+    expect(result.fullNever).toBeNull();
+    expect(result.bad).toMatch(/watermark state\/watermarks\/shop\.orders\.json holds '500', not an integer key/);
+  });
+
   test('fill refuses a template with an unfilled placeholder; JDBC properties enforce TLS and batching', () => {
     const result = python(`import json, etl_common as e
 try:

@@ -47,6 +47,7 @@ describe('validateMappings', () => {
     ['exclude repeats a column', withTable({ exclude: ['a', 'A'] }), /exclude lists a column twice/],
     ['the key column is not mapped', withTable({ keyColumn: 'internal_id' }), /keyColumn "internal_id" must be one of the mapped columns/],
     ['the key column is not an integer', withTable({ keyColumn: 'total' }), /keyColumn "total" has type decimal\(12,2\); keyset pagination needs an integer key/],
+    ['the mode is unknown', withTable({ mode: 'incremental' as never }), /shop\.orders: mode "incremental" must be "full" or "append"/],
     ['a source table is mapped twice', [ORDERS, { ...ORDERS, targetTable: 'sales.order_copy' }], /sourceTable shop\.orders is mapped twice/],
     ['two mappings load the same target', [ORDERS, { ...ORDERS, sourceTable: 'shop.orders_archive', targetTable: 'SALES.customer_order' }], /targetTable SALES\.customer_order is the target of two mappings/],
   ])('fails when %s', (_label, tables, message) => {
@@ -137,6 +138,14 @@ describe('generated SQL', () => {
     );
     expect(buildPlan('mysql', 'postgresql', [ORDERS]).tables[0].createTargetSql).toBeUndefined();
     expect(buildPlan('mysql', 'postgresql', [ORDERS], { createTargetTables: true }).tables[0].createTargetSql).toMatch(/^CREATE TABLE IF NOT EXISTS/);
+  });
+
+  test('tables are full reads unless declared append-only, each with its own watermark key', () => {
+    const plan = buildPlan('mysql', 'postgresql', [ORDERS, { ...ORDERS, sourceTable: 'shop.events', targetTable: 'shop.event', mode: 'append' }]);
+    expect(plan.tables.map((t) => [t.mode, t.watermarkKey])).toEqual([
+      ['full', 'state/watermarks/shop.orders.json'],
+      ['append', 'state/watermarks/shop.events.json'],
+    ]);
   });
 
   test('buildPlan validates first', () => {
