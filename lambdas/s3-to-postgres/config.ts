@@ -12,6 +12,8 @@ export interface LoaderConfig {
   readonly strategy: LoadStrategy;
   readonly ledger: LedgerName;
   readonly region: string;
+  /** How long a load waits for a table lock held by another session (TRUNCATE needs an exclusive one). */
+  readonly lockTimeoutMs: number;
 }
 
 const schema = z.object({
@@ -19,6 +21,7 @@ const schema = z.object({
   LOAD_STRATEGY: z.enum(['stream', 'server-side']).default('stream'),
   LEDGER_TABLE: z.string().default(`${DEFAULT_LEDGER.schema}.${DEFAULT_LEDGER.name}`),
   AWS_REGION: z.string().default('us-east-1'),
+  LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(900_000).default(60_000),
 });
 
 /** Parses and validates the environment; throws one error naming every bad variable. */
@@ -40,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoaderConfig {
     strategy: parsed.data.LOAD_STRATEGY,
     ledger,
     region: parsed.data.AWS_REGION,
+    lockTimeoutMs: parsed.data.LOCK_TIMEOUT_MS,
   };
 }

@@ -61,6 +61,9 @@ export function toLoadError(err: unknown, target: LoadTarget, headerLines = 1): 
     return new LoadError(target, `database unavailable: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(err)}`, true, { code: e.code });
   }
   const code = e.code;
+  if (code === '55P03') {
+    return new LoadError(target, `the table is locked by another session beyond the lock timeout: ${e.message} [55P03]`, true, { code });
+  }
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
     const where = e.where ?? '';
     const copyLine = /COPY [^,]+, line (\d+)/.exec(where);

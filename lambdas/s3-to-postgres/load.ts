@@ -20,6 +20,11 @@ export interface LoaderDeps {
   readonly ledger: LedgerName;
   /** Region of the bucket, for `aws_commons.create_s3_uri` (server-side strategy). */
   readonly region: string;
+  /**
+   * Bound on waiting for table locks other sessions hold (a long report blocking TRUNCATE); the wait for another
+   * load of the same table (the advisory lock) is not bounded by it. Exceeding it is a retryable failure.
+   */
+  readonly lockTimeoutMs?: number;
   readonly logger: Logger;
 }
 
@@ -92,6 +97,7 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, route.qualified]);
+    await client.query(`SET LOCAL lock_timeout = ${Math.round(deps.lockTimeoutMs ?? 60_000)}`);
     const outcome =
       deps.strategy === 'stream'
         ? await streamLoad(deps, client, ref, route, target, (b) => (body = b), (n) => (headerLines = n))

@@ -49,7 +49,7 @@ export function createLoader(env: NodeJS.ProcessEnv = process.env, overrides: { 
     pool.on('error', (err) => logger.warn('idle database connection dropped', { error: err }));
     await ensureLedger(pool, config.ledger);
     if (config.strategy === 'server-side') await ensureAwsS3Extension(pool);
-    return { pool, source, routes: config.routes, strategy: config.strategy, ledger: config.ledger, region: config.region, logger };
+    return { pool, source, routes: config.routes, strategy: config.strategy, ledger: config.ledger, region: config.region, lockTimeoutMs: config.lockTimeoutMs, logger };
   };
 
   return {

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import type { Client } from 'pg';
+import { Client } from 'pg';
 import type { ObjectIdentity, ObjectRef, ObjectSource, OpenResult } from '../../../lambdas/s3-to-postgres/source';
-import { createTestDatabase } from '../../helpers/pg';
+import { createTestDatabase, pgConfig } from '../../helpers/pg';
 import { count, event, loaderFor } from './fixtures';
 
 /** An in-memory versioned bucket: the versionId path of the loader, which s3rver (unversioned) cannot exercise. */
@@ -219,6 +219,30 @@ describe('s3-to-postgres loader: versions, faults and concurrency', () => {
       expect(await count(client, 'migration_kit.s3_load_ledger')).toBe(5);
     } finally {
       await Promise.all(loaders.map((l) => l.close()));
+    }
+  });
+
+  test('a reader holding the table past the lock timeout makes a replace fail retryably, leaving everything as it was', async () => {
+    await client.query("INSERT INTO people VALUES (99, 'before')");
+    const source = new VersionedSource();
+    const v = source.put('people/blocked.csv', 'id,name\n1,One\n');
+    const reader = new Client(pgConfig(db.name));
+    await reader.connect();
+    const { loader } = loaderFor({ LOCK_TIMEOUT_MS: '300' }, source);
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM people'); // ACCESS SHARE until COMMIT: TRUNCATE must wait
+      const err = await loader.handle(event(bucket, 'people/blocked.csv', v.eTag, v.versionId)).catch((e: Error) => e);
+      expect(err).toMatchObject({ name: 'LoadRetryableError', retryable: true });
+      expect((err as Error).message).toMatch(/people\/blocked\.csv -> public\.people: the table is locked by another session beyond the lock timeout/);
+      await reader.query('COMMIT');
+      expect((await client.query('SELECT id FROM people')).rows).toEqual([{ id: 99 }]);
+      // Once the reader is gone, the retry loads.
+      const again = await loader.handle(event(bucket, 'people/blocked.csv', v.eTag, v.versionId));
+      expect(again.results[0]).toEqual(expect.objectContaining({ status: 'loaded', rows: 1 }));
+    } finally {
+      await reader.end();
+      await loader.close();
     }
   });
 });
