@@ -11,6 +11,8 @@ import type { Logger } from '../shared/logger';
  *
  * Decisions:
  * - First run (status `ready`, never started): `start-replication`; every later run: `reload-target`.
+ * - After the start request, the task keeps showing the previous run's final state for a moment: a final state
+ *   counts only once the task was seen running, or when its StartDate is after the request.
  * - Already running (status `running`/`starting`, or StartReplicationTask answers InvalidResourceStateFault):
  *   with `onAlreadyRunning: 'wait'` (default) the run does not start a second load; it waits for the running
  *   one and reports its outcome with `startedByThisRun: false`. With `'fail'` it throws.
@@ -86,6 +88,8 @@ export class TaskRunError extends Error {
 
 const RUNNING = new Set(['running', 'starting']);
 const STARTABLE = new Set(['ready', 'stopped', 'failed']);
+/** Tolerance between this function's clock and DMS's when matching a task's StartDate to our start request. */
+const START_CLOCK_SKEW_MS = 60_000;
 /** Stop reasons of a full-load task that finished its work. */
 const FINISHED = /FULL_LOAD_ONLY_FINISHED|STOPPED_AFTER_FULL_LOAD|NORMAL/;
 
@@ -131,6 +135,10 @@ export class DmsTaskRunner {
 
     let startType: StartReplicationTaskTypeValue | undefined;
     let startedByThisRun = false;
+    // Until the new start shows in DescribeReplicationTasks, the task still reports the PREVIOUS run's final
+    // state (stopped / failed): it must not be taken for this run's outcome.
+    let sawRunning = RUNNING.has(status);
+    const startRequestedAt = this.clock.now();
     if (RUNNING.has(status)) {
       this.alreadyRunning(options, status, log);
     } else if (STARTABLE.has(status)) {
@@ -150,6 +158,7 @@ export class DmsTaskRunner {
         // Another run (or a person) started it between our describe and start.
         this.alreadyRunning(options, 'running', log, (err as Error).message);
         startType = undefined;
+        sawRunning = true;
       }
     } else {
       throw new TaskRunError(
@@ -160,12 +169,21 @@ export class DmsTaskRunner {
     }
 
     // Wait for the end of the load, within the budget.
+    const run = { startType, startedByThisRun, started };
+    const isOutcome = (task: ReplicationTask): boolean => {
+      const now = task.Status ?? 'unknown';
+      if (RUNNING.has(now) || now === 'stopping') {
+        sawRunning = true;
+        return false;
+      }
+      const startDate = task.ReplicationTaskStats?.StartDate?.getTime();
+      // A fast load can start and finish between two polls: its StartDate (after our request) tells it apart.
+      return !startedByThisRun || sawRunning || (startDate !== undefined && startDate >= startRequestedAt - START_CLOCK_SKEW_MS);
+    };
     for (;;) {
       if (this.clock.now() + options.pollIntervalMs > deadline) {
         const current = await this.describe(options.taskArn, retry);
-        if (current.Status && !RUNNING.has(current.Status) && current.Status !== 'stopping') {
-          return this.finish(options.taskArn, current, { startType, startedByThisRun, started }, log);
-        }
+        if (isOutcome(current)) return this.finish(options.taskArn, current, run, log);
         const outcome: RunOutcome = {
           outcome: 'still-running',
           taskArn: options.taskArn,
@@ -184,12 +202,8 @@ export class DmsTaskRunner {
       }
       await this.clock.sleep(options.pollIntervalMs);
       const current = await this.describe(options.taskArn, retry);
-      const now = current.Status ?? 'unknown';
-      if (RUNNING.has(now) || now === 'stopping') {
-        log.debug('task still loading', { status: now, progressPercent: current.ReplicationTaskStats?.FullLoadProgressPercent });
-        continue;
-      }
-      return this.finish(options.taskArn, current, { startType, startedByThisRun, started }, log);
+      if (isOutcome(current)) return this.finish(options.taskArn, current, run, log);
+      log.debug('task still loading', { status: current.Status, progressPercent: current.ReplicationTaskStats?.FullLoadProgressPercent });
     }
   }
 

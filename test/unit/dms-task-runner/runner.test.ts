@@ -45,8 +45,10 @@ class FakeDms implements DmsSender {
 }
 
 /** A clock that advances only when the runner sleeps; the Lambda's remaining time follows it. */
+const T0 = Date.parse('2026-11-23T06:30:00Z');
+
 class FakeClock implements Clock {
-  t = 0;
+  t = T0;
   readonly sleeps: number[] = [];
   now(): number {
     return this.t;
@@ -69,13 +71,16 @@ function setup(describes: Step[], starts?: Array<Error | undefined>, budgetMs = 
       onAlreadyRunning,
       pollIntervalMs: 20_000,
       safetyMarginMs: 15_000,
-      remainingTimeMs: () => budgetMs - clock.t,
+      remainingTimeMs: () => budgetMs - (clock.t - T0),
       baseBackoffMs: 500,
     });
   return { dms, clock, lines, run };
 }
 
-const finished: Step = { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStats: { TablesLoaded: 4, TablesErrored: 0 } };
+/** This run's end: stopped, with a StartDate after the start request. */
+const finished: Step = { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStats: { TablesLoaded: 4, TablesErrored: 0, StartDate: new Date(T0 + 5_000) } };
+/** Yesterday's end, as the task shows it until the new start is visible. */
+const yesterday: Step = { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStartDate: new Date(T0 - 86_400_000), ReplicationTaskStats: { TablesLoaded: 4, StartDate: new Date(T0 - 86_400_000) } };
 
 describe('dms-task-runner', () => {
   test('first run starts with start-replication and reports completion', async () => {
@@ -87,7 +92,7 @@ describe('dms-task-runner', () => {
   });
 
   test('later runs reload the target', async () => {
-    const { dms, run } = setup([{ Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStartDate: new Date(0) }, finished]);
+    const { dms, run } = setup([yesterday, finished]);
     const outcome = await run();
     expect(dms.starts_[0].input).toMatchObject({ StartReplicationTaskType: 'reload-target' });
     expect(outcome).toMatchObject({ outcome: 'completed', startType: 'reload-target' });
@@ -167,12 +172,12 @@ describe('dms-task-runner', () => {
   });
 
   test('fails when the load stops with errored tables', async () => {
-    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStats: { TablesLoaded: 3, TablesErrored: 2 } }]);
+    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStats: { TablesLoaded: 3, TablesErrored: 2, StartDate: new Date(T0 + 1_000) } }]);
     await expect(run()).rejects.toThrow('stopped with 2 table(s) in error (3 loaded)');
   });
 
   test('fails when the task was stopped before finishing', async () => {
-    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason STOPPED_DUE_TO_LOW_DISK' }]);
+    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason STOPPED_DUE_TO_LOW_DISK', ReplicationTaskStats: { StartDate: new Date(T0 + 1_000) } }]);
     await expect(run()).rejects.toThrow('stopped before finishing the load (stop reason: Stop Reason STOPPED_DUE_TO_LOW_DISK');
   });
 
@@ -181,7 +186,7 @@ describe('dms-task-runner', () => {
     const outcome = await run();
     expect(outcome).toMatchObject({ outcome: 'still-running', status: 'running', progressPercent: 40, startedByThisRun: true });
     // 100 s budget - 15 s margin: polls at 20, 40, 60, 80 s would overrun 85 s on the fifth.
-    expect(clock.t).toBeLessThanOrEqual(85_000);
+    expect(clock.t - T0).toBeLessThanOrEqual(85_000);
     expect(dms.starts_).toHaveLength(1);
   });
 
@@ -189,6 +194,25 @@ describe('dms-task-runner', () => {
     const { dms, run } = setup([{ Status: 'modifying' }]);
     await expect(run()).rejects.toThrow(`task ${ARN} is modifying; it can be started only when ready, stopped or failed`);
     expect(dms.starts_).toHaveLength(0);
+  });
+
+  test("ignores the previous run's final state until the new start shows", async () => {
+    const { dms, clock, run } = setup([yesterday, yesterday, { Status: 'starting' }, finished]);
+    const outcome = await run();
+    expect(outcome).toMatchObject({ outcome: 'completed', startType: 'reload-target', tablesLoaded: 4 });
+    expect(dms.calls.filter((c) => c.command === 'DescribeReplicationTasksCommand')).toHaveLength(4);
+    expect(clock.sleeps).toEqual([20_000, 20_000, 20_000]);
+  });
+
+  test("a previous run's failure is not taken for this run's outcome", async () => {
+    const { run } = setup([{ Status: 'failed', LastFailureMessage: 'yesterday', ReplicationTaskStats: { StartDate: new Date(T0 - 86_400_000) } }, { Status: 'failed', LastFailureMessage: 'yesterday' }, finished]);
+    await expect(run()).resolves.toMatchObject({ outcome: 'completed' });
+  });
+
+  test('a load that starts and ends between two polls is recognised by its StartDate', async () => {
+    const { clock, run } = setup([yesterday, finished]);
+    await expect(run()).resolves.toMatchObject({ outcome: 'completed' });
+    expect(clock.sleeps).toEqual([20_000]);
   });
 
   test('fails when the task does not exist', async () => {
