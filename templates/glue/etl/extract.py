@@ -45,6 +45,7 @@ def extract_table(table, url, props, bucket, run_id, page_size):
     state = etl.read_json_if_exists(bucket, table["watermarkKey"]) if table["mode"] == "append" else None
     start = after = etl.start_after(table, state)
     rows = pages = 0
+    columns = []
     while True:
         query = etl.page_sql(table, after, page_size)
         page = spark.read.jdbc(url=url, table=f"({query}) AS page", properties={**props, "fetchsize": "10000"}).cache()
@@ -52,6 +53,7 @@ def extract_table(table, url, props, bucket, run_id, page_size):
         if count == 0:
             page.unpersist()
             break
+        columns = page.columns
         last = page.agg(F.max(table["keyColumn"]).alias("last")).collect()[0]["last"]
         page.write.mode("overwrite").parquet(f"s3://{bucket}/{prefix}page-{pages:06d}/")
         page.unpersist()
@@ -63,7 +65,6 @@ def extract_table(table, url, props, bucket, run_id, page_size):
         etl.log(logger, "page extracted", table=table["sourceTable"], page=pages, rows=count, lastKey=after)
         if count < page_size:
             break
-    columns = [c for c in spark.read.parquet(f"s3://{bucket}/{prefix}").columns] if pages else []
     etl.write_json(bucket, f"{prefix}_manifest.json",
                    {"rows": rows, "pages": pages, "startAfter": start, "lastKey": after if pages else None, "columns": columns})
     etl.log(logger, "table extracted", table=table["sourceTable"], mode=table["mode"], startAfter=start, rows=rows, pages=pages,
