@@ -36,6 +36,8 @@ export const UNSCOPABLE_ACTIONS = new Set([
   'ec2:DescribeAvailabilityZones',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
   'cloudwatch:PutMetricData',
   // CloudWatch Logs vended-log delivery (Step Functions, EventBridge Pipes logging): AWS documents these as "*" only.
   'logs:CreateLogDelivery',
