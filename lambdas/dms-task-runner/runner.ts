@@ -1,8 +1,10 @@
 import {
   DescribeReplicationTasksCommand,
+  DescribeTableStatisticsCommand,
   ReplicationTask,
   StartReplicationTaskCommand,
   StartReplicationTaskTypeValue,
+  TableStatistics,
 } from '@aws-sdk/client-database-migration-service';
 import type { Logger } from '../shared/logger';
 
@@ -28,7 +30,19 @@ import type { Logger } from '../shared/logger';
 
 /** The client boundary: the real `DatabaseMigrationServiceClient`, or a fake in tests. */
 export interface DmsSender {
-  send(command: DescribeReplicationTasksCommand | StartReplicationTaskCommand): Promise<unknown>;
+  send(command: DescribeReplicationTasksCommand | StartReplicationTaskCommand | DescribeTableStatisticsCommand): Promise<unknown>;
+}
+
+/** Per-table results of a finished load. */
+export interface LoadReport {
+  readonly tables: number;
+  readonly rowsLoaded: number;
+  /** Tables whose rows DMS validation confirmed. */
+  readonly validated: number;
+  /** Tables validation did not confirm (no primary key, validation off, still pending): reported, not failed. */
+  readonly unvalidated: ReadonlyArray<{ readonly table: string; readonly state: string }>;
+  /** Tables in error, or with rows validation found different or suspended. */
+  readonly failed: ReadonlyArray<{ readonly table: string; readonly state: string; readonly failedRecords: number }>;
 }
 
 export interface Clock {
@@ -63,6 +77,7 @@ export type RunOutcome =
       readonly tablesLoaded: number;
       readonly stopReason?: string;
       readonly waitedMs: number;
+      readonly report: LoadReport;
     }
   | {
       readonly outcome: 'still-running';
@@ -109,6 +124,30 @@ export function isThrottling(err: unknown): boolean {
   );
 }
 
+type Retry = { readonly maxAttempts: number; readonly baseMs: number; readonly deadline: number };
+
+/** Validation states that mean rows differ, were suspended, or the table failed. */
+const FAILED_STATES = /mismatched|suspended|error/i;
+
+/** Summarizes DescribeTableStatistics: loaded rows, validated tables, tables that failed. */
+export function summarize(stats: readonly TableStatistics[]): LoadReport {
+  const failed: Array<{ table: string; state: string; failedRecords: number }> = [];
+  const unvalidated: Array<{ table: string; state: string }> = [];
+  let validated = 0;
+  let rowsLoaded = 0;
+  for (const t of stats) {
+    const table = `${t.SchemaName ?? '?'}.${t.TableName ?? '?'}`;
+    rowsLoaded += t.FullLoadRows ?? 0;
+    const state = t.ValidationState ?? 'Not enabled';
+    const failedRecords = (t.ValidationFailedRecords ?? 0) + (t.ValidationSuspendedRecords ?? 0) + (t.FullLoadErrorRows ?? 0);
+    if (/error/i.test(t.TableState ?? '')) failed.push({ table, state: t.TableState!, failedRecords });
+    else if (FAILED_STATES.test(state) || failedRecords > 0) failed.push({ table, state, failedRecords });
+    else if (state === 'Validated') validated++;
+    else unvalidated.push({ table, state });
+  }
+  return { tables: stats.length, rowsLoaded, validated, unvalidated, failed };
+}
+
 export class DmsTaskRunner {
   constructor(
     private readonly client: DmsSender,
@@ -120,7 +159,7 @@ export class DmsTaskRunner {
     const started = this.clock.now();
     const deadline = started + options.remainingTimeMs() - options.safetyMarginMs;
     const log = this.log.child({ taskArn: options.taskArn });
-    const retry = { maxAttempts: options.maxAttempts ?? 5, baseMs: options.baseBackoffMs ?? 500, deadline };
+    const retry: Retry = { maxAttempts: options.maxAttempts ?? 5, baseMs: options.baseBackoffMs ?? 500, deadline };
 
     const task = await this.describe(options.taskArn, retry);
     const status = task.Status ?? 'unknown';
@@ -183,7 +222,7 @@ export class DmsTaskRunner {
     for (;;) {
       if (this.clock.now() + options.pollIntervalMs > deadline) {
         const current = await this.describe(options.taskArn, retry);
-        if (isOutcome(current)) return this.finish(options.taskArn, current, run, log);
+        if (isOutcome(current)) return this.finish(options.taskArn, current, run, log, retry);
         const outcome: RunOutcome = {
           outcome: 'still-running',
           taskArn: options.taskArn,
@@ -202,7 +241,7 @@ export class DmsTaskRunner {
       }
       await this.clock.sleep(options.pollIntervalMs);
       const current = await this.describe(options.taskArn, retry);
-      if (isOutcome(current)) return this.finish(options.taskArn, current, run, log);
+      if (isOutcome(current)) return this.finish(options.taskArn, current, run, log, retry);
       log.debug('task still loading', { status: current.Status, progressPercent: current.ReplicationTaskStats?.FullLoadProgressPercent });
     }
   }
@@ -218,12 +257,13 @@ export class DmsTaskRunner {
     log.info('task already running; waiting for it instead of starting another load', { status });
   }
 
-  private finish(
+  private async finish(
     taskArn: string,
     task: ReplicationTask,
     run: { startType?: StartReplicationTaskTypeValue; startedByThisRun: boolean; started: number },
     log: Logger,
-  ): RunOutcome {
+    retry: Retry,
+  ): Promise<RunOutcome> {
     const status = task.Status ?? 'unknown';
     const stats = task.ReplicationTaskStats;
     const errored = stats?.TablesErrored ?? 0;
@@ -252,6 +292,15 @@ export class DmsTaskRunner {
     if (status !== 'stopped') {
       throw new TaskRunError(`task ${taskArn} left the running state for ${status}; the load did not complete.`, taskArn, status);
     }
+    const report = summarize(await this.tableStatistics(taskArn, retry));
+    if (report.failed.length) {
+      const list = report.failed.map((f) => `${f.table} (${f.state}${f.failedRecords ? `, ${f.failedRecords} record(s)` : ''})`).join(', ');
+      throw new TaskRunError(
+        `task ${taskArn} finished, but ${report.failed.length} table(s) failed: ${list}. See the awsdms_validation_failures_v1 table on the target and the task log.`,
+        taskArn,
+        status,
+      );
+    }
     const outcome: RunOutcome = {
       outcome: 'completed',
       taskArn,
@@ -260,12 +309,28 @@ export class DmsTaskRunner {
       tablesLoaded: stats?.TablesLoaded ?? 0,
       stopReason: task.StopReason,
       waitedMs,
+      report,
     };
-    log.info('load completed', { tablesLoaded: outcome.tablesLoaded, stopReason: outcome.stopReason, waitedMs });
+    if (report.unvalidated.length) log.warn('tables not validated', { tables: report.unvalidated });
+    log.info('load completed', { tablesLoaded: outcome.tablesLoaded, rowsLoaded: report.rowsLoaded, validated: report.validated, stopReason: outcome.stopReason, waitedMs });
     return outcome;
   }
 
-  private async describe(taskArn: string, retry: { maxAttempts: number; baseMs: number; deadline: number }): Promise<ReplicationTask> {
+  private async tableStatistics(taskArn: string, retry: Retry): Promise<TableStatistics[]> {
+    const all: TableStatistics[] = [];
+    let marker: string | undefined;
+    do {
+      const out = (await this.withRetry(
+        () => this.client.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: taskArn, MaxRecords: 500, Marker: marker })),
+        retry,
+      )) as { TableStatistics?: TableStatistics[]; Marker?: string };
+      all.push(...(out.TableStatistics ?? []));
+      marker = out.Marker;
+    } while (marker);
+    return all;
+  }
+
+  private async describe(taskArn: string, retry: Retry): Promise<ReplicationTask> {
     const out = (await this.withRetry(
       () =>
         this.client.send(
@@ -281,7 +346,7 @@ export class DmsTaskRunner {
     return task;
   }
 
-  private async withRetry<T>(call: () => Promise<T>, retry: { maxAttempts: number; baseMs: number; deadline: number }): Promise<T> {
+  private async withRetry<T>(call: () => Promise<T>, retry: Retry): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();

@@ -72,7 +72,11 @@ export class DmsScheduledFullLoad extends Construct {
         SAFETY_MARGIN_SECONDS: '15',
       },
     });
-    this.runner.role.addToPolicy({ sid: 'StartTask', actions: ['dms:StartReplicationTask'], resources: [props.task.replicationTaskArn] });
+    this.runner.role.addToPolicy({
+      sid: 'StartTaskReadResults',
+      actions: ['dms:StartReplicationTask', 'dms:DescribeTableStatistics'],
+      resources: [props.task.replicationTaskArn],
+    });
     // DescribeReplicationTasks is filtered by ARN in the call; scoped to this account and region's DMS resources.
     this.runner.role.addToPolicy({
       sid: 'DescribeTasks',

@@ -1,10 +1,12 @@
 import {
   DescribeReplicationTasksCommand,
+  DescribeTableStatisticsCommand,
   ReplicationTask,
   StartReplicationTaskCommand,
+  TableStatistics,
 } from '@aws-sdk/client-database-migration-service';
 import { parseConfig } from '../../../lambdas/dms-task-runner/config';
-import { Clock, DmsSender, DmsTaskRunner, isThrottling, TaskRunError } from '../../../lambdas/dms-task-runner/runner';
+import { Clock, DmsSender, DmsTaskRunner, isThrottling, summarize, TaskRunError } from '../../../lambdas/dms-task-runner/runner';
 import { createLogger } from '../../../lambdas/shared/logger';
 
 const ARN = 'arn:aws:dms:eu-west-2:123456789012:task:ABCDEFGHIJ';
@@ -22,10 +24,16 @@ class FakeDms implements DmsSender {
   constructor(
     private readonly describes: Step[],
     private readonly starts: Array<Error | undefined> = [undefined],
+    /** Pages of DescribeTableStatistics. */
+    private readonly statPages: TableStatistics[][] = [[]],
   ) {}
 
-  async send(command: DescribeReplicationTasksCommand | StartReplicationTaskCommand): Promise<unknown> {
+  async send(command: DescribeReplicationTasksCommand | StartReplicationTaskCommand | DescribeTableStatisticsCommand): Promise<unknown> {
     this.calls.push({ command: command.constructor.name, input: command.input });
+    if (command instanceof DescribeTableStatisticsCommand) {
+      const page = Number(command.input.Marker ?? 0);
+      return { TableStatistics: this.statPages[page], Marker: page + 1 < this.statPages.length ? String(page + 1) : undefined };
+    }
     if (command instanceof StartReplicationTaskCommand) {
       const next = this.starts.length > 1 ? this.starts.shift() : this.starts[0];
       if (next) throw next;
@@ -59,8 +67,8 @@ class FakeClock implements Clock {
   }
 }
 
-function setup(describes: Step[], starts?: Array<Error | undefined>, budgetMs = 900_000) {
-  const dms = new FakeDms(describes, starts);
+function setup(describes: Step[], starts?: Array<Error | undefined>, budgetMs = 900_000, statPages?: TableStatistics[][]) {
+  const dms = new FakeDms(describes, starts, statPages);
   const clock = new FakeClock();
   const lines: Array<Record<string, unknown>> = [];
   const log = createLogger({ service: 'test', level: 'debug', sink: (l) => lines.push(JSON.parse(l)) });
@@ -213,6 +221,35 @@ describe('dms-task-runner', () => {
     const { clock, run } = setup([yesterday, finished]);
     await expect(run()).resolves.toMatchObject({ outcome: 'completed' });
     expect(clock.sleeps).toEqual([20_000]);
+  });
+
+  test('reports rows and validation per table, reading every page of table statistics', async () => {
+    const pages: TableStatistics[][] = [
+      [{ SchemaName: 'rpt', TableName: 'sales', FullLoadRows: 1000, ValidationState: 'Validated', TableState: 'Table completed' }],
+      [{ SchemaName: 'rpt', TableName: 'notes', FullLoadRows: 5, ValidationState: 'No primary key', TableState: 'Table completed' }],
+    ];
+    const { dms, lines, run } = setup([{ Status: 'ready' }, finished], undefined, 900_000, pages);
+    const outcome = await run();
+    expect(outcome).toMatchObject({ outcome: 'completed', report: { tables: 2, rowsLoaded: 1005, validated: 1, unvalidated: [{ table: 'rpt.notes', state: 'No primary key' }], failed: [] } });
+    expect(dms.calls.filter((c) => c.command === 'DescribeTableStatisticsCommand').map((c) => (c.input as { Marker?: string }).Marker)).toEqual([undefined, '1']);
+    expect(lines.find((l) => l.message === 'tables not validated')).toBeDefined();
+  });
+
+  test('fails when validation finds mismatched rows, naming the table', async () => {
+    const pages: TableStatistics[][] = [[{ SchemaName: 'rpt', TableName: 'sales', FullLoadRows: 10, ValidationState: 'Mismatched records', ValidationFailedRecords: 3 }]];
+    const { run } = setup([{ Status: 'ready' }, finished], undefined, 900_000, pages);
+    await expect(run()).rejects.toThrow('finished, but 1 table(s) failed: rpt.sales (Mismatched records, 3 record(s))');
+  });
+
+  test('summarize: table errors and suspended records fail, pending validation is reported', () => {
+    const report = summarize([
+      { SchemaName: 'a', TableName: 'x', TableState: 'Table error' },
+      { SchemaName: 'a', TableName: 'y', ValidationState: 'Suspended records', ValidationSuspendedRecords: 2 },
+      { SchemaName: 'a', TableName: 'z', ValidationState: 'Pending records' },
+      { SchemaName: 'a', TableName: 'w', FullLoadErrorRows: 1 },
+    ]);
+    expect(report.failed.map((f) => f.table)).toEqual(['a.x', 'a.y', 'a.w']);
+    expect(report.unvalidated).toEqual([{ table: 'a.z', state: 'Pending records' }]);
   });
 
   test('fails when the task does not exist', async () => {

@@ -241,7 +241,7 @@ describe('DmsScheduledFullLoad', () => {
     const st = statements(out);
     expect(st).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Sid: 'StartTask', Action: 'dms:StartReplicationTask', Resource: expect.stringContaining('aws_dms_replication_task') }),
+        expect.objectContaining({ Sid: 'StartTaskReadResults', Action: ['dms:StartReplicationTask', 'dms:DescribeTableStatistics'], Resource: expect.stringContaining('aws_dms_replication_task') }),
         expect.objectContaining({ Sid: 'InvokeRunner', Action: 'lambda:InvokeFunction' }),
       ]),
     );
