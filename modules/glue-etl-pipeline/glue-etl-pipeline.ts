@@ -8,7 +8,17 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { check, checkRange, isResolved, MigrationStack, policyDocument, ServiceRole, ValidationError } from '../core';
+import {
+  check,
+  checkRange,
+  Connections,
+  IConnectable,
+  isResolved,
+  MigrationStack,
+  policyDocument,
+  ServiceRole,
+  ValidationError,
+} from '../core';
 import {
   GlueDataBucket,
   GlueJdbcConnection,
@@ -294,6 +304,23 @@ export class GlueEtlPipeline extends Construct {
   }
 
   private connection(role: 'source' | 'target', component: string, db: EtlDatabaseProps): GlueJdbcConnection {
+    check(
+      (db.database === undefined) !== (db.securityGroupId === undefined),
+      this,
+      db.database
+        ? `${role}: pass either database or securityGroupId, not both.`
+        : `${role} needs database (an IConnectable, e.g. a PrivatePostgres) or securityGroupId (the database's security group): ` +
+            'Glue jobs reach a database only through a security-group rule.',
+    );
+    const database: IConnectable =
+      db.database ??
+      ({
+        connections: new Connections(this, {
+          securityGroupId: db.securityGroupId!,
+          defaultPort: db.port ?? (db.engine === 'mysql' ? 3306 : 5432),
+          description: `${role} ${db.engine} ${db.databaseName}`,
+        }),
+      } satisfies IConnectable);
     return new GlueJdbcConnection(this, `${role}-connection`, {
       component: `${component}-${role}`,
       description: `${role} ${db.engine} database ${db.databaseName}`,
@@ -304,7 +331,7 @@ export class GlueEtlPipeline extends Construct {
       secretArn: db.secretArn,
       secretKmsKeyArn: db.secretKmsKeyArn,
       securityGroup: this.securityGroup,
-      database: db.database,
+      database,
     });
   }
 }

@@ -14,8 +14,16 @@ export interface EtlDatabaseProps {
   readonly secretArn: string;
   /** CMK of the secret, when not the AWS-managed key. */
   readonly secretKmsKeyArn?: string;
-  /** The database's connections (e.g. a PrivatePostgres): the Glue security group is admitted on its port. */
+  /**
+   * The database's connections (e.g. a PrivatePostgres): the Glue security group is admitted on its port.
+   * Pass this or `securityGroupId`: Glue reaches the database only through a security-group rule.
+   */
   readonly database?: IConnectable;
+  /**
+   * Security group of a database managed elsewhere (e.g. an existing MySQL in this or a peered VPC): an ingress rule
+   * on it admits the Glue security group on `port`, and the Glue group gets the matching egress rule.
+   */
+  readonly securityGroupId?: string;
   /**
    * The database's max connections (e.g. `PrivatePostgres.connectionBudget`). When given for the target, synth checks
    * that the load's writers (plus its driver connection) stay within half of it, leaving room for the application.

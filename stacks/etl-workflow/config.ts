@@ -14,8 +14,9 @@ export interface EtlWorkflowConfig {
   readonly vpcCidr: string;
   readonly availabilityZones: readonly string[];
   /**
-   * The existing MySQL source. It must be reachable from the VPC's private subnets (same VPC, peering or transit
-   * gateway) and its secret must hold `{"username", "password"}` for a read-only user.
+   * The existing MySQL source. It must be reachable from the VPC's private subnets through VPC peering (security-group
+   * references work across peered VPCs in one region), and its secret must hold `{"username", "password"}` for a
+   * read-only user.
    */
   readonly source: {
     readonly host: string;
@@ -23,8 +24,8 @@ export interface EtlWorkflowConfig {
     readonly databaseName: string;
     readonly secretArn: string;
     readonly secretKmsKeyArn?: string;
-    /** When the MySQL security group is managed in this account, the Glue group is admitted to it on 3306. */
-    readonly securityGroupId?: string;
+    /** The MySQL security group: an ingress rule on it admits the Glue security group on the MySQL port. */
+    readonly securityGroupId: string;
   };
   /** Target Postgres database and the schema the migration user owns (target tables live there). */
   readonly targetDatabaseName: string;
@@ -90,6 +91,7 @@ export const CONFIG: Record<'staging' | 'production', EtlWorkflowConfig> = {
       host: 'mysql.staging.shop.internal',
       databaseName: 'shop',
       secretArn: 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:shop-staging-mysql-etl-reader-AbCdEf',
+      securityGroupId: 'sg-0a1b2c3d4e5f60718',
     },
     loadParallelism: 2,
   },
@@ -104,6 +106,7 @@ export const CONFIG: Record<'staging' | 'production', EtlWorkflowConfig> = {
       host: 'mysql.prod.shop.internal',
       databaseName: 'shop',
       secretArn: 'arn:aws:secretsmanager:eu-west-2:222222222222:secret:shop-prod-mysql-etl-reader-GhIjKl',
+      securityGroupId: 'sg-0f1e2d3c4b5a69788',
     },
     extract: { workerType: 'G.2X', numberOfWorkers: 4, timeoutMinutes: 240 },
     load: { workerType: 'G.1X', numberOfWorkers: 4, timeoutMinutes: 240 },

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Connections, IConnectable, MigrationStack, TerraformOutput } from '../../modules/core';
+import { MigrationStack, TerraformOutput } from '../../modules/core';
 import { GlueEtlPipeline } from '../../modules/glue-etl-pipeline';
 import { PrivateNetwork } from '../../modules/network';
 import { PrivatePostgres } from '../../modules/private-postgres';
@@ -36,18 +36,9 @@ export class EtlWorkflowStack extends MigrationStack {
       instanceClass: config.instanceClass,
       appUser: { username: 'etl_loader', schemas: [config.targetSchema] },
     });
-    const sourceDatabase: IConnectable | undefined = config.source.securityGroupId
-      ? {
-          connections: new Connections(this, {
-            securityGroupId: config.source.securityGroupId,
-            defaultPort: config.source.port ?? 3306,
-            description: `MySQL ${config.source.host}`,
-          }),
-        }
-      : undefined;
     this.pipeline = new GlueEtlPipeline(this, 'etl', {
       network: this.network.ref,
-      source: { engine: 'mysql', ...config.source, database: sourceDatabase },
+      source: { engine: 'mysql', ...config.source },
       target: {
         engine: 'postgresql',
         host: this.database.address,

@@ -34,7 +34,7 @@ function build(override: Partial<GlueEtlPipelineProps> = {}, production = false)
   const target = { connections: new Connections(stack, { securityGroupId: 'sg-pg', defaultPort: 5432, description: 'pg' }) };
   const pipeline = new GlueEtlPipeline(stack, 'etl', {
     network: NETWORK,
-    source: { engine: 'mysql', host: 'mysql.internal', databaseName: 'shop', secretArn: SOURCE_SECRET },
+    source: { engine: 'mysql', host: 'mysql.internal', databaseName: 'shop', secretArn: SOURCE_SECRET, securityGroupId: 'sg-mysql' },
     target: { engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: TARGET_SECRET, secretKmsKeyArn: 'arn:aws:kms:eu-west-2:111111111111:key/pg', database: target },
     tables: TABLES,
     ...override,
@@ -112,6 +112,13 @@ describe('GlueEtlPipeline jobs', () => {
   test('staged rows under runs/ expire after 14 days', () => {
     const rules = resources(OUT, 'aws_s3_bucket_lifecycle_configuration')[0].rule;
     expect(rules.find((r: Json) => r.filter[0].prefix === 'runs/')).toMatchObject({ status: 'Enabled', expiration: [{ days: 14 }] });
+  });
+
+  test('an existing source is reached through a rule on its security group (ingress there, egress here)', () => {
+    const ingress = resources(OUT, 'aws_vpc_security_group_ingress_rule').find((r) => r.security_group_id === 'sg-mysql');
+    expect(ingress).toMatchObject({ from_port: 3306, to_port: 3306, ip_protocol: 'tcp' });
+    const egress = resources(OUT, 'aws_vpc_security_group_egress_rule').find((r) => r.referenced_security_group_id === 'sg-mysql');
+    expect(egress).toMatchObject({ from_port: 3306, to_port: 3306 });
   });
 
   test('the Glue security group is admitted to the target database on 5432', () => {
@@ -246,7 +253,7 @@ describe('GlueEtlPipeline options', () => {
     expect(() =>
       build({
         loadParallelism: 10,
-        target: { engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: TARGET_SECRET, connectionBudget: 20 },
+        target: { engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: TARGET_SECRET, securityGroupId: 'sg-pg', connectionBudget: 20 },
       }),
     ).toThrow(/loadParallelism 10 \(\+1 driver connection\) exceeds half of the target's connection budget 20; lower it to at most 9/);
   });
@@ -257,6 +264,8 @@ describe('GlueEtlPipeline options', () => {
     ['a notification address is not an email', { notificationEmails: ['ops'] }, /notificationEmails entry "ops" is not an email address/],
     ['the page size is tiny', { pageSize: 10 }, /pageSize must be an integer from 1000 to 10000000, got 10/],
     ['load parallelism exceeds 64', { loadParallelism: 100 }, /loadParallelism must be an integer from 1 to 64, got 100/],
+    ['the source has no security-group path', { source: { engine: 'mysql', host: 'm', databaseName: 'shop', secretArn: SOURCE_SECRET } }, /source needs database \(an IConnectable, e\.g\. a PrivatePostgres\) or securityGroupId/],
+    ['the target names both a database and a security group', { target: { engine: 'postgresql', host: 'p', databaseName: 'app', secretArn: TARGET_SECRET, securityGroupId: 'sg-1', database: { connections: undefined as never } } }, /target: pass either database or securityGroupId, not both/],
     ['run retention is zero days', { runRetentionDays: 0 }, /runRetentionDays must be an integer from 1 to 365, got 0/],
     ['the backoff rate is below 1', { retry: { backoffRate: 0.5 } }, /retry\.backoffRate must be from 1 to 10, got 0\.5/],
   ])('fails when %s', (_label, override, message) => {

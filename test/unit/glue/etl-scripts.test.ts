@@ -55,8 +55,8 @@ describe('Glue ETL scripts', () => {
     const stack = new MigrationStack(Testing.app(), 'test', { project: 'demo', environment: 'staging', production: false, region: 'eu-west-2' });
     new GlueEtlPipeline(stack, 'etl', {
       network: { vpcId: 'vpc-1', privateSubnets: [{ id: 'subnet-a', availabilityZone: 'eu-west-2a' }, { id: 'subnet-b', availabilityZone: 'eu-west-2b' }] },
-      source: { engine: 'mysql', host: 'mysql.internal', databaseName: 'shop', secretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:s' },
-      target: { engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:t' },
+      source: { engine: 'mysql', host: 'mysql.internal', databaseName: 'shop', secretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:s', securityGroupId: 'sg-s' },
+      target: { engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:t', securityGroupId: 'sg-t' },
       tables: [ORDERS],
     });
     const jobs = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_glue_job) as any[];

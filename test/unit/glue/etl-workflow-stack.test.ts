@@ -41,6 +41,9 @@ describe('etl-workflow example project', () => {
       (r) => r.from_port === 5432 && String(r.description).includes('Glue connection'),
     );
     expect(pgIngress).toHaveLength(1);
+    const mysqlIngress = resources(PROD, 'aws_vpc_security_group_ingress_rule').find((r) => r.security_group_id === CONFIG.production.source.securityGroupId);
+    expect(mysqlIngress).toMatchObject({ from_port: 3306, to_port: 3306, ip_protocol: 'tcp' });
+    expect(mysqlIngress!.referenced_security_group_id).toMatch(/^\$\{aws_security_group\./);
     const endpoints = resources(PROD, 'aws_vpc_endpoint').map((e) => String(e.service_name).split('.').pop());
     expect(endpoints).toEqual(expect.arrayContaining(['s3', 'secretsmanager', 'kms', 'logs', 'glue', 'sts', 'monitoring']));
   });
