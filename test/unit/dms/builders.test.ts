@@ -97,6 +97,44 @@ describe('TableMappings', () => {
     rules.forEach((r) => expect(r).toMatchObject({ 'rule-type': 'transformation', 'rule-target': 'column' }));
   });
 
+  test('every rule uses a rule type, target and action from the DMS table-mapping reference', () => {
+    const documented: Record<string, { targets?: string[]; actions: string[] }> = {
+      selection: { actions: ['include', 'exclude', 'explicit'] },
+      transformation: {
+        targets: ['schema', 'table', 'column', 'table-tablespace', 'index-tablespace'],
+        actions: [
+          'rename', 'remove-column', 'convert-lowercase', 'convert-uppercase', 'add-prefix', 'remove-prefix', 'replace-prefix',
+          'add-suffix', 'remove-suffix', 'replace-suffix', 'define-primary-key', 'change-data-type', 'add-column',
+          'include-column', 'exclude-column', 'add-before-image-columns',
+          'data-masking-digits-mask', 'data-masking-digits-randomize', 'data-masking-hash-mask',
+        ],
+      },
+    };
+    const all = new TableMappings()
+      .include({ schema: 'dbo' }, [{ column: 'c', conditions: [{ operator: 'null' }] }])
+      .exclude({ schema: 'dbo', table: 'x' })
+      .renameSchema('dbo', 'app')
+      .renameTable({ schema: 'dbo', table: 't' }, 'u')
+      .renameColumn({ schema: 'dbo', table: 't', column: 'c' }, 'd')
+      .lowercase()
+      .removeColumn({ schema: 'dbo', table: 't', column: 'c' })
+      .addColumn({ schema: 'dbo', table: 't' }, 'n', { type: 'int4' })
+      .definePrimaryKey({ schema: 'dbo', table: 't' }, 'pk', ['a'])
+      .changeDataType({ schema: 'dbo', table: 't', column: 'c' }, { type: 'string', length: 10 })
+      .mask({ schema: 'dbo', table: 't', column: 'c' }, 'hash-mask')
+      .toDocument();
+    for (const rule of all.rules) {
+      const spec = documented[rule['rule-type'] as string];
+      expect(spec).toBeDefined();
+      expect(spec.actions).toContain(rule['rule-action']);
+      if (spec.targets) expect(spec.targets).toContain(rule['rule-target']);
+      else expect(rule).not.toHaveProperty('rule-target');
+      // Column rules locate a column, except add-column (which names the new column in value).
+      if (rule['rule-target'] === 'column' && rule['rule-action'] !== 'add-column') expect(rule['object-locator']).toHaveProperty('column-name');
+      if (rule['rule-target'] === 'schema') expect(Object.keys(rule['object-locator'] as object)).toEqual(['schema-name']);
+    }
+  });
+
   test('raw JSON is accepted, keeps its ids, and further rules continue the numbering', () => {
     const m = TableMappings.fromJson(
       JSON.stringify({ rules: [{ 'rule-type': 'selection', 'rule-id': '7', 'rule-name': 'all', 'object-locator': { 'schema-name': 'x', 'table-name': '%' }, 'rule-action': 'include' }] }),
