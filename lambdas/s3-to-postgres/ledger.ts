@@ -20,10 +20,9 @@ export function objectId(identity: ObjectIdentity): string {
   return identity.versionId ? `version:${identity.versionId}` : `etag:${identity.eTag}`;
 }
 
-/** The DDL, also shipped as templates/postgres/s3-import.sql for teams that pre-create it. */
-export function ledgerDdl(l: LedgerName = DEFAULT_LEDGER): string {
-  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(l.schema)};
-CREATE TABLE IF NOT EXISTS ${qualified(l)} (
+/** The ledger table's DDL (without its schema). */
+export function ledgerTableDdl(l: LedgerName = DEFAULT_LEDGER): string {
+  return `CREATE TABLE IF NOT EXISTS ${qualified(l)} (
   bucket        text        NOT NULL,
   object_key    text        NOT NULL,
   object_id     text        NOT NULL,
@@ -38,6 +37,11 @@ CREATE TABLE IF NOT EXISTS ${qualified(l)} (
 );`;
 }
 
+/** The whole DDL, also shipped as templates/postgres/s3-import.sql for teams that pre-create it. */
+export function ledgerDdl(l: LedgerName = DEFAULT_LEDGER): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(l.schema)};\n${ledgerTableDdl(l)}`;
+}
+
 /**
  * Creates the ledger when missing, in its own short transaction (serialized by an advisory lock, since concurrent
  * `CREATE TABLE IF NOT EXISTS` can collide). Cheap when it exists: one catalog lookup.
@@ -45,11 +49,15 @@ CREATE TABLE IF NOT EXISTS ${qualified(l)} (
 export async function ensureLedger(pool: Pool, l: LedgerName = DEFAULT_LEDGER): Promise<void> {
   const client = await pool.connect();
   try {
-    const { rows } = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [qualified(l)]);
+    const { rows } = await client.query<{ t: string | null; s: boolean }>(
+      'SELECT to_regclass($1) AS t, EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $2) AS s',
+      [qualified(l), l.schema],
+    );
     if (rows[0].t) return;
     await client.query('BEGIN');
     await client.query("SELECT pg_advisory_xact_lock(hashtext('migration-kit:ledger-ddl'))");
-    await client.query(ledgerDdl(l));
+    // CREATE SCHEMA needs CREATE on the database even when the schema exists: skip it for an existing (owned) schema.
+    await client.query(rows[0].s ? ledgerTableDdl(l) : ledgerDdl(l));
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
