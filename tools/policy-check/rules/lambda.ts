@@ -10,7 +10,7 @@ export function isDatabaseWriter(fn: TfResource): boolean {
   return tags['kit:database-writer'] === 'true' || 'DB_SECRET_ARN' in env || 'NEPTUNE_ENDPOINT' in env;
 }
 
-/** For each function address, the S3 notifications, EventBridge targets and schedules that invoke it asynchronously. */
+/** For each function address, the S3 notifications, EventBridge targets, schedules and S3/EventBridge permissions that make it invoked asynchronously. */
 export function asyncInvokers(stack: StackIndex): Map<string, TfResource[]> {
   const out = new Map<string, TfResource[]>();
   const add = (source: TfResource, value: unknown) => {
@@ -23,6 +23,10 @@ export function asyncInvokers(stack: StackIndex): Map<string, TfResource[]> {
   for (const n of stack.ofType('aws_s3_bucket_notification')) blocks(n.attrs.lambda_function).forEach((l) => add(n, l.lambda_function_arn));
   for (const t of stack.ofType('aws_cloudwatch_event_target')) add(t, t.attrs.arn);
   for (const s of stack.ofType('aws_scheduler_schedule')) add(s, block(s.attrs.target)?.arn);
+  // A permission for S3 or EventBridge says the same, also when the bucket or rule lives in another stack.
+  for (const p of stack.ofType('aws_lambda_permission')) {
+    if (p.attrs.principal === 's3.amazonaws.com' || p.attrs.principal === 'events.amazonaws.com') add(p, p.attrs.function_name);
+  }
   return out;
 }
 

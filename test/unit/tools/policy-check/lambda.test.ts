@@ -108,6 +108,12 @@ describe('Lambda rules', () => {
       expect(findingsOf('LAMBDA-ASYNC-FAILURE', resources)).toEqual([]);
     });
 
+    test('a Lambda permission for S3 or EventBridge also makes a function async-invoked', () => {
+      const permission = { principal: 's3.amazonaws.com', function_name: '${aws_lambda_function.loader.function_name}', source_arn: 'arn:aws:s3:::elsewhere', source_account: '1' };
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_lambda_permission: { p: permission } })).toMatch(/invoked asynchronously by aws_lambda_permission.p, but has no/);
+      expect(findingsOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_lambda_permission: { p: { ...permission, principal: 'logs.amazonaws.com' } } })).toEqual([]);
+    });
+
     test('EventBridge targets and Scheduler schedules also make a function async-invoked', () => {
       expect(messagesOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_cloudwatch_event_target: { t: { rule: 'r', arn: '${aws_lambda_function.loader.arn}' } } })).toMatch(
         /invoked asynchronously by aws_cloudwatch_event_target.t/,
