@@ -41,8 +41,15 @@ export function parseArgs(argv: string[]): ReviewOptions {
   return options;
 }
 
-/** Writes the reports; returns the files written. */
-export function writeReviews(head: SynthStack[], base: SynthStack[] | undefined, out: string, baseRef?: string): string[] {
+export interface ReviewResult {
+  /** SUMMARY.md first, then one report per stack. */
+  readonly files: string[];
+  /** Stateful replacements, removals, moves, region or state changes, prefixed with the stack name. */
+  readonly warnings: string[];
+}
+
+/** Writes the reports. */
+export function writeReviews(head: SynthStack[], base: SynthStack[] | undefined, out: string, baseRef?: string): ReviewResult {
   fs.mkdirSync(out, { recursive: true });
   const names = [...new Set([...head.map((s) => s.name), ...(base ?? []).map((s) => s.name)])].sort();
   const rows: SummaryRow[] = [];
@@ -62,7 +69,8 @@ export function writeReviews(head: SynthStack[], base: SynthStack[] | undefined,
   }
   const summary = path.join(out, 'SUMMARY.md');
   fs.writeFileSync(summary, renderSummary(rows, baseRef));
-  return [summary, ...files];
+  const warnings = rows.flatMap((r) => (r.diff?.warnings ?? []).map((w) => `${r.name}: ${w}`));
+  return { files: [summary, ...files], warnings };
 }
 
 function main(): number {
@@ -97,7 +105,8 @@ function main(): number {
       return 2;
     }
   }
-  const files = writeReviews(head, base, options.out, baseRef);
+  const { files, warnings } = writeReviews(head, base, options.out, baseRef);
+  for (const w of warnings) process.stdout.write(`WARNING ${w}\n`);
   process.stdout.write(`plan-review: wrote ${files.length} report(s) to ${options.out}/ (start with ${files[0]})\n`);
   return 0;
 }
