@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { isTransientDbError } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { CsvRecordCounter, parseHeader, ParsedHeader } from './csv';
 import { LoadError, LoadTarget, ObjectMissingError, toLoadError } from './errors';
@@ -78,24 +79,22 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
   const target: LoadTarget = { bucket: ref.bucket, key, table: route.qualified };
   const log = deps.logger.child({ bucket: ref.bucket, key, table: route.qualified, mode: route.mode, strategy: deps.strategy });
   const started = Date.now();
+  // A connection that dies while checked out emits 'error' on the client: the failing query reports it too, so
+  // this listener only keeps the process alive.
+  const onConnectionError = (err: Error) => log.warn('database connection lost during the load', { error: err });
   let client: PoolClient;
   try {
-    client = await deps.pool.connect();
+    client = await beginTransaction(deps.pool, onConnectionError);
   } catch (err) {
     const e = toLoadError(err, target);
     log.error('load failed', { reason: e.reason, retryable: e.retryable, code: e.details.code });
     throw e;
   }
-  // A connection that dies while checked out emits 'error' on the client: the failing query reports it too, so
-  // this listener only keeps the process alive.
-  const onConnectionError = (err: Error) => log.warn('database connection lost during the load', { error: err });
-  client.on('error', onConnectionError);
   let body: Readable | undefined;
   // COPY numbers lines from where its input starts: after the header when streaming (the header is stripped),
   // from the file's first line when aws_s3 reads the file with HEADER true.
   let headerLines = deps.strategy === 'stream' ? 1 : 0;
   try {
-    await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, route.qualified]);
     await client.query(`SET LOCAL lock_timeout = ${Math.round(deps.lockTimeoutMs ?? 60_000)}`);
     const outcome =
@@ -155,6 +154,25 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
       durationMs: Date.now() - started,
     });
     throw e;
+  }
+}
+
+/**
+ * A pooled connection with a transaction open. A connection kept idle while the Lambda container was frozen may have
+ * been closed by the server or the network meanwhile: on a connection error, BEGIN is tried once more on a fresh one.
+ */
+async function beginTransaction(pool: Pool, onError: (err: Error) => void): Promise<PoolClient> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      return client;
+    } catch (err) {
+      client.off('error', onError);
+      client.release(true);
+      if (attempt >= 2 || !isTransientDbError(err)) throw err;
+    }
   }
 }
 

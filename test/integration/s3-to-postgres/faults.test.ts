@@ -245,4 +245,22 @@ describe('s3-to-postgres loader: versions, faults and concurrency', () => {
       await loader.close();
     }
   });
+
+  test('an idle connection the server closed between invocations is replaced without failing the next load', async () => {
+    const source = new VersionedSource();
+    const { loader, lines } = loaderFor({}, source);
+    try {
+      const a = source.put('events/a.csv', 'kind,n\na,1\n');
+      await loader.handle(event(bucket, 'events/a.csv', a.eTag, a.versionId));
+      const killed = await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' AND pid <> pg_backend_pid()");
+      expect(killed.rowCount).toBeGreaterThan(0);
+      const b = source.put('events/b.csv', 'kind,n\nb,2\n');
+      const out = await loader.handle(event(bucket, 'events/b.csv', b.eTag, b.versionId));
+      expect(out.results[0]).toEqual(expect.objectContaining({ status: 'loaded', rows: 1 }));
+      expect(await count(client, 'events')).toBe(2);
+      expect(lines.every((l) => JSON.parse(l).level !== 'error')).toBe(true);
+    } finally {
+      await loader.close();
+    }
+  });
 });
