@@ -161,7 +161,7 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
  * A pooled connection with a transaction open. A connection kept idle while the Lambda container was frozen may have
  * been closed by the server or the network meanwhile: on a connection error, BEGIN is tried once more on a fresh one.
  */
-async function beginTransaction(pool: Pool, onError: (err: Error) => void): Promise<PoolClient> {
+export async function beginTransaction(pool: Pool, onError: (err: Error) => void): Promise<PoolClient> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     client.on('error', onError);

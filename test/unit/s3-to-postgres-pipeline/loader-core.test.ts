@@ -6,7 +6,7 @@ import { loadConfig } from '../../../lambdas/s3-to-postgres/config';
 import { CsvFormatError, CsvRecordCounter, parseHeader } from '../../../lambdas/s3-to-postgres/csv';
 import { LoadError, toLoadError } from '../../../lambdas/s3-to-postgres/errors';
 import { ledgerDdl } from '../../../lambdas/s3-to-postgres/ledger';
-import { loadObject } from '../../../lambdas/s3-to-postgres/load';
+import { beginTransaction, loadObject } from '../../../lambdas/s3-to-postgres/load';
 import { decodeS3Key, matchRoute, resolveRoutes, routeProblems } from '../../../lambdas/s3-to-postgres/routes';
 import { mapHeader, TableColumn } from '../../../lambdas/s3-to-postgres/table';
 
@@ -186,5 +186,45 @@ describe('loadObject before any I/O', () => {
     await expect(loadObject(deps, { bucket: 'b', rawKey: 'bad%E0%A4%A.csv' })).rejects.toThrow(
       's3://b/bad%E0%A4%A.csv: the event key is not valid URL encoding; nothing was loaded, the table is unchanged',
     );
+  });
+});
+
+describe('beginTransaction', () => {
+  /** A pool whose clients fail BEGIN with the given errors, in order (undefined = success). */
+  function fakePool(errors: Array<Error | undefined>) {
+    const released: unknown[] = [];
+    let n = 0;
+    const pool = {
+      connect: async () => {
+        const err = errors[n++];
+        return {
+          on() {},
+          off() {},
+          query: async () => {
+            if (err) throw err;
+          },
+          release: (destroy?: unknown) => released.push(destroy),
+          id: n,
+        };
+      },
+    };
+    return { pool: pool as unknown as Parameters<typeof beginTransaction>[0], released, connects: () => n };
+  }
+  const reset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+
+  test('retries once on a fresh connection when the pooled one is dead', async () => {
+    const { pool, released, connects } = fakePool([reset(), undefined]);
+    const client = (await beginTransaction(pool, () => undefined)) as unknown as { id: number };
+    expect(client.id).toBe(2);
+    expect(connects()).toBe(2);
+    expect(released).toEqual([true]);
+  });
+
+  test('gives up after the second connection error, and never retries other errors', async () => {
+    await expect(beginTransaction(fakePool([reset(), reset(), undefined]).pool, () => undefined)).rejects.toThrow('ECONNRESET');
+    const denied = Object.assign(new Error('permission denied'), { code: '42501' });
+    const second = fakePool([denied, undefined]);
+    await expect(beginTransaction(second.pool, () => undefined)).rejects.toThrow('permission denied');
+    expect(second.connects()).toBe(1);
   });
 });
