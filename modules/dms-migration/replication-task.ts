@@ -96,8 +96,8 @@ export class DmsReplicationTask extends Construct {
     }
     this.tableMappingsJson = mappings.toJson();
 
-    const settings = toSettings(this, props.settings, this.targetKind);
-    const problems = validateTaskSettings(settings.doc, { targetKind: this.targetKind, allowDropAndCreate: settings.allowDropAndCreate });
+    const settings = toSettings(this, props.settings, this.targetKind, mappings.usesMasking);
+    const problems = validateTaskSettings(settings.doc, { targetKind: this.targetKind, allowDropAndCreate: settings.allowDropAndCreate, masking: mappings.usesMasking });
     if (problems.length) throw new ValidationError(this, problems.join(' '));
     this.settingsJson = JSON.stringify(settings.doc);
 
@@ -136,6 +136,7 @@ function toSettings(
   scope: Construct,
   input: TaskSettingsInput | undefined,
   targetKind: TargetKind,
+  masking: boolean,
 ): { doc: Record<string, unknown>; allowDropAndCreate: boolean } {
   if (input && 'raw' in input) {
     let raw: Record<string, unknown>;
@@ -147,7 +148,8 @@ function toSettings(
     return { doc: stripReadOnlyKeys(raw), allowDropAndCreate: input.allowDropAndCreate ?? false };
   }
   const typed = (input ?? {}) as TaskSettingsProps;
-  const validation = typed.validation ?? targetKind === 'database';
+  // Masked columns can never match their source: validation defaults off for masking tasks (see validateTaskSettings).
+  const validation = typed.validation ?? (targetKind === 'database' && !masking);
   const prep = typed.targetTablePrepMode ?? (targetKind === 'database' ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING');
   return { doc: buildTaskSettings({ ...typed, validation, targetTablePrepMode: prep }), allowDropAndCreate: typed.allowDropAndCreate ?? false };
 }

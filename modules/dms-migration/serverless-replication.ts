@@ -52,15 +52,15 @@ export class DmsServerlessReplication extends Construct implements IConnectable 
     const mode = props.source.sqlServerMode;
     const migrationType = props.migrationType ?? (mode === 'full-load-only' ? 'full-load' : 'full-load-and-cdc');
     const targetKind = props.target.targetKind ?? 'database';
-    const settings = buildTaskSettings({
-      ...(props.settings ?? {}),
-      validation: props.settings?.validation ?? targetKind === 'database',
-      targetTablePrepMode: props.settings?.targetTablePrepMode ?? (targetKind === 'database' ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING'),
-    });
-    const problems = validateTaskSettings(settings, { targetKind, allowDropAndCreate: props.settings?.allowDropAndCreate });
-    if (problems.length) throw new ValidationError(this, problems.join(' '));
     const mappings = props.tableMappings instanceof TableMappings ? props.tableMappings : TableMappings.fromJson(props.tableMappings);
     check(mappings.hasInclude, this, 'table mappings select no table: add at least one include rule.');
+    const settings = buildTaskSettings({
+      ...(props.settings ?? {}),
+      validation: props.settings?.validation ?? (targetKind === 'database' && !mappings.usesMasking),
+      targetTablePrepMode: props.settings?.targetTablePrepMode ?? (targetKind === 'database' ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING'),
+    });
+    const problems = validateTaskSettings(settings, { targetKind, allowDropAndCreate: props.settings?.allowDropAndCreate, masking: mappings.usesMasking });
+    if (problems.length) throw new ValidationError(this, problems.join(' '));
 
     this.placement = new DmsPlacement(this, 'placement', { network: props.network, component: props.component, accountRoles: props.accountRoles });
     const key = newKmsKey(this, 'key', `${props.component}-dms`, `DMS Serverless ${stack.naming.name(props.component)}`);

@@ -211,7 +211,7 @@ export type TargetKind = 'database' | 's3' | 'kinesis';
  */
 export function validateTaskSettings(
   settings: Record<string, unknown>,
-  context: { targetKind: TargetKind; allowDropAndCreate?: boolean },
+  context: { targetKind: TargetKind; allowDropAndCreate?: boolean; masking?: boolean },
 ): string[] {
   const problems: string[] = [];
   const section = (name: string) => (isPlainObject(settings[name]) ? (settings[name] as Record<string, unknown>) : {});
@@ -220,7 +220,11 @@ export function validateTaskSettings(
     problems.push('task settings must set Logging.EnableLogging = true: without task logs a failed or suspended table leaves no trace. Remove the override that turns logging off.');
   }
   const validation = section('ValidationSettings');
-  if (context.targetKind === 'database' && validation.EnableValidation !== true) {
+  if (context.masking && validation.EnableValidation === true) {
+    problems.push(
+      'table mappings mask columns and ValidationSettings.EnableValidation is on: validation compares the masked target values with the clear source values and reports every masked row as mismatched (DMS premigration assessment: masking and validation must not be enabled together). Set validation: false for this task; for a database target, waive DMS-TASK-VALIDATION for it in the stack, or move the masked tables to a task of their own.',
+    );
+  } else if (context.targetKind === 'database' && validation.EnableValidation !== true && !context.masking) {
     problems.push(
       'database targets need ValidationSettings.EnableValidation = true: DMS otherwise reports success even when rows were truncated or skipped. Keep validation on (it is the default), or size it down with validationThreads.',
     );

@@ -22,6 +22,7 @@ BEGIN
   GRANT VIEW SERVER STATE TO [$(DmsLogin)];
   IF USER_ID(N'$(DmsLogin)') IS NULL
     CREATE USER [$(DmsLogin)] FOR LOGIN [$(DmsLogin)];
+  GRANT VIEW DATABASE STATE TO [$(DmsLogin)]; -- in master, for a non-sysadmin login
 END;
 GO
 IF N'$(UseSysadmin)' <> N'1'

@@ -214,6 +214,13 @@ describe('task settings builder', () => {
     expect(validateTaskSettings(s, { targetKind: 's3' })).toEqual([]);
   });
 
+  test('fails when masking and validation are on together (masked rows never match)', () => {
+    const problems = validateTaskSettings(buildTaskSettings({ validation: true }), { targetKind: 's3', masking: true });
+    expect(problems).toEqual([expect.stringContaining('table mappings mask columns and ValidationSettings.EnableValidation is on')]);
+    // A masking task into a database runs without validation (the stack waives DMS-TASK-VALIDATION for it).
+    expect(validateTaskSettings(buildTaskSettings({ validation: false }), { targetKind: 'database', masking: true })).toEqual([]);
+  });
+
   test('fails when limited LOB mode would truncate silently', () => {
     const s = buildTaskSettings({ dataTruncationErrorPolicy: 'LOG_ERROR' });
     expect(validateTaskSettings(s, { targetKind: 'database' })[0]).toBe(

@@ -176,6 +176,16 @@ describe('DmsReplicationTask', () => {
     expect(() => make(p)).toThrow(message);
   });
 
+  test('a masking task into a database defaults validation off; asking for both fails', () => {
+    const p = parts(false, 'ms-cdc');
+    const masked = () => dbo().mask({ schema: 'dbo', table: 'customers', column: 'ssn' }, 'hash-mask');
+    new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: masked() });
+    expect(JSON.parse(one(synth(p.stack), 'aws_dms_replication_task').replication_task_settings).ValidationSettings.EnableValidation).toBe(false);
+    expect(() => new DmsReplicationTask(p.stack, 'task2', { component: 't2', instance: p.instance, source: p.source, target: p.target, tableMappings: masked(), settings: { validation: true } })).toThrow(
+      'validation compares the masked target values with the clear source values',
+    );
+  });
+
   test('fails when a capture-mode source gets a full-load task', () => {
     const p = parts(false, 'ms-cdc');
     expect(() => new DmsReplicationTask(p.stack, 'task', { component: 't', instance: p.instance, source: p.source, target: p.target, tableMappings: dbo(), migrationType: 'full-load' })).toThrow(
