@@ -15,8 +15,6 @@ export interface Change {
   readonly sequenceNumber: string;
   /** Kinesis event ID (`shardId-...:sequenceNumber`): unique per change, the audit log's idempotency key. */
   readonly changeId: string;
-  readonly partitionKey: string;
-  readonly arrival: number;
   readonly table: TableMapping;
   readonly operation: Operation;
   /** Commit timestamp used for ordering (for `load` records: the high-water mark, so later changes win). */
@@ -178,8 +176,6 @@ export function decodeRecord(record: KinesisStreamRecord, index: number, options
       index,
       sequenceNumber: seq,
       changeId: record.eventID || `shardId-unknown:${seq}`,
-      partitionKey: record.kinesis.partitionKey,
-      arrival: record.kinesis.approximateArrivalTimestamp,
       table,
       operation,
       commitTs,

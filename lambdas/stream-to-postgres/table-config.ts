@@ -27,7 +27,10 @@ const AUDIT_COLUMNS = ['audit_id', 'change_id', 'operation', 'commit_ts', 'seq',
 export const columnSchema = z
   .object({
     /** Field name in the DMS record's `data` (the source column). */
-    source: z.string().min(1),
+    source: z
+      .string()
+      .min(1)
+      .refine((v) => Buffer.byteLength(v) <= 63 && !v.includes('\u0000'), 'must be at most 63 bytes (a Postgres identifier: fields are unpacked by name)'),
     /** Column in the target table. @default the source name */
     target: z.string().regex(IDENT, 'must be a plain identifier (letters, digits, underscores)').optional(),
     /** Postgres type the value is cast to, e.g. `numeric(12,2)`, `timestamptz`, `jsonb`. @default text */

@@ -1,7 +1,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { loadConfig } from '../../../lambdas/stream-to-postgres/config';
 import { decodeRecord, parseInstant, TableIndex } from '../../../lambdas/stream-to-postgres/records';
-import { applyPayload, applyStatement, schemaStatements } from '../../../lambdas/stream-to-postgres/sql';
+import { applyParams, applyStatement, schemaStatements } from '../../../lambdas/stream-to-postgres/sql';
 import { isRecordError, redact } from '../../../lambdas/stream-to-postgres/store';
 import { parseTableConfig, TableConfigInput } from '../../../lambdas/stream-to-postgres/table-config';
 
@@ -129,7 +129,8 @@ describe('SQL', () => {
 
   test('the apply statement guards upserts, deletes and tombstones by position and escapes source names', () => {
     const sql = applyStatement(t);
-    expect(sql).toContain(`(x.d->'data'->>'O''Brien Field')::numeric(10,2) AS "obrien"`);
+    expect(sql).toContain(`(v."O'Brien Field" #>> '{}')::numeric(10,2) AS "obrien"`);
+    expect(sql).toContain(`jsonb_to_record(x.d->'data') AS v("PersonId" jsonb, "O'Brien Field" jsonb)`);
     expect(sql).toContain('WHERE (t._cdc_ts, t._cdc_seq) < (EXCLUDED._cdc_ts, EXCLUDED._cdc_seq)');
     expect(sql).toContain('(d._cdc_ts, d._cdc_seq) >= (l._cdc_ts, l._cdc_seq)');
     expect(sql).toContain('INSERT INTO "dmv"."person_audit_log"');
@@ -137,22 +138,22 @@ describe('SQL', () => {
     expect(applyStatement({ ...t, audit: false })).not.toContain('audit_log');
   });
 
-  test('wide tables build the row image in chunks (jsonb_build_object takes at most 100 arguments)', () => {
-    const cols = Array.from({ length: 120 }, (_, i) => ({ source: `c${i}` }));
-    const [wide] = parseTableConfig([{ source: 'a.B', target: 'a.b', keyColumns: ['c0'], columns: cols }]);
-    const sql = applyStatement(wide);
-    const calls = sql.match(/jsonb_build_object\(/g)!.length;
-    expect(calls).toBe(3 + 2); // three chunks for the row image, two for the metadata
+  test('the audit keeps the source row image and adds the Kinesis position to the DMS metadata', () => {
+    const sql = applyStatement(t);
+    expect(sql).toContain(`x.d->'data' AS _cdc_row`);
+    expect(sql).toContain(`(x.d->'metadata') || jsonb_build_object('sequence-number', x.seq, 'shard-id', split_part(x.id, ':', 1)) AS _cdc_meta`);
   });
 
-  test('the payload splices each record verbatim', () => {
-    const d = decodeRecord(record(`{"data":{"PersonId":"P1","O'Brien Field":1.50},"metadata":${JSON.stringify(meta())}}`), 0, {
-      tables: new TableIndex([t]),
-    });
+  test('the parameters splice each record verbatim, with the Kinesis coordinates in parallel arrays', () => {
+    const json = `{"data":{"PersonId":"P1","O'Brien Field":1.50},"metadata":${JSON.stringify(meta())}}`;
+    const d = decodeRecord(record(json), 0, { tables: new TableIndex([t]) });
     if (d.kind !== 'change') throw new Error('expected a change');
-    const payload = applyPayload([d.change]);
-    expect(payload).toContain('"d":{"data":{"PersonId":"P1","O\'Brien Field":1.50}');
-    expect(JSON.parse(payload)[0]).toMatchObject({ i: 0, op: 'update', ts: '2026-11-23T10:00:00.123456Z' });
+    const [docs, ops, ts, seqs, ids] = applyParams([d.change, d.change]);
+    expect(docs).toBe(`[${json},${json}]`);
+    expect(ops).toEqual(['update', 'update']);
+    expect(ts).toEqual(['2026-11-23T10:00:00.123456Z', '2026-11-23T10:00:00.123456Z']);
+    expect(seqs[0]).toMatch(/^\d+$/);
+    expect(ids[0]).toMatch(/^shardId-000000000003:/);
   });
 
   test('schema DDL is idempotent and keeps the position columns', () => {
