@@ -97,6 +97,13 @@ function describe(v: unknown): string {
   return Array.isArray(v) ? 'an array' : `a ${typeof v}`;
 }
 
+const fieldSets = new WeakMap<TableMapping, Set<string>>();
+function sourceFields(table: TableMapping): Set<string> {
+  let set = fieldSets.get(table);
+  if (!set) fieldSets.set(table, (set = new Set(table.columns.map((c) => c.source))));
+  return set;
+}
+
 /** Decodes one Kinesis record. Never throws: every problem becomes a poison record with a reason. */
 export function decodeRecord(record: KinesisStreamRecord, index: number, options: DecodeOptions): Decoded {
   const poison = (reason: string, table?: string): Decoded => ({ kind: 'poison', index, reason, table });
@@ -163,7 +170,7 @@ export function decodeRecord(record: KinesisStreamRecord, index: number, options
     }
   }
   if (table.unmappedFields === 'reject') {
-    const known = new Set(table.columns.map((c) => c.source));
+    const known = sourceFields(table);
     const extra = Object.keys(data).filter((k) => !known.has(k));
     if (extra.length) return poison(`fields not in the table config: ${extra.join(', ')} (map them, or set unmappedFields: ignore)`, source);
   }
