@@ -48,6 +48,8 @@ export const UNSCOPABLE_ACTIONS = new Set([
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
+  // DMS list/describe call without resource-level permissions (filtered by ARN in the request).
+  'dms:DescribeReplicationTasks',
   // Generates a random string; touches no resource.
   'secretsmanager:GetRandomPassword',
 ]);

@@ -77,11 +77,12 @@ export class DmsScheduledFullLoad extends Construct {
       actions: ['dms:StartReplicationTask', 'dms:DescribeTableStatistics'],
       resources: [props.task.replicationTaskArn],
     });
-    // DescribeReplicationTasks is filtered by ARN in the call; scoped to this account and region's DMS resources.
+    // DescribeReplicationTasks has no resource-level permissions (the Service Authorization Reference lists no
+    // resource type for it): it is granted on "*" and the runner filters by the task's ARN in the call.
     this.runner.role.addToPolicy({
       sid: 'DescribeTasks',
       actions: ['dms:DescribeReplicationTasks'],
-      resources: [`arn:${stack.partition}:dms:${stack.regionName}:${stack.accountId}:*:*`],
+      resources: ['*'],
     });
     // A concurrent second run only waits on the first; one at a time keeps the logs readable.
     this.runner.configureAsyncInvoke({ onFailure: { queueArn: this.deadLetterQueue.arn }, retryAttempts: 1, maxEventAgeSeconds: 3600 });

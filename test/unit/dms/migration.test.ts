@@ -255,7 +255,7 @@ describe('DmsScheduledFullLoad', () => {
         expect.objectContaining({ Sid: 'InvokeRunner', Action: 'lambda:InvokeFunction' }),
       ]),
     );
-    expect(st.filter((s) => s.Resource === '*').flatMap((s) => s.Action)).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+    expect(st.filter((s) => s.Resource === '*').flatMap((s) => s.Action)).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dms:DescribeReplicationTasks']);
     expect(all(out, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors']);
   });
 
