@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Client } from 'pg';
 import type { Loader } from '../../../lambdas/s3-to-postgres/runtime';
 import { createTestDatabase } from '../../helpers/pg';
@@ -107,6 +107,14 @@ describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_
     await put('people/moving.csv', 'id,name\n2,New\n');
     const out = await loader.handle(event(bucket, 'people/moving.csv', oldTag));
     expect(out.results[0]).toEqual(expect.objectContaining({ status: 'skipped', reason: expect.stringMatching(/^superseded/) }));
+    expect((await client.query('SELECT id FROM people')).rows).toEqual([{ id: 99 }]);
+  });
+
+  test('an object deleted before the import fails as missing, non-retryable; the table keeps its rows', async () => {
+    const eTag = await put('people/gone.csv', 'id,name\n1,Ann\n');
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'people/gone.csv' }));
+    const err = await loader.handle(event(bucket, 'people/gone.csv', eTag)).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'ObjectMissingError', retryable: false });
     expect((await client.query('SELECT id FROM people')).rows).toEqual([{ id: 99 }]);
   });
 });
