@@ -3,7 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { S3Backend, TerraformStack } from './cdktf';
+import { S3Backend, TerraformResource, TerraformStack } from './cdktf';
 import { ValidationError } from './errors';
 import { Naming } from './naming';
 
@@ -97,6 +97,20 @@ export class MigrationStack extends TerraformStack {
     }
     // Waivers travel with the synthesized JSON so the policy check and the review report can read them.
     this.addOverride('locals.policy_waivers', this.policyWaivers);
+  }
+
+  /**
+   * Waives one policy rule for one resource, with the reason (at least a sentence). The waiver is written to the
+   * stack's JSON as `"<RULE-ID>:<type>.<name>"` and reported by the policy check and the review, never hidden.
+   */
+  waivePolicy(rule: string, resource: TerraformResource, reason: string): void {
+    if (!/^[A-Z0-9]+(-[A-Z0-9]+)+$/.test(rule)) {
+      throw new ValidationError(this, `waivePolicy: "${rule}" is not a rule id of POLICY_RULES.md (e.g. "SECRETS-ROTATION").`);
+    }
+    if (!reason || reason.trim().length < 10) {
+      throw new ValidationError(this, `waivePolicy ${rule}: the reason must say why, in at least a sentence.`);
+    }
+    this.policyWaivers[`${rule}:${resource.terraformResourceType}.${resource.friendlyUniqueId}`] = reason;
   }
 
   /** The deploying account's ID (a token resolved at plan). */

@@ -20,10 +20,6 @@ export class ReportingServerStack extends MigrationStack {
       production: config.production,
       region: config.region,
       backend: { bucket: config.stateBucket },
-      policyWaivers: {
-        'SECRETS-ROTATION':
-          'The read-only SQL Server login lives on the on-premises reporting server, so AWS cannot rotate it: the DBA rotates it there and puts the new value (modules/dms-migration README, "Credentials"). The target login (dms_writer) is rotated by modules/private-postgres.',
-      },
     });
     const network = new PrivateNetwork(this, 'network', {
       cidr: config.vpcCidr,
@@ -56,6 +52,10 @@ export class ReportingServerStack extends MigrationStack {
     });
 
     const source = this.migration.source as SqlServerSourceEndpoint;
+    if (source.createdSecret) {
+      // Only the on-premises login is waived; the target login is rotated by modules/private-postgres.
+      this.waivePolicy('SECRETS-ROTATION', source.createdSecret.secret, 'The read-only SQL Server login lives on the on-premises reporting server, so AWS cannot rotate it: the DBA rotates it there and puts the new value (modules/dms-migration README, "Credentials").');
+    }
     new TerraformOutput(this, 'replication_task_arn', { value: this.migration.task.replicationTaskArn });
     new TerraformOutput(this, 'runner_function_name', { value: this.migration.schedule!.runner.functionName, description: 'Invoke it to reload now' });
     new TerraformOutput(this, 'runner_dead_letter_queue_url', { value: this.migration.schedule!.deadLetterQueue.url });

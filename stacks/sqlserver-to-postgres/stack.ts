@@ -25,10 +25,6 @@ export class SqlServerToPostgresStack extends MigrationStack {
       production: config.production,
       region: config.region,
       backend: { bucket: config.stateBucket },
-      policyWaivers: {
-        'SECRETS-ROTATION':
-          'The SQL Server login DMS reads lives on the on-premises server, so AWS cannot rotate it: the DBA rotates it on the source and puts the new value (modules/dms-migration README, "Credentials"). The target login (dms_writer) is rotated by modules/private-postgres.',
-      },
     });
     this.network = new PrivateNetwork(this, 'network', {
       cidr: config.vpcCidr,
@@ -68,6 +64,10 @@ export class SqlServerToPostgresStack extends MigrationStack {
     });
 
     const source = this.migration.source as SqlServerSourceEndpoint;
+    if (source.createdSecret) {
+      // Only the on-premises login is waived; the target login is rotated by modules/private-postgres.
+      this.waivePolicy('SECRETS-ROTATION', source.createdSecret.secret, 'The SQL Server login DMS reads lives on the on-premises server, so AWS cannot rotate it: the DBA rotates it on the source and puts the new value (modules/dms-migration README, "Credentials").');
+    }
     new TerraformOutput(this, 'sqlserver_mode', { value: mode, description: 'Capture mode picked from the source facts: run templates/sqlserver/ for it' });
     new TerraformOutput(this, 'replication_task_arn', { value: this.migration.task.replicationTaskArn });
     new TerraformOutput(this, 'replication_instance_arn', { value: this.migration.instance.replicationInstanceArn });

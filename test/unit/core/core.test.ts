@@ -36,6 +36,14 @@ describe('MigrationStack', () => {
     expect(json.locals!.policy_waivers).toEqual({ 'SECRETS-ROTATION': 'on-premises login; rotated by the DBA team' });
   });
 
+  test('waivePolicy writes a per-resource waiver keyed by the resource address', () => {
+    const stack = testStack();
+    const sg = newSecurityGroup(stack, 'sg', { name: 'x', description: 'x', vpcId: 'vpc-1' });
+    stack.waivePolicy('SG-DESCRIBED', sg, 'described elsewhere by the network team, on purpose');
+    expect(synthJson(stack).locals!.policy_waivers).toEqual({ [`SG-DESCRIBED:aws_security_group.${sg.friendlyUniqueId}`]: 'described elsewhere by the network team, on purpose' });
+    expect(() => stack.waivePolicy('all', sg, 'a reason that is long enough')).toThrow(/"all" is not a rule id/);
+  });
+
   test('fails when a waiver has no real reason', () => {
     expect(() => testStack({ policyWaivers: { 'S3-SSE': 'x' } })).toThrow(/policy waiver S3-SSE needs a reason/);
   });
