@@ -263,4 +263,22 @@ describe('s3-to-postgres loader: versions, faults and concurrency', () => {
       await loader.close();
     }
   });
+
+  test('two files replacing one table at the same time: the table ends as exactly one of them, never a mix', async () => {
+    const source = new VersionedSource();
+    const fileA = source.put('people/a.csv', 'id,name\n' + Array.from({ length: 3000 }, (_, i) => `${i},a`).join('\n') + '\n');
+    const fileB = source.put('people/b.csv', 'id,name\n' + Array.from({ length: 2000 }, (_, i) => `${i},b`).join('\n') + '\n');
+    const loaders = [loaderFor({}, source).loader, loaderFor({}, source).loader];
+    try {
+      const results = await Promise.all([
+        loaders[0].handle(event(bucket, 'people/a.csv', fileA.eTag, fileA.versionId)),
+        loaders[1].handle(event(bucket, 'people/b.csv', fileB.eTag, fileB.versionId)),
+      ]);
+      expect(results.map((r) => r.results[0].status)).toEqual(['loaded', 'loaded']);
+      const { rows } = await client.query('SELECT name, count(*)::int AS n FROM people GROUP BY name');
+      expect([[{ name: 'a', n: 3000 }], [{ name: 'b', n: 2000 }]]).toContainEqual(rows);
+    } finally {
+      await Promise.all(loaders.map((l) => l.close()));
+    }
+  });
 });
