@@ -67,6 +67,8 @@ export class S3ToPostgresPipeline extends Construct {
   readonly prefixes: readonly string[];
   readonly suffixes: readonly string[];
   readonly routes: readonly PipelineRoute[];
+  /** `schema.table` of the load ledger (one row per loaded object). */
+  readonly ledgerTable: string;
 
   constructor(scope: Construct, id: string, props: S3ToPostgresPipelineProps) {
     super(scope, id);
@@ -111,6 +113,7 @@ export class S3ToPostgresPipeline extends Construct {
 
     // Loader Lambda in the database's network.
     const ledger = props.ledgerTable ?? 'migration_kit.s3_load_ledger';
+    this.ledgerTable = ledger;
     const databaseUser = props.databaseUser ?? (db.appUserSecretArn ? 'app' : 'master');
     if (databaseUser === 'app') {
       check(db.appUserSecretArn !== undefined, this, 'databaseUser "app" needs the database to have an appUser with password authentication; set appUser on the database or use databaseUser "master".');

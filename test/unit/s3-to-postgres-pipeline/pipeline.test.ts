@@ -65,6 +65,7 @@ describe('S3ToPostgresPipeline: created bucket', () => {
       vpc_config: { subnet_ids: ['subnet-aaaa', 'subnet-bbbb'], security_group_ids: [expect.any(String)] },
     });
     expect(built.pipeline.reservedConcurrency).toBe(fn.reserved_concurrent_executions);
+    expect(built.pipeline.ledgerTable).toBe('migration_kit.s3_load_ledger');
   });
 
   test('the loader environment carries routes and handles only: no password, no credentials', () => {
