@@ -107,7 +107,7 @@ describe('applying changes', () => {
     ]);
     expect(res.batchItemFailures).toEqual([]);
     expect(await people()).toEqual([{ person_id: 'P1', first_name: 'MelVIN', visits: 2 }]);
-    const audit = await db.client.query(`SELECT person_id, operation, metadata->>'transaction-id' AS tx, metadata->>'sequence-number' AS seq, row_data->>'FirstName' AS first_name FROM dmv.person_audit_log ORDER BY commit_ts, seq`);
+    const audit = await db.client.query(`SELECT person_id, operation, metadata->>'transaction-id' AS tx, seq::text AS seq, split_part(change_id, ':', 1) AS shard, row_data->>'FirstName' AS first_name FROM dmv.person_audit_log ORDER BY commit_ts, seq`);
     expect(audit.rows.map((r) => [r.person_id, r.operation, r.first_name])).toEqual([
       ['P1', 'insert', 'Melvin'],
       ['P2', 'insert', 'Melvin'],
@@ -116,6 +116,7 @@ describe('applying changes', () => {
     ]);
     expect(audit.rows[0].tx).toBe('8589934593');
     expect(audit.rows[0].seq).toMatch(/^\d{50,}$/);
+    expect(audit.rows[0].shard).toBe('shardId-000000000000');
     expect((await db.client.query('SELECT vin, state, plate FROM dmv.vehicle_registration')).rows).toEqual([{ vin: 'V1', state: 'WA', plate: 'ABC' }]);
   });
 

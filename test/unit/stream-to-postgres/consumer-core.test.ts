@@ -138,10 +138,10 @@ describe('SQL', () => {
     expect(applyStatement({ ...t, audit: false })).not.toContain('audit_log');
   });
 
-  test('the audit keeps the source row image and adds the Kinesis position to the DMS metadata', () => {
+  test('the audit keeps the source row image and the DMS metadata verbatim, the Kinesis position in columns', () => {
     const sql = applyStatement(t);
-    expect(sql).toContain(`x.d->'data' AS _cdc_row`);
-    expect(sql).toContain(`(x.d->'metadata') || jsonb_build_object('sequence-number', x.seq, 'shard-id', split_part(x.id, ':', 1)) AS _cdc_meta`);
+    expect(sql).toContain(`x.d->'data' AS _cdc_row, x.d->'metadata' AS _cdc_meta`);
+    expect(sql).toContain('INSERT INTO "dmv"."person_audit_log" (change_id, operation, commit_ts, seq, "person_id", row_data, metadata)');
   });
 
   test('the parameters splice each record verbatim, with the Kinesis coordinates in parallel arrays', () => {
