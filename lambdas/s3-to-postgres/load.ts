@@ -46,6 +46,8 @@ export type LoadResult =
 const LOCK_NAMESPACE = 'migration-kit:s3-to-postgres';
 /** The server-side strategy reads this much of the object to check the header. */
 const HEADER_PROBE_BYTES = 64 * 1024;
+/** Interval of progress log lines during a COPY. */
+const PROGRESS_LOG_MS = 30_000;
 /** A header longer than this is not a header. */
 const MAX_HEADER_BYTES = 1024 * 1024;
 
@@ -258,18 +260,27 @@ async function streamLoad(
 
   const counter = new CsvRecordCounter(headerLines + 1);
   const copy = client.query(copyFrom(`COPY ${quoteIdent(route.schema)}.${quoteIdent(route.name)} (${columns}) FROM STDIN WITH (FORMAT csv)`));
-  await pipeline(
-    async function* () {
-      yield rest;
-      for (;;) {
-        const next = await it.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    },
-    counter,
-    copy,
+  // Long loads report progress (counts only), so a load near the Lambda timeout is visible in the logs.
+  const progress = setInterval(
+    () => deps.logger.info('loading', { bucket: ref.bucket, key: ref.key, table: route.qualified, rows: counter.records, bytes: counter.bytes }),
+    PROGRESS_LOG_MS,
   );
+  try {
+    await pipeline(
+      async function* () {
+        yield rest;
+        for (;;) {
+          const next = await it.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      },
+      counter,
+      copy,
+    );
+  } finally {
+    clearInterval(progress);
+  }
   if (copy.rowCount !== counter.records) {
     throw reject(
       target,
