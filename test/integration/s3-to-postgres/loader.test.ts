@@ -146,6 +146,10 @@ describe('s3-to-postgres loader (stream strategy, real Postgres + S3 API)', () =
     await expectRejected('id,name,note\n5,Eve,ok\n6,Bob,"two\nlines\n7,x,y\n', /unterminated quoted field starting at line 3/);
   });
 
+  test('#6 neighbour: a blank line in the middle is a row with missing fields, rejected with its line', async () => {
+    await expectRejected('id,name\n5,Eve\n\n6,Bob\n', /line 3\b.*missing data for column "name"/);
+  });
+
   test('#7 an unterminated quote is rejected', async () => {
     await expectRejected('id,name\n5,"Eve\n6,Bob\n', /unterminated quoted field/);
   });
