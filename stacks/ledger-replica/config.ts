@@ -19,6 +19,8 @@ export interface LedgerReplicaConfig {
   readonly source: {
     /** Host of the system-of-record Postgres (reachable from this VPC: peering or Transit Gateway). */
     readonly host: string;
+    /** CIDR of the source's VPC: the replication instance gets egress to it on 5432. */
+    readonly cidr: string;
     readonly databaseName: string;
     /** Existing Secrets Manager secret (JSON username/password) of the DMS login on the source. */
     readonly secretArn: string;
@@ -113,6 +115,7 @@ export const CONFIG: Record<'staging' | 'production', LedgerReplicaConfig> = {
     vpcCidr: '10.70.0.0/16',
     source: {
       host: 'ledger-uat.cluster-abc123.us-east-1.rds.amazonaws.com',
+      cidr: '10.20.0.0/16',
       databaseName: 'dmv',
       secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:ledger-uat-dms-login-AbCdEf',
     },
@@ -128,6 +131,7 @@ export const CONFIG: Record<'staging' | 'production', LedgerReplicaConfig> = {
     availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
     source: {
       host: 'ledger.cluster-def456.us-east-1.rds.amazonaws.com',
+      cidr: '10.21.0.0/16',
       databaseName: 'dmv',
       secretArn: 'arn:aws:secretsmanager:us-east-1:222222222222:secret:ledger-dms-login-GhIjKl',
       secretKmsKeyArn: 'arn:aws:kms:us-east-1:222222222222:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',

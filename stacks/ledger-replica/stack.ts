@@ -28,7 +28,8 @@ export class LedgerReplicaStack extends MigrationStack {
     this.network = new PrivateNetwork(this, 'network', {
       cidr: config.vpcCidr,
       availabilityZones: config.availabilityZones,
-      interfaceEndpoints: ['secretsmanager', 'sts', 'logs'],
+      // No NAT: DMS reaches Secrets Manager and writes to Kinesis through interface endpoints (S3 has a gateway).
+      interfaceEndpoints: ['secretsmanager', 'sts', 'logs', 'kinesis-streams'],
     });
     this.database = new PrivatePostgres(this, 'database', {
       network: this.network.ref,
@@ -51,6 +52,7 @@ export class LedgerReplicaStack extends MigrationStack {
       databaseName: config.source.databaseName,
       secret: { secretArn: config.source.secretArn, kmsKeyArn: config.source.secretKmsKeyArn },
     });
+    instance.allowEgressToCidr(config.source.cidr, 5432, `DMS to the ledger system of record ${config.source.host} (peered VPC)`);
     const monitoring = new DmsMonitoring(this, 'dms-monitoring', { component: 'ledger-dms' });
     monitoring.watchInstance(instance);
 

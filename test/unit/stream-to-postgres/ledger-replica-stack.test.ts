@@ -36,6 +36,13 @@ describe('example project ledger-replica', () => {
     expect(pgTarget.engine_name).toBe('aurora-postgresql');
   });
 
+  test('DMS reaches the source on 5432 and Kinesis through an interface endpoint', () => {
+    const out = stacks.get('ledger-replica-staging')!;
+    const egress = list(out, 'aws_vpc_security_group_egress_rule').find((r) => r.cidr_ipv4 === CONFIG.staging.source.cidr)!;
+    expect(egress).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
+    expect(list(out, 'aws_vpc_endpoint').map((e) => e.service_name)).toContain('com.amazonaws.us-east-1.kinesis-streams');
+  });
+
   test('production: provisioned shards, a week of retention, multi-AZ replication', () => {
     const prod = stacks.get('ledger-replica-production')!;
     expect(list(prod, 'aws_kinesis_stream')[0]).toMatchObject({ shard_count: 4, retention_period: 168, encryption_type: 'KMS' });
