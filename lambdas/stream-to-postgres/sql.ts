@@ -64,7 +64,8 @@ export function applyStatement(t: TableMapping): string {
   CROSS JOIN LATERAL jsonb_to_record(x.d->'data') AS v(${fieldList})
 )`,
     `latest AS (
-  SELECT DISTINCT ON (${keys.join(', ')}) * FROM src ORDER BY ${keys.join(', ')}, _cdc_ts DESC, _cdc_seq DESC
+  SELECT DISTINCT ON (${keys.join(', ')}) _cdc_op, _cdc_ts, _cdc_seq, ${cols.join(', ')}
+  FROM src ORDER BY ${keys.join(', ')}, _cdc_ts DESC, _cdc_seq DESC
 )`,
   ];
   if (t.audit) {
