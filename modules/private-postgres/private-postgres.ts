@@ -24,6 +24,7 @@ import {
   IGrantable,
   isResolved,
   MigrationStack,
+  NetworkRef,
   newKmsKey,
   newSecurityGroup,
   NodejsLambda,
@@ -76,6 +77,8 @@ const RESERVED_USERS = new Set(['postgres', 'rdsadmin', 'rds_superuser', 'admin'
  */
 export class PrivatePostgres extends Construct implements IConnectable {
   readonly engine: PostgresEngine;
+  /** The network the database lives in; clients (Lambdas, Glue, DMS) default to it. */
+  readonly network: NetworkRef;
   readonly connections: Connections;
   readonly securityGroup: SecurityGroup;
   readonly kmsKey: KmsKey;
@@ -111,6 +114,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
     const stack = MigrationStack.of(this);
     const naming = stack.naming;
     this.props = props;
+    this.network = props.network;
     this.engine = props.engine ?? 'postgres';
     const production = (props.preset ?? (stack.production ? 'production' : 'non-production')) === 'production';
     const aurora = this.engine === 'aurora-postgresql';

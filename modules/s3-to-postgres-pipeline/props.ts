@@ -33,10 +33,11 @@ export interface S3ToPostgresPipelineProps {
   /** The database the files load into; the loader runs in its network and is admitted by its security group. */
   readonly database: PrivatePostgres;
   /**
-   * Private subnets the loader runs in: the database's network (e.g. `net.ref`), with routes to S3 (gateway
-   * endpoint) and Secrets Manager (interface endpoint or NAT).
+   * Private subnets the loader runs in, with routes to S3 (gateway endpoint) and Secrets Manager (interface
+   * endpoint or NAT).
+   * @default the database's network
    */
-  readonly network: NetworkRef;
+  readonly network?: NetworkRef;
   /** Which prefix loads into which table, and how. Validated at synth. */
   readonly routes: readonly PipelineRoute[];
   /**

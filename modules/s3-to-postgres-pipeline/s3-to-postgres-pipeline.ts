@@ -126,7 +126,7 @@ export class S3ToPostgresPipeline extends Construct {
       description: `Loads CSV files (${this.prefixes.length} prefix(es) of ${this.routes.length} route(s)) into Postgres ${db.databaseName}, one transaction per file, exactly once`.slice(0, 256),
       timeoutSeconds: props.timeoutSeconds ?? 900,
       memoryMiB: props.memoryMiB ?? 1024,
-      network: props.network,
+      network: props.network ?? props.database.network,
       databaseWriter: true,
       reservedConcurrency: this.reservedConcurrency,
       logRetentionDays: props.logRetentionDays,
