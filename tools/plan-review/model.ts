@@ -73,7 +73,7 @@ export function labelOf(r: TfResource): string {
 /** Verbs for IAM actions: what a principal holding the action does to the resource. */
 const ACTION_VERBS: Array<[RegExp, 'reads' | 'writes' | 'invokes' | 'connects']> = [
   [/^(s3:Get|s3:List|kinesis:(Get|Describe|List|SubscribeToShard)|dynamodb:(Get|BatchGet|Query|Scan|DescribeStream)|sqs:(ReceiveMessage|DeleteMessage)|secretsmanager:GetSecretValue|neptune-db:(Read|Get))/, 'reads'],
-  [/^(s3:(Put|Delete|AbortMultipart|Restore)|kinesis:Put|dynamodb:(Put|Update|Delete|BatchWrite)|sqs:SendMessage|sns:Publish|firehose:Put|neptune-db:(Write|Delete|StartLoaderJob))/, 'writes'],
+  [/^(s3:(Put|Delete|AbortMultipart|Restore)|secretsmanager:(PutSecretValue|UpdateSecretVersionStage)|kinesis:Put|dynamodb:(Put|Update|Delete|BatchWrite)|sqs:SendMessage|sns:Publish|firehose:Put|neptune-db:(Write|Delete|StartLoaderJob))/, 'writes'],
   [/^(lambda:InvokeFunction|states:StartExecution|glue:StartJobRun|glue:StartCrawler|dms:(Start|Stop)ReplicationTask|glue:StartWorkflowRun)/, 'invokes'],
   [/^(rds-db:connect|neptune-db:connect)/, 'connects'],
 ];
@@ -203,7 +203,8 @@ export function modelStack(stack: StackIndex): StackModel {
     add(task.address, tgt, `${kind} writes`, task);
     for (const arn of [task.attrs.source_endpoint_arn, task.attrs.target_endpoint_arn]) {
       const endpoint = stack.target(arn, 'aws_dms_endpoint');
-      for (const secret of targets(endpoint?.attrs.secrets_manager_arn)) add(secret, task.address, 'credentials', endpoint!);
+      const master = refsIn(endpoint?.attrs.secrets_manager_arn).some((x) => x.attr === 'master_user_secret');
+      for (const secret of targets(endpoint?.attrs.secrets_manager_arn)) add(secret, task.address, master ? 'credentials (master secret)' : 'credentials', endpoint!);
     }
   }
 
