@@ -196,6 +196,24 @@ describe('StreamToPostgres options', () => {
     expect(all(out, 'aws_s3_bucket_public_access_block')).toHaveLength(1);
   });
 
+  test('manageSchema: false leaves the schema to a DBA (no deploy-time invocation)', () => {
+    const out = synth(build({ manageSchema: false }).stack);
+    expect(all(out, 'aws_lambda_invocation')).toHaveLength(0);
+  });
+
+  test('the app user connects when the database has one; its secret is the one granted', () => {
+    const stack = new MigrationStack(Testing.app(), 'test', { project: 'demo', environment: 'staging', production: false, region: 'eu-west-2' });
+    const db = new PrivatePostgres(stack, 'db', { network, databaseName: 'ledger', appUser: { username: 'replica_writer', schemas: ['dmv'] } });
+    new StreamToPostgres(stack, 'cdc', { network, database: db, tables: TABLES });
+    const out = synth(stack);
+    const fn = all(out, 'aws_lambda_function').find((f) => String(f.function_name).includes('cdc-stream-consumer'))!;
+    const secret = fn.environment.variables.DB_SECRET_ARN;
+    expect(secret).toMatch(/^\$\{aws_secretsmanager_secret\./);
+    expect(secret).not.toContain('master_user_secret');
+    const granted = consumerPolicy(out).filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(granted.map((st) => st.Resource)).toEqual([secret]);
+  });
+
   test.each([
     ['an invalid table config', { tables: [{ ...TABLES[0], keyColumns: ['nope'] }] }, 'key column nope is not among the target columns'],
     ['the high-water mark is not a timestamp', { highWaterMark: 'last tuesday' }, 'highWaterMark "last tuesday" is not an ISO-8601 timestamp'],
