@@ -117,7 +117,9 @@ export function decodeRecord(record: KinesisStreamRecord, index: number, options
   try {
     doc = JSON.parse(text) as Json;
   } catch (err) {
-    return poison(`record data is not JSON: ${(err as Error).message}`);
+    // V8's message quotes the input around the error: keep only the position, never record contents.
+    const at = /position (\d+)/.exec((err as Error).message);
+    return poison(`record data is not JSON (syntax error${at ? ` at position ${at[1]}` : ''}, ${text.length} characters)`);
   }
   if (!isObject(doc)) return poison(`record is ${describe(doc)}, not a DMS JSON object with data and metadata`);
   const meta = doc.metadata;

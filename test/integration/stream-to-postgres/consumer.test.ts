@@ -231,7 +231,7 @@ describe('values are preserved exactly (bad input 7)', () => {
 
 describe('poison records (bad input 4)', () => {
   const cases: Array<[string, (f: StreamFixture) => KinesisStreamRecord, string]> = [
-    ['bad JSON', (x) => x.raw('{"data": {"PersonId": "P9"'), 'record data is not JSON'],
+    ['bad JSON', (x) => x.raw('{"data": {"PersonId": "P9-secret"'), 'record data is not JSON (syntax error'],
     ['invalid UTF-8', (x) => x.raw(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])), 'not valid UTF-8'],
     ['an unknown table', (x) => x.change('insert', 'dmv.Unknown', { id: 1 }, '2026-11-23T10:00:00Z'), 'table dmv.Unknown is not in the table config'],
     ['an unknown operation', (x) => x.change('merge' as 'insert', 'dmv.Person', person('P9'), '2026-11-23T10:00:00Z'), 'metadata.operation is "merge"'],
@@ -254,6 +254,7 @@ describe('poison records (bad input 4)', () => {
     const line = res.lines.find((l) => l.level === 'error')!;
     expect(line).toMatchObject({ sequenceNumber: bad.kinesis.sequenceNumber, changes: 2 });
     expect(String(line.reason)).toContain(reason);
+    expect(JSON.stringify(res.lines)).not.toContain('P9-secret');
     // The retry (Lambda restarts from the failed record) re-applies nothing twice.
     const retry = await apply([bad, after]);
     expect(retry.batchItemFailures).toEqual([{ itemIdentifier: bad.kinesis.sequenceNumber }]);
