@@ -49,6 +49,7 @@ const TYPE_LABELS: Record<string, string> = {
 /** Text inside a quoted Mermaid label: quotes and markup characters become entity codes. */
 export function escapeLabel(text: string): string {
   return text
+    .replace(/#/g, '#35;')
     .replace(/&/g, '#amp;')
     .replace(/"/g, '#quot;')
     .replace(/</g, '#lt;')

@@ -31,5 +31,7 @@ describe('Mermaid diagram', () => {
   test('escapes quotes and angle brackets in labels', () => {
     expect(escapeLabel('say "hi" <b>&')).toBe('say #quot;hi#quot; #lt;b#gt;#amp;');
     expect(escapeLabel('two\nlines')).toBe('two lines');
+    // '#' starts an entity code, so it is escaped first.
+    expect(escapeLabel('C# & co')).toBe('C#35; #amp; co');
   });
 });
