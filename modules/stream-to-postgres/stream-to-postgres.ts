@@ -195,8 +195,14 @@ export class StreamToPostgres extends Construct {
         input: JSON.stringify({ action: 'ensure-schema' }),
         // Re-run when the table config changes (the DDL is idempotent).
         triggers: { tables: shortHash(tableConfigJson, 12) },
-        // The function must reach the database and its secret before it is invoked.
-        dependsOn: [this.consumer.function, ...securityRulesUnder(this.consumer), ...securityRulesUnder(dbScope(db)), ...resourcesUnder(this.consumer.role)],
+        // The function must reach the database (its instances up, the security-group path open) and its secret.
+        dependsOn: [
+          this.consumer.function,
+          ...securityRulesUnder(this.consumer),
+          ...securityRulesUnder(dbScope(db)),
+          ...databaseInstancesUnder(dbScope(db)),
+          ...resourcesUnder(this.consumer.role),
+        ],
       });
     }
 
@@ -374,6 +380,12 @@ function resourcesUnder(scope: Construct): TerraformResource[] {
 function securityRulesUnder(scope: Construct | undefined): TerraformResource[] {
   if (!scope) return [];
   return scope.node.findAll().filter((c): c is TerraformResource => c instanceof VpcSecurityGroupIngressRule || c instanceof VpcSecurityGroupEgressRule);
+}
+
+/** The instances that serve connections (an Aurora cluster answers only once its writer instance exists). */
+function databaseInstancesUnder(scope: Construct | undefined): TerraformResource[] {
+  if (!scope) return [];
+  return resourcesUnder(scope).filter((r) => r.terraformResourceType === 'aws_db_instance' || r.terraformResourceType === 'aws_rds_cluster_instance');
 }
 
 /** The database's construct, when it is one (its security-group rules live under it). */

@@ -34,6 +34,9 @@ describe('example project ledger-replica', () => {
     expect(tasks.find((t) => t.migration_type === 'cdc')!.cdc_start_position).toBe(CONFIG.staging.highWaterMark.slice(0, 19));
     const pgTarget = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name !== 'kinesis')!;
     expect(pgTarget.engine_name).toBe('aurora-postgresql');
+    // The deploy-time schema setup waits for the Aurora writer.
+    const inv = list(out, 'aws_lambda_invocation')[0];
+    expect(inv.depends_on.some((d: string) => d.startsWith('aws_rds_cluster_instance.'))).toBe(true);
   });
 
   test('DMS reaches the source on 5432 and Kinesis through an interface endpoint', () => {

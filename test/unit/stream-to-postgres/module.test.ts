@@ -135,6 +135,7 @@ describe('StreamToPostgres defaults', () => {
     expect(JSON.parse(inv.input)).toEqual({ action: 'ensure-schema' });
     expect(inv.triggers.tables).toMatch(/^[0-9a-z]{12}$/);
     expect(inv.depends_on.some((d: string) => d.startsWith('aws_vpc_security_group_ingress_rule.'))).toBe(true);
+    expect(inv.depends_on.some((d: string) => d.startsWith('aws_db_instance.'))).toBe(true);
   });
 
   test('alarms on iterator age, errors and failed records go to an encrypted topic', () => {
