@@ -44,6 +44,12 @@ export interface FullLoadProps {
   readonly textLength?: number;
   /** Use the database's app-user secret for the DMS Postgres target. @default true when the database has an app user */
   readonly useAppUserSecret?: boolean;
+  /**
+   * DMS data validation of the load (policy DMS-TASK-VALIDATION). DMS does not list S3 among the sources it
+   * validates: if it refuses the task, set false and waive DMS-TASK-VALIDATION in the stack, stating that the
+   * export's row counts are checked instead. @default true
+   */
+  readonly validation?: boolean;
 }
 
 export interface StreamToPostgresProps {

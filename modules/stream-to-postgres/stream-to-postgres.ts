@@ -271,7 +271,7 @@ export class StreamToPostgres extends Construct {
         migrationType: 'full-load',
         tableMappings: mappings,
         // The live tables exist (schema setup) with their bookkeeping columns: empty them, never drop them.
-        settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD' },
+        settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', validation: fl.validation ?? true },
       });
       if (this.schemaSetup) dependOn(this.fullLoadTask.task, this.schemaSetup);
     }

@@ -188,6 +188,7 @@ describe('StreamToPostgres options', () => {
     const settings = JSON.parse(load.replication_task_settings);
     expect(settings.FullLoadSettings.TargetTablePrepMode).toBe('TRUNCATE_BEFORE_LOAD');
     expect(settings.Logging.EnableLogging).toBe(true);
+    expect(settings.ValidationSettings.EnableValidation).toBe(true);
     expect(JSON.parse(load.table_mappings).rules[0]['object-locator']).toEqual({ 'schema-name': 'dmv', 'table-name': 'person' });
     const pgTarget = all(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name === 'postgres')!;
     expect(pgTarget).toMatchObject({ ssl_mode: 'require', database_name: 'ledger' });
