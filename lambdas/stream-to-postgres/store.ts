@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, PoolConfig } from 'pg';
 import { isTransientDbError } from '../shared/db';
 import type { Logger } from '../shared/logger';
 import { Change } from './records';
@@ -173,4 +173,15 @@ export class PgChangeStore implements ChangeStore {
       client.release();
     }
   }
+}
+
+/**
+ * The Lambda's store: one connection per instance (a shard's batches are sequential), the session in UTC so
+ * zone-less timestamps mean UTC, and idle-connection errors (failover, idle timeout between invocations) logged
+ * instead of crashing the runtime; the next batch reconnects.
+ */
+export function createPgChangeStore(db: PoolConfig, tables: readonly TableMapping[], log: Logger): PgChangeStore {
+  const pool = new Pool({ ...db, max: 1, options: '-c TimeZone=UTC' });
+  pool.on('error', (error) => log.warn('idle database connection closed; the next batch reconnects', { error }));
+  return new PgChangeStore(pool, tables, log);
 }
