@@ -147,11 +147,12 @@ export function decodeRecord(record: KinesisStreamRecord, index: number, options
     commitTs = options.highWaterMark?.text ?? '-infinity';
   } else {
     // With transaction details on (the DMS module's default), `commit-timestamp` is the source commit time; a
-    // change DMS publishes again after a task restart keeps it, so it stays ordered where it belongs.
-    const field = meta['commit-timestamp'] !== undefined ? 'commit-timestamp' : 'timestamp';
-    const ts = meta[field];
-    const instant = typeof ts === 'string' ? parseInstant(ts) : undefined;
-    if (!instant) return poison(`metadata.${field} is ${typeof ts === 'string' ? JSON.stringify(ts) : describe(ts)}, expected an ISO-8601 timestamp`, source);
+    // change DMS publishes again after a task restart keeps it, so it stays ordered where it belongs. When it is
+    // absent or in another format, `timestamp` orders the change (DMS writes changes in commit order).
+    const commit = meta['commit-timestamp'];
+    const ts = meta.timestamp;
+    const instant = (typeof commit === 'string' ? parseInstant(commit) : undefined) ?? (typeof ts === 'string' ? parseInstant(ts) : undefined);
+    if (!instant) return poison(`metadata.timestamp is ${typeof ts === 'string' ? JSON.stringify(ts) : describe(ts)}, expected an ISO-8601 timestamp`, source);
     if (options.highWaterMark && instant.micros <= options.highWaterMark.micros) {
       return { kind: 'skip', index, reason: 'before-high-water-mark', table: source, operation };
     }

@@ -61,8 +61,11 @@ describe('decodeRecord', () => {
   test('the commit timestamp of transaction details wins over the record timestamp', () => {
     const d = decodeRecord(record({ data: { PersonId: 'P1', "O'Brien Field": 1 }, metadata: meta({ 'commit-timestamp': '2026-11-23T09:59:59.000001Z' }) }), 0, { tables });
     expect(d).toMatchObject({ change: { commitTs: '2026-11-23T09:59:59.000001Z' } });
-    const bad = decodeRecord(record({ data: { PersonId: 'P1', "O'Brien Field": 1 }, metadata: meta({ 'commit-timestamp': 42 }) }), 0, { tables });
-    expect(bad).toMatchObject({ kind: 'poison', reason: 'metadata.commit-timestamp is a number, expected an ISO-8601 timestamp' });
+    // Another format: the record timestamp orders it.
+    const other = decodeRecord(record({ data: { PersonId: 'P1', "O'Brien Field": 1 }, metadata: meta({ 'commit-timestamp': 1795000000 }) }), 0, { tables });
+    expect(other).toMatchObject({ change: { commitTs: '2026-11-23T10:00:00.123456Z' } });
+    const bad = decodeRecord(record({ data: { PersonId: 'P1', "O'Brien Field": 1 }, metadata: meta({ 'commit-timestamp': 42, timestamp: 7 }) }), 0, { tables });
+    expect(bad).toMatchObject({ kind: 'poison', reason: 'metadata.timestamp is a number, expected an ISO-8601 timestamp' });
   });
 
   test('a delete needs only the key', () => {
