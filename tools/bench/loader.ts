@@ -59,7 +59,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ std
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'ENOENT' ? new Error(`${cmd} is not installed: the reference run needs it (Debian: apt-get install postgresql-client)`) : err),
+    );
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (code === 0) resolve({ stdout, ms });
