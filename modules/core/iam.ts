@@ -198,3 +198,29 @@ export function grantS3Write(grantee: IGrantable, bucketArn: string, prefixes: r
   });
   if (kmsKeyArn) grantee.grantPrincipal.addToPolicy({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [kmsKeyArn] });
 }
+
+/**
+ * What a Step Functions state machine's role needs for `logging_configuration` (CloudWatch Logs vended delivery)
+ * and X-Ray tracing. AWS documents these actions on `Resource: "*"` only.
+ */
+export function grantStateMachineObservability(role: ServiceRole): void {
+  role.addToPolicy({
+    sid: 'LogDelivery',
+    actions: [
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ],
+    resources: ['*'],
+  });
+  role.addToPolicy({
+    sid: 'Tracing',
+    actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+    resources: ['*'],
+  });
+}

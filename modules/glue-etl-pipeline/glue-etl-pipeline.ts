@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
@@ -15,8 +14,8 @@ import {
   IConnectable,
   isResolved,
   MigrationStack,
-  policyDocument,
   ServiceRole,
+  grantStateMachineObservability,
   ValidationError,
 } from '../core';
 import {
@@ -31,25 +30,6 @@ import {
 import { buildDefinition } from './definition';
 import { buildPlan, EtlPlan, MappingError, WATERMARK_PREFIX } from './mapping';
 import { EtlDatabaseProps, EtlJobSizing, GlueEtlPipelineProps } from './props';
-
-/** Step Functions' log delivery to CloudWatch Logs: AWS documents these on `Resource: "*"` only (core lists them as unscopable). */
-export const STATES_LOG_DELIVERY_ACTIONS = [
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-];
-/** X-Ray tracing of the state machine (no resource types). */
-export const STATES_TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
-/**
- * X-Ray sampling calls Step Functions makes when tracing is on. They have no resource types either, but core's
- * UNSCOPABLE_ACTIONS does not list them yet (the policy check accepts them), so they get their own small inline policy.
- */
-export const STATES_SAMPLING_ACTIONS = ['xray:GetSamplingRules', 'xray:GetSamplingTargets'];
 
 const SCHEDULE_EXPRESSION = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -232,13 +212,7 @@ export class GlueEtlPipeline extends Construct {
     });
     this.stateMachineRole.addToPolicy({ actions: ['sns:Publish'], resources: [this.failureTopic.arn] });
     this.stateMachineRole.addToPolicy({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.kmsKey.keyArn] });
-    this.stateMachineRole.addToPolicy({ actions: STATES_LOG_DELIVERY_ACTIONS, resources: ['*'] });
-    this.stateMachineRole.addToPolicy({ actions: STATES_TRACING_ACTIONS, resources: ['*'] });
-    new IamRolePolicy(this, 'state-machine-sampling-policy', {
-      role: this.stateMachineRole.role.id,
-      name: 'xray-sampling',
-      policy: policyDocument([{ sid: 'XRaySamplingHasNoResourceTypes', actions: STATES_SAMPLING_ACTIONS, resources: ['*'] }]),
-    });
+    grantStateMachineObservability(this.stateMachineRole);
 
     const definition = buildDefinition({
       pipelineName: machineName,

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { GlueTrigger } from '@cdktf/provider-aws/lib/glue-trigger';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { check, checkRange, Connections, IConnectable, isResolved, MigrationStack, NodejsLambda, ServiceRole } from '../core';
+import { check, checkRange, Connections, IConnectable, isResolved, MigrationStack, NodejsLambda, ServiceRole, grantStateMachineObservability } from '../core';
 import {
   GlueDataBucket,
   GlueJdbcConnection,
@@ -260,12 +260,7 @@ export class NeptuneGraphMigration extends Construct {
     });
     role.addToPolicy({ sid: 'RunExportJob', actions: ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'], resources: [exportJob.jobArn] });
     role.addToPolicy({ sid: 'InvokeLoader', actions: ['lambda:InvokeFunction'], resources: [loader.arn, `${loader.arn}:*`] });
-    role.addToPolicy({
-      sid: 'Logging',
-      actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
-      resources: ['*'],
-    });
-    role.addToPolicy({ sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
+    grantStateMachineObservability(role);
 
     const exportTimeout = (bulk.exportTimeoutMinutes ?? 120) * 60;
     const transient = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'NeptuneLoaderUnavailable'];
