@@ -8,3 +8,4 @@ export * from './iam';
 export * from './kms';
 export * from './bundle';
 export * from './lambda';
+export * from './alarms';

@@ -1,11 +1,8 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DmsEventSubscription } from '@cdktf/provider-aws/lib/dms-event-subscription';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { checkRange, MigrationStack } from '../core';
+import { checkRange, MigrationStack, newAlarmTopic } from '../core';
 import { IDmsReplicationInstance } from './replication-instance';
 import { DmsReplicationTask } from './replication-task';
 
@@ -53,35 +50,11 @@ export class DmsMonitoring extends Construct {
     } else {
       const stack = this.stack;
       // CloudWatch and DMS publish to an encrypted topic only if the key lets them (the AWS-managed SNS key does not).
-      const key = new KmsKey(this, 'key', {
+      const { topic } = newAlarmTopic(this, {
+        component: `${this.component}-alerts`,
+        publishers: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'],
+        ids: { key: 'key', alias: 'key-alias', topic: 'topic' },
         description: `Encrypts DMS alarms and events of ${stack.naming.name(this.component)}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: stack.production ? 30 : 7,
-        policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'AccountAdministers',
-              Effect: 'Allow',
-              Principal: { AWS: `arn:${stack.partition}:iam::${stack.accountId}:root` },
-              Action: 'kms:*',
-              Resource: '*',
-            },
-            {
-              Sid: 'AlarmAndEventPublishers',
-              Effect: 'Allow',
-              Principal: { Service: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] },
-              Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-              Resource: '*',
-              Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
-            },
-          ],
-        }),
-      });
-      new KmsAlias(this, 'key-alias', { name: `alias/${stack.naming.name(`${this.component}-alerts`, 'kms')}`, targetKeyId: key.keyId });
-      const topic = new SnsTopic(this, 'topic', {
-        name: stack.naming.name(`${this.component}-alerts`, 'sns'),
-        kmsMasterKeyId: key.arn,
       });
       new SnsTopicPolicy(this, 'topic-policy', {
         arn: topic.arn,

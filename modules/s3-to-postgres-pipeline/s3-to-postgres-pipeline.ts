@@ -1,7 +1,5 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
@@ -10,7 +8,6 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import {
   check,
@@ -23,6 +20,7 @@ import {
   newKmsKey,
   NodejsLambda,
   ValidationError,
+  newAlarmTopic,
 } from '../core';
 import { routeProblems, splitTableName } from '../../lambdas/s3-to-postgres/routes';
 import type { PrivatePostgres } from '../private-postgres';
@@ -285,35 +283,7 @@ export class S3ToPostgresPipeline extends Construct {
 
   private createAlarmTopic(): string {
     const stack = MigrationStack.of(this);
-    // CloudWatch can publish to an encrypted topic only when the key policy lets it use the key.
-    const key = new KmsKey(this, 'alarm-key', {
-      description: `Encrypts alarms of ${stack.naming.name('csv-loader')}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: stack.production ? 30 : 7,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AccountAdministers',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:${stack.partition}:iam::${stack.accountId}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Sid: 'CloudWatchAlarmsPublish',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-            Resource: '*',
-            Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
-          },
-        ],
-      }),
-    });
-    new KmsAlias(this, 'alarm-key-alias', { name: `alias/${stack.naming.name('csv-loader-alarms', 'kms')}`, targetKeyId: key.keyId });
-    const topic = new SnsTopic(this, 'alarms', { name: stack.naming.name('csv-loader-alarms', 'sns'), kmsMasterKeyId: key.arn });
-    return topic.arn;
+    return newAlarmTopic(this, { component: 'csv-loader-alarms', description: `Encrypts alarms of ${stack.naming.name('csv-loader')}` }).topic.arn;
   }
 
   private createAlarms(errorThreshold: number): void {

@@ -1,11 +1,9 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -19,6 +17,7 @@ import {
   shortHash,
   TerraformResource,
   ValidationError,
+  newAlarmTopic,
 } from '../core';
 import {
   DmsBucketRef,
@@ -289,34 +288,7 @@ export class StreamToPostgres extends Construct {
 
   private createAlarmTopic(component: string): string {
     const stack = MigrationStack.of(this);
-    // CloudWatch publishes to an encrypted topic only when the key policy lets it use the key.
-    const key = new KmsKey(this, 'alarm-key', {
-      description: `Encrypts alarms of ${stack.naming.name(component)}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: stack.production ? 30 : 7,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AccountAdministers',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:${stack.partition}:iam::${stack.accountId}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Sid: 'CloudWatchAlarmsPublish',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-            Resource: '*',
-            Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
-          },
-        ],
-      }),
-    });
-    new KmsAlias(this, 'alarm-key-alias', { name: `alias/${stack.naming.name(`${component}-alarms`, 'kms')}`, targetKeyId: key.keyId });
-    return new SnsTopic(this, 'alarms', { name: stack.naming.name(`${component}-alarms`, 'sns'), kmsMasterKeyId: key.arn }).arn;
+    return newAlarmTopic(this, { component: `${component}-alarms`, description: `Encrypts alarms of ${stack.naming.name(component)}` }).topic.arn;
   }
 
   private createAlarms(component: string, iteratorAgeSeconds: number): void {

@@ -8,6 +8,7 @@ import {
   Connections,
   deterministicZip,
   IConnectable,
+  newAlarmTopic,
   NodejsLambda,
   requirePrivateSubnets,
   ServiceRole,
@@ -222,5 +223,21 @@ describe('NodejsLambda', () => {
       destination_config: { on_failure: { destination: 'arn:aws:sqs:eu-west-2:1:dlq' } },
     });
     expect(policyStatements(json)).toContainEqual({ Sid: 'OnFailureDestination', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-2:1:dlq' });
+  });
+});
+
+describe('newAlarmTopic', () => {
+  test('an encrypted topic whose key lets only the named publishers of this account use it', () => {
+    const stack = testStack();
+    newAlarmTopic(stack, { component: 'loader-alarms', description: 'alarms', publishers: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] });
+    const json = synthJson(stack);
+    const topic = resources(json, 'aws_sns_topic')[0];
+    expect(topic.name).toBe('demo-staging-loader-alarms');
+    expect(topic.kms_master_key_id).toMatch(/aws_kms_key\.alarm-key/);
+    const key = resources(json, 'aws_kms_key')[0];
+    expect(key.enable_key_rotation).toBe(true);
+    const publish = JSON.parse(key.policy).Statement.find((s: any) => s.Sid === 'PublishersUseTheKey');
+    expect(publish.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'dms.amazonaws.com']);
+    expect(publish.Condition.StringEquals['aws:SourceAccount']).toMatch(/aws_caller_identity/);
   });
 });
