@@ -9,3 +9,4 @@ export * from './kms';
 export * from './bundle';
 export * from './lambda';
 export * from './alarms';
+export * from './bucket';

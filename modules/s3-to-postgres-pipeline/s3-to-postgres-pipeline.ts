@@ -1,13 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import {
   check,
@@ -21,6 +15,7 @@ import {
   NodejsLambda,
   ValidationError,
   newAlarmTopic,
+  SecureBucket,
 } from '../core';
 import { routeProblems, splitTableName } from '../../lambdas/s3-to-postgres/routes';
 import type { PrivatePostgres } from '../private-postgres';
@@ -228,57 +223,13 @@ export class S3ToPostgresPipeline extends Construct {
   }
 
   private createBucket(kmsKeyArn: string, props: S3ToPostgresPipelineProps): S3Bucket {
-    const stack = MigrationStack.of(this);
-    const bucket = new S3Bucket(this, 'bucket', { bucket: stack.naming.name('landing', 's3Bucket'), forceDestroy: false });
-    new S3BucketOwnershipControls(this, 'bucket-ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    new S3BucketPublicAccessBlock(this, 'bucket-public-access', {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
     // Versioning gives every upload its own identity (the ledger key), even when a key is overwritten.
-    new S3BucketVersioningA(this, 'bucket-versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'bucket-encryption', {
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, 'bucket-lifecycle', {
-      bucket: bucket.id,
-      rule: [
-        {
-          id: 'abort-incomplete-uploads',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }],
-        },
-        {
-          id: 'expire-old-versions',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? (stack.production ? 90 : 30) }],
-          expiration: [{ expiredObjectDeleteMarker: true }],
-        },
-      ],
-    });
-    new S3BucketPolicy(this, 'bucket-policy', {
-      bucket: bucket.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
-    });
-    return bucket;
+    return new SecureBucket(this, 'landing', {
+      component: 'landing',
+      kmsKeyArn,
+      abortIncompleteUploadDays: props.abortIncompleteUploadDays,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
+    }).bucket;
   }
 
   private createAlarmTopic(): string {

@@ -11,6 +11,7 @@ import {
   newAlarmTopic,
   NodejsLambda,
   requirePrivateSubnets,
+  SecureBucket,
   ServiceRole,
   newSecurityGroup,
 } from '../../../modules/core';
@@ -239,5 +240,26 @@ describe('newAlarmTopic', () => {
     const publish = JSON.parse(key.policy).Statement.find((s: any) => s.Sid === 'PublishersUseTheKey');
     expect(publish.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'dms.amazonaws.com']);
     expect(publish.Condition.StringEquals['aws:SourceAccount']).toMatch(/aws_caller_identity/);
+  });
+});
+
+describe('SecureBucket', () => {
+  test('encrypted with the CMK, versioned, private, TLS-only, with a lifecycle', () => {
+    const stack = testStack();
+    new SecureBucket(stack, 'data', { component: 'data', kmsKeyArn: 'arn:aws:kms:eu-west-2:1:key/k', expirations: [{ prefix: 'runs/', days: 14 }] });
+    const json = synthJson(stack);
+    expect(resources(json, 'aws_s3_bucket')[0].bucket).toBe('demo-staging-data');
+    expect(resources(json, 'aws_s3_bucket_public_access_block')[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(resources(json, 'aws_s3_bucket_versioning')[0].versioning_configuration.status).toBe('Enabled');
+    expect(resources(json, 'aws_s3_bucket_server_side_encryption_configuration')[0].rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:aws:kms:eu-west-2:1:key/k' });
+    const rules = resources(json, 'aws_s3_bucket_lifecycle_configuration')[0].rule;
+    expect(rules[0].abort_incomplete_multipart_upload).toEqual([{ days_after_initiation: 7 }]);
+    expect(rules[1]).toMatchObject({ filter: [{ prefix: 'runs/' }], expiration: [{ days: 14 }] });
+    const deny = JSON.parse(resources(json, 'aws_s3_bucket_policy')[0].policy).Statement[0];
+    expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  test('fails when an expiration prefix does not end with a slash', () => {
+    expect(() => new SecureBucket(testStack(), 'b', { component: 'b', kmsKeyArn: 'k', expirations: [{ prefix: 'runs', days: 1 }] })).toThrow(/expiration prefix "runs" must be a key prefix ending with "\/"/);
   });
 });

@@ -95,7 +95,7 @@ describe('S3ToPostgresPipeline: created bucket', () => {
     expect(onlyResource(json, 'aws_lambda_permission')).toMatchObject({
       action: 'lambda:InvokeFunction',
       principal: 's3.amazonaws.com',
-      source_arn: expect.stringMatching(/aws_s3_bucket\.pipeline_bucket.*\.arn/),
+      source_arn: expect.stringMatching(/aws_s3_bucket\.pipeline_landing_bucket.*\.arn/),
       source_account: expect.stringMatching(/data\.aws_caller_identity/),
     });
   });
