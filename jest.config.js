@@ -1,4 +1,11 @@
 /** Two projects: `unit` (synth assertions, no services) and `integration` (real Postgres + S3 API). */
+const fs = require('node:fs');
+const path = require('node:path');
+
+// cdktf's Testing leaves an outdir per synth under os.tmpdir(): keep them in the project (workers inherit this).
+const tmp = path.join(__dirname, '.build', 'tmp');
+fs.mkdirSync(tmp, { recursive: true });
+process.env.TMPDIR = tmp;
 // Transpile only (tsconfig has isolatedModules): type errors are caught once by `tsc --noEmit` in `npm test`.
 const tsJest = ['ts-jest', { diagnostics: false }];
 /** @type {import('jest').Config} */
@@ -12,6 +19,7 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
       setupFilesAfterEnv: ['<rootDir>/test/helpers/setup-unit.ts'],
+      globalSetup: '<rootDir>/test/helpers/unit-global-setup.mjs',
     },
     {
       displayName: 'integration',
