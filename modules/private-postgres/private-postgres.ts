@@ -433,6 +433,11 @@ export class PrivatePostgres extends Construct implements IConnectable {
     });
   }
 
+  /** ID of the database's security group. */
+  get securityGroupId(): string {
+    return this.securityGroup.id;
+  }
+
   /** The RDS resource ID (`db-...` / `cluster-...`) used in IAM auth ARNs. */
   get resourceId(): string {
     return this.instance ? this.instance.resourceId : this.cluster!.clusterResourceId;

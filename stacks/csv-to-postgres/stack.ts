@@ -43,7 +43,7 @@ export class CsvToPostgresStack extends MigrationStack {
     });
 
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });
-    new TerraformOutput(this, 'database_security_group_id', { value: this.database.securityGroup.id });
+    new TerraformOutput(this, 'database_security_group_id', { value: this.database.securityGroupId });
     new TerraformOutput(this, 'database_master_secret_arn', { value: this.database.masterSecretArn });
     new TerraformOutput(this, 'database_app_secret_arn', { value: this.database.clientSecretArn });
     new TerraformOutput(this, 'landing_bucket_name', { value: this.pipeline.bucketName });

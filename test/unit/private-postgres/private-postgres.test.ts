@@ -115,6 +115,7 @@ describe('PrivatePostgres handles', () => {
     expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
     expect(rule.referenced_security_group_id).toMatch(/loader_sg/);
     expect(rule.security_group_id).toMatch(/db_sg/);
+    expect(db.securityGroupId).toBe(db.securityGroup.id);
   });
 
   test('grantSecretRead and grantConnect write scoped statements', () => {
