@@ -115,7 +115,7 @@ describe('PrivatePostgres handles', () => {
     expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
     expect(rule.referenced_security_group_id).toMatch(/loader_sg/);
     expect(rule.security_group_id).toMatch(/db_sg/);
-    expect(db.securityGroupId).toBe(db.securityGroup.id);
+    expect(stack.resolve(db.securityGroupId)).toBe(rule.security_group_id);
   });
 
   test('grantSecretRead and grantConnect write scoped statements', () => {
