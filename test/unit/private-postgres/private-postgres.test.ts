@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Connections, IConnectable, newSecurityGroup, ServiceRole } from '../../../modules/core';
+import { Connections, IConnectable, newSecurityGroup, ServiceRole, TerraformOutput } from '../../../modules/core';
 import { estimateMaxConnections, PrivatePostgres, PrivatePostgresProps } from '../../../modules/private-postgres';
 import { onlyResource, policyStatements, resources, synthJson, testStack, TWO_AZ_NETWORK } from '../../helpers/synth';
 
@@ -111,11 +111,13 @@ describe('PrivatePostgres handles', () => {
     const { stack, db, json } = build();
     const client = new Client(stack, 'loader');
     db.connections.allowDefaultPortFrom(client);
-    const rule = onlyResource(json(), 'aws_vpc_security_group_ingress_rule');
+    new TerraformOutput(stack, 'sg', { value: db.securityGroupId });
+    const out = json();
+    const rule = onlyResource(out, 'aws_vpc_security_group_ingress_rule');
     expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
     expect(rule.referenced_security_group_id).toMatch(/loader_sg/);
     expect(rule.security_group_id).toMatch(/db_sg/);
-    expect(stack.resolve(db.securityGroupId)).toBe(rule.security_group_id);
+    expect(out.output!.sg.value).toBe(rule.security_group_id);
   });
 
   test('grantSecretRead and grantConnect write scoped statements', () => {
