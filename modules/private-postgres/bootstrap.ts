@@ -14,12 +14,10 @@ export interface BootstrapUser {
 
 export interface PostgresBootstrapProps {
   readonly network: NetworkRef;
-  /** The master secret the function logs in with. */
-  readonly masterSecretArn: string;
   readonly databaseName: string;
-  /** Writer hostname (the RDS-managed master secret holds only username and password). */
-  readonly host: string;
-  /** What must exist before the first run (e.g. Aurora instances; the RDS instance is implied by `host`). */
+  /** How the function logs in as the master user (`PrivatePostgres.masterConnectionEnvironment`). */
+  readonly connectionEnvironment: Record<string, string>;
+  /** What must exist before the first run (e.g. Aurora instances; the RDS instance is implied by its address). */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -46,13 +44,7 @@ export class PostgresBootstrap extends Construct {
       network: props.network,
       databaseWriter: true,
       reservedConcurrency: 1,
-      environment: {
-        DB_SECRET_ARN: props.masterSecretArn,
-        PGHOST: props.host,
-        PGPORT: '5432',
-        PGDATABASE: props.databaseName,
-        PGSSLMODE: 'verify-full',
-      },
+      environment: props.connectionEnvironment,
     });
     const plan = Lazy.stringValue({
       produce: () =>

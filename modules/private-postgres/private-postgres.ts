@@ -361,9 +361,8 @@ export class PrivatePostgres extends Construct implements IConnectable {
     if (!this._bootstrap) {
       this._bootstrap = new PostgresBootstrap(this, 'bootstrap', {
         network: this.props.network,
-        masterSecretArn: this.masterSecretArn,
         databaseName: this.databaseName,
-        host: this.address,
+        connectionEnvironment: this.masterConnectionEnvironment,
         dependsOn: this.clusterInstances,
       });
       this.grantSecretRead(this._bootstrap.function, 'master');
@@ -396,7 +395,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       network: this.props.network,
       databaseWriter: true,
       reservedConcurrency: 1,
-      environment: { DB_SECRET_ARN: this.masterSecretArn, PGHOST: this.address, PGPORT: String(POSTGRES_PORT), PGDATABASE: this.databaseName, PGSSLMODE: 'verify-full' },
+      environment: this.masterConnectionEnvironment,
     });
     this.connections.allowDefaultPortFrom(fn, 'secret rotation Lambda');
     this.grantSecretRead(fn, 'master');
@@ -431,6 +430,20 @@ export class PrivatePostgres extends Construct implements IConnectable {
       actions: ['rds-db:connect'],
       resources: [`arn:${stack.partition}:rds-db:${stack.regionName}:${stack.accountId}:dbuser:${resourceId}/${dbUser}`],
     });
+  }
+
+  /**
+   * Environment of the module's own Lambdas that log in as the master user (see lambdas/shared/db.ts): the
+   * RDS-managed secret holds only username and password, so the writer's address and database travel beside it.
+   */
+  private get masterConnectionEnvironment(): Record<string, string> {
+    return {
+      DB_SECRET_ARN: this.masterSecretArn,
+      PGHOST: this.address,
+      PGPORT: String(POSTGRES_PORT),
+      PGDATABASE: this.databaseName,
+      PGSSLMODE: 'verify-full',
+    };
   }
 
   /** ID of the database's security group. */

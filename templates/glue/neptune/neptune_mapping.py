@@ -181,21 +181,13 @@ def csv_line(fields):
 
 
 def _id_text(value):
+    """A value in an id template: its String text, or None when it has none."""
     if value is None:
         return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _js_number_text(value)
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return _format_date(value)
-    return None
+    try:
+        return format_scalar("String", value)
+    except ValueError:
+        return None
 
 
 def render_id(parts, row, ends=None):
