@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { buildSync } from 'esbuild';
+import { BuildOptions, buildSync } from 'esbuild';
 
 /** Repository root (two levels above modules/core). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -15,6 +15,21 @@ export interface LambdaBundle {
   /** Size of the zip in bytes. */
   readonly sizeBytes: number;
 }
+
+/**
+ * How every Lambda is bundled (Node 22, CommonJS, minified). pg's optional native binding is never used; the AWS
+ * SDK is bundled at the exact pinned version. The benchmarks build their child processes with the same options.
+ */
+export const LAMBDA_ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  external: ['pg-native'],
+  legalComments: 'none',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
 
 const cache = new Map<string, LambdaBundle>();
 
@@ -100,21 +115,13 @@ export function bundleLambda(name: string): LambdaBundle {
   }
   const outDir = path.join(REPO_ROOT, '.build', 'lambdas', path.basename(name));
   const result = buildSync({
+    ...LAMBDA_ESBUILD_OPTIONS,
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
     sourcemap: 'external',
     sourcesContent: true,
     outfile: path.join(outDir, 'index.js'),
     write: false,
     absWorkingDir: REPO_ROOT,
-    // pg's optional native binding is never used; the AWS SDK is bundled at the exact pinned version.
-    external: ['pg-native'],
-    legalComments: 'none',
-    logLevel: 'silent',
   });
   const files = result.outputFiles.map((f) => ({ name: path.basename(f.path), data: Buffer.from(f.contents) }));
   const zip = deterministicZip(files);

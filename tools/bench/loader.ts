@@ -7,13 +7,11 @@
  * The handler runs bundled in a child process, so its peak RSS is its own. Prints rows/s of both, the ratio, and the
  * handler's peak memory at both sizes. Best of `--runs` per side. Figures only; nothing is asserted.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { buildSync } from 'esbuild';
 import { Client } from 'pg';
-import { arg, freePort, importDefault, scratchDir, startBenchPostgres } from './harness';
+import { arg, bundleLikeLambda, freePort, importDefault, lastJsonLine, run, scratchDir, startBenchPostgres } from './harness';
 import { BENCH_COLUMNS, BENCH_TABLE_DDL, writeBenchCsv } from './loader-data';
 
 /** The part of s3rver this script uses (it ships no types this CommonJS project resolves). */
@@ -22,25 +20,6 @@ interface S3rverLike {
   close(): Promise<void>;
 }
 type S3rverCtor = new (options: Record<string, unknown>) => S3rverLike;
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new Error(`${cmd} is not installed: the reference run needs it (Debian: apt-get install postgresql-client)`) : err),
-    );
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code === 0) resolve({ stdout, ms });
-      else reject(new Error(`${cmd} exited with ${code}: ${stderr.trim()}`));
-    });
-  });
-}
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
@@ -51,18 +30,7 @@ async function main(): Promise<void> {
   const base = scratchDir('bench-loader');
 
   // The handler exactly as Lambda runs it: one esbuild bundle (node22, CJS, minified).
-  const childJs = path.join(base, 'loader-child.js');
-  buildSync({
-    entryPoints: [path.join(__dirname, 'loader-child.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    outfile: childJs,
-    external: ['pg-native'],
-    logLevel: 'silent',
-  });
+  const childJs = bundleLikeLambda(path.join(__dirname, 'loader-child.ts'), path.join(base, 'loader-child.js'));
 
   const { pg, conn } = await startBenchPostgres(base, ['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'synchronous_commit=off']);
 
@@ -136,7 +104,7 @@ async function main(): Promise<void> {
         await fresh('bench.target_handler');
         await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
         const out = await run(process.execPath, [childJs, bucket, key, eTag], env);
-        const h = JSON.parse(out.stdout.trim().split('\n').pop()!) as { rows: number; ms: number; rssBeforeKiB: number; maxRssKiB: number };
+        const h = lastJsonLine<{ rows: number; ms: number; rssBeforeKiB: number; maxRssKiB: number }>(out.stdout);
         if (h.rows !== rows) throw new Error(`handler loaded ${h.rows} rows, expected ${rows}`);
         bestHandler = Math.min(bestHandler, h.ms);
         maxRss = Math.max(maxRss, h.maxRssKiB);
