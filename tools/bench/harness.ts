@@ -82,6 +82,19 @@ export function bundleLikeLambda(entry: string, outfile: string): string {
   return outfile;
 }
 
+/** The environment of a bench child: PATH and the libpq variables the Lambdas read when no secret is configured. */
+export function childEnv(conn: BenchPostgres['conn']): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    PGHOST: conn.host,
+    PGPORT: String(conn.port),
+    PGUSER: conn.user,
+    PGPASSWORD: conn.password,
+    PGDATABASE: conn.database,
+    PGSSLMODE: 'disable',
+  };
+}
+
 /** Runs a command to completion; resolves with its stdout and wall time, rejects with its stderr. */
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; ms: number }> {
   return new Promise((resolve, reject) => {

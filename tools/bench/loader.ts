@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { arg, bundleLikeLambda, freePort, importDefault, lastJsonLine, run, scratchDir, startBenchPostgres } from './harness';
+import { arg, bundleLikeLambda, childEnv, freePort, importDefault, lastJsonLine, run, scratchDir, startBenchPostgres } from './harness';
 import { BENCH_COLUMNS, BENCH_TABLE_DDL, writeBenchCsv } from './loader-data';
 
 /** The part of s3rver this script uses (it ships no types this CommonJS project resolves). */
@@ -53,13 +53,7 @@ async function main(): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
 
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    PGHOST: conn.host,
-    PGPORT: String(conn.port),
-    PGUSER: conn.user,
-    PGPASSWORD: conn.password,
-    PGDATABASE: conn.database,
-    PGSSLMODE: 'disable',
+    ...childEnv(conn),
     AWS_ENDPOINT_URL_S3: endpoint,
     S3_FORCE_PATH_STYLE: 'true',
     AWS_ACCESS_KEY_ID: 'S3RVER',

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client, Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TableConfigInput } from '../../lambdas/stream-to-postgres/table-config';
-import { arg, BenchPostgres, bundleLikeLambda, lastJsonLine, run, scratchDir, startBenchPostgres } from './harness';
+import { arg, BenchPostgres, bundleLikeLambda, childEnv, lastJsonLine, run, scratchDir, startBenchPostgres } from './harness';
 import { benchRecords, BenchRow, rowsCsv } from './stream-data';
 
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
@@ -52,14 +52,8 @@ function tableConfig(schema: string, audit: boolean): TableConfigInput[] {
 /** Runs the bundled handler over every record into `<schema>.account`, then checks the final table and audit log. */
 async function runStream(childJs: string, conn: Conn, schema: string, audit: boolean, args: { changes: number; keys: number; batch: number }, finalRows: readonly BenchRow[]): Promise<StreamRun> {
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+    ...childEnv(conn),
     TABLE_CONFIG: JSON.stringify(tableConfig(schema, audit)),
-    PGHOST: conn.host,
-    PGPORT: String(conn.port),
-    PGUSER: conn.user,
-    PGPASSWORD: conn.password,
-    PGDATABASE: conn.database,
-    PGSSLMODE: 'disable',
   };
   const out = await run(process.execPath, [childJs, String(args.changes), String(args.keys), String(args.batch)], env);
   const result = lastJsonLine<{ ms: number; decodeMs: number; batches: number; failures: number }>(out.stdout);
