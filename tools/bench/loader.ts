@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       for (let r = 0; r < runs; r++) {
         await fresh('bench.target_psql');
         const copy = `\\copy bench.target_psql (${BENCH_COLUMNS.join(', ')}) FROM '${file}' WITH (FORMAT csv, HEADER true)`;
-        const ref = await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', copy], env);
+        const ref = await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', copy], env, 'the reference run needs it (Debian: apt-get install postgresql-client)');
         const loaded = (await client.query<{ n: string }>('SELECT count(*) AS n FROM bench.target_psql')).rows[0].n;
         if (Number(loaded) !== rows) throw new Error(`psql loaded ${loaded} rows, expected ${rows}`);
         bestPsql = Math.min(bestPsql, ref.ms);

@@ -57,7 +57,11 @@ async function runStream(childJs: string, conn: Conn, schema: string, audit: boo
   };
   const out = await run(process.execPath, [childJs, String(args.changes), String(args.keys), String(args.batch)], env);
   const result = lastJsonLine<{ ms: number; decodeMs: number; batches: number; failures: number }>(out.stdout);
-  if (result.failures) throw new Error(`${result.failures} of ${result.batches} batches reported failures`);
+  if (result.failures) {
+    // The handler logged why (record, table, reason; never row values): show its first error line.
+    const why = out.stdout.split('\n').find((line) => line.includes('"level":"error"'));
+    throw new Error(`${result.failures} of ${result.batches} batches reported failures${why ? `; first: ${why}` : ''}`);
+  }
 
   const pool = new Pool({ ...conn, max: 1, options: '-c TimeZone=UTC' });
   try {
