@@ -648,6 +648,9 @@ export class KinesisTargetEndpoint extends Construct implements IDmsEndpoint {
         partitionIncludeSchemaTable: true,
         includeTableAlterOperations: props.includeTableAlterOperations ?? true,
         includeNullAndEmpty: true,
+        // Integers up to 18 digits as integers instead of doubles, so bigint keys and amounts keep their value
+        // (KinesisSettings.UseLargeIntegerValue: https://docs.aws.amazon.com/dms/latest/APIReference/API_KinesisSettings.html).
+        useLargeIntegerValue: true,
       },
       dependsOn: roleResources(this.role),
     });

@@ -7,6 +7,9 @@ import { migrationTypesFor } from './sqlserver-mode';
 import { compareEngineVersions, MASKING_MIN_ENGINE, TableMappings, TableMappingsDocument } from './table-mappings';
 import { buildTaskSettings, stripReadOnlyKeys, TargetKind, TaskSettingsProps, validateTaskSettings } from './task-settings';
 
+/** First engine that honours KinesisSettings.UseLargeIntegerValue (the provider's dms_endpoint docs). */
+const KINESIS_LARGE_INTEGER_MIN_ENGINE = '3.5.4';
+
 export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
 
 /** Task settings: typed (recommended) or a raw document (JSON string or object) as exported from the console. */
@@ -92,6 +95,14 @@ export class DmsReplicationTask extends Construct {
         compareEngineVersions(props.instance.engineVersion, MASKING_MIN_ENGINE) >= 0,
         this,
         `table mappings mask columns, which needs replication engine ${MASKING_MIN_ENGINE} or later; the instance runs ${props.instance.engineVersion}. Raise engineVersion.`,
+      );
+    }
+    if (props.target.engineName === 'kinesis' && props.instance.engineVersion && isResolved(props.instance.engineVersion)) {
+      // The Kinesis endpoint sets use_large_integer_value, which the engine honours from 3.5.4.
+      check(
+        compareEngineVersions(props.instance.engineVersion, KINESIS_LARGE_INTEGER_MIN_ENGINE) >= 0,
+        this,
+        `the Kinesis target writes integers of up to 18 digits as integers (use_large_integer_value), which needs replication engine ${KINESIS_LARGE_INTEGER_MIN_ENGINE} or later; the instance runs ${props.instance.engineVersion}. Raise engineVersion.`,
       );
     }
     this.tableMappingsJson = mappings.toJson();

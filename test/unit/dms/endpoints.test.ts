@@ -264,10 +264,22 @@ describe('S3 and Kinesis endpoints', () => {
       include_partition_value: true,
       partition_include_schema_table: true,
       include_table_alter_operations: true,
+      // Without it DMS casts integers to doubles: bigint keys above 2^53 arrive rounded.
+      use_large_integer_value: true,
     });
     expect(ep).not.toHaveProperty('ssl_mode');
     expect(statements(out)).toEqual(
       expect.arrayContaining([expect.objectContaining({ Action: ['kinesis:DescribeStream', 'kinesis:PutRecord', 'kinesis:PutRecords'], Resource: 'arn:aws:kinesis:eu-west-2:123456789012:stream/changes' })]),
+    );
+  });
+
+  test('fails when a Kinesis target runs on an engine older than 3.5.4 (no large integers there)', () => {
+    const stack = newStack();
+    const old = DmsReplicationInstance.fromExisting(stack, 'old', { replicationInstanceArn: 'arn', replicationInstanceId: 'old', securityGroupId: 'sg', engineVersion: '3.5.3' });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 's', serverName: 'h', secret: PG_SECRET });
+    const target = new KinesisTargetEndpoint(stack, 'k', { component: 'changes', stream: { streamArn: 'arn:aws:kinesis:eu-west-2:123456789012:stream/changes' } });
+    expect(() => new DmsReplicationTask(stack, 'task', { component: 't', instance: old, source, target, migrationType: 'cdc', tableMappings: new TableMappings().include({ schema: 'retail' }) })).toThrow(
+      'test/task: the Kinesis target writes integers of up to 18 digits as integers (use_large_integer_value), which needs replication engine 3.5.4 or later; the instance runs 3.5.3. Raise engineVersion.',
     );
   });
 });
