@@ -33,7 +33,7 @@ import {
   ValidationError,
 } from '../core';
 import { PostgresBootstrap } from './bootstrap';
-import { PostgresEngine, PrivatePostgresProps } from './props';
+import { ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './props';
 
 export const POSTGRES_PORT = 5432;
 
@@ -64,6 +64,75 @@ export function estimateMaxConnections(instanceClass: string): number {
   if (family.startsWith('r') || family.startsWith('x')) gib *= 2;
   // RDS reserves some memory for the OS; DBInstanceClassMemory is roughly 90% of the class memory.
   return Math.min(5000, Math.floor((gib * 1024 ** 3 * 0.9) / 9531392));
+}
+
+/**
+ * The module's own parameters, all listed as dynamic by RDS, so they take effect without a reboot
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Parameters.html).
+ */
+const MODULE_DYNAMIC_PARAMETERS: Record<string, string> = {
+  'rds.force_ssl': '1',
+  log_connections: '1',
+  log_disconnections: '1',
+  log_lock_waits: '1',
+  log_min_duration_statement: '5000',
+  log_statement: 'ddl',
+};
+
+/**
+ * Parameters RDS applies only at a reboot: `immediate` is refused for them (ModifyDBParameterGroup). From the RDS
+ * parameter list (Apply_Type static) and PostgreSQL's "can only be set at server start" (postmaster) settings.
+ */
+export const STATIC_POSTGRES_PARAMETERS: ReadonlySet<string> = new Set([
+  'autovacuum_freeze_max_age',
+  'autovacuum_max_workers',
+  'huge_pages',
+  'logging_collector',
+  'max_connections',
+  'max_files_per_process',
+  'max_locks_per_transaction',
+  'max_logical_replication_workers',
+  'max_pred_locks_per_transaction',
+  'max_prepared_transactions',
+  'max_replication_slots',
+  'max_wal_senders',
+  'max_worker_processes',
+  'rds.logical_replication',
+  'rds.restrict_password_commands',
+  'shared_buffers',
+  'shared_preload_libraries',
+  'ssl',
+  'temp_file_limit',
+  'track_activity_query_size',
+  'track_commit_timestamp',
+  'wal_buffers',
+  'wal_level',
+]);
+
+/**
+ * The parameter group's parameters: the module's dynamic ones on `immediate`, caller parameters on `pending-reboot`
+ * unless the caller chose `immediate` (refused for known static parameters), `rds.logical_replication` on `pending-reboot`.
+ */
+function parameterGroupParameters(scope: Construct, props: PrivatePostgresProps): Array<{ name: string; value: string; applyMethod: ParameterApplyMethod }> {
+  const list = new Map<string, { name: string; value: string; applyMethod: ParameterApplyMethod }>();
+  for (const [name, value] of Object.entries(MODULE_DYNAMIC_PARAMETERS)) list.set(name, { name, value, applyMethod: 'immediate' });
+  for (const [name, given] of Object.entries(props.parameters ?? {})) {
+    check(!['rds.force_ssl', 'rds.logical_replication'].includes(name), scope, `parameter ${name} is managed by the module; use logicalReplication for rds.logical_replication (TLS is always enforced).`);
+    const { value, applyMethod = 'pending-reboot' } = typeof given === 'string' ? { value: given } : given;
+    check(
+      applyMethod === 'pending-reboot' || applyMethod === 'immediate',
+      scope,
+      `parameter ${name}: applyMethod "${applyMethod}" is not one of "immediate", "pending-reboot".`,
+    );
+    check(
+      !(applyMethod === 'immediate' && STATIC_POSTGRES_PARAMETERS.has(name)),
+      scope,
+      `parameter ${name} is static: RDS refuses applyMethod "immediate" for it. Pass it as a plain value (applied at the next reboot) or with applyMethod "pending-reboot".`,
+    );
+    list.set(name, { name, value, applyMethod });
+  }
+  if (props.logicalReplication) list.set('rds.logical_replication', { name: 'rds.logical_replication', value: '1', applyMethod: 'pending-reboot' });
+  return [...list.values()];
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -140,9 +209,6 @@ export class PrivatePostgres extends Construct implements IConnectable {
     if (props.maxAllocatedStorageGiB !== undefined && props.allocatedStorageGiB !== undefined) {
       check(props.maxAllocatedStorageGiB >= props.allocatedStorageGiB, this, 'maxAllocatedStorageGiB must be >= allocatedStorageGiB.');
     }
-    for (const key of Object.keys(props.parameters ?? {})) {
-      check(!['rds.force_ssl', 'rds.logical_replication'].includes(key), this, `parameter ${key} is managed by the module; use logicalReplication for rds.logical_replication (TLS is always enforced).`);
-    }
     requirePrivateSubnets(this, props.network.privateSubnets);
 
     this.identifier = naming.name('db', 'rdsIdentifier');
@@ -168,22 +234,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       subnetIds: props.network.privateSubnets.map((s) => s.id),
     });
 
-    const parameters: Record<string, string> = {
-      'rds.force_ssl': '1',
-      log_connections: '1',
-      log_disconnections: '1',
-      log_lock_waits: '1',
-      log_min_duration_statement: '5000',
-      log_statement: 'ddl',
-      ...(props.parameters ?? {}),
-      ...(props.logicalReplication ? { 'rds.logical_replication': '1' } : {}),
-    };
-    const STATIC = new Set(['rds.logical_replication', 'shared_preload_libraries', 'max_connections']);
-    const parameterList = Object.entries(parameters).map(([name, value]) => ({
-      name,
-      value,
-      applyMethod: STATIC.has(name) ? 'pending-reboot' : 'immediate',
-    }));
+    const parameterList = parameterGroupParameters(this, props);
 
     const logRetention = props.logRetentionDays ?? (production ? 365 : 30);
     const backupRetention = props.backupRetentionDays ?? (production ? 14 : 7);

@@ -5,6 +5,19 @@ export type PostgresEngine = 'postgres' | 'aurora-postgresql';
 /** Option groups a stack picks once; each prop below can still override a single value. */
 export type PostgresPreset = 'production' | 'non-production';
 
+/**
+ * How RDS applies a parameter change: `immediate` is accepted only for dynamic parameters, `pending-reboot` for both
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBParameterGroup.html).
+ */
+export type ParameterApplyMethod = 'immediate' | 'pending-reboot';
+
+/** A parameter with its apply method, for dynamic parameters that should take effect without a reboot. */
+export interface PostgresParameter {
+  readonly value: string;
+  /** Use `immediate` only for parameters RDS lists as dynamic (e.g. `work_mem`). @default 'pending-reboot' */
+  readonly applyMethod?: ParameterApplyMethod;
+}
+
 export interface AppUserProps {
   /** Database role the application or migration uses, e.g. `migrator`. */
   readonly username: string;
@@ -56,8 +69,13 @@ export interface PrivatePostgresProps {
   readonly masterUsername?: string;
   /** Sets `rds.logical_replication = 1` (needed when this database is a DMS or logical-replication source). */
   readonly logicalReplication?: boolean;
-  /** Extra parameters for the created parameter group, e.g. `{ work_mem: '65536' }`. */
-  readonly parameters?: Record<string, string>;
+  /**
+   * Extra parameters for the created parameter group. A plain value is applied at the next reboot (`pending-reboot`,
+   * valid for static and dynamic parameters alike); pass `{ value, applyMethod: 'immediate' }` for a dynamic parameter
+   * that should apply at once, e.g. `{ shared_buffers: '65536', work_mem: { value: '65536', applyMethod: 'immediate' } }`.
+   * Known static parameters with `immediate` fail at synth.
+   */
+  readonly parameters?: Record<string, string | PostgresParameter>;
   /** An application/migration user with its own credentials. */
   readonly appUser?: AppUserProps;
   /** @default production: 60 (seconds); non-production: 0 (off) */

@@ -75,6 +75,63 @@ describe('PrivatePostgres defaults', () => {
   });
 });
 
+describe('PrivatePostgres parameter apply methods (RDS accepts immediate only for dynamic parameters)', () => {
+  const parameterNamed = (json: ReturnType<typeof synthJson>, type: string, name: string) =>
+    onlyResource(json, type).parameter.find((p: any) => p.name === name);
+
+  test.each(['shared_buffers', 'max_replication_slots', 'max_wal_senders', 'max_worker_processes', 'max_connections', 'shared_preload_libraries'])(
+    'static parameter %s given as a plain value is applied at the next reboot',
+    (name) => {
+      const json = build({ parameters: { [name]: '16' } }).json();
+      expect(parameterNamed(json, 'aws_db_parameter_group', name)).toEqual({ name, value: '16', apply_method: 'pending-reboot' });
+    },
+  );
+
+  test('a plain caller parameter defaults to pending-reboot even when it is dynamic; the caller can choose immediate', () => {
+    const json = build({ parameters: { work_mem: '65536', maintenance_work_mem: { value: '262144', applyMethod: 'immediate' }, temp_buffers: { value: '2048' } } }).json();
+    expect(parameterNamed(json, 'aws_db_parameter_group', 'work_mem')).toEqual({ name: 'work_mem', value: '65536', apply_method: 'pending-reboot' });
+    expect(parameterNamed(json, 'aws_db_parameter_group', 'maintenance_work_mem')).toEqual({ name: 'maintenance_work_mem', value: '262144', apply_method: 'immediate' });
+    expect(parameterNamed(json, 'aws_db_parameter_group', 'temp_buffers')).toEqual({ name: 'temp_buffers', value: '2048', apply_method: 'pending-reboot' });
+  });
+
+  test.each([
+    ['rds.force_ssl', '1'],
+    ['log_connections', '1'],
+    ['log_disconnections', '1'],
+    ['log_lock_waits', '1'],
+    ['log_min_duration_statement', '5000'],
+    ['log_statement', 'ddl'],
+  ])('module default %s (dynamic in the RDS parameter list) stays immediate', (name, value) => {
+    const json = build().json();
+    expect(parameterNamed(json, 'aws_db_parameter_group', name)).toEqual({ name, value, apply_method: 'immediate' });
+  });
+
+  test('a caller may override a module logging default; it then follows the caller default', () => {
+    const json = build({ parameters: { log_min_duration_statement: '1000' } }).json();
+    const all = onlyResource(json, 'aws_db_parameter_group').parameter.filter((p: any) => p.name === 'log_min_duration_statement');
+    expect(all).toEqual([{ name: 'log_min_duration_statement', value: '1000', apply_method: 'pending-reboot' }]);
+  });
+
+  test('Aurora: the cluster parameter group follows the same rules', () => {
+    const json = build({ engine: 'aurora-postgresql', logicalReplication: true, parameters: { max_wal_senders: '20', work_mem: { value: '8192', applyMethod: 'immediate' } } }).json();
+    const type = 'aws_rds_cluster_parameter_group';
+    expect(parameterNamed(json, type, 'max_wal_senders')).toEqual({ name: 'max_wal_senders', value: '20', apply_method: 'pending-reboot' });
+    expect(parameterNamed(json, type, 'work_mem')).toEqual({ name: 'work_mem', value: '8192', apply_method: 'immediate' });
+    expect(parameterNamed(json, type, 'rds.logical_replication')).toEqual({ name: 'rds.logical_replication', value: '1', apply_method: 'pending-reboot' });
+    expect(parameterNamed(json, type, 'rds.force_ssl')).toEqual({ name: 'rds.force_ssl', value: '1', apply_method: 'immediate' });
+  });
+
+  test.each(['shared_buffers', 'max_replication_slots', 'max_wal_senders', 'max_worker_processes'])('fails when static parameter %s asks for immediate', (name) => {
+    expect(() => build({ parameters: { [name]: { value: '10', applyMethod: 'immediate' } } })).toThrow(
+      new RegExp(`^test/db: parameter ${name.replace('.', '\\.')} is static: RDS refuses applyMethod "immediate" for it\\. Pass it as a plain value`),
+    );
+  });
+
+  test('fails when the apply method is not one RDS knows', () => {
+    expect(() => build({ parameters: { work_mem: { value: '1', applyMethod: 'later' as never } } })).toThrow(/parameter work_mem: applyMethod "later" is not one of "immediate", "pending-reboot"/);
+  });
+});
+
 describe('PrivatePostgres Aurora variant', () => {
   test('cluster with TLS cluster parameters, managed password, one writer outside production', () => {
     const json = build({ engine: 'aurora-postgresql', engineVersion: '16.6' }).json();
