@@ -158,9 +158,12 @@ export class StreamToPostgres extends Construct {
     });
     db.connections.allowDefaultPortFrom(this.consumer, `stream consumer ${this.consumer.functionName}`);
     db.grantSecretRead(this.consumer, useApp ? 'app' : 'master');
+    // A standard (shared-throughput) iterator: no enhanced fan-out consumer is registered, so no
+    // kinesis:SubscribeToShard, which applies only to consumer ARNs (stream/NAME/consumer/NAME:ts), never to the stream
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html).
     this.consumer.role.addToPolicy({
       sid: 'ReadChangeStream',
-      actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards', 'kinesis:SubscribeToShard'],
+      actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'],
       resources: [this.stream.arn],
     });
     this.consumer.role.addToPolicy({ sid: 'DecryptChangeStream', actions: ['kms:Decrypt'], resources: [this.streamKey.arn] });

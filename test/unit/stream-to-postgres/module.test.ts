@@ -117,6 +117,8 @@ describe('StreamToPostgres defaults', () => {
     const read = st.find((s) => s.Sid === 'ReadChangeStream')!;
     expect(read.Action).toEqual(expect.arrayContaining(['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:ListShards']));
     expect(read.Resource).toMatch(/aws_kinesis_stream\.cdc_stream_.*\.arn/);
+    // SubscribeToShard applies only to enhanced fan-out consumer ARNs; the mapping registers none.
+    expect(st.flatMap((s) => [s.Action].flat())).not.toContain('kinesis:SubscribeToShard');
     expect(st.find((s) => s.Sid === 'DecryptChangeStream')!.Resource).toMatch(/aws_kms_key\.cdc_stream-key_.*\.arn/);
     expect(st.find((s) => s.Sid === 'ReportFailedRecords')).toMatchObject({ Action: 'sqs:SendMessage' });
     expect(st.find((s) => s.Sid === 'ReportFailedRecords')!.Resource).toMatch(/aws_sqs_queue\.cdc_failures_.*\.arn/);
