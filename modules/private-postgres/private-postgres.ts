@@ -37,6 +37,9 @@ import { ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './pr
 
 export const POSTGRES_PORT = 5432;
 
+/** Reserved concurrency of the rotation Lambda: Secrets Manager's documented minimum against throttling. */
+export const ROTATION_RESERVED_CONCURRENCY = 10;
+
 /** Instance memory in GiB for common classes; max_connections defaults to DBInstanceClassMemory / 9531392 bytes. */
 const CLASS_MEMORY_GIB: Record<string, number> = {
   micro: 1,
@@ -445,7 +448,10 @@ export class PrivatePostgres extends Construct implements IConnectable {
       memoryMiB: 256,
       network: this.props.network,
       databaseWriter: true,
-      reservedConcurrency: 1,
+      // Secrets Manager warns that a rotation function with concurrency below 10 can be throttled
+      // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html). Ten
+      // master-user connections at most, and only while a rotation runs.
+      reservedConcurrency: ROTATION_RESERVED_CONCURRENCY,
       environment: this.masterConnectionEnvironment,
     });
     this.connections.allowDefaultPortFrom(fn, 'secret rotation Lambda');

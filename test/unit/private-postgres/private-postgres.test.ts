@@ -302,6 +302,12 @@ describe('PrivatePostgres app secret rotation', () => {
     }));
   });
 
+  test('the rotation Lambda has reserved concurrency of at least 10 (Secrets Manager: lower values can throttle rotation)', () => {
+    const out = build({ appUser: { username: 'loader' } }).json();
+    const fn = resources(out, 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-db-secret-rotation')!;
+    expect(fn.reserved_concurrent_executions).toBeGreaterThanOrEqual(10);
+  });
+
   test('rotation can be turned off for clients that cannot take a password change', () => {
     const out = build({ appUser: { username: 'dms_writer', rotation: false } }).json();
     expect(resources(out, 'aws_secretsmanager_secret_rotation')).toHaveLength(0);
