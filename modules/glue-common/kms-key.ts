@@ -41,7 +41,10 @@ export const KEY_ACCOUNT_ACTIONS = [
   'kms:GenerateDataKeyWithoutPlaintext',
 ];
 
-/** What CloudWatch Logs needs to encrypt and read back a log group with a CMK. */
+/**
+ * What CloudWatch Logs needs to encrypt and read back a log group with a CMK: the cryptographic operations, which
+ * carry the `aws:logs:arn` encryption context the key policy pins to the named log groups.
+ */
 export const LOGS_KEY_ACTIONS = [
   'kms:Encrypt',
   'kms:Decrypt',
@@ -49,13 +52,21 @@ export const LOGS_KEY_ACTIONS = [
   'kms:ReEncryptTo',
   'kms:GenerateDataKey',
   'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:DescribeKey',
 ];
+
+/**
+ * DescribeKey takes no encryption context, so a statement conditioned on `kms:EncryptionContext:aws:logs:arn` never
+ * allows it (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context;
+ * AWS's own CloudWatchLogsAPIKeyAccess policy grants it in a separate statement). It gets its own statement: one
+ * read-only action, for the regional CloudWatch Logs principal, on this key.
+ */
+export const LOGS_DESCRIBE_KEY_ACTIONS = ['kms:DescribeKey'];
 
 /**
  * A CMK for Glue: yearly rotation, an alias from the naming helper, and a key policy that (1) delegates to IAM in
  * this account and (2) lets CloudWatch Logs in this region use the key for the named log-group prefixes only
- * (SSE-KMS log encryption of the security configuration). Key policies always say `Resource: "*"` (the key itself).
+ * (SSE-KMS log encryption of the security configuration), plus `kms:DescribeKey` for CloudWatch Logs. Key policies
+ * always say `Resource: "*"` (the key itself).
  */
 export class GlueKmsKey extends Construct {
   readonly key: KmsKey;
@@ -92,6 +103,13 @@ export class GlueKmsKey extends Construct {
             Action: LOGS_KEY_ACTIONS,
             Resource: '*',
             Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': prefixes.map(logGroupArn) } },
+          },
+          {
+            Sid: 'CloudWatchLogsDescribesKey',
+            Effect: 'Allow',
+            Principal: { Service: `logs.${stack.region}.amazonaws.com` },
+            Action: LOGS_DESCRIBE_KEY_ACTIONS,
+            Resource: '*',
           },
         ],
       }),

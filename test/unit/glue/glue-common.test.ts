@@ -230,6 +230,20 @@ describe('GlueSecurityConfiguration and its key', () => {
     expect(policy.Statement.find((s: Json) => s.Principal.AWS)?.Action).toContain('kms:PutKeyPolicy');
   });
 
+  test('kms:DescribeKey is granted to CloudWatch Logs in its own statement, outside the encryption-context condition', () => {
+    // DescribeKey requests carry no encryption context: under the aws:logs:arn condition it would never be allowed.
+    const stack = newStack();
+    new GlueSecurityConfiguration(stack, 'security');
+    const policy = JSON.parse(resources(synth(stack), 'aws_kms_key')[0].policy);
+    const logs = policy.Statement.filter((s: Json) => s.Principal.Service === 'logs.eu-west-2.amazonaws.com');
+    const conditioned = logs.filter((s: Json) => s.Condition?.ArnLike?.['kms:EncryptionContext:aws:logs:arn']);
+    expect(conditioned).toHaveLength(1);
+    expect([conditioned[0].Action].flat()).not.toContain('kms:DescribeKey');
+    const describe = logs.find((s: Json) => [s.Action].flat().includes('kms:DescribeKey'));
+    expect(describe).toMatchObject({ Effect: 'Allow', Action: ['kms:DescribeKey'], Resource: '*' });
+    expect(describe.Condition).toBeUndefined();
+  });
+
   test('a bring-your-own key creates no key', () => {
     const stack = newStack();
     const sc = new GlueSecurityConfiguration(stack, 'security', { kmsKeyArn: 'arn:aws:kms:eu-west-2:111111111111:key/abc' });
