@@ -3,7 +3,7 @@ import type { PoolConfig } from 'pg';
 import { resolveDbConfig } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { postgresPort, secretsManagerPort } from './adapters';
-import { rotate, RotationStep } from './rotation';
+import { rotate } from './rotation';
 
 const log = createLogger({ service: 'postgres-secret-rotation' });
 const client = new SecretsManagerClient({});
@@ -15,7 +15,7 @@ const ports = {
   log,
 };
 
-/** Secrets Manager rotation entry point (event: SecretId, ClientRequestToken, Step). */
-export async function handler(event: { SecretId: string; ClientRequestToken: string; Step: RotationStep }): Promise<void> {
+/** Secrets Manager rotation entry point (event: SecretId, ClientRequestToken, Step as `createSecret` or `create_secret`). */
+export async function handler(event: { SecretId: string; ClientRequestToken: string; Step: string }): Promise<void> {
   await rotate(event.SecretId, event.ClientRequestToken, event.Step, ports);
 }

@@ -6,6 +6,27 @@ import type { Logger } from '../shared/logger';
  */
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
 
+/**
+ * AWS's pages disagree on the spelling of `Step`: the rotation templates and the guide's function pages use
+ * `createSecret`, the "Rotation by Lambda function" page lists `create_secret`
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda.html). Both are accepted.
+ */
+const STEP_ALIASES: Record<string, RotationStep> = {
+  createSecret: 'createSecret',
+  create_secret: 'createSecret',
+  setSecret: 'setSecret',
+  set_secret: 'setSecret',
+  testSecret: 'testSecret',
+  test_secret: 'testSecret',
+  finishSecret: 'finishSecret',
+  finish_secret: 'finishSecret',
+};
+
+/** The canonical step for either spelling; undefined for anything else. */
+export function normalizeStep(step: unknown): RotationStep | undefined {
+  return typeof step === 'string' && Object.prototype.hasOwnProperty.call(STEP_ALIASES, step) ? STEP_ALIASES[step] : undefined;
+}
+
 export interface UserSecret {
   readonly username: string;
   readonly password: string;
@@ -40,10 +61,14 @@ export class RotationError extends Error {
 export async function rotate(
   secretId: string,
   token: string,
-  step: RotationStep,
+  requestedStep: string,
   ports: { secrets: SecretsPort; db: DatabasePort; log: Logger },
 ): Promise<'done' | 'skipped'> {
   const { secrets, db, log } = ports;
+  const step = normalizeStep(requestedStep);
+  if (!step) {
+    throw new RotationError(secretId, String(requestedStep), `unknown step; expected one of ${Object.keys(STEP_ALIASES).join(', ')}`);
+  }
   const meta = await secrets.describe(secretId);
   if (!meta.rotationEnabled) throw new RotationError(secretId, step, 'rotation is not enabled on the secret');
   const stages = meta.versions[token];
@@ -80,8 +105,10 @@ export async function rotate(
       await secrets.promote(secretId, token, current);
       break;
     }
-    default:
-      throw new RotationError(secretId, String(step), 'unknown step');
+    default: {
+      const unreachable: never = step;
+      throw new RotationError(secretId, String(unreachable), 'unknown step');
+    }
   }
   log.info('rotation step done', { secretId, step });
   return 'done';

@@ -74,6 +74,29 @@ describe('postgres secret rotation against a real Postgres', () => {
     expect(await port.tryLogin(user, 'initial-password')).toBe(false);
   });
 
+  test.each([
+    ['camelCase (rotation templates)', ['createSecret', 'setSecret', 'testSecret', 'finishSecret']],
+    ['snake_case (the "Rotation by Lambda function" page)', ['create_secret', 'set_secret', 'test_secret', 'finish_secret']],
+  ])('accepts the %s step names: the password changes and the new one works', async (_spelling, steps) => {
+    const secrets = new FakeSecrets({ username: user, password: 'unused', dbname: db.name });
+    const token = `t-${steps[0]}`;
+    secrets.startRotation(token);
+    for (const step of steps) {
+      await expect(rotate('arn:app', token, step, { secrets, db: dbPort(), log })).resolves.toBe('done');
+    }
+    expect(secrets.versions[token].stages).toEqual(['AWSCURRENT']);
+    expect(await dbPort().tryLogin(user, secrets.versions[token].value.password)).toBe(true);
+  });
+
+  test('fails on an unknown step name before touching the secret or the database', async () => {
+    const secrets = new FakeSecrets({ username: user, password: 'p' });
+    secrets.startRotation('t8');
+    await expect(rotate('arn:app', 't8', 'CreateSecret', { secrets, db: dbPort(), log })).rejects.toThrow(
+      /rotation of arn:app \(CreateSecret\): unknown step; expected one of createSecret, create_secret, setSecret/,
+    );
+    expect(secrets.versions.t8.value).toBeUndefined();
+  });
+
   test('a retried step is a no-op and a finished version is skipped', async () => {
     const secrets = new FakeSecrets({ username: user, password: 'whatever' });
     secrets.startRotation('t3');
