@@ -79,6 +79,9 @@ const SOURCE_ACCOUNT_TRUST = new Set([
   'events.amazonaws.com',
   'scheduler.amazonaws.com',
   'firehose.amazonaws.com',
+  // The VPC guide recommends aws:SourceAccount and aws:SourceArn on the flow-logs role's trust
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html).
+  'vpc-flow-logs.amazonaws.com',
 ]);
 
 export interface ServiceRoleProps {

@@ -105,6 +105,11 @@ export class PrivateNetwork extends Construct {
         name: stack.naming.name('vpc-flow-logs', 'iamRole'),
         servicePrincipal: 'vpc-flow-logs.amazonaws.com',
         description: 'Writes VPC flow logs to CloudWatch Logs',
+        // Confused-deputy protection: ServiceRole pins aws:SourceAccount; aws:SourceArn limits the role to flow logs
+        // of this account and region. The flow log's own ID is not known before the flow log exists (it needs this
+        // role), so the ARN ends in a wildcard, as the VPC guide allows
+        // (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html).
+        trustConditions: { ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:ec2:${stack.region}:${stack.accountId}:vpc-flow-log/*` } },
       });
       role.addToPolicy({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],

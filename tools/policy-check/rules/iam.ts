@@ -12,8 +12,8 @@ const isUnscopable = (action: string) => UNSCOPABLE.has(action) || /^ec2:Describ
 
 /**
  * Service principals whose trust policy must pin `aws:SourceAccount` or `aws:SourceArn` (confused-deputy
- * protection). The same list modules/core's ServiceRole adds the condition for; other services (ec2,
- * vpc-flow-logs, ...) are accepted without a condition.
+ * protection). The same list modules/core's ServiceRole adds the condition for; other services (ec2, ...) are
+ * accepted without a condition.
  */
 export const SOURCE_CONDITION_SERVICES = new Set([
   'dms.amazonaws.com',
@@ -25,6 +25,7 @@ export const SOURCE_CONDITION_SERVICES = new Set([
   'events.amazonaws.com',
   'scheduler.amazonaws.com',
   'firehose.amazonaws.com',
+  'vpc-flow-logs.amazonaws.com',
 ]);
 
 const BROAD_MANAGED = /(AdministratorAccess|PowerUserAccess|FullAccess)$/;

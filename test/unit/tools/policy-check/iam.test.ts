@@ -54,12 +54,17 @@ describe('IAM rules', () => {
     test('passes service principals pinned to the account, and services without confused-deputy conditions', () => {
       expect(findingsOf('IAM-TRUST', trust({ Principal: { Service: 'lambda.amazonaws.com' }, Condition: pinned }))).toEqual([]);
       expect(findingsOf('IAM-TRUST', trust({ Principal: { Service: ['dms.amazonaws.com'] }, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:dms:*' } } }))).toEqual([]);
-      expect(findingsOf('IAM-TRUST', trust({ Principal: { Service: 'vpc-flow-logs.amazonaws.com' } }))).toEqual([]);
+      expect(findingsOf('IAM-TRUST', trust({ Principal: { Service: 'ec2.amazonaws.com' } }))).toEqual([]);
+      expect(
+        findingsOf('IAM-TRUST', trust({ Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Condition: { ...pinned, ArnLike: { 'aws:SourceArn': 'arn:aws:ec2:eu-west-2:111122223333:vpc-flow-log/*' } } })),
+      ).toEqual([]);
     });
 
     test.each([
       ['lambda trusted without aws:SourceAccount', { Principal: { Service: 'lambda.amazonaws.com' } }, /lets lambda.amazonaws.com assume the role from any account/],
       ['one of two services unpinned', { Principal: { Service: ['ec2.amazonaws.com', 'glue.amazonaws.com'] } }, /lets glue.amazonaws.com assume/],
+      // The VPC guide recommends aws:SourceAccount and aws:SourceArn for the flow-logs role (confused deputy).
+      ['vpc-flow-logs trusted without a source condition', { Principal: { Service: 'vpc-flow-logs.amazonaws.com' } }, /lets vpc-flow-logs.amazonaws.com assume the role from any account/],
       ['Principal "*"', { Principal: '*' }, /allows any principal/],
       ['AWS "*"', { Principal: { AWS: '*' } }, /allows any principal/],
       ['no Principal', {}, /allows any principal/],
