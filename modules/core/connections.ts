@@ -83,6 +83,23 @@ export class Connections {
     });
   }
 
+  /**
+   * Egress on `port` (TCP) to a managed prefix list, e.g. S3 through a gateway endpoint (`aws_vpc_endpoint.prefix_list_id`).
+   * Egress only. Idempotent per id.
+   */
+  allowEgressToPrefixList(id: string, prefixListId: string, port: number, reason: string): VpcSecurityGroupEgressRule {
+    const existing = this.scope.node.tryFindChild(id);
+    if (existing) return existing as VpcSecurityGroupEgressRule;
+    return new VpcSecurityGroupEgressRule(this.scope, id, {
+      securityGroupId: this.props.securityGroupId,
+      prefixListId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      description: reason.slice(0, 255),
+    });
+  }
+
   /** Egress on HTTPS to AWS APIs (through VPC endpoints or a NAT). Egress only; never ingress. */
   allowHttpsEgress(reason = 'HTTPS to AWS APIs (VPC endpoints or NAT)'): void {
     if (this.scope.node.tryFindChild('allow-https-egress')) return;

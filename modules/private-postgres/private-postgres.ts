@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list';
 import { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbInstanceRoleAssociation } from '@cdktf/provider-aws/lib/db-instance-role-association';
@@ -179,6 +180,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
   readonly appUsername?: string;
   private readonly props: PrivatePostgresProps;
   private s3ImportRole?: ServiceRole;
+  private _s3GatewayEndpoint?: VpcEndpoint;
   private _bootstrap?: PostgresBootstrap;
 
   constructor(scope: Construct, id: string, props: PrivatePostgresProps) {
@@ -503,6 +505,11 @@ export class PrivatePostgres extends Construct implements IConnectable {
     };
   }
 
+  /** The S3 gateway endpoint `enableS3Import` created (undefined before, or when the network brought its own). */
+  get s3GatewayEndpoint(): VpcEndpoint | undefined {
+    return this._s3GatewayEndpoint;
+  }
+
   /** ID of the database's security group. */
   get securityGroupId(): string {
     return this.securityGroup.id;
@@ -527,20 +534,29 @@ export class PrivatePostgres extends Construct implements IConnectable {
     const stack = MigrationStack.of(this);
     if (!this.s3ImportRole) {
       const network = this.props.network;
+      let s3PrefixListId: string;
       if (!network.s3GatewayEndpointId) {
         check(
           (network.privateRouteTableIds?.length ?? 0) > 0,
           this,
           'enableS3Import needs a route to S3: pass network.privateRouteTableIds (an S3 gateway endpoint is added) or network.s3GatewayEndpointId.',
         );
-        new VpcEndpoint(this, 's3-gateway', {
+        this._s3GatewayEndpoint = new VpcEndpoint(this, 's3-gateway', {
           vpcId: network.vpcId,
           serviceName: `com.amazonaws.${stack.region}.s3`,
           vpcEndpointType: 'Gateway',
           routeTableIds: [...network.privateRouteTableIds!],
           tags: { Name: stack.naming.name('db-s3-gateway') },
         });
+        s3PrefixListId = this._s3GatewayEndpoint.prefixListId;
+      } else {
+        // The network's own gateway endpoint: S3's AWS-managed prefix list in this region is what it routes.
+        s3PrefixListId = new DataAwsEc2ManagedPrefixList(this, 's3-prefix-list', { name: `com.amazonaws.${stack.region}.s3` }).id;
       }
+      // The database's group has no default egress: without this rule aws_s3.table_import_from_s3 cannot reach S3
+      // through the gateway endpoint (security groups must allow outbound traffic to the endpoint's prefix list:
+      // https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
+      this.connections.allowEgressToPrefixList('allow-s3-egress', s3PrefixListId, 443, `HTTPS to S3 (gateway endpoint prefix list) for aws_s3.table_import_from_s3 on ${this.identifier}`);
       this.s3ImportRole = new ServiceRole(this, 's3-import-role', {
         name: stack.naming.name('db-s3-import', 'iamRole'),
         servicePrincipal: 'rds.amazonaws.com',

@@ -219,6 +219,35 @@ describe('PrivatePostgres handles', () => {
     expect(resources(synthJson(stack), 'aws_vpc_endpoint')).toHaveLength(0);
   });
 
+  test('enableS3Import lets the database security group reach S3 on 443 through the created endpoint\'s prefix list', () => {
+    const { db, json } = build();
+    db.enableS3Import('arn:aws:s3:::landing');
+    db.enableS3Import('arn:aws:s3:::other');
+    const egress = resources(json(), 'aws_vpc_security_group_egress_rule').filter((r) => r.prefix_list_id !== undefined);
+    expect(egress).toHaveLength(1);
+    expect(egress[0]).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443, description: expect.stringMatching(/^HTTPS to S3/) });
+    expect(egress[0].security_group_id).toMatch(/^\$\{aws_security_group\.db_sg_\w+\.id\}$/);
+    expect(egress[0].prefix_list_id).toMatch(/^\$\{aws_vpc_endpoint\.db_s3-gateway_\w+\.prefix_list_id\}$/);
+    expect(egress[0].cidr_ipv4).toBeUndefined();
+  });
+
+  test('enableS3Import with the network\'s own endpoint uses the region\'s S3 managed prefix list', () => {
+    const stack = testStack();
+    const db = new PrivatePostgres(stack, 'db', { network: { ...TWO_AZ_NETWORK, s3GatewayEndpointId: 'vpce-1' }, databaseName: 'app' });
+    db.enableS3Import('arn:aws:s3:::landing');
+    const out = synthJson(stack);
+    const list = Object.entries(out.data!.aws_ec2_managed_prefix_list);
+    expect(list).toHaveLength(1);
+    expect(list[0][1]).toMatchObject({ name: 'com.amazonaws.eu-west-2.s3' });
+    const egress = resources(out, 'aws_vpc_security_group_egress_rule').find((r) => r.prefix_list_id !== undefined)!;
+    expect(egress).toMatchObject({ from_port: 443, to_port: 443, prefix_list_id: `\${data.aws_ec2_managed_prefix_list.${list[0][0]}.id}` });
+    expect(egress.security_group_id).toMatch(/aws_security_group\.db_sg/);
+  });
+
+  test('without S3 import the database security group has no S3 egress', () => {
+    expect(resources(build().json(), 'aws_vpc_security_group_egress_rule')).toHaveLength(0);
+  });
+
   test('connection budget follows the instance class', () => {
     expect(estimateMaxConnections('db.t4g.micro')).toBe(101);
     expect(estimateMaxConnections('db.r7g.large')).toBeGreaterThan(estimateMaxConnections('db.m7g.large'));
