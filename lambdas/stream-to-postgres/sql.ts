@@ -137,7 +137,13 @@ export function schemaStatements(t: TableMapping): string[] {
   const keys = t.keyColumns.map(quoteIdent).join(', ');
   const keyDefs = t.keyColumns.map((k) => `${quoteIdent(k)} ${typeOf(t, k)} NOT NULL`);
   const out = [
-    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(t.targetSchema)}`,
+    // PostgreSQL checks CREATE on the database before IF NOT EXISTS, so a login that owns the schema (PrivatePostgres
+    // appUser.schemas) but may not create schemas would fail here: create the schema only when it is missing.
+    `DO $schema$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = '${t.targetSchema.replace(/'/g, "''")}') THEN
+    CREATE SCHEMA ${quoteIdent(t.targetSchema)};
+  END IF;
+END $schema$`,
     `CREATE TABLE IF NOT EXISTS ${liveTable(t)} (
   ${t.columns.map((c) => `${quoteIdent(c.target)} ${c.type}${c.nullable ? '' : ' NOT NULL'}`).join(',\n  ')},
   _cdc_ts timestamptz NOT NULL DEFAULT '-infinity',
