@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
-import { ITerraformDependable, Lazy, NetworkRef, NodejsLambda } from '../core';
+import { Lazy, NetworkRef, NodejsLambda, TerraformResource } from '../core';
+import { dependsOnAtSynth, resourcesUnder, securityRulesUnder, vpcEndpointsOf } from './dependencies';
 
 /** A user the bootstrap creates or updates. */
 export interface BootstrapUser {
@@ -10,6 +11,8 @@ export interface BootstrapUser {
   readonly iam?: boolean;
   /** Schemas the user owns (created when missing). */
   readonly schemas?: readonly string[];
+  /** The resource that writes the secret's value: the first run waits for it. */
+  readonly secretVersion?: TerraformResource;
 }
 
 export interface PostgresBootstrapProps {
@@ -18,7 +21,12 @@ export interface PostgresBootstrapProps {
   /** How the function logs in as the master user (`PrivatePostgres.masterConnectionEnvironment`). */
   readonly connectionEnvironment: Record<string, string>;
   /** What must exist before the first run (e.g. Aurora instances; the RDS instance is implied by its address). */
-  readonly dependsOn?: ITerraformDependable[];
+  readonly dependsOn?: readonly TerraformResource[];
+  /**
+   * More of the same, read when the stack is synthesized, so what is added after construction counts (the database's
+   * security-group rules, the secret versions of users added later).
+   */
+  readonly dependsOnAtSynth?: () => readonly TerraformResource[];
 }
 
 /**
@@ -32,6 +40,7 @@ export class PostgresBootstrap extends Construct {
   readonly invocation: LambdaInvocation;
   private readonly users: BootstrapUser[] = [];
   private readonly extensions = new Set<string>();
+  private readonly secretVersions: TerraformResource[] = [];
 
   constructor(scope: Construct, id: string, props: PostgresBootstrapProps) {
     super(scope, id);
@@ -57,12 +66,23 @@ export class PostgresBootstrap extends Construct {
       functionName: this.function.function.functionName,
       input: plan,
       triggers: { plan, code: this.function.bundle.sha256Base64 },
-      dependsOn: [this.function.function, ...(props.dependsOn ?? [])],
     });
+    // The first run must find the function able to work: its policy (including addUser's grants), its
+    // security-group rules and the VPC endpoints it calls exist, and the secret versions it reads are written.
+    dependsOnAtSynth(this.invocation, (context) => [
+      this.function.function,
+      ...(props.dependsOn ?? []),
+      ...resourcesUnder(this.function.role),
+      ...securityRulesUnder(this.function),
+      ...vpcEndpointsOf(this, props.network, context),
+      ...this.secretVersions,
+      ...(props.dependsOnAtSynth?.() ?? []),
+    ]);
   }
 
   addUser(user: BootstrapUser): void {
     this.users.push(user);
+    if (user.secretVersion) this.secretVersions.push(user.secretVersion);
     if (user.secretArn) {
       this.function.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetSecretValue'], resources: [user.secretArn] });
     }

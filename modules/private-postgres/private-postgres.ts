@@ -34,6 +34,7 @@ import {
   ValidationError,
 } from '../core';
 import { PostgresBootstrap } from './bootstrap';
+import { databaseInstancesUnder, dependsOnAtSynth, resourcesUnder, securityRulesUnder, vpcEndpointsOf } from './dependencies';
 import { ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './props';
 
 export const POSTGRES_PORT = 5432;
@@ -179,6 +180,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
   readonly appUserSecretArn?: string;
   readonly appUsername?: string;
   private readonly props: PrivatePostgresProps;
+  private appUserSecretVersion?: SecretsmanagerSecretVersion;
   private s3ImportRole?: ServiceRole;
   private _s3GatewayEndpoint?: VpcEndpoint;
   private _bootstrap?: PostgresBootstrap;
@@ -385,7 +387,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
           passwordLength: 32,
           excludePunctuation: true,
         });
-        new SecretsmanagerSecretVersion(this, 'app-user-secret-value', {
+        const secretVersion = new SecretsmanagerSecretVersion(this, 'app-user-secret-value', {
           secretId: secret.id,
           secretStringWo: Fn.jsonencode({
             engine: 'postgres',
@@ -398,11 +400,13 @@ export class PrivatePostgres extends Construct implements IConnectable {
           secretStringWoVersion: 1,
         });
         this.appUserSecretArn = secret.arn;
-        if (props.appUser.rotation ?? true) this.addRotation(secret, props.appUser.rotationDays ?? 30);
+        this.appUserSecretVersion = secretVersion;
+        if (props.appUser.rotation ?? true) this.addRotation(secret, secretVersion, props.appUser.rotationDays ?? 30);
       }
       this.bootstrap.addUser({
         username: props.appUser.username,
         secretArn: this.appUserSecretArn,
+        secretVersion: this.appUserSecretVersion,
         iam: props.appUser.authentication === 'iam',
         schemas: props.appUser.schemas ?? [],
       });
@@ -420,6 +424,8 @@ export class PrivatePostgres extends Construct implements IConnectable {
         databaseName: this.databaseName,
         connectionEnvironment: this.masterConnectionEnvironment,
         dependsOn: this.clusterInstances,
+        // The database's side of the path (its own group's rules, among them the ingress admitting the function).
+        dependsOnAtSynth: () => [...securityRulesUnder(this, true), ...databaseInstancesUnder(this)],
       });
       this.grantSecretRead(this._bootstrap.function, 'master');
       this.connections.allowDefaultPortFrom(this._bootstrap.function, 'bootstrap Lambda (users, schemas, extensions)');
@@ -439,7 +445,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
    * Rotates the app user's secret every `days` with `lambdas/postgres-secret-rotation` (single-user rotation: the
    * master user sets the new password as a SCRAM verifier). First rotation waits for the schedule, after the bootstrap.
    */
-  private addRotation(secret: SecretsmanagerSecret, days: number): void {
+  private addRotation(secret: SecretsmanagerSecret, secretVersion: SecretsmanagerSecretVersion, days: number): void {
     checkRange(this, 'appUser.rotationDays', days, 1, 365);
     const stack = MigrationStack.of(this);
     const fn = new NodejsLambda(this, 'app-user-rotation', {
@@ -465,14 +471,27 @@ export class PrivatePostgres extends Construct implements IConnectable {
     fn.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] });
     fn.grantPrincipal.addToPolicy({ actions: ['kms:GenerateDataKey'], resources: [this.kmsKey.arn] });
     const permission = fn.allowInvokeFrom('allow-secretsmanager', { principal: 'secretsmanager.amazonaws.com', sourceArn: secret.arn, sourceAccount: stack.accountId });
-    new SecretsmanagerSecretRotation(this, 'app-user-secret-rotation', {
+    const bootstrapInvocation = this.bootstrap.invocation;
+    const rotation = new SecretsmanagerSecretRotation(this, 'app-user-secret-rotation', {
       secretId: secret.id,
       rotationLambdaArn: fn.arn,
       rotationRules: { automaticallyAfterDays: days },
       rotateImmediately: false,
-      // The user must exist before the first rotation.
-      dependsOn: [permission, this.bootstrap.invocation],
     });
+    // Without rotate_immediately, Secrets Manager runs the function's testSecret step when rotation is set up
+    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html): the user must exist
+    // (bootstrap), and the function must be allowed in, able to reach Secrets Manager and the database, and allowed
+    // to read and write the secret, whose first version must be written.
+    dependsOnAtSynth(rotation, (context) => [
+      permission,
+      bootstrapInvocation,
+      fn.function,
+      ...resourcesUnder(fn.role),
+      ...securityRulesUnder(fn),
+      ...securityRulesUnder(this, true),
+      ...vpcEndpointsOf(this, this.props.network, context),
+      secretVersion,
+    ]);
   }
 
   /** The secret a client should use: the app user's when it exists, else the master secret. */

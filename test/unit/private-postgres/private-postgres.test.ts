@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Connections, IConnectable, newSecurityGroup, ServiceRole, TerraformOutput } from '../../../modules/core';
 import { estimateMaxConnections, PrivatePostgres, PrivatePostgresProps } from '../../../modules/private-postgres';
-import { onlyResource, policyStatements, resources, synthJson, testStack, TWO_AZ_NETWORK } from '../../helpers/synth';
+import { PrivateNetwork } from '../../../modules/network';
+import { onlyResource, policyStatements, resources, synthJson, SynthJson, testStack, TWO_AZ_NETWORK } from '../../helpers/synth';
 
 function build(props: Partial<PrivatePostgresProps> = {}, production = false) {
   const stack = testStack({ production });
@@ -345,5 +346,95 @@ describe('PrivatePostgres app secret rotation', () => {
 
   test('fails when the rotation period is out of range', () => {
     expect(() => build({ appUser: { username: 'loader', rotationDays: 0 } })).toThrow(/appUser.rotationDays must be an integer from 1 to 365/);
+  });
+});
+
+describe('PrivatePostgres first-apply ordering (depends_on of apply-time calls into the VPC)', () => {
+  /** `type.name` references of the resources of `type` matching `match`, as depends_on spells them. */
+  const refs = (json: SynthJson, type: string, match: (r: Record<string, any>, name: string) => boolean = () => true) =>
+    Object.entries(json.resource[type] ?? {})
+      .filter(([name, r]) => match(r, name))
+      .map(([name]) => `${type}.${name}`);
+  const under = (path: string) => (_r: Record<string, any>, name: string) => name.startsWith(path);
+
+  function stackWithNetwork(dbProps: Partial<PrivatePostgresProps> = {}) {
+    const stack = testStack();
+    const net = new PrivateNetwork(stack, 'network', { cidr: '10.40.0.0/16', availabilityZones: ['eu-west-2a', 'eu-west-2b'] });
+    const db = new PrivatePostgres(stack, 'db', { network: net.ref, databaseName: 'app', appUser: { username: 'loader', schemas: ['landing'] }, ...dbProps });
+    return { stack, db };
+  }
+
+  test('the bootstrap invocation waits for its policy, both sides of its security-group path, the VPC endpoints and the secret version it reads', () => {
+    const { stack } = stackWithNetwork();
+    const out = synthJson(stack);
+    const dependsOn: string[] = onlyResource(out, 'aws_lambda_invocation').depends_on;
+    const expected = [
+      ...refs(out, 'aws_lambda_function', under('db_bootstrap_function')),
+      ...refs(out, 'aws_iam_role_policy', under('db_bootstrap_function_role')),
+      // its own rules: HTTPS egress, egress to the database, ingress on the API endpoints' group
+      ...refs(out, 'aws_vpc_security_group_egress_rule', under('db_bootstrap_function')),
+      ...refs(out, 'aws_vpc_security_group_ingress_rule', under('db_bootstrap_function')),
+      // the database's ingress admitting it
+      ...refs(out, 'aws_vpc_security_group_ingress_rule', (r) => /bootstrap_function_sg/.test(r.referenced_security_group_id) && /db_sg/.test(r.security_group_id)),
+      // Secrets Manager and STS interface endpoints and the S3 gateway of the network
+      ...refs(out, 'aws_vpc_endpoint'),
+      ...refs(out, 'aws_secretsmanager_secret_version'),
+    ];
+    expect(refs(out, 'aws_vpc_endpoint')).toHaveLength(3);
+    expect(refs(out, 'aws_vpc_security_group_egress_rule', under('db_bootstrap_function')).length).toBeGreaterThanOrEqual(2);
+    expect(dependsOn).toEqual(expect.arrayContaining(expected));
+    // The waited-for policy is the one with addUser's grant on the app user's secret.
+    const [policyRef] = refs(out, 'aws_iam_role_policy', under('db_bootstrap_function_role'));
+    const policy = out.resource.aws_iam_role_policy[policyRef.split('.')[1]];
+    expect(JSON.parse(policy.policy).Statement).toContainEqual(expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: expect.stringMatching(/aws_secretsmanager_secret\.db_app-user-secret/) }));
+  });
+
+  test('grants, rules and endpoints added after the bootstrap exists are waited for too', () => {
+    const stack = testStack();
+    const db = new PrivatePostgres(stack, 'db', { network: TWO_AZ_NETWORK, databaseName: 'app', appUser: { username: 'loader' } });
+    db.bootstrap.addExtension('pgcrypto');
+    db.enableS3Import('arn:aws:s3:::landing'); // adds a gateway endpoint and the database's S3 egress after the bootstrap
+    const out = synthJson(stack);
+    const dependsOn: string[] = onlyResource(out, 'aws_lambda_invocation').depends_on;
+    expect(dependsOn).toEqual(expect.arrayContaining([
+      ...refs(out, 'aws_vpc_endpoint', under('db_s3-gateway')),
+      ...refs(out, 'aws_vpc_security_group_egress_rule', (r) => r.prefix_list_id !== undefined),
+    ]));
+    expect(refs(out, 'aws_vpc_endpoint', under('db_s3-gateway'))).toHaveLength(1);
+  });
+
+  test('the rotation set-up (which runs testSecret) waits for the function\'s permission, policy, rules, endpoints, the secret version and the bootstrap', () => {
+    const { stack } = stackWithNetwork();
+    const out = synthJson(stack);
+    const dependsOn: string[] = onlyResource(out, 'aws_secretsmanager_secret_rotation').depends_on;
+    const expected = [
+      ...refs(out, 'aws_lambda_permission'),
+      ...refs(out, 'aws_lambda_invocation'),
+      ...refs(out, 'aws_iam_role_policy', under('db_app-user-rotation_role')),
+      ...refs(out, 'aws_vpc_security_group_egress_rule', under('db_app-user-rotation')),
+      ...refs(out, 'aws_vpc_security_group_ingress_rule', under('db_app-user-rotation')),
+      ...refs(out, 'aws_vpc_security_group_ingress_rule', (r) => /app-user-rotation_sg/.test(r.referenced_security_group_id) && /db_sg/.test(r.security_group_id)),
+      ...refs(out, 'aws_vpc_endpoint'),
+      ...refs(out, 'aws_secretsmanager_secret_version'),
+    ];
+    expect(refs(out, 'aws_iam_role_policy', under('db_app-user-rotation_role'))).toHaveLength(1);
+    expect(refs(out, 'aws_vpc_security_group_ingress_rule', (r) => /app-user-rotation_sg/.test(r.referenced_security_group_id) && /db_sg/.test(r.security_group_id))).toHaveLength(1);
+    expect(dependsOn).toEqual(expect.arrayContaining(expected));
+  });
+
+  test('Aurora: the bootstrap still waits for the cluster instances', () => {
+    const { stack } = stackWithNetwork({ engine: 'aurora-postgresql' });
+    const out = synthJson(stack);
+    expect(onlyResource(out, 'aws_lambda_invocation').depends_on).toEqual(expect.arrayContaining(refs(out, 'aws_rds_cluster_instance')));
+  });
+
+  test('depends_on names each resource once and never the resource itself', () => {
+    const { stack } = stackWithNetwork();
+    const out = synthJson(stack);
+    for (const [type, self] of [['aws_lambda_invocation', onlyResource(out, 'aws_lambda_invocation')], ['aws_secretsmanager_secret_rotation', onlyResource(out, 'aws_secretsmanager_secret_rotation')]] as const) {
+      const list: string[] = self.depends_on;
+      expect(new Set(list).size).toBe(list.length);
+      expect(list.some((d) => d.startsWith(`${type}.`))).toBe(false);
+    }
   });
 });
