@@ -3,7 +3,7 @@ import { DmsEndpoint } from '@cdktf/provider-aws/lib/dms-endpoint';
 import { DmsS3Endpoint } from '@cdktf/provider-aws/lib/dms-s3-endpoint';
 import { check, checkRange, IConnectable, isResolved, MigrationStack, ServiceRole, TerraformResource, ValidationError } from '../core';
 import { IDmsReplicationInstance } from './replication-instance';
-import { EmptyLoginSecret, newSecretAccessRole, SecretRef } from './secrets';
+import { EmptyLoginSecret, newSecretAccessRole, rdsManagedMasterSecret, SecretRef } from './secrets';
 import {
   SqlServerEndpointOptions,
   SqlServerMode,
@@ -34,11 +34,18 @@ export type TlsMode = 'require' | 'verify-full';
 export interface DatabaseEndpointProps {
   /** Component for physical names, e.g. `billing-source`. */
   readonly component: string;
-  /** Host name or IP address of the database server. */
+  /**
+   * Host name or IP address of the database server: names it in rules and descriptions. DMS itself connects to the
+   * `host` and `port` stored in the secret, so they must be the same.
+   */
   readonly serverName: string;
+  /** The port the network path is opened on (the secret's `port` must match). */
   readonly port?: number;
   readonly databaseName?: string;
-  /** The login secret (JSON username/password). */
+  /**
+   * The login secret: JSON `username`, `password`, `host` and `port` (DMS reads all four from it). An RDS-managed
+   * master secret (username and password only) fails at synth.
+   */
   readonly secret: SecretRef;
   /**
    * TLS for the connection. `require` encrypts; `verify-full` also checks the server certificate against
@@ -86,6 +93,9 @@ function roleResources(role: ServiceRole): TerraformResource[] {
   return role.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
 }
 
+/** DMS User Guide, "Using secrets to access AWS Database Migration Service endpoints". */
+export const DMS_SECRETS_GUIDE = 'https://docs.aws.amazon.com/dms/latest/userguide/security_iam_secretsmanager.html';
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
@@ -124,13 +134,21 @@ abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
     this.serverName = props.serverName;
     this.peer = props.connections;
     this.secret = spec.secretFactory ? spec.secretFactory(this) : props.secret;
+    const managed = rdsManagedMasterSecret(this, this.secret.secretArn);
+    if (managed) {
+      throw new ValidationError(
+        this,
+        `secret ${managed} is an RDS-managed master secret: it holds only username and password, and DMS takes the host and port from the endpoint's secret (${DMS_SECRETS_GUIDE}). Pass a login secret holding username, password, host and port: for a PrivatePostgres, set appUser (authentication "password") and use its app-user secret; elsewhere create a login for DMS and store {"username","password","host","port"}.`,
+      );
+    }
     this.secretAccessRole = newSecretAccessRole(this, 'secret-access', `${props.component}-${spec.endpointType}`, this.secret);
     this.endpoint = new DmsEndpoint(this, 'endpoint', {
       endpointId: stack.naming.name(`${props.component}-${spec.endpointType}`, 'dmsIdentifier'),
       endpointType: spec.endpointType,
       engineName: spec.engineName,
-      serverName: props.serverName,
-      port: this.port,
+      // No server_name / port: with secrets_manager_arn the API takes the secret or clear-text connection details,
+      // never both, and the provider sends only the secret, its role and the database name (DMS reads host and port
+      // from the secret). Emitting them would only be ignored, and drift.
       databaseName: props.databaseName,
       sslMode,
       certificateArn: props.certificateArn,
@@ -162,8 +180,8 @@ export interface SqlServerSourceEndpointProps extends Omit<DatabaseEndpointProps
   readonly port?: number;
   readonly databaseName: string;
   /**
-   * The DMS login's secret. @default a KMS-encrypted secret created here without a value; the operator puts
-   * the value (`putSecretValueCommand`).
+   * The DMS login's secret (`username`, `password`, `host` = `serverAddress`, `port`). @default a KMS-encrypted secret
+   * created here without a value; the operator puts the value (`putSecretValueCommand`, host and port filled in).
    */
   readonly secret?: SecretRef;
   /** How changes are captured (or not). Pick it with `pickSqlServerMode(facts)`. */
@@ -216,7 +234,13 @@ export class SqlServerSourceEndpoint extends DatabaseEndpointBase {
       extraConnectionAttributes: sqlServerExtraConnectionAttributes(props.mode, props.options),
       secretFactory: props.secret
         ? undefined
-        : (self) => (created = new EmptyLoginSecret(self, 'login', { component: props.component, description: `SQL Server login used by DMS (${props.mode})` })),
+        : (self) =>
+            (created = new EmptyLoginSecret(self, 'login', {
+              component: props.component,
+              description: `SQL Server login used by DMS (${props.mode})`,
+              host: isResolved(props.serverAddress) ? props.serverAddress : undefined,
+              port: props.port ?? 1433,
+            })),
     });
     this.sqlServerMode = props.mode;
     this.createdSecret = created;
@@ -288,15 +312,21 @@ export interface PostgresDatabaseLike extends IConnectable {
   readonly address: string;
   readonly port: number | string;
   readonly databaseName: string;
+  /** RDS-managed (username and password only): never given to DMS. */
   readonly masterSecretArn: string;
   readonly secretKmsKeyArn?: string;
+  /** The app user's secret (username, password, host, port, dbname): the one DMS logs in with. */
   readonly appUserSecretArn?: string;
 }
 
 export interface PostgresTargetEndpointProps extends Omit<DatabaseEndpointProps, 'serverName' | 'secret' | 'databaseName'> {
   /** A PrivatePostgres (or anything shaped like it): address, port, database, secret and security group come from it. */
   readonly database?: PostgresDatabaseLike;
-  /** Use the database's app-user secret instead of the master secret (recommended: see templates/postgres/migration-user.sql). */
+  /**
+   * With `database` (and no `secret`), DMS logs in with the database's app-user secret (see
+   * templates/postgres/migration-user.sql): its master secret is RDS-managed and holds no host or port. `false` is
+   * refused for that reason. @default true
+   */
   readonly useAppUserSecret?: boolean;
   /** Required without `database`. */
   readonly serverName?: string;
@@ -323,10 +353,24 @@ export class PostgresTargetEndpoint extends DatabaseEndpointBase {
     const serverName = db?.address ?? props.serverName;
     const databaseName = db?.databaseName ?? props.databaseName;
     let secret = props.secret;
+    const masterSecretProblem = `the database's master secret is RDS-managed: it holds only username and password, and DMS takes the host and port from the endpoint's secret (${DMS_SECRETS_GUIDE})`;
+    if (db && secret && secret.secretArn === db.masterSecretArn) {
+      throw new ValidationError(where, `secret is ${masterSecretProblem}. Pass the app-user secret (appUser on the PrivatePostgres) or another login secret with username, password, host and port.`);
+    }
     if (!secret && db) {
-      const arn = props.useAppUserSecret ? db.appUserSecretArn : db.masterSecretArn;
-      if (!arn) throw new ValidationError(where, `useAppUserSecret is set but the database has no app user; pass appUser to PrivatePostgres or drop useAppUserSecret.`);
-      secret = { secretArn: arn, kmsKeyArn: db.secretKmsKeyArn };
+      if (props.useAppUserSecret === false) {
+        throw new ValidationError(where, `useAppUserSecret: false would have DMS log in with the master secret, but ${masterSecretProblem}. Drop useAppUserSecret (the app-user secret is used), or pass secret: a login secret with username, password, host and port.`);
+      }
+      if (!db.appUserSecretArn) {
+        const fix = 'set appUser (authentication "password") on the PrivatePostgres so DMS logs in with the app-user secret, or pass secret: a login secret with username, password, host and port.';
+        throw new ValidationError(
+          where,
+          props.useAppUserSecret
+            ? `useAppUserSecret is set but the database has no app user; ${fix}`
+            : `the database has no app-user secret, and ${masterSecretProblem}; ${fix}`,
+        );
+      }
+      secret = { secretArn: db.appUserSecretArn, kmsKeyArn: db.secretKmsKeyArn };
     }
     if (!serverName || !databaseName || !secret) {
       throw new ValidationError(where, 'pass database (a PrivatePostgres), or serverName, databaseName and secret.');

@@ -42,8 +42,17 @@ export interface FullLoadProps {
   readonly folder?: string;
   /** STRING length declared for unbounded text columns in the external table definition. @default 65535 */
   readonly textLength?: number;
-  /** Use the database's app-user secret for the DMS Postgres target. @default true when the database has an app user */
+  /**
+   * The DMS Postgres target logs in with the database's app-user secret: the RDS-managed master secret holds no host
+   * or port, which DMS reads from the secret. The database needs `appUser` (password authentication), and the consumer
+   * must use the same login (it creates the tables the load truncates). `false` is refused. @default true
+   */
   readonly useAppUserSecret?: boolean;
+  /**
+   * Schema for DMS's control tables (validation failures, apply exceptions), which the app user must be able to
+   * create tables in (from PostgreSQL 15 `public` is not writable by it). @default the first table's target schema
+   */
+  readonly controlSchema?: string;
   /**
    * DMS data validation of the load (policy DMS-TASK-VALIDATION). DMS does not list S3 among the sources it
    * validates: if it refuses the task, set false and waive DMS-TASK-VALIDATION in the stack, stating that the

@@ -26,6 +26,7 @@ import {
   KinesisTargetEndpoint,
   PostgresTargetEndpoint,
   S3SourceEndpoint,
+  DMS_SECRETS_GUIDE,
   TableMappings,
 } from '../dms-migration';
 import { GlueDataBucket } from '../glue-common';
@@ -119,6 +120,16 @@ export class StreamToPostgres extends Construct {
     if (props.fullLoad) {
       checkRange(this, 'fullLoad.textLength', props.fullLoad.textLength, 1, 1073741824);
       check(hwm !== undefined, this, 'fullLoad is set without highWaterMark: the stream would re-apply changes the export already holds, and older ones could overwrite it. Set highWaterMark to the export\'s consistent point.');
+      check(
+        props.fullLoad.useAppUserSecret !== false && db.appUserSecretArn !== undefined,
+        this,
+        `fullLoad: the DMS Postgres target must log in with the database's app user, but ${props.fullLoad.useAppUserSecret === false ? 'fullLoad.useAppUserSecret is false' : 'the database has no app user'}. Its master secret is RDS-managed and holds only username and password, while DMS takes the host and port from the endpoint's secret (${DMS_SECRETS_GUIDE}). Set appUser (authentication "password", schemas: the target schemas) on the PrivatePostgres, and drop fullLoad.useAppUserSecret.`,
+      );
+      check(
+        useApp,
+        this,
+        'fullLoad with useAppUserSecret: false: the consumer would create the live tables as the master user, and the full load (as the app user) could not truncate them. Drop useAppUserSecret so both log in as the app user.',
+      );
     }
 
     // --- stream ------------------------------------------------------------------------------------------
@@ -256,12 +267,11 @@ export class StreamToPostgres extends Construct {
         tables,
         ignoreHeaderRows: 1,
       });
-      const fullLoadApp = fl.useAppUserSecret ?? db.appUserSecretArn !== undefined;
+      // The app user's secret (validated above): the same login as the consumer, which owns the tables.
       this.postgresTarget = new PostgresTargetEndpoint(this, 'postgres-target', {
         component: `${component}-load`,
         database: db,
         engine: db.engine,
-        useAppUserSecret: fullLoadApp,
       });
       const mappings = new TableMappings();
       for (const t of this.tables) mappings.include({ schema: t.targetSchema, table: t.targetTable });
@@ -273,7 +283,7 @@ export class StreamToPostgres extends Construct {
         migrationType: 'full-load',
         tableMappings: mappings,
         // The live tables exist (schema setup) with their bookkeeping columns: empty them, never drop them.
-        settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', validation: fl.validation ?? true },
+        settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', validation: fl.validation ?? true, controlSchema: fl.controlSchema ?? this.tables[0].targetSchema },
       });
       if (this.schemaSetup) dependOn(this.fullLoadTask.task, this.schemaSetup);
     }

@@ -22,7 +22,10 @@ export interface LedgerReplicaConfig {
     /** CIDR of the source's VPC: the replication instance gets egress to it on 5432. */
     readonly cidr: string;
     readonly databaseName: string;
-    /** Existing Secrets Manager secret (JSON username/password) of the DMS login on the source. */
+    /**
+     * Existing Secrets Manager secret of the DMS login on the source: JSON `username`, `password`, `host` (= `host`
+     * above) and `port` (DMS connects to the host and port in the secret). Not an RDS-managed master secret.
+     */
     readonly secretArn: string;
     readonly secretKmsKeyArn?: string;
   };

@@ -36,6 +36,11 @@ export class LedgerReplicaStack extends MigrationStack {
       databaseName: config.target.databaseName,
       engine: 'aurora-postgresql',
       instanceClass: config.target.instanceClass,
+      // The replica's login, shared by the DMS full load and the stream consumer: it owns the target schemas, so the
+      // tables the consumer creates are the ones the load may truncate. Its secret holds host and port, which DMS
+      // reads from the secret; the Aurora-managed master secret holds only username and password
+      // (https://docs.aws.amazon.com/dms/latest/userguide/security_iam_secretsmanager.html).
+      appUser: { username: 'ledger_writer', schemas: [...new Set(config.tables.map((t) => t.target.split('.')[0]))] },
     });
     const roles = new DmsAccountRoles(this, 'dms-account-roles', { mode: config.dmsAccountRoles });
     const instance = new DmsReplicationInstance(this, 'dms', {

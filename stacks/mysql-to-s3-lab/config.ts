@@ -20,7 +20,10 @@ export interface MysqlToS3LabConfig {
     readonly address: string;
     readonly port: number;
     readonly databaseName: string;
-    /** Secret with the DMS login's JSON username/password (e.g. the RDS-managed master secret, or a dms user's). */
+    /**
+     * Secret of the DMS login: JSON `username`, `password`, `host` and `port` (DMS connects to the host and port in the
+     * secret). Not the RDS-managed master secret, which holds only username and password: DMS refuses it at synth.
+     */
     readonly secretArn: string;
     readonly secretKmsKeyArn?: string;
     /** The RDS instance's security group: the stack admits the replication instance on 3306. */

@@ -12,6 +12,7 @@ import {
   SqlServerSourceEndpoint,
   TableMappings,
 } from '../../../modules/dms-migration';
+import { PrivatePostgres } from '../../../modules/private-postgres';
 import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
 
 const BUCKET = { bucketName: 'demo-lake', bucketArn: 'arn:aws:s3:::demo-lake', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/lake' };
@@ -24,14 +25,18 @@ describe('database endpoints: secrets + TLS', () => {
     ['postgres', (s: ReturnType<typeof newStack>) => new PostgresSourceEndpoint(s, 'e', { component: 'old', serverName: 'old.db', databaseName: 'app', secret: PG_SECRET }), 5432],
     ['aurora-postgresql', (s: ReturnType<typeof newStack>) => new PostgresSourceEndpoint(s, 'e', { component: 'old', engine: 'aurora-postgresql', serverName: 'old.db', databaseName: 'app', secret: PG_SECRET }), 5432],
     ['postgres', (s: ReturnType<typeof newStack>) => new PostgresTargetEndpoint(s, 'e', { component: 'app', serverName: 'new.db', databaseName: 'app', secret: PG_SECRET }), 5432],
-  ])('%s uses a Secrets Manager ARN + access role, TLS require, never a password', (engine, make, port) => {
+  ])('%s uses a Secrets Manager ARN + access role, TLS require, never a password, nor server details beside the secret', (engine, make, port) => {
     const stack = newStack();
-    make(stack);
+    const endpoint = make(stack);
     const out = synth(stack);
     const ep = one(out, 'aws_dms_endpoint');
-    expect(ep).toMatchObject({ engine_name: engine, ssl_mode: 'require', port, secrets_manager_arn: expect.any(String), secrets_manager_access_role_arn: expect.stringContaining('aws_iam_role') });
+    expect(ep).toMatchObject({ engine_name: engine, ssl_mode: 'require', secrets_manager_arn: expect.any(String), secrets_manager_access_role_arn: expect.stringContaining('aws_iam_role') });
     expect(ep).not.toHaveProperty('password');
     expect(ep).not.toHaveProperty('username');
+    // The API takes the secret or clear-text details, not both: DMS reads host and port from the secret.
+    expect(ep).not.toHaveProperty('server_name');
+    expect(ep).not.toHaveProperty('port');
+    expect(endpoint.port).toBe(port);
     const role = one(out, 'aws_iam_role');
     const trust = JSON.parse(role.assume_role_policy).Statement[0];
     expect(trust.Principal.Service).toEqual(['dms.amazonaws.com', 'dms.eu-west-2.amazonaws.com']);
@@ -67,6 +72,31 @@ describe('database endpoints: secrets + TLS', () => {
   });
 });
 
+describe('RDS-managed master secrets are refused (username and password only; DMS needs host and port)', () => {
+  test('fails when a PrivatePostgres master secret is handed to an endpoint, naming the construct and the fix', () => {
+    const stack = newStack();
+    const database = new PrivatePostgres(stack, 'db', { network, databaseName: 'ledger', engine: 'aurora-postgresql' });
+    expect(() => new PostgresSourceEndpoint(stack, 'src', { component: 'old', serverName: database.address, databaseName: 'ledger', secret: { secretArn: database.masterSecretArn } })).toThrow(
+      /^test\/src: secret \$\{aws_rds_cluster\.db_cluster_\w+\.master_user_secret\[0\]\.secret_arn\} is an RDS-managed master secret: it holds only username and password, and DMS takes the host and port from the endpoint's secret \(https:\/\/docs\.aws\.amazon\.com\/dms\/latest\/userguide\/security_iam_secretsmanager\.html\)\. Pass a login secret holding username, password, host and port: for a PrivatePostgres, set appUser/,
+    );
+  });
+
+  test('fails when an RDS instance master secret is passed as a PostgresTargetEndpoint secret', () => {
+    const stack = newStack();
+    const database = new PrivatePostgres(stack, 'db', { network, databaseName: 'ledger' });
+    expect(() => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: database.address, databaseName: 'ledger', secret: { secretArn: database.masterSecretArn } })).toThrow(
+      /test\/pg: secret \$\{aws_db_instance\.db_instance_\w+\.master_user_secret\[0\]\.secret_arn\} is an RDS-managed master secret/,
+    );
+  });
+
+  test('fails when a known ARN names an RDS-managed secret (rds!db-... / rds!cluster-...)', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!cluster-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0-AbCdEf';
+    expect(() => new MySqlSourceEndpoint(newStack(), 'src', { component: 'shop', serverName: 'shop.cluster', secret: { secretArn: arn } })).toThrow(
+      `test/src: secret ${arn} is an RDS-managed master secret`,
+    );
+  });
+});
+
 describe('SQL Server source', () => {
   test('creates an empty KMS-encrypted secret when none is given (no value in Terraform)', () => {
     const stack = newStack();
@@ -78,7 +108,7 @@ describe('SQL Server source', () => {
     expect(one(out, 'aws_dms_endpoint').secrets_manager_arn).toContain('aws_secretsmanager_secret');
     expect(one(out, 'aws_dms_endpoint').extra_connection_attributes).toBe('safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;');
     expect(ep.createdSecret!.putSecretValueCommand).toBe(
-      `aws secretsmanager put-secret-value --secret-id demo-staging-legacy-login --secret-string '{"username":"<login>","password":"<password>"}'`,
+      `aws secretsmanager put-secret-value --secret-id demo-staging-legacy-login --secret-string '{"username":"<login>","password":"<password>","host":"10.20.30.40","port":1433}'`,
     );
   });
 
@@ -104,16 +134,18 @@ describe('SQL Server source', () => {
     );
   });
 
-  test('accepts a host name for an RDS source', () => {
+  test('accepts a host name for an RDS source (it goes into the secret, not beside it)', () => {
     const stack = newStack();
-    new SqlServerSourceEndpoint(stack, 'src', {
+    const ep = new SqlServerSourceEndpoint(stack, 'src', {
       component: 'l',
       serverAddress: 'billing.abc.eu-west-2.rds.amazonaws.com',
       databaseName: 'B',
       mode: 'ms-cdc',
       facts: { edition: 'standard', hosting: 'rds', continuous: true, tablesWithoutPrimaryKey: true },
     });
-    expect(one(synth(stack), 'aws_dms_endpoint').server_name).toBe('billing.abc.eu-west-2.rds.amazonaws.com');
+    expect(ep.serverName).toBe('billing.abc.eu-west-2.rds.amazonaws.com');
+    expect(ep.createdSecret!.putSecretValueCommand).toContain(`"host":"billing.abc.eu-west-2.rds.amazonaws.com","port":1433}`);
+    expect(one(synth(stack), 'aws_dms_endpoint')).not.toHaveProperty('server_name');
   });
 
   test('fails when the mode is impossible for the facts (CDC on Express)', () => {
@@ -173,7 +205,39 @@ describe('Postgres target from a database object', () => {
     expect(ingress).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp', referenced_security_group_id: expect.stringContaining('aws_security_group') });
     expect(ingress).not.toHaveProperty('cidr_ipv4');
     const pg = all(out, 'aws_dms_endpoint').find((e) => e.engine_name === 'postgres')!;
-    expect(pg).toMatchObject({ server_name: 'app.abc.eu-west-2.rds.amazonaws.com', database_name: 'app', secrets_manager_arn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:app' });
+    expect(pg).toMatchObject({ database_name: 'app', secrets_manager_arn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:app' });
+    expect(pg).not.toHaveProperty('server_name');
+  });
+
+  test('logs in with the app-user secret by default (the master secret is RDS-managed: no host or port in it)', () => {
+    const stack = newStack();
+    new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database: db(stack) });
+    const out = synth(stack);
+    expect(one(out, 'aws_dms_endpoint').secrets_manager_arn).toBe('arn:aws:secretsmanager:eu-west-2:123456789012:secret:app');
+    const read = statements(out).filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(read.map((s) => s.Resource)).toEqual(['arn:aws:secretsmanager:eu-west-2:123456789012:secret:app']);
+  });
+
+  test('fails when the database has no app user: DMS would get the RDS-managed master secret', () => {
+    const stack = newStack();
+    expect(() => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database: { ...db(stack), appUserSecretArn: undefined } })).toThrow(
+      `test/pg: the database has no app-user secret, and the database's master secret is RDS-managed: it holds only username and password, and DMS takes the host and port from the endpoint's secret (https://docs.aws.amazon.com/dms/latest/userguide/security_iam_secretsmanager.html); set appUser (authentication "password") on the PrivatePostgres so DMS logs in with the app-user secret, or pass secret: a login secret with username, password, host and port.`,
+    );
+  });
+
+  test('fails when useAppUserSecret: false asks for the master secret', () => {
+    const stack = newStack();
+    expect(() => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database: db(stack), useAppUserSecret: false })).toThrow(
+      "test/pg: useAppUserSecret: false would have DMS log in with the master secret, but the database's master secret is RDS-managed",
+    );
+  });
+
+  test('fails when the master secret is passed as secret', () => {
+    const stack = newStack();
+    const database = db(stack);
+    expect(() => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database, secret: { secretArn: database.masterSecretArn } })).toThrow(
+      "test/pg: secret is the database's master secret is RDS-managed",
+    );
   });
 
   test('fails when the app-user secret is asked but the database has none', () => {

@@ -39,6 +39,24 @@ describe('example project ledger-replica', () => {
     expect(inv.depends_on.some((d: string) => d.startsWith('aws_rds_cluster_instance.'))).toBe(true);
   });
 
+  test('the DMS Postgres target logs in with the app-user secret (host and port inside), never the Aurora-managed master secret', () => {
+    // https://docs.aws.amazon.com/dms/latest/userguide/security_iam_secretsmanager.html: DMS reads host and port from the
+    // secret; the master secret holds only username and password.
+    for (const out of stacks.values()) {
+      const pgTarget = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name === 'aurora-postgresql')!;
+      expect(pgTarget.secrets_manager_arn).toMatch(/^\$\{aws_secretsmanager_secret\.database_app-user-secret_\w+\.arn\}$/);
+      expect(JSON.stringify(pgTarget)).not.toContain('master_user_secret');
+      expect(pgTarget).not.toHaveProperty('server_name');
+      expect(pgTarget).not.toHaveProperty('port');
+      // The consumer writes as the same login (it creates the tables the load truncates).
+      const consumer = list(out, 'aws_lambda_function').find((f) => String(f.function_name).includes('consumer'))!;
+      expect(consumer.environment.variables.DB_SECRET_ARN).toBe(pgTarget.secrets_manager_arn);
+      const version = list(out, 'aws_secretsmanager_secret_version').find((v) => String(v.secret_id).includes('app-user-secret'))!;
+      expect(version.secret_string_wo).toMatch(/"host"/);
+      expect(version.secret_string_wo).toMatch(/"port"/);
+    }
+  });
+
   test('DMS reaches the source on 5432 and Kinesis through an interface endpoint', () => {
     const out = stacks.get('ledger-replica-staging')!;
     const egress = list(out, 'aws_vpc_security_group_egress_rule').find((r) => r.cidr_ipv4 === CONFIG.staging.source.cidr)!;

@@ -32,10 +32,10 @@ const TABLES: TableConfigInput[] = [
 
 function build(
   over: Partial<StreamToPostgresProps> = {},
-  opts: { production?: boolean; dms?: boolean } = {},
+  opts: { production?: boolean; dms?: boolean; appUser?: boolean } = {},
 ): { stack: MigrationStack; module: StreamToPostgres } {
   const stack = new MigrationStack(Testing.app(), 'test', { project: 'demo', environment: opts.production ? 'prod' : 'staging', production: !!opts.production, region: 'eu-west-2' });
-  const db = new PrivatePostgres(stack, 'db', { network, databaseName: 'ledger' });
+  const db = new PrivatePostgres(stack, 'db', { network, databaseName: 'ledger', ...(opts.appUser ? { appUser: { username: 'replica_writer', schemas: ['dmv'] } } : {}) });
   let changeSource: StreamToPostgresProps['changeSource'];
   if (opts.dms) {
     const roles = new DmsAccountRoles(stack, 'dms-roles', { mode: 'adopt' });
@@ -174,7 +174,7 @@ describe('StreamToPostgres options', () => {
   });
 
   test('fullLoad adds an export bucket, an S3 source with the table definition from the table config, and a full-load task', () => {
-    const out = synth(build({ highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {} }, { dms: true }).stack);
+    const out = synth(build({ highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {} }, { dms: true, appUser: true }).stack);
     const s3 = one(out, 'aws_dms_s3_endpoint');
     expect(s3).toMatchObject({ endpoint_type: 'source', bucket_folder: 'export', ignore_header_rows: 1 });
     const def = JSON.parse(s3.external_table_definition);
@@ -194,7 +194,12 @@ describe('StreamToPostgres options', () => {
     expect(JSON.parse(load.table_mappings).rules[0]['object-locator']).toEqual({ 'schema-name': 'dmv', 'table-name': 'person' });
     const pgTarget = all(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name === 'postgres')!;
     expect(pgTarget).toMatchObject({ ssl_mode: 'require', database_name: 'ledger' });
-    expect(pgTarget.secrets_manager_arn).toBeDefined();
+    // The app user's secret (username, password, host, port), the consumer's login: never the RDS-managed master secret.
+    expect(pgTarget.secrets_manager_arn).toMatch(/^\$\{aws_secretsmanager_secret\.db_app-user-secret_\w+\.arn\}$/);
+    expect(all(out, 'aws_lambda_function').find((f) => String(f.function_name).includes('cdc-stream-consumer'))!.environment.variables.DB_SECRET_ARN).toBe(pgTarget.secrets_manager_arn);
+    expect(pgTarget).not.toHaveProperty('server_name');
+    // DMS's control tables go to a schema the app user owns (public is not writable by it from PostgreSQL 15).
+    expect(settings.ControlTablesSettings.ControlSchema).toBe('dmv');
     const bucket = all(out, 'aws_s3_bucket').find((b) => String(b.bucket).includes('export'))!;
     expect(bucket.bucket).toBe('demo-staging-cdc-stream-export');
     expect(all(out, 'aws_s3_bucket_public_access_block')).toHaveLength(1);
@@ -236,7 +241,22 @@ describe('StreamToPostgres options', () => {
 
   test('fails when a full-load numeric column has no precision', () => {
     const tables = [{ ...TABLES[0], columns: [...TABLES[0].columns, { source: 'Amount', target: 'amount', type: 'numeric' }] }];
-    expect(() => build({ tables, highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {} }, { dms: true })).toThrow('fullLoad: type numeric has no precision');
+    expect(() => build({ tables, highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {} }, { dms: true, appUser: true })).toThrow('fullLoad: type numeric has no precision');
+  });
+
+  test('fails when a full load would log in with the RDS-managed master secret (the database has no app user)', () => {
+    expect(() => build({ highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {} }, { dms: true })).toThrow(
+      "test/cdc: fullLoad: the DMS Postgres target must log in with the database's app user, but the database has no app user. Its master secret is RDS-managed and holds only username and password, while DMS takes the host and port from the endpoint's secret (https://docs.aws.amazon.com/dms/latest/userguide/security_iam_secretsmanager.html). Set appUser",
+    );
+    expect(() => build({ highWaterMark: '2026-11-23T09:00:00Z', fullLoad: { useAppUserSecret: false } }, { dms: true, appUser: true })).toThrow(
+      "fullLoad: the DMS Postgres target must log in with the database's app user, but fullLoad.useAppUserSecret is false.",
+    );
+  });
+
+  test('fails when the consumer and the full load would log in as different users', () => {
+    expect(() => build({ highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {}, useAppUserSecret: false }, { dms: true, appUser: true })).toThrow(
+      'fullLoad with useAppUserSecret: false: the consumer would create the live tables as the master user',
+    );
   });
 
   test('fails when the table config does not fit the Lambda environment', () => {
