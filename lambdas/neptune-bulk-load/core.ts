@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../shared/logger';
+import { START_UNCONFIRMED } from './loader-client';
 import type { LoaderErrorLog, LoaderFeedStatus, LoaderStartRequest, LoaderStatusPayload } from './loader-client';
 
 /** What the core needs from the loader API (NeptuneLoaderClient in production, the same client against a test server). */
@@ -66,8 +67,23 @@ export interface StatusResult {
 }
 
 /** Statuses that will still change (https://docs.aws.amazon.com/neptune/latest/userguide/loader-message.html). */
-const IN_PROGRESS = new Set(['LOAD_NOT_STARTED', 'LOAD_IN_QUEUE', 'LOAD_IN_PROGRESS', 'LOAD_COMMITTED_W_WRITE_CONFLICTS']);
+const IN_PROGRESS = new Set(['LOAD_NOT_STARTED', 'LOAD_IN_QUEUE', 'LOAD_IN_PROGRESS']);
 const COMPLETED = 'LOAD_COMPLETED';
+/**
+ * The load committed its data with write conflicts it could not resolve. As a load's status it is final: the loader
+ * does not go on to LOAD_COMPLETED, and its remedy is a RESUME load of the same source (loader-message.html above).
+ * Polling it would only run into the state machine's timeout.
+ */
+const WRITE_CONFLICTS = 'LOAD_COMMITTED_W_WRITE_CONFLICTS';
+
+/** What to do about a failed load whose remedy is known. */
+function remedy(load: LoadSummary): string | undefined {
+  if (load.status !== WRITE_CONFLICTS) return undefined;
+  return (
+    `load ${load.loadId} committed its data but left write conflicts unresolved: resume it with POST /loader for the same source ` +
+    `(${load.fullUri ?? 'the source of that load'}) and "mode": "RESUME", which retries only what did not commit`
+  );
+}
 
 export class BadLoadEventError extends Error {
   constructor(message: string) {
@@ -116,7 +132,8 @@ export async function startLoads(event: Extract<z.output<typeof eventSchema>, { 
     edgeLoadId = await ctx.loader.startLoad({ ...common, source: event.edgeSource, dependencies: [vertexLoadId] });
   } catch (err) {
     const e = err as Error;
-    e.message = `${e.message} (vertex load ${vertexLoadId} from ${event.vertexSource} was started and keeps running; edges from ${event.edgeSource} were not queued)`;
+    const edges = e.name === START_UNCONFIRMED ? `edges from ${event.edgeSource} may have been queued (see above)` : `edges from ${event.edgeSource} were not queued`;
+    e.message = `${e.message} (vertex load ${vertexLoadId} from ${event.vertexSource} was started and keeps running; ${edges})`;
     throw e;
   }
   ctx.logger.info('edge load queued behind vertex load', { loadId: edgeLoadId, dependsOn: vertexLoadId, source: event.edgeSource });
@@ -162,10 +179,12 @@ export async function loadStatus(event: Extract<z.output<typeof eventSchema>, { 
       .map((e) => `${e.errorCode ?? 'error'} in ${e.fileName ?? '?'} record ${e.recordNum ?? '?'}: ${e.errorMessage ?? ''}`.trim())
       .join('; ');
     const feeds = failedFeeds.slice(0, 3).map((f) => `${f.fullUri ?? '?'} ${f.status}`).join('; ');
+    const remedies = failedLoads.map(remedy).filter((r): r is string => r !== undefined).join('; ');
     cause =
       `Neptune load ${first.loadId} ${first.status} (${first.fullUri ?? 'source unknown'}; records ${first.totalRecords ?? 0}, ` +
       `parsing errors ${first.parsingErrors ?? 0}, type mismatches ${first.datatypeMismatchErrors ?? 0}, insert errors ${first.insertErrors ?? 0})` +
       (failedLoads.length > 1 ? `; also ${failedLoads.slice(1).map((l) => `${l.loadId} ${l.status}`).join(', ')}` : '') +
+      (remedies ? `; ${remedies}` : '') +
       (feeds ? `; failed feeds: ${feeds}` : '') +
       (detail ? `; errors: ${detail}` : '');
     ctx.logger.error('bulk load failed', { loadIds: event.loadIds, failed: failedLoads.map((l) => ({ loadId: l.loadId, status: l.status })), errorCount: errors.length });

@@ -51,8 +51,8 @@ export interface LoaderStatusPayload {
 
 /**
  * The loader answered with an error, or could not be reached. `retryable` separates a busy or unreachable
- * endpoint (5xx, 429, network) from a request the loader refused (4xx): the state machine retries only the first,
- * by error name.
+ * endpoint (5xx, 429, a connection that never opened) from a request the loader refused (4xx) and from a start
+ * whose outcome is unknown: the state machine retries only the first, by error name.
  */
 export class LoaderRequestError extends Error {
   constructor(
@@ -60,11 +60,18 @@ export class LoaderRequestError extends Error {
     readonly retryable: boolean,
     readonly httpStatus?: number,
     readonly code?: string,
+    name?: string,
   ) {
     super(message);
-    this.name = retryable ? 'NeptuneLoaderUnavailable' : 'NeptuneLoaderRequestRejected';
+    this.name = name ?? (retryable ? 'NeptuneLoaderUnavailable' : 'NeptuneLoaderRequestRejected');
   }
 }
+
+/**
+ * POST /loader reached the loader but no answer came back (timeout, connection reset): the load may have been
+ * queued, so starting it again could load the data twice. Not retryable; the message says how to check.
+ */
+export const START_UNCONFIRMED = 'NeptuneLoadStartUnconfirmed';
 
 export interface LoaderClientOptions {
   /** e.g. `https://my-cluster.cluster-xyz.eu-west-2.neptune.amazonaws.com:8182`. */
@@ -95,7 +102,20 @@ export class NeptuneLoaderClient {
 
   /** POST /loader; returns the load id. */
   async startLoad(request: LoaderStartRequest): Promise<string> {
-    const response = await this.send('POST', '/loader', {}, JSON.stringify(request));
+    let response: RawResponse;
+    try {
+      response = await this.send('POST', '/loader', {}, JSON.stringify(request));
+    } catch (err) {
+      if (err instanceof LoaderRequestError && err.name === START_UNCONFIRMED) {
+        // The Get-Status list (GET /loader without a load id) shows recent and queued loads:
+        // https://docs.aws.amazon.com/neptune/latest/userguide/load-api-reference-status-requests.html
+        err.message =
+          `start load of ${request.source}: ${err.message}. The loader may have queued the load: do not start it again ` +
+          `before checking. List recent load ids with GET ${this.url.origin}/loader?limit=10 (queued loads come first), ` +
+          `then GET /loader/{loadId}?details=true for each and look for source ${request.source}; if none is there, start again.`;
+      }
+      throw err;
+    }
     const body = this.parse(response, `start load of ${request.source}`);
     const loadId = (body as { payload?: { loadId?: unknown } }).payload?.loadId;
     if (typeof loadId !== 'string' || loadId === '') {
@@ -155,7 +175,18 @@ export class NeptuneLoaderClient {
     if (this.signer) request = (await this.signer.sign(request)) as HttpRequest;
     const search = new URLSearchParams(query).toString();
     const transport = this.url.protocol === 'https:' ? https : http;
+    const timeoutMs = this.options.timeoutMs ?? 10000;
     return new Promise<RawResponse>((resolve, reject) => {
+      // Once the connection is open the request may have reached the loader. A start that fails after that point
+      // (no answer in time, connection reset) has an unknown outcome: retrying it could queue the load twice.
+      let reached = false;
+      const failed = (err: Error) => {
+        if (method === 'POST' && reached) {
+          reject(new LoaderRequestError(`${method} ${path} to ${this.url.host}: ${err.message}`, false, undefined, undefined, START_UNCONFIRMED));
+        } else {
+          reject(new LoaderRequestError(`${method} ${path} to ${this.url.host}: ${err.message}`, true));
+        }
+      };
       const req = transport.request(
         {
           method,
@@ -163,17 +194,21 @@ export class NeptuneLoaderClient {
           port,
           path: search ? `${path}?${search}` : path,
           headers: request.headers,
-          timeout: this.options.timeoutMs ?? 10000,
+          timeout: timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', (err) => reject(new LoaderRequestError(`${method} ${path}: ${err.message}`, true)));
+          res.on('error', failed);
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.options.timeoutMs ?? 10000} ms`)));
-      req.on('error', (err) => reject(new LoaderRequestError(`${method} ${path} to ${this.url.host}: ${err.message}`, true)));
+      req.on('socket', (socket) => {
+        if (!socket.connecting) reached = true; // a reused keep-alive connection
+        else socket.once(this.url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (reached = true));
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on('error', failed);
       if (body !== undefined) req.write(body);
       req.end();
     });

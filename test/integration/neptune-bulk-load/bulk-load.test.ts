@@ -96,11 +96,26 @@ describe('neptune-bulk-load against a local loader API', () => {
     },
   );
 
-  test('treats write conflicts still being resolved as in progress', async () => {
-    server.scripts.set(VERTICES, { statuses: ['LOAD_COMMITTED_W_WRITE_CONFLICTS', 'LOAD_COMPLETED'] });
+  test('fails on LOAD_COMMITTED_W_WRITE_CONFLICTS (a final status) with the RESUME remedy, naming the load', async () => {
+    // Before: treated as in progress, so the state machine polled until its 12-hour timeout.
+    server.scripts.set(VERTICES, { statuses: ['LOAD_COMMITTED_W_WRITE_CONFLICTS'] });
     const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx)) as StartResult;
-    expect(((await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult).status).toBe('IN_PROGRESS');
-    expect(((await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult).status).toBe('COMPLETED');
+    const result = (await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult;
+    expect(result).toMatchObject({ done: false, failed: true, status: 'FAILED' });
+    expect(result.cause).toContain(`Neptune load ${loadIds[0]} LOAD_COMMITTED_W_WRITE_CONFLICTS (${VERTICES}`);
+    expect(result.cause).toContain(
+      `load ${loadIds[0]} committed its data but left write conflicts unresolved: resume it with POST /loader for the same source (${VERTICES}) and "mode": "RESUME"`,
+    );
+  });
+
+  test('names the RESUME remedy for an edge load with write conflicts behind a completed vertex load', async () => {
+    server.scripts.set(EDGES, { statuses: ['LOAD_COMMITTED_W_WRITE_CONFLICTS'] });
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES }, ctx)) as StartResult;
+    const result = (await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult;
+    expect(result.status).toBe('FAILED');
+    expect(result.loads.map((l) => l.status)).toEqual(['LOAD_COMPLETED', 'LOAD_COMMITTED_W_WRITE_CONFLICTS']);
+    expect(result.cause).toContain(`resume it with POST /loader for the same source (${EDGES}) and "mode": "RESUME"`);
+    expect(result.cause).toContain(`load ${loadIds[1]} committed its data`);
   });
 
   test('fails with the loader message when it refuses a start (4xx, not retryable)', async () => {
@@ -155,6 +170,58 @@ describe('neptune-bulk-load against a local loader API', () => {
     expect(err.name).toBe('BadLoadEvent');
     expect(err.message).toMatch(message);
     expect(server.requests).toHaveLength(0);
+  });
+
+  test('a start that reached the loader but got no answer is not retryable and says how to check for a queued load', async () => {
+    const client = new NeptuneLoaderClient({ baseUrl: server.url, region: 'eu-west-2', timeoutMs: 300 });
+    server.unansweredRequests = 1;
+    const err = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, { ...ctx, loader: client }).catch((e) => e)) as LoaderRequestError;
+    expect(err).toBeInstanceOf(LoaderRequestError);
+    expect(err.retryable).toBe(false);
+    // Not one of the names the state machine retries (NeptuneLoaderUnavailable): a retry could queue the load twice.
+    expect(err.name).toBe('NeptuneLoadStartUnconfirmed');
+    expect(err.message).toMatch(new RegExp(`^start load of ${VERTICES.replace(/[/.]/g, '\\$&')}: POST /loader to 127\\.0\\.0\\.1:\\d+: no answer within 300 ms\\.`));
+    expect(err.message).toContain('The loader may have queued the load: do not start it again before checking.');
+    expect(err.message).toContain(`List recent load ids with GET ${server.url}/loader?limit=10`);
+    expect(err.message).toContain(`look for source ${VERTICES}`);
+    // It did queue it: exactly the duplicate a retry would have made.
+    expect(server.loads.size).toBe(1);
+  });
+
+  test('an unanswered edge start says the edges may have been queued, and names the running vertex load', async () => {
+    const client = new NeptuneLoaderClient({ baseUrl: server.url, region: 'eu-west-2', timeoutMs: 300 });
+    const flaky = {
+      startLoad: async (req: Parameters<typeof client.startLoad>[0]) => {
+        if (req.dependencies) server.unansweredRequests = 1;
+        return client.startLoad(req);
+      },
+      getStatus: client.getStatus.bind(client),
+    };
+    const err = (await runBulkLoad({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES }, { ...ctx, loader: flaky }).catch((e) => e)) as LoaderRequestError;
+    const vertexLoadId = [...server.loads.values()].find((l) => l.request.source === VERTICES)!.id;
+    expect(err.name).toBe('NeptuneLoadStartUnconfirmed');
+    expect(err.message).toContain(`vertex load ${vertexLoadId} from ${VERTICES} was started and keeps running; edges from ${EDGES} may have been queued`);
+    expect(err.message).not.toContain('were not queued');
+  });
+
+  test('a status read that gets no answer stays retryable (it has no side effects)', async () => {
+    const client = new NeptuneLoaderClient({ baseUrl: server.url, region: 'eu-west-2', timeoutMs: 300 });
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx)) as StartResult;
+    server.unansweredRequests = 1;
+    const err = (await runBulkLoad({ action: 'status', loadIds }, { ...ctx, loader: client }).catch((e) => e)) as LoaderRequestError;
+    expect(err.name).toBe('NeptuneLoaderUnavailable');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/GET \/loader\/[0-9a-f-]+ to 127\.0\.0\.1:\d+: no answer within 300 ms/);
+  });
+
+  test('a start that never reached the loader (connection refused) stays retryable', async () => {
+    await server.stop();
+    const err = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx).catch((e) => e)) as LoaderRequestError;
+    expect(err.name).toBe('NeptuneLoaderUnavailable');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toMatch(/POST \/loader to 127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+    server = new FakeNeptuneLoader();
+    await server.start();
   });
 
   test('marks an unreachable endpoint as retryable', async () => {

@@ -39,6 +39,11 @@ export class FakeNeptuneLoader {
   readonly scripts = new Map<string, ScriptedLoad>();
   /** Faults answered to the next requests, in order (then normal service resumes). */
   readonly faults: Array<{ status: number; body: string }> = [];
+  /**
+   * The next this-many requests are served (a start queues its load) but never answered, as when the answer is lost
+   * or the client gives up first.
+   */
+  unansweredRequests = 0;
   private server?: http.Server;
   private readonly verifier?: SignatureV4;
 
@@ -53,8 +58,10 @@ export class FakeNeptuneLoader {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        const answer = this.unansweredRequests > 0 ? (this.unansweredRequests--, false) : true;
         this.handle(req, Buffer.concat(chunks).toString('utf8'))
           .then(([status, body]) => {
+            if (!answer) return;
             res.writeHead(status, { 'content-type': 'application/json' });
             res.end(typeof body === 'string' ? body : JSON.stringify(body));
           })
@@ -65,11 +72,19 @@ export class FakeNeptuneLoader {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
   }
 
+  /** Base URL once started. */
+  url = '';
+
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections(); // unanswered requests keep theirs open
+    });
   }
 
   private error(status: number, code: string, detailedMessage: string): [number, unknown] {
