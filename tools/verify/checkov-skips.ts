@@ -1,0 +1,3 @@
+import type { CheckovSkip } from './skips';
+
+export const CHECKOV_SKIPS: readonly CheckovSkip[] = [];
