@@ -95,8 +95,12 @@ export class MigrationStack extends TerraformStack {
       // S3-native state locking (Terraform >= 1.10); cdktf 0.21's typed config predates the option.
       backend.addOverride('use_lockfile', true);
     }
-    // Waivers travel with the synthesized JSON so the policy check and the review report can read them.
-    this.addOverride('locals.policy_waivers', this.policyWaivers);
+    // Waivers travel with the synthesized JSON so the policy check and the review report can read them. They sit
+    // under the top-level "//" key, which Terraform's JSON syntax treats as a comment: metadata, not configuration
+    // (a local that nothing references is what tflint's terraform_unused_declarations reports).
+    this.addOverride('//.policy_waivers', this.policyWaivers);
+    // S3 native lock files (use_lockfile) need Terraform or OpenTofu >= 1.10; older CLIs would ignore the lock.
+    this.addOverride('terraform.required_version', '>= 1.10.0');
   }
 
   /**

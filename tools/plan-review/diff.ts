@@ -4,7 +4,7 @@
  * summarised, never printed. Changes that make Terraform replace a stateful resource, and stateful resources that
  * disappear or move to a new address, are flagged.
  */
-import { Json, resourcesOf, TfJson, TfResource } from '../policy-check/tf';
+import { Json, policyWaiversOf, resourcesOf, TfJson, TfResource } from '../policy-check/tf';
 
 /** Resources whose replacement or removal loses data (or a replication position). */
 export const STATEFUL_TYPES = new Set([
@@ -228,7 +228,7 @@ export function diffStack(stack: string, base: TfJson | undefined, head: TfJson 
   if (backendChanges.length) {
     warnings.push(`STATE MOVE: the backend's ${backendChanges.map((c) => c.path.split('.').pop()).join(', ')} changed; run \`terraform init -migrate-state\` or Terraform starts from an empty state and tries to create everything again.`);
   }
-  const waiversOf = (json: TfJson | undefined) => ((json?.locals?.policy_waivers ?? {}) as Record<string, Json>);
+  const waiversOf = (json: TfJson | undefined) => ((policyWaiversOf(json) ?? {}) as Record<string, Json>);
   const [wb, wh] = [waiversOf(base), waiversOf(head)];
   const waiversAdded = base ? Object.keys(wh).filter((k) => wb[k] !== wh[k]).sort() : [];
   const status =

@@ -1,6 +1,6 @@
 /** Markdown for reviewers: one report per stack and a summary, readable on GitHub (tables, alerts, Mermaid). */
 import { StackResult } from '../policy-check/engine';
-import { StackIndex } from '../policy-check/tf';
+import { policyWaiversOf, StackIndex } from '../policy-check/tf';
 import { StackDiff } from './diff';
 import { toMermaid } from './mermaid';
 import { labelOf, modelStack, StackModel } from './model';
@@ -33,7 +33,7 @@ function changesSection(input: StackReportInput): string[] {
   if (d.status === 'removed') lines.push('> [!CAUTION]', '> This stack was **removed**: `terraform destroy` of its workspace deletes every resource it holds.', '');
   for (const w of d.warnings) lines.push('> [!CAUTION]', `> **${w.split(':')[0]}**:${w.slice(w.indexOf(':') + 1)}`, '');
   for (const w of d.waiversAdded) {
-    const reason = String((input.index.json.locals?.policy_waivers as Record<string, unknown> | undefined)?.[w] ?? '');
+    const reason = String((policyWaiversOf(input.index.json) as Record<string, unknown> | undefined)?.[w] ?? '');
     lines.push('> [!WARNING]', `> **Policy waiver added or changed**: ${code(w)} — ${reason}`, '');
   }
   if (d.status === 'unchanged') return [...lines, 'No resource changes.', ''];

@@ -6,7 +6,7 @@
  */
 import { Rule } from './rule';
 import { RULES, RULE_IDS } from './rules';
-import { StackIndex, TfJson } from './tf';
+import { policyWaiversOf, StackIndex, TfJson } from './tf';
 
 export interface Finding {
   readonly rule: string;
@@ -51,12 +51,12 @@ interface Waivers {
 }
 
 function readWaivers(stack: StackIndex): Waivers {
-  const raw = stack.json.locals?.policy_waivers;
+  const raw = policyWaiversOf(stack.json);
   const byKey = new Map<string, string>();
   const errors: string[] = [];
   if (raw === undefined || raw === null) return { byKey, errors };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return { byKey, errors: ['locals.policy_waivers must be an object { "RULE-ID": "reason" }'] };
+    return { byKey, errors: ['policy_waivers must be an object { "RULE-ID": "reason" }'] };
   }
   for (const [key, reason] of Object.entries(raw)) {
     const sep = key.indexOf(':');

@@ -35,6 +35,16 @@ export interface SynthStack {
   readonly file: string;
 }
 
+/**
+ * The stack's policy waivers as MigrationStack writes them: under the top-level `"//"` key (a comment to Terraform).
+ * Stacks synthesized before 2026-12 kept them in `locals.policy_waivers`, which is still read (reviews against an
+ * older base revision).
+ */
+export function policyWaiversOf(json: TfJson | undefined): Json | undefined {
+  const comment = json?.['//'] as { policy_waivers?: Json } | undefined;
+  return comment?.policy_waivers ?? json?.locals?.policy_waivers;
+}
+
 /** Every `stacks/<name>/cdk.tf.json` under a cdktf output folder, by name. Missing folder: none. */
 export function loadStacks(outdir: string): SynthStack[] {
   const stacksDir = path.join(outdir, 'stacks');

@@ -65,7 +65,7 @@ describe('policy-check engine', () => {
 
   test('fails when policy_waivers is not an object', () => {
     const json = { ...stackJson(resources), locals: { policy_waivers: ['LOGGROUP-RETENTION'] } };
-    expect(checkStack('s', json).waiverErrors).toEqual(['locals.policy_waivers must be an object { "RULE-ID": "reason" }']);
+    expect(checkStack('s', json).waiverErrors).toEqual(['policy_waivers must be an object { "RULE-ID": "reason" }']);
   });
 
   test('notes waivers that matched nothing', () => {
