@@ -12,6 +12,7 @@ export {
   Aspects,
   Fn,
   Lazy,
+  Op,
   S3Backend,
   TerraformAsset,
   TerraformOutput,

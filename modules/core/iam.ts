@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Lazy } from './cdktf';
-import { ValidationError } from './errors';
+import { isResolved, ValidationError } from './errors';
+import { Lazy, Op } from './cdktf';
 import { MigrationStack } from './stack';
 
 /** One IAM policy statement. Resources may contain Terraform tokens (resolved at plan). */
@@ -105,6 +105,7 @@ export interface ServiceRoleProps {
 export class ServiceRole extends Construct implements IGrantable {
   readonly role: IamRole;
   private readonly statements: PolicyStatement[] = [];
+  private readonly preconditions: Array<{ condition: unknown; errorMessage: string }> = [];
   private policy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
@@ -168,13 +169,41 @@ export class ServiceRole extends Construct implements IGrantable {
       policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
     });
   }
+
+  /**
+   * A check Terraform runs at plan on the role's policy (a `precondition`), for what only the plan knows, such as the
+   * deploying account. Call it after `addToPolicy`; the message should name the value and the fix.
+   */
+  addPolicyPrecondition(condition: unknown, errorMessage: string): void {
+    if (!this.policy) throw new ValidationError(this, 'addPolicyPrecondition needs a statement first (addToPolicy).');
+    this.preconditions.push({ condition, errorMessage });
+    this.policy.lifecycle = { ...(this.policy.lifecycle ?? {}), precondition: this.preconditions };
+  }
 }
 
-/** Read a Secrets Manager secret (and decrypt it with its CMK, when one is given). */
+/**
+ * Read a Secrets Manager secret, and decrypt it with its CMK when one is given: `kms:Decrypt` on that key only when
+ * Secrets Manager calls it (`kms:ViaService`). A secret in another account must be encrypted with a customer managed
+ * key, whose ARN must then be given, and its owner must allow this role in the secret's resource policy and the key
+ * policy (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html). When the
+ * secret's ARN is known and no key is given, the plan fails if the secret is in another account.
+ */
 export function grantSecretRead(grantee: IGrantable, secretArn: string, kmsKeyArn?: string): void {
-  grantee.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secretArn] });
+  const role = grantee.grantPrincipal;
+  const stack = MigrationStack.of(role);
+  role.addToPolicy({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secretArn] });
+  const arn = isResolved(secretArn) ? /^arn:[^:]+:secretsmanager:([^:]+):(\d{12}):secret:/.exec(secretArn) : null;
   if (kmsKeyArn) {
-    grantee.grantPrincipal.addToPolicy({ actions: ['kms:Decrypt'], resources: [kmsKeyArn] });
+    role.addToPolicy({
+      actions: ['kms:Decrypt'],
+      resources: [kmsKeyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${arn ? arn[1] : stack.region}.amazonaws.com` } },
+    });
+  } else if (arn) {
+    role.addPolicyPrecondition(
+      Op.eq(stack.accountId, arn[2]),
+      `${role.node.path} reads secret ${secretArn} of account ${arn[2]}, which is not the deploying account, and was given no kmsKeyArn. A secret shared across accounts must be encrypted with a customer managed key: pass that key's ARN next to the secret ARN (the role gets kms:Decrypt via Secrets Manager), and allow this role in the secret's resource policy and the key's policy in account ${arn[2]}.`,
+    );
   }
 }
 

@@ -16,13 +16,17 @@ export interface EtlWorkflowConfig {
   /**
    * The existing MySQL source. It must be reachable from the VPC's private subnets through VPC peering (security-group
    * references work across peered VPCs in one region), and its secret must hold `{"username", "password"}` for a
-   * read-only user.
+   * read-only user. The secret lives in the shop's account: a cross-account secret must be encrypted with a customer
+   * managed key, so `secretKmsKeyArn` names it (the extract job's role gets kms:Decrypt on it via Secrets Manager), and
+   * the shop's account must allow that role in the secret's resource policy and the key policy (see
+   * modules/glue-etl-pipeline/README.md). Without the key, the plan fails when the secret is in another account.
    */
   readonly source: {
     readonly host: string;
     readonly port?: number;
     readonly databaseName: string;
     readonly secretArn: string;
+    /** The customer managed key encrypting the secret (required when the secret is in another account). */
     readonly secretKmsKeyArn?: string;
     /** The MySQL security group: an ingress rule on it admits the Glue security group on the MySQL port. */
     readonly securityGroupId: string;
@@ -91,6 +95,7 @@ export const CONFIG: Record<'staging' | 'production', EtlWorkflowConfig> = {
       host: 'mysql.staging.shop.internal',
       databaseName: 'shop',
       secretArn: 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:shop-staging-mysql-etl-reader-AbCdEf',
+      secretKmsKeyArn: 'arn:aws:kms:eu-west-2:111111111111:key/5d6e7f80-91a2-4b3c-8d4e-5f60718293a4',
       securityGroupId: 'sg-0a1b2c3d4e5f60718',
     },
     loadParallelism: 2,
@@ -106,6 +111,7 @@ export const CONFIG: Record<'staging' | 'production', EtlWorkflowConfig> = {
       host: 'mysql.prod.shop.internal',
       databaseName: 'shop',
       secretArn: 'arn:aws:secretsmanager:eu-west-2:222222222222:secret:shop-prod-mysql-etl-reader-GhIjKl',
+      secretKmsKeyArn: 'arn:aws:kms:eu-west-2:222222222222:key/6e7f8091-a2b3-4c4d-9e5f-60718293a4b5',
       securityGroupId: 'sg-0f1e2d3c4b5a69788',
     },
     extract: { workerType: 'G.2X', numberOfWorkers: 4, timeoutMinutes: 240 },

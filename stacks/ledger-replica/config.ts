@@ -27,6 +27,12 @@ export interface LedgerReplicaConfig {
      * above) and `port` (DMS connects to the host and port in the secret). Not an RDS-managed master secret.
      */
     readonly secretArn: string;
+    /**
+     * The customer managed key encrypting that secret. The system of record is in another account: a cross-account
+     * secret must use a customer managed key, DMS's access role gets kms:Decrypt on it via Secrets Manager, and the
+     * owning account must allow that role in the secret's resource policy and the key policy (see
+     * modules/dms-migration/README.md). Without it, the plan fails when the secret is in another account.
+     */
     readonly secretKmsKeyArn?: string;
   };
   readonly target: { readonly databaseName: string; readonly instanceClass?: string };
@@ -121,6 +127,7 @@ export const CONFIG: Record<'staging' | 'production', LedgerReplicaConfig> = {
       cidr: '10.20.0.0/16',
       databaseName: 'dmv',
       secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:ledger-uat-dms-login-AbCdEf',
+      secretKmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
     },
     dms: { instanceClass: 'dms.t3.medium', allocatedStorageGiB: 50 },
     highWaterMark: '2026-11-20T00:00:00Z',

@@ -17,6 +17,13 @@ export interface ProductGraphConfig {
   readonly mysqlSecurityGroupId: string;
   /** Secret with `{"username", "password"}` for a read-only MySQL user. */
   readonly mysqlSecretArn: string;
+  /**
+   * The customer managed key encrypting that secret. The secret lives in the sales account: a cross-account secret
+   * must use a customer managed key, the crawler's and jobs' roles get kms:Decrypt on it via Secrets Manager, and the
+   * sales account must allow those roles in the secret's resource policy and the key policy (see
+   * modules/neptune-graph-migration/README.md). Without it, the plan fails when the secret is in another account.
+   */
+  readonly mysqlSecretKmsKeyArn?: string;
   readonly neptuneInstanceClass: string;
   /** Glue cron for the incremental orders job. */
   readonly incrementalSchedule: string;
@@ -39,6 +46,7 @@ export const CONFIG: Record<'staging' | 'production', ProductGraphConfig> = {
     mysqlHost: 'sales-staging.cluster-ro-example.eu-west-2.rds.amazonaws.com',
     mysqlSecurityGroupId: 'sg-0a1b2c3d4e5f60718',
     mysqlSecretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:prodgraph/staging/mysql-reader-AbCdEf',
+    mysqlSecretKmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/7f8091a2-b3c4-4d5e-8f60-718293a4b5c6',
     neptuneInstanceClass: 'db.t4g.medium',
     incrementalSchedule: 'cron(0/30 * * * ? *)',
   },
@@ -51,6 +59,7 @@ export const CONFIG: Record<'staging' | 'production', ProductGraphConfig> = {
     mysqlHost: 'sales-prod.cluster-ro-example.eu-west-2.rds.amazonaws.com',
     mysqlSecurityGroupId: 'sg-0f1e2d3c4b5a69788',
     mysqlSecretArn: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:prodgraph/prod/mysql-reader-GhIjKl',
+    mysqlSecretKmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/8091a2b3-c4d5-4e6f-9071-8293a4b5c6d7',
     neptuneInstanceClass: 'db.r6g.large',
     incrementalSchedule: 'cron(0/15 * * * ? *)',
   },

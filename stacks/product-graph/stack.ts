@@ -34,6 +34,7 @@ export class ProductGraphStack extends MigrationStack {
         host: config.mysqlHost,
         databaseName: config.mysqlDatabase,
         secretArn: config.mysqlSecretArn,
+        secretKmsKeyArn: config.mysqlSecretKmsKeyArn,
         securityGroupId: config.mysqlSecurityGroupId,
       },
       neptune: { instanceClass: config.neptuneInstanceClass },
