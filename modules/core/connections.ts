@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { shortHash } from './naming';
+import type { PlanCondition } from './network';
 
 /** Anything with a security group that other things connect to or from. */
 export interface IConnectable {
@@ -120,6 +121,8 @@ export interface SecurityGroupProps {
   readonly name: string;
   readonly description: string;
   readonly vpcId: string;
+  /** Plan-time checks on the group, e.g. `requirePrivateSubnets`'s for the subnets its members are placed in. */
+  readonly preconditions?: readonly PlanCondition[];
 }
 
 /**
@@ -133,5 +136,6 @@ export function newSecurityGroup(scope: Construct, id: string, props: SecurityGr
     vpcId: props.vpcId,
     revokeRulesOnDelete: true,
     tags: { Name: props.name },
+    ...(props.preconditions?.length ? { lifecycle: { precondition: [...props.preconditions] } } : {}),
   });
 }

@@ -25,11 +25,20 @@ export interface NetworkRef {
   readonly apiEndpointsSecurityGroupId?: string;
 }
 
+/** A plan-time condition on a resource (`lifecycle.precondition`). */
+export interface PlanCondition {
+  readonly condition: string;
+  readonly errorMessage: string;
+}
+
 /**
- * Checks at synth that subnets span >= `minZones` availability zones (where the AZs are known), and adds a
- * plan-time check that none of them maps public IPs on launch. Both fail with the subnet and the fix.
+ * Checks at synth that subnets span >= `minZones` availability zones (where the AZs are known), and returns one
+ * plan-time precondition per subnet that it does not map public IPs on launch. Put them on the resource that places
+ * the module in those subnets (`lifecycle: { precondition }`, e.g. its subnet group): the plan then fails before
+ * anything is created in a public subnet, and the subnet lookups are used by that resource (a lookup that nothing
+ * references is an unused declaration to tflint). Both checks fail with the subnet and the fix.
  */
-export function requirePrivateSubnets(scope: Construct, subnets: readonly SubnetRef[], minZones = 2): void {
+export function requirePrivateSubnets(scope: Construct, subnets: readonly SubnetRef[], minZones = 2): PlanCondition[] {
   check(
     subnets.length >= minZones,
     scope,
@@ -44,17 +53,11 @@ export function requirePrivateSubnets(scope: Construct, subnets: readonly Subnet
       `subnets must span >= ${minZones} availability zones; got ${[...distinct].join(', ')}. Add a private subnet in another AZ.`,
     );
   }
-  subnets.forEach((subnet, i) => {
-    new DataAwsSubnet(scope, `private-subnet-check-${i}`, {
-      id: subnet.id,
-      lifecycle: {
-        postcondition: [
-          {
-            condition: '${self.map_public_ip_on_launch == false}',
-            errorMessage: `${scope.node.path}: subnet \${self.id} maps public IPs on launch; pass private subnets only.`,
-          },
-        ],
-      },
-    });
+  return subnets.map((subnet, i) => {
+    const lookup = new DataAwsSubnet(scope, `private-subnet-check-${i}`, { id: subnet.id });
+    return {
+      condition: `\${data.aws_subnet.${lookup.friendlyUniqueId}.map_public_ip_on_launch == false}`,
+      errorMessage: `${scope.node.path}: subnet \${data.aws_subnet.${lookup.friendlyUniqueId}.id} maps public IPs on launch; pass private subnets only.`,
+    };
   });
 }

@@ -44,12 +44,13 @@ export class DmsPlacement extends Construct implements IConnectable {
     const stack = MigrationStack.of(this);
     // Playbook: "make sure your DMS instance's subnet group has only private subnets in it" - checked at synth
     // (>= 2 AZs) and at plan (no subnet maps public IPs).
-    requirePrivateSubnets(this, props.network.privateSubnets, 2);
+    const privateSubnetChecks = requirePrivateSubnets(this, props.network.privateSubnets, 2);
     this.subnetGroup = new DmsReplicationSubnetGroup(this, 'subnet-group', {
       replicationSubnetGroupId: stack.naming.name(props.component, 'dmsIdentifier'),
       replicationSubnetGroupDescription: `Private subnets of DMS ${stack.naming.name(props.component)}`,
       subnetIds: props.network.privateSubnets.map((s) => s.id),
       dependsOn: [props.accountRoles.dependable],
+      lifecycle: { precondition: privateSubnetChecks },
     });
     const sg = newSecurityGroup(this, 'sg', {
       name: stack.naming.name(`${props.component}-dms`, 'securityGroup'),

@@ -17,13 +17,16 @@ export class GlueSecurityGroup extends Construct implements IGlueSecurityGroup {
   constructor(scope: Construct, id: string, props: GlueSecurityGroupProps) {
     super(scope, id);
     const stack = MigrationStack.of(this);
-    requirePrivateSubnets(this, props.network.privateSubnets, 1);
+    // Glue places its workers in the connection's subnet; the checks sit on this security group, which every
+    // connection and job of the module uses.
+    const privateSubnetChecks = requirePrivateSubnets(this, props.network.privateSubnets, 1);
     this.network = props.network;
     const name = stack.naming.name(props.component, 'securityGroup');
     this.securityGroup = newSecurityGroup(this, 'sg', {
       name,
       description: props.description ?? `Glue jobs ${name}: self-referencing rule for Spark workers`,
       vpcId: props.network.vpcId,
+      preconditions: privateSubnetChecks,
     });
     this.connections = new Connections(this, { securityGroupId: this.securityGroup.id, description: `Glue jobs ${name}` });
     this.connections.allowInternally(`Glue ${name}: Spark driver and executors talk to each other (Glue requires a self-referencing rule)`);

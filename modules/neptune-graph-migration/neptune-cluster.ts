@@ -80,7 +80,7 @@ export class NeptuneCluster extends Construct implements IConnectable {
     if (isResolved(instanceClass)) {
       check(/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass) || instanceClass === 'db.serverless', this, `instanceClass "${instanceClass}" is not a Neptune instance class such as db.r6g.large.`);
     }
-    requirePrivateSubnets(this, props.network.privateSubnets, 2);
+    const privateSubnetChecks = requirePrivateSubnets(this, props.network.privateSubnets, 2);
 
     this.port = props.port ?? 8182;
     this.clusterIdentifier = stack.naming.name(component, 'neptune');
@@ -101,6 +101,7 @@ export class NeptuneCluster extends Construct implements IConnectable {
       name: stack.naming.name(component, 'neptune'),
       description: `Private subnets of Neptune ${this.clusterIdentifier}`,
       subnetIds: props.network.privateSubnets.map((s) => s.id),
+      lifecycle: { precondition: privateSubnetChecks },
     });
     const clusterParams = new NeptuneClusterParameterGroup(this, 'cluster-params', {
       namePrefix: `${stack.naming.name(`${component}-cluster`, 'neptune').slice(0, 40).replace(/-+$/, '')}-`,

@@ -216,7 +216,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
     if (props.maxAllocatedStorageGiB !== undefined && props.allocatedStorageGiB !== undefined) {
       check(props.maxAllocatedStorageGiB >= props.allocatedStorageGiB, this, 'maxAllocatedStorageGiB must be >= allocatedStorageGiB.');
     }
-    requirePrivateSubnets(this, props.network.privateSubnets);
+    const privateSubnetChecks = requirePrivateSubnets(this, props.network.privateSubnets);
 
     this.identifier = naming.name('db', 'rdsIdentifier');
     this.databaseName = props.databaseName;
@@ -239,6 +239,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       name: naming.name('db', 'dbSubnetGroup'),
       description: `Private subnets of ${this.identifier}`,
       subnetIds: props.network.privateSubnets.map((s) => s.id),
+      lifecycle: { precondition: privateSubnetChecks },
     });
 
     const parameterList = parameterGroupParameters(this, props);

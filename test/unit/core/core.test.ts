@@ -82,13 +82,13 @@ describe('Connections', () => {
 });
 
 describe('requirePrivateSubnets', () => {
-  test('adds a plan-time check that no subnet maps public IPs', () => {
+  test('returns one plan-time precondition per subnet that it maps no public IPs, reading a subnet lookup', () => {
     const stack = testStack();
-    requirePrivateSubnets(stack, TWO_AZ_NETWORK.privateSubnets);
-    const json = synthJson(stack);
-    const checks = Object.values(json.data!.aws_subnet);
-    expect(checks).toHaveLength(2);
-    expect(checks[0].lifecycle.postcondition[0].condition).toBe('${self.map_public_ip_on_launch == false}');
+    const checks = requirePrivateSubnets(stack, TWO_AZ_NETWORK.privateSubnets);
+    const lookups = Object.keys(synthJson(stack).data!.aws_subnet);
+    expect(lookups).toHaveLength(2);
+    expect(checks.map((c) => c.condition)).toEqual(lookups.map((name) => `\${data.aws_subnet.${name}.map_public_ip_on_launch == false}`));
+    expect(checks[0].errorMessage).toBe(`test: subnet \${data.aws_subnet.${lookups[0]}.id} maps public IPs on launch; pass private subnets only.`);
   });
 
   test('fails when subnets are all in one availability zone', () => {

@@ -118,6 +118,17 @@ describe('GlueJdbcConnection', () => {
     expect(req.availability_zone).toMatch(/^\$\{data\.aws_subnet\..+\.availability_zone\}$/);
   });
 
+  test('the Glue security group is gated at plan time on every subnet of the network mapping no public IPs', () => {
+    const stack = newStack();
+    new GlueSecurityGroup(stack, 'sg', { network: NETWORK, component: 'glue' });
+    const out = synth(stack);
+    const lookups = Object.keys(out.data!.aws_subnet);
+    expect(lookups).toHaveLength(NETWORK.privateSubnets.length);
+    expect(resources(out, 'aws_security_group')[0].lifecycle.precondition.map((p: { condition: string }) => p.condition)).toEqual(
+      lookups.map((name) => `\${data.aws_subnet.${name}.map_public_ip_on_launch == false}`),
+    );
+  });
+
   test('admits the Glue security group to the database on its default port, by group reference', () => {
     const stack = newStack();
     const sg = new GlueSecurityGroup(stack, 'sg', { network: NETWORK, component: 'glue' });

@@ -60,6 +60,12 @@ const mappingWithWatermarks: GraphMapping = {
 describe('NeptuneGraphMigration (staging, every mode)', () => {
   const { out } = build({ mapping: mappingWithWatermarks });
 
+  test('the Neptune subnet group is gated at plan time on every subnet mapping no public IPs', () => {
+    const lookups = Object.keys(out.data!.aws_subnet).filter((name) => name.startsWith('graph_neptune_'));
+    expect(lookups.length).toBeGreaterThanOrEqual(2);
+    expect(one(out, 'aws_neptune_subnet_group').lifecycle.precondition.map((p: { condition: string }) => p.condition)).toEqual(lookups.map((name) => `\${data.aws_subnet.${name}.map_public_ip_on_launch == false}`));
+  });
+
   test('the Neptune cluster is encrypted, IAM-authenticated, audited, backed up, and attaches the loader role', () => {
     const c = one(out, 'aws_neptune_cluster');
     expect(c).toMatchObject({

@@ -11,6 +11,13 @@ function build(props: Partial<PrivatePostgresProps> = {}, production = false) {
 }
 
 describe('PrivatePostgres defaults', () => {
+  test('the subnet group is gated at plan time on every subnet mapping no public IPs', () => {
+    const json = build().json();
+    const lookups = Object.keys(json.data!.aws_subnet);
+    expect(lookups).toHaveLength(2);
+    expect(onlyResource(json, 'aws_db_subnet_group').lifecycle.precondition.map((p: { condition: string }) => p.condition)).toEqual(lookups.map((name) => `\${data.aws_subnet.${name}.map_public_ip_on_launch == false}`));
+  });
+
   test('private, encrypted, TLS-only, RDS-managed password, IAM auth, logs exported', () => {
     const json = build().json();
     const instance = onlyResource(json, 'aws_db_instance');
