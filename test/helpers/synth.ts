@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { MigrationStack, MigrationStackProps, Testing } from '../../modules/core';
 
 /** A MigrationStack in a throwaway App, for unit tests. */
@@ -24,15 +22,6 @@ export interface SynthJson {
 /** Synthesizes the stack (running construct validations) and parses the Terraform JSON. */
 export function synthJson(stack: MigrationStack): SynthJson {
   return JSON.parse(Testing.synth(stack, true)) as SynthJson;
-}
-
-/**
- * The stack's JSON exactly as `npm run synth` writes it, with the top-level `"//"` comment (cdktf metadata and the
- * policy waivers) that `Testing.synth` strips.
- */
-export function synthJsonWithComments(stack: MigrationStack): SynthJson & { '//': Record<string, any> } {
-  const outdir = Testing.fullSynth(stack);
-  return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
 }
 
 /** All resources of one type, as an array of their attribute objects. */
