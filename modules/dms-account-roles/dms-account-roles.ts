@@ -59,18 +59,16 @@ export class DmsAccountRoles extends Construct {
       const logs = new DataAwsIamRole(this, 'cloudwatch-logs-role', { name: DMS_CLOUDWATCH_LOGS_ROLE_NAME });
       this.vpcRoleArn = vpc.arn;
       this.cloudwatchLogsRoleArn = logs.arn;
-      // Looking the roles up fails the plan (with the role name) when they do not exist yet.
-      this.dependable = vpc;
+      // Looking the roles up fails the plan (with the role name) when they do not exist yet. DMS resources depend
+      // on a terraform_data that reads both lookups, so both are checked before any DMS resource is planned (and
+      // neither lookup is an unused declaration).
       const wait = props.propagationWaitSeconds ?? 0;
-      if (wait > 0) {
-        const waiter = new TerraformResource(this, 'iam-propagation', {
-          terraformResourceType: 'terraform_data',
-          dependsOn: [vpc, logs],
-          provisioners: [{ type: 'local-exec', command: `sleep ${wait}` }],
-        });
-        waiter.addOverride('triggers_replace', [vpc.arn, logs.arn]);
-        this.dependable = waiter;
-      }
+      const adopted = new TerraformResource(this, wait > 0 ? 'iam-propagation' : 'adopted-roles', {
+        terraformResourceType: 'terraform_data',
+        provisioners: wait > 0 ? [{ type: 'local-exec', command: `sleep ${wait}` }] : undefined,
+      });
+      adopted.addOverride('triggers_replace', [vpc.arn, logs.arn]);
+      this.dependable = adopted;
     }
   }
 }

@@ -51,7 +51,12 @@ describe('DmsAccountRoles', () => {
     const out = synth(stack);
     expect(all(out, 'aws_iam_role').map((r) => r.name)).not.toContain('dms-vpc-role');
     expect(Object.values(out.data!.aws_iam_role).map((r) => r.name).sort()).toEqual(['dms-cloudwatch-logs-role', 'dms-vpc-role']);
-    expect(one(out, 'aws_dms_replication_instance').depends_on[0]).toContain('data.aws_iam_role');
+    // DMS waits for a terraform_data that reads both lookups: a missing role fails the plan before any DMS resource.
+    const adopted = Object.entries(out.resource.terraform_data as Record<string, any>);
+    expect(adopted).toHaveLength(1);
+    expect([...adopted[0][1].triggers_replace].sort()).toEqual(Object.keys(out.data!.aws_iam_role).sort().map((name) => `\${data.aws_iam_role.${name}.arn}`));
+    expect(adopted[0][1].provisioner).toBeUndefined();
+    expect(one(out, 'aws_dms_replication_instance').depends_on).toContain(`terraform_data.${adopted[0][0]}`);
   });
 
   test('fails when the propagation wait is out of range', () => {
