@@ -72,21 +72,12 @@ export const dmsRules: Rule[] = [
   },
   {
     id: 'DMS-SECRETS',
-    summary: 'database endpoints use secrets_manager_arn + access role; no password; no server_name/port/username beside the secret',
+    summary: 'database endpoints use secrets_manager_arn + access role; no password',
     types: ['aws_dms_endpoint'],
     check: (r) => {
       if (!isDatabaseEndpoint(r)) return [];
-      // The DMS API takes the secret or clear-text connection details, not both; with a secret the provider sends
-      // neither, and DMS reads host and port from the secret (DMS User Guide, "Using secrets to access AWS DMS endpoints").
-      const beside = r.attrs.secrets_manager_arn !== undefined ? ['server_name', 'port', 'username'].filter((k) => r.attrs[k] !== undefined) : [];
       return all(
         'password' in r.attrs ? violation('password is set; it lands in Terraform state', 'remove password; use secrets_manager_arn and secrets_manager_access_role_arn') : undefined,
-        beside.length
-          ? violation(
-              `${beside.join(', ')} set beside secrets_manager_arn: DMS takes the connection details from the secret, and the provider does not send these`,
-              'remove them; keep username, password, host and port in the secret',
-            )
-          : undefined,
         mustBeSet(r.attrs, 'secrets_manager_arn', 'set secrets_manager_arn to the secret holding the endpoint credentials'),
         mustBeSet(r.attrs, 'secrets_manager_access_role_arn', 'set secrets_manager_access_role_arn to a role DMS assumes to read the secret'),
       );

@@ -76,8 +76,6 @@ describe('DMS rules', () => {
     ['DMS-SECRETS', { secrets_manager_arn: undefined }, /secrets_manager_arn is not set/],
     ['DMS-SECRETS', { secrets_manager_access_role_arn: undefined }, /secrets_manager_access_role_arn is not set/],
     ['DMS-SECRETS', { password: '${var.pw}' }, /password is set; it lands in Terraform state/],
-    ['DMS-SECRETS', { server_name: 'db.internal', port: 1433 }, /server_name, port set beside secrets_manager_arn: DMS takes the connection details from the secret/],
-    ['DMS-SECRETS', { username: 'dms' }, /username set beside secrets_manager_arn/],
     ['DMS-SSL', { ssl_mode: 'none' }, /ssl_mode is "none"; must be "require" or "verify-full"/],
     ['DMS-SSL', { ssl_mode: undefined }, /ssl_mode is absent/],
     ['DMS-SSL', { ssl_mode: '${var.ssl}' }, /ssl_mode is an expression resolved only at plan/],
