@@ -80,7 +80,7 @@ function main(): number {
     tflint.set(stack.name, runTflint(stack, toolchain, tflintConfig));
   }
   process.stderr.write(`verify: checkov over ${stacks.length} stack(s)\n`);
-  const checkov = runCheckov(stacks, toolchain);
+  const checkov = runCheckov(stacks, toolchain, workDir);
   const outcome = applySkips(checkov.findings, CHECKOV_SKIPS, options.stacks.length === 0);
 
   const rows = [['stack', 'tofu validate (err/warn)', 'tflint (err/warn)', 'checkov (failed/skipped)']];

@@ -121,9 +121,28 @@ export function addressOf(resource: string, stack: SynthStack): string {
   return types.length === 1 ? `${head === 'data' ? 'data.' : ''}${types[0]}.${name}` : resource;
 }
 
-export function runCheckov(stacks: SynthStack[], toolchain: ToolchainStatus): CheckovResult {
+/**
+ * checkov 3.3.30's terraform_json parser reads every attribute of the `terraform` block as a block and rejects the
+ * whole file ("this method receives only dicts") when it meets `required_version`, a plain string that Terraform's
+ * JSON syntax allows. No AWS check reads the `terraform` block, so checkov gets a copy without that one attribute.
+ */
+export function checkovInput(json: SynthStack['json']): SynthStack['json'] {
+  const terraform = json.terraform as Record<string, unknown> | undefined;
+  if (!terraform || !('required_version' in terraform)) return json;
+  const { required_version: _ignored, ...rest } = terraform;
+  return { ...json, terraform: rest };
+}
+
+export function runCheckov(stacks: SynthStack[], toolchain: ToolchainStatus, workDir: string): CheckovResult {
   const args = ['--framework', 'terraform_json', '-o', 'json', '--quiet', '--compact', '--skip-download'];
-  for (const s of stacks) args.push('-f', s.file);
+  const byFile = new Map<string, SynthStack>();
+  for (const s of stacks) {
+    const copy = path.join(workDir, s.name, 'checkov', 'cdk.tf.json');
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.writeFileSync(copy, JSON.stringify(checkovInput(s.json), null, 2));
+    byFile.set(path.resolve(copy), s);
+    args.push('-f', copy);
+  }
   // No network: no guideline download (BC_SKIP_MAPPING), no version check, no Prisma Cloud.
   const r = run(toolchain.tools.checkov.path, args, { env: { BC_SKIP_MAPPING: 'TRUE', CHECKOV_VERSION_CHECK: 'false', LOG_LEVEL: 'ERROR' } });
   let parsed: CheckovReport | CheckovReport[];
@@ -133,7 +152,6 @@ export function runCheckov(stacks: SynthStack[], toolchain: ToolchainStatus): Ch
     throw new Error(`checkov printed no JSON (exit ${r.status}): ${firstLines(r.stderr || r.stdout)}`);
   }
   const reports = (Array.isArray(parsed) ? parsed : [parsed]).filter((x) => x && x.results);
-  const byFile = new Map(stacks.map((s) => [path.resolve(s.file), s]));
   const findings: Finding[] = [];
   let passed = 0;
   let parsingErrors = 0;
@@ -142,7 +160,7 @@ export function runCheckov(stacks: SynthStack[], toolchain: ToolchainStatus): Ch
     parsingErrors += report.summary.parsing_errors;
     for (const f of report.results.failed_checks) {
       const file = path.resolve(f.file_abs_path ?? f.file_path);
-      const stack = byFile.get(file) ?? stacks.find((s) => file.endsWith(path.join('stacks', s.name, 'cdk.tf.json')));
+      const stack = byFile.get(file) ?? stacks.find((s) => file.endsWith(path.join(s.name, 'checkov', 'cdk.tf.json')));
       if (!stack) throw new Error(`checkov reported ${f.check_id} on ${f.file_path}, which is not one of the stacks it was given`);
       findings.push({ checkId: f.check_id, checkName: f.check_name, stack: stack.name, address: addressOf(f.resource, stack) });
     }

@@ -1,5 +1,5 @@
 import { CHECKOV_SKIPS } from '../../../../tools/verify/checkov-skips';
-import { addressOf } from '../../../../tools/verify/runners';
+import { addressOf, checkovInput } from '../../../../tools/verify/runners';
 import { applySkips, CheckovSkip, Finding, validateSkips } from '../../../../tools/verify/skips';
 
 const finding = (checkId: string, stack: string, address: string): Finding => ({ checkId, checkName: 'a check', stack, address });
@@ -66,5 +66,15 @@ describe('addressOf', () => {
     ['resource.missing_9Z', 'resource.missing_9Z'],
   ])('%s -> %s', (resource, address) => {
     expect(addressOf(resource, stack)).toBe(address);
+  });
+});
+
+describe('checkovInput', () => {
+  test('drops only terraform.required_version (checkov 3.3.30 rejects the file over it) and leaves the rest as synthesized', () => {
+    const json = { terraform: { required_version: '>= 1.10.0', required_providers: { aws: { source: 'aws' } } }, resource: { aws_s3_bucket: { b: {} } } };
+    expect(checkovInput(json)).toEqual({ terraform: { required_providers: { aws: { source: 'aws' } } }, resource: { aws_s3_bucket: { b: {} } } });
+    expect(json.terraform.required_version).toBe('>= 1.10.0');
+    const without = { resource: {} };
+    expect(checkovInput(without)).toBe(without);
   });
 });
