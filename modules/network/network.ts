@@ -6,6 +6,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { check, MigrationStack, NetworkRef, newSecurityGroup, ServiceRole, SubnetRef } from '../core';
 
 export interface PrivateNetworkProps {
@@ -50,6 +51,13 @@ export class PrivateNetwork extends Construct {
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: { Name: stack.naming.name('vpc') },
+    });
+    // The VPC's default security group allows all traffic between its members and all egress. Nothing here uses it:
+    // adopted with no rules, Terraform removes them, so a resource launched without a group gets no network at all
+    // (AWS Security Hub control EC2.2: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2).
+    new DefaultSecurityGroup(this, 'default-sg', {
+      vpcId: this.vpc.id,
+      tags: { Name: stack.naming.name('vpc-default-unused') },
     });
     this.subnets = [];
     this.routeTables = [];

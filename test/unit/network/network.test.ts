@@ -38,3 +38,14 @@ describe('PrivateNetwork flow logs', () => {
     expect(resources(json, 'aws_iam_role').filter((r) => String(r.name).includes('flow-logs'))).toHaveLength(0);
   });
 });
+
+describe('PrivateNetwork default security group', () => {
+  test('adopts the VPC default security group with no rules (Terraform removes the allow-all ones)', () => {
+    const stack = testStack();
+    new PrivateNetwork(stack, 'network', NETWORK);
+    const [sg] = resources(synthJson(stack), 'aws_default_security_group');
+    expect(sg.vpc_id).toMatch(/^\$\{aws_vpc\.network_vpc_\w+\.id\}$/);
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+  });
+});
