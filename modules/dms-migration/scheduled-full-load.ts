@@ -65,6 +65,9 @@ export class DmsScheduledFullLoad extends Construct {
       description: `Starts or reloads DMS task ${props.task.replicationTaskId} and reports the outcome`,
       timeoutSeconds: props.timeoutSeconds ?? 900,
       memoryMiB: 256,
+      // One run at a time: a schedule that fires while a reload still runs is throttled, and Lambda retries the
+      // asynchronous event until maxEventAgeSeconds (below), then it goes to the dead-letter queue.
+      reservedConcurrency: 1,
       environment: {
         REPLICATION_TASK_ARN: props.task.replicationTaskArn,
         ON_ALREADY_RUNNING: props.onAlreadyRunning ?? 'wait',
@@ -84,7 +87,6 @@ export class DmsScheduledFullLoad extends Construct {
       actions: ['dms:DescribeReplicationTasks'],
       resources: ['*'],
     });
-    // A concurrent second run only waits on the first; one at a time keeps the logs readable.
     this.runner.configureAsyncInvoke({ onFailure: { queueArn: this.deadLetterQueue.arn }, retryAttempts: 1, maxEventAgeSeconds: 3600 });
 
     const role = new ServiceRole(this, 'scheduler-role', {

@@ -253,7 +253,8 @@ describe('DmsScheduledFullLoad', () => {
       target: { retry_policy: { maximum_retry_attempts: 2, maximum_event_age_in_seconds: 3600 }, dead_letter_config: { arn: expect.stringContaining('aws_sqs_queue') } },
     });
     const fn = one(out, 'aws_lambda_function');
-    expect(fn).toMatchObject({ runtime: 'nodejs22.x', timeout: 900, tracing_config: { mode: 'Active' } });
+    // One reload at a time: a second schedule firing during a run is throttled and retried by the async queue.
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', timeout: 900, tracing_config: { mode: 'Active' }, reserved_concurrent_executions: 1 });
     expect(fn.environment.variables).toMatchObject({ REPLICATION_TASK_ARN: expect.stringContaining('aws_dms_replication_task'), ON_ALREADY_RUNNING: 'wait' });
     expect(one(out, 'aws_lambda_function_event_invoke_config')).toMatchObject({ maximum_retry_attempts: 1, maximum_event_age_in_seconds: 3600, destination_config: { on_failure: { destination: expect.stringContaining('aws_sqs_queue') } } });
     const st = statements(out);
