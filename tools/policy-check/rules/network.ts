@@ -9,6 +9,23 @@ const portText = (from?: number, to?: number) => (from === undefined ? 'all port
 
 export const networkRules: Rule[] = [
   {
+    // Found by checkov (CKV2_AWS_12) before this project had the rule: the default group of a VPC the stack creates
+    // allows all traffic between its members, and anything launched without a group lands in it.
+    id: 'VPC-DEFAULT-SG',
+    summary: "a VPC created in the stack has its default security group adopted with no rules",
+    types: ['aws_vpc'],
+    check: (vpc, { stack }) => {
+      const fix = 'add an aws_default_security_group with vpc_id = this VPC and no ingress or egress blocks (Terraform then removes the allow-all rules)';
+      const adopted = stack.referencing('aws_default_security_group', 'vpc_id', vpc);
+      if (!adopted.length) return [violation('the default security group is not adopted, so it keeps its allow-all rules', fix)];
+      return adopted.flatMap((sg) =>
+        ['ingress', 'egress']
+          .filter((direction) => blocks(sg.attrs[direction]).length > 0)
+          .map((direction) => violation(`${sg.address} keeps ${blocks(sg.attrs[direction]).length} ${direction} rule(s)`, fix)),
+      );
+    },
+  },
+  {
     id: 'SG-NO-WORLD-INGRESS',
     summary: 'no 0.0.0.0/0 or ::/0 ingress on any port; sources are security groups',
     types: SG_TYPES,

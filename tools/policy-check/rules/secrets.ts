@@ -1,4 +1,4 @@
-import { found, Rule, StackViolation, violation, Violation } from '../rule';
+import { found, mustBe, mustBeSet, Rule, StackViolation, violation, Violation } from '../rule';
 import { isToken, literalString, StackIndex } from '../tf';
 
 const SECRET_NAME = /(password|passwd|secret|token|credential|private[-_]?key|api[-_]?key|connection[-_]?string)/i;
@@ -70,6 +70,30 @@ export const secretRules: Rule[] = [
       stack.referencing('aws_secretsmanager_secret_rotation', 'secret_id', s, 'name').length
         ? []
         : [violation('no aws_secretsmanager_secret_rotation refers to this secret', 'add an aws_secretsmanager_secret_rotation (rotation Lambda + schedule), or waive SECRETS-ROTATION for this secret with the reason')],
+  },
+  {
+    // Found by checkov (CKV_AWS_149) before this project had the rule. A secret under the AWS-managed key cannot be
+    // shared with another account, and its key policy cannot be reviewed here.
+    id: 'SECRETS-CMK',
+    summary: 'secrets are encrypted with a customer managed key',
+    types: ['aws_secretsmanager_secret'],
+    check: (s) => {
+      const missing = mustBeSet(s.attrs, 'kms_key_id', 'set kms_key_id to a customer managed key (newKmsKey in modules/core); the default aws/secretsmanager key cannot be granted to other accounts');
+      return missing ? [missing] : [];
+    },
+  },
+  {
+    // Found by checkov (CKV_AWS_7) before this project had the rule.
+    id: 'KMS-ROTATION',
+    summary: 'customer managed symmetric keys rotate yearly',
+    types: ['aws_kms_key'],
+    check: (k) => {
+      const spec = literalString(k.attrs.customer_master_key_spec);
+      // AWS rotates only symmetric encryption keys (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
+      if (spec !== undefined && spec !== 'SYMMETRIC_DEFAULT') return [];
+      const wrong = mustBe(k.attrs, 'enable_key_rotation', true, 'set enable_key_rotation = true (newKmsKey in modules/core does)');
+      return wrong ? [wrong] : [];
+    },
   },
   {
     id: 'NO-PLAINTEXT-SECRET',

@@ -16,7 +16,7 @@ describe('policy-check engine', () => {
   test('every rule has a unique id, a summary and resource types', () => {
     const ids = RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toHaveLength(45);
+    expect(ids).toHaveLength(48);
     for (const r of RULES) {
       expect(r.summary.length).toBeGreaterThan(5);
       expect(r.types.length).toBeGreaterThan(0);

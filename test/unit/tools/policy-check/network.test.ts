@@ -2,6 +2,22 @@ import { findingsOf, messagesOf, Resources } from './helpers';
 
 const group = (attrs: Record<string, unknown> = {}): Resources => ({ aws_security_group: { db: { name: 'db', description: 'Postgres demo-staging-db', vpc_id: 'v', ...attrs } } });
 
+describe('VPC-DEFAULT-SG', () => {
+  const vpc = { aws_vpc: { main: { cidr_block: '10.0.0.0/16' } } };
+  test('passes a VPC whose default group is adopted with no rules', () => {
+    expect(findingsOf('VPC-DEFAULT-SG', { ...vpc, aws_default_security_group: { d: { vpc_id: '${aws_vpc.main.id}' } } })).toEqual([]);
+  });
+
+  test.each([
+    ['the default group is not adopted', vpc, /aws_vpc.main: the default security group is not adopted/],
+    ['another VPC adopts it', { ...vpc, aws_default_security_group: { d: { vpc_id: '${aws_vpc.other.id}' } } }, /is not adopted/],
+    ['the adopted group keeps an ingress rule', { ...vpc, aws_default_security_group: { d: { vpc_id: '${aws_vpc.main.id}', ingress: [{ self: true, protocol: '-1', from_port: 0, to_port: 0 }] } } }, /aws_default_security_group.d keeps 1 ingress rule/],
+    ['the adopted group keeps an egress rule', { ...vpc, aws_default_security_group: { d: { vpc_id: '${aws_vpc.main.id}', egress: [{ cidr_blocks: ['0.0.0.0/0'], protocol: '-1', from_port: 0, to_port: 0 }] } } }, /keeps 1 egress rule/],
+  ])('fails when %s', (_, resources, message) => {
+    expect(messagesOf('VPC-DEFAULT-SG', resources as Resources)).toMatch(message);
+  });
+});
+
 describe('security-group rules', () => {
   describe('SG-NO-WORLD-INGRESS', () => {
     test('passes ingress by security-group reference and CIDR egress', () => {

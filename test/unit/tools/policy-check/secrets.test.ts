@@ -78,3 +78,29 @@ describe('NO-PLAINTEXT-SECRET outside resources', () => {
     expect(checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings).toEqual([]);
   });
 });
+
+describe('SECRETS-CMK', () => {
+  test('passes a secret with a customer managed key (a reference counts)', () => {
+    expect(findingsOf('SECRETS-CMK', { aws_secretsmanager_secret: { s: { name: 'x', kms_key_id: '${aws_kms_key.k.arn}' } } })).toEqual([]);
+  });
+  test.each([
+    ['no key (aws/secretsmanager)', {}, /kms_key_id is not set/],
+    ['an empty key', { kms_key_id: '' }, /kms_key_id is not set/],
+  ])('fails with %s', (_, attrs, message) => {
+    expect(messagesOf('SECRETS-CMK', { aws_secretsmanager_secret: { s: { name: 'x', ...attrs } } })).toMatch(message);
+  });
+});
+
+describe('KMS-ROTATION', () => {
+  test('passes a rotating symmetric key and an asymmetric key (AWS cannot rotate those)', () => {
+    expect(findingsOf('KMS-ROTATION', { aws_kms_key: { a: { enable_key_rotation: true }, b: { customer_master_key_spec: 'RSA_2048' } } })).toEqual([]);
+  });
+  test.each([
+    ['rotation absent', {}, /aws_kms_key.k: enable_key_rotation is absent; must be the literal true/],
+    ['rotation off', { enable_key_rotation: false }, /enable_key_rotation is false/],
+    ['rotation from an expression', { enable_key_rotation: '${var.rotate}' }, /an expression resolved only at plan/],
+    ['a symmetric key spec named explicitly', { customer_master_key_spec: 'SYMMETRIC_DEFAULT' }, /enable_key_rotation is absent/],
+  ])('fails with %s', (_, attrs, message) => {
+    expect(messagesOf('KMS-ROTATION', { aws_kms_key: { k: attrs } })).toMatch(message);
+  });
+});
