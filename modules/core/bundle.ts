@@ -29,6 +29,9 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   external: ['pg-native'],
   legalComments: 'none',
   logLevel: 'silent',
+  // Module paths stay as the checkout sees them: resolving symlinks would write the target's path into the source
+  // map (a review worktree whose node_modules links to the main checkout), changing every zip hash for no change.
+  preserveSymlinks: true,
 } as const satisfies BuildOptions;
 
 const cache = new Map<string, LambdaBundle>();
@@ -103,6 +106,23 @@ export function deterministicZip(files: ReadonlyArray<{ name: string; data: Buff
 }
 
 /**
+ * The zip of one handler as built in the checkout at `root`: index.js and its source map, whose paths are relative
+ * to `outDir`. The same code gives the same bytes whatever the checkout's path, or symlinks in it.
+ */
+export function buildLambdaZip(root: string, entry: string, outDir: string): Buffer {
+  const result = buildSync({
+    ...LAMBDA_ESBUILD_OPTIONS,
+    entryPoints: [entry],
+    sourcemap: 'external',
+    sourcesContent: true,
+    outfile: path.join(outDir, 'index.js'),
+    write: false,
+    absWorkingDir: root,
+  });
+  return deterministicZip(result.outputFiles.map((f) => ({ name: path.basename(f.path), data: Buffer.from(f.contents) })));
+}
+
+/**
  * Bundles `lambdas/<name>/handler.ts` (or `<dir>/handler.ts` when `name` is an absolute folder) with esbuild (Node 22, CommonJS, minified, source map with sources)
  * into `.build/lambdas/<name>/<hash>.zip`. Bundling happens once per process and Lambda name.
  */
@@ -114,17 +134,7 @@ export function bundleLambda(name: string): LambdaBundle {
     throw new Error(`Lambda "${name}": ${path.relative(REPO_ROOT, entry)} does not exist. Each Lambda lives in lambdas/<name>/handler.ts.`);
   }
   const outDir = path.join(REPO_ROOT, '.build', 'lambdas', path.basename(name));
-  const result = buildSync({
-    ...LAMBDA_ESBUILD_OPTIONS,
-    entryPoints: [entry],
-    sourcemap: 'external',
-    sourcesContent: true,
-    outfile: path.join(outDir, 'index.js'),
-    write: false,
-    absWorkingDir: REPO_ROOT,
-  });
-  const files = result.outputFiles.map((f) => ({ name: path.basename(f.path), data: Buffer.from(f.contents) }));
-  const zip = deterministicZip(files);
+  const zip = buildLambdaZip(REPO_ROOT, entry, outDir);
   const sha256 = createHash('sha256').update(zip).digest();
   const zipPath = path.join(outDir, `${sha256.toString('hex').slice(0, 16)}.zip`);
   fs.mkdirSync(outDir, { recursive: true });
