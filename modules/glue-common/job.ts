@@ -17,7 +17,7 @@ const RESERVED_ARGUMENTS = new Set([
   '--job-bookmark-option',
   '--extra-py-files',
 ]);
-const SECRET_ARGUMENT = /(password|passwd|secret(?!-?(arn|id|name))|token|private-?key|access-?key)/i;
+const SECRET_ARGUMENT = /(password|passwd|secret(?![-_]?(arn|id|name))|token|private[-_]?key|access[-_]?key)/i;
 
 /**
  * A Glue Spark ETL job (Glue 4.0/5.0, Python 3) with the house defaults: a security configuration, continuous

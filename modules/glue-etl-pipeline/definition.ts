@@ -39,7 +39,7 @@ export function worstCaseSeconds(props: DefinitionProps): number {
 
 /**
  * Extract -> Transform -> Load, each a `glue:startJobRun.sync` task (Step Functions waits for the run to finish)
- * given the execution name as `--run-id`, so the three jobs share one S3 prefix and a re-run of a job reuses it.
+ * given the execution name as `--run_id`, so the three jobs share one S3 prefix and a re-run of a job reuses it.
  * Service errors retry with jittered backoff; failed runs retry per `retry` (the jobs are idempotent); anything
  * left is caught, published to the failure topic, and ends in a Fail state.
  */
@@ -63,7 +63,7 @@ export function buildDefinition(props: DefinitionProps): Record<string, unknown>
       Type: 'Task',
       Comment: `Runs Glue job ${job.jobName} and waits for it to finish`,
       Resource: 'arn:aws:states:::glue:startJobRun.sync',
-      Parameters: { JobName: job.jobName, Arguments: { '--run-id.$': '$$.Execution.Name' } },
+      Parameters: { JobName: job.jobName, Arguments: { '--run_id.$': '$$.Execution.Name' } },
       TimeoutSeconds: job.timeoutMinutes * 60 + TASK_MARGIN_SECONDS,
       ResultSelector: { 'JobRunId.$': '$.Id', 'JobRunState.$': '$.JobRunState' },
       ResultPath: `$.${job.state.charAt(0).toLowerCase()}${job.state.slice(1)}Run`,

@@ -138,7 +138,10 @@ export class GlueEtlPipeline extends Construct {
     });
     const planUri = `s3://${this.bucket.bucketName}/${this.planObject.key}`;
     const common = new GlueScript(this, 'common-script', { bucket: this.bucket.ref, path: 'etl/etl_common.py' });
-    const shared = { '--plan-uri': planUri, '--data-bucket': this.bucket.bucketName, '--run-id': 'manual' };
+    // Job argument names use underscores only: the scripts read them with awsglue's getResolvedOptions, which makes each
+    // name a required argparse option `--<name>`, and argparse never treats '-' and '_' as the same
+    // (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-extensions-get-resolved-options.html).
+    const shared = { '--plan_uri': planUri, '--data_bucket': this.bucket.bucketName, '--run_id': 'manual' };
 
     const job = (name: 'extract' | 'transform' | 'load', description: string, sizing: EtlJobSizing | undefined, extra: Record<string, string>, connections: GlueJdbcConnection[]) =>
       new GlueJob(this, name, {
@@ -159,7 +162,7 @@ export class GlueEtlPipeline extends Construct {
       'extract',
       `Keyset-paginated copy of ${this.plan.tables.length} ${props.source.engine} table(s) to S3`,
       props.extract,
-      { '--source-jdbc-url': this.sourceConnection.jdbcUrl, '--source-secret-arn': props.source.secretArn, '--page-size': String(pageSize) },
+      { '--source_jdbc_url': this.sourceConnection.jdbcUrl, '--source_secret_arn': props.source.secretArn, '--page_size': String(pageSize) },
       [this.sourceConnection],
     );
     // The transform touches no database, so it needs no connection (and no network interfaces).
@@ -169,10 +172,10 @@ export class GlueEtlPipeline extends Construct {
       `Batched, idempotent upsert into ${props.target.engine} through staging tables`,
       props.load,
       {
-        '--target-jdbc-url': this.targetConnection.jdbcUrl,
-        '--target-secret-arn': props.target.secretArn,
-        '--batch-size': String(batchSize),
-        '--write-parallelism': String(parallelism),
+        '--target_jdbc_url': this.targetConnection.jdbcUrl,
+        '--target_secret_arn': props.target.secretArn,
+        '--batch_size': String(batchSize),
+        '--write_parallelism': String(parallelism),
       },
       [this.targetConnection],
     );

@@ -63,24 +63,24 @@ describe('GlueEtlPipeline jobs', () => {
       expect(job.glue_version).toBe('5.0');
       expect(job.default_arguments['--enable-continuous-cloudwatch-log']).toBe('true');
       // The key is referenced from the plan object, so every job depends on the plan being uploaded.
-      expect(job.default_arguments['--plan-uri']).toMatch(/^s3:\/\/\$\{aws_s3_bucket\..+\.bucket\}\/\$\{aws_s3_object\.etl_plan_[0-9A-F]+\.key\}$/);
-      expect(job.default_arguments['--run-id']).toBe('manual');
+      expect(job.default_arguments['--plan_uri']).toMatch(/^s3:\/\/\$\{aws_s3_bucket\..+\.bucket\}\/\$\{aws_s3_object\.etl_plan_[0-9A-F]+\.key\}$/);
+      expect(job.default_arguments['--run_id']).toBe('manual');
       expect(job.default_arguments['--extra-py-files']).toMatch(/\/scripts\/etl\/etl_common\.py$/);
     }
     const byName = Object.fromEntries(jobs.map((j) => [j.name.replace('demo-staging-etl-', ''), j]));
     expect(byName.extract.connections).toEqual(['demo-staging-etl-source']);
     expect(byName.extract.default_arguments).toMatchObject({
-      '--source-jdbc-url': 'jdbc:mysql://mysql.internal:3306/shop',
-      '--source-secret-arn': SOURCE_SECRET,
-      '--page-size': '100000',
+      '--source_jdbc_url': 'jdbc:mysql://mysql.internal:3306/shop',
+      '--source_secret_arn': SOURCE_SECRET,
+      '--page_size': '100000',
     });
     expect(byName.transform.connections).toBeUndefined();
     expect(byName.load.connections).toEqual(['demo-staging-etl-target']);
     expect(byName.load.default_arguments).toMatchObject({
-      '--target-jdbc-url': 'jdbc:postgresql://pg.internal:5432/app',
-      '--target-secret-arn': TARGET_SECRET,
-      '--batch-size': '5000',
-      '--write-parallelism': '4',
+      '--target_jdbc_url': 'jdbc:postgresql://pg.internal:5432/app',
+      '--target_secret_arn': TARGET_SECRET,
+      '--batch_size': '5000',
+      '--write_parallelism': '4',
     });
   });
 
@@ -148,7 +148,7 @@ describe('GlueEtlPipeline state machine', () => {
       expect(state.Type).toBe('Task');
       expect(state.Resource).toBe('arn:aws:states:::glue:startJobRun.sync');
       expect(state.Parameters.JobName).toBe(`demo-staging-etl-${name.toLowerCase()}`);
-      expect(state.Parameters.Arguments).toEqual({ '--run-id.$': '$$.Execution.Name' });
+      expect(state.Parameters.Arguments).toEqual({ '--run_id.$': '$$.Execution.Name' });
       expect(state.Next).toBe(order[i + 1] ?? 'Succeeded');
       expect(state.TimeoutSeconds).toBe(120 * 60 + 600);
     });

@@ -65,7 +65,9 @@ describe('Glue ETL scripts', () => {
       const list = /getResolvedOptions\(\s*sys\.argv,\s*\[([^\]]*)\]/s.exec(text)![1];
       const wanted = [...list.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]).filter((a) => a !== 'JOB_NAME');
       const job = jobs.find((j) => j.name === `demo-staging-etl-${name}`);
-      const given = Object.keys(job.default_arguments).map((k) => k.replace(/^--/, '').replace(/-/g, '_'));
+      // Exactly as written: getResolvedOptions adds a required argparse option `--<name>` per name, and argparse does
+      // not treat '-' and '_' as the same (a hyphenated `--run-id` never satisfies `run_id`).
+      const given = Object.keys(job.default_arguments).map((k) => k.replace(/^--/, ''));
       expect(wanted.filter((a) => !given.includes(a))).toEqual([]);
     }
   });

@@ -28,15 +28,15 @@ describe('etl-workflow example project', () => {
     expect(resources(PROD, 'aws_sns_topic_subscription').map((s) => s.endpoint)).toEqual(['data-platform-oncall@example.com']);
     const jobs = Object.fromEntries(resources(PROD, 'aws_glue_job').map((j) => [j.name, j]));
     expect(jobs['etlflow-prod-etl-extract']).toMatchObject({ worker_type: 'G.2X', number_of_workers: 4, timeout: 240 });
-    expect(jobs['etlflow-prod-etl-load'].default_arguments['--write-parallelism']).toBe('8');
+    expect(jobs['etlflow-prod-etl-load'].default_arguments['--write_parallelism']).toBe('8');
     const groups = resources(PROD, 'aws_cloudwatch_log_group').filter((g) => g.name.startsWith('/aws-glue/') || g.name.startsWith('/aws/vendedlogs/'));
     expect(groups.every((g) => g.retention_in_days === 365)).toBe(true);
   });
 
   test('the load reads the Postgres app user secret and Glue is admitted to Postgres on 5432', () => {
     const load = resources(PROD, 'aws_glue_job').find((j) => j.name === 'etlflow-prod-etl-load')!;
-    expect(load.default_arguments['--target-secret-arn']).toMatch(/^\$\{aws_secretsmanager_secret\.database_app-user-secret/);
-    expect(load.default_arguments['--target-jdbc-url']).toMatch(/^jdbc:postgresql:\/\/\$\{.+\}:5432\/shop$/);
+    expect(load.default_arguments['--target_secret_arn']).toMatch(/^\$\{aws_secretsmanager_secret\.database_app-user-secret/);
+    expect(load.default_arguments['--target_jdbc_url']).toMatch(/^jdbc:postgresql:\/\/\$\{.+\}:5432\/shop$/);
     const pgIngress = resources(PROD, 'aws_vpc_security_group_ingress_rule').filter(
       (r) => r.from_port === 5432 && String(r.description).includes('Glue connection'),
     );

@@ -412,6 +412,13 @@ describe('GlueJob', () => {
     }
   });
 
+  test('takes secret ARNs and IDs as underscore arguments (getResolvedOptions names use underscores only)', () => {
+    const stack = newStack();
+    fixture(stack, { arguments: { '--source_secret_arn': 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:s', '--target_secret_id': 'x' } });
+    const [job] = resources(synth(stack), 'aws_glue_job');
+    expect(job.default_arguments).toMatchObject({ '--source_secret_arn': 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:s', '--target_secret_id': 'x' });
+  });
+
   test('takes Glue 4.0, worker type and count, bookmarks and extra arguments', () => {
     const stack = newStack();
     fixture(stack, { glueVersion: '4.0', workerType: 'G.2X', numberOfWorkers: 10, jobBookmarks: true, arguments: { '--source-table': 'orders' } });
@@ -429,6 +436,7 @@ describe('GlueJob', () => {
     ['an argument lacks the -- prefix', { arguments: { table: 'x' } }, /argument "table" must start with "--"/],
     ['an argument overrides a managed one', { arguments: { '--job-bookmark-option': 'job-bookmark-pause' } }, /is set by GlueJob/],
     ['an argument looks like a password', { arguments: { '--db-password': 'hunter2' } }, /--db-password looks like a secret/],
+    ['an underscore argument looks like a secret', { arguments: { '--api_secret': 'x', '--private_key': 'y' } }, /--api_secret looks like a secret/],
     ['an argument carries credentials in a URL', { arguments: { '--url': 'postgres://u:p@host/db' } }, /holds a URL with credentials/],
   ])('fails when %s', (_label, override, message) => {
     const stack = newStack();
