@@ -5,7 +5,8 @@
   all a full load does, so db_datareader + VIEW DEFINITION is enough (grant db_owner only if a table's
   permissions deny SELECT to db_datareader).
   Run as a DBA. The password is typed at run time (never committed) and then stored in the secret the module
-  created:  aws secretsmanager put-secret-value --secret-id <project>-<env>-<component>-login --secret-string '{"username":"...","password":"..."}'
+  created, with the host and port DMS connects to (DMS reads all four from the secret):
+    aws secretsmanager put-secret-value --secret-id <project>-<env>-<component>-login --secret-string '{"username":"dms_reader","password":"...","host":"10.20.30.40","port":1433}'
     sqlcmd -S <server> -d master -v DatabaseName="Reports" DmsLogin="dms_reader" DmsPassword="<typed>" -i login-full-load-only.sql
 */
 SET NOCOUNT ON;
