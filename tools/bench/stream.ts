@@ -91,10 +91,11 @@ async function main(): Promise<void> {
 
   const durable = process.argv.includes('--durable');
 
-  const base = scratchDir('bench-stream');
+  const scratch = await scratchDir('bench-stream');
+  const base = scratch.base;
   const childJs = bundleLikeLambda(path.join(__dirname, 'stream-child.ts'), path.join(base, 'stream-child.js'));
   // By default commits do not wait for the WAL flush (one commit per batch either way): the figures measure the consumer.
-  const { pg, conn } = await startBenchPostgres(base, ['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=2GB', '-c', `synchronous_commit=${durable ? 'on' : 'off'}`]);
+  const { pg, conn } = await startBenchPostgres(scratch, ['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=2GB', '-c', `synchronous_commit=${durable ? 'on' : 'off'}`]);
   try {
     process.stdout.write(`generating ${fmt(changes)} DMS Kinesis records over ${fmt(keys)} keys (the handler's process generates the same)...\n`);
     const { finalRows, counts } = benchRecords(changes, keys);
