@@ -12,6 +12,7 @@ const RESERVED_ARGUMENTS = new Set([
   '--job-language',
   '--enable-continuous-cloudwatch-log',
   '--continuous-log-logGroup',
+  '--custom-logGroup-prefix',
   '--enable-metrics',
   '--enable-observability-metrics',
   '--job-bookmark-option',
@@ -20,16 +21,31 @@ const RESERVED_ARGUMENTS = new Set([
 const SECRET_ARGUMENT = /(password|passwd|secret(?![-_]?(arn|id|name))|token|private[-_]?key|access[-_]?key)/i;
 
 /**
- * A Glue Spark ETL job (Glue 4.0/5.0, Python 3) with the house defaults: a security configuration, continuous
- * CloudWatch logging into a log group created here with retention and the CMK, metrics, explicit bookmarks,
- * one concurrent run, and a role granted exactly the script, connections and key it uses.
+ * A Glue Spark ETL job (Glue 4.0/5.0, Python 3) with the house defaults: a security configuration, CloudWatch
+ * logging into log groups created here with retention and the CMK, metrics, explicit bookmarks, one concurrent run,
+ * and a role granted exactly the script, connections and key it uses.
+ *
+ * Logging follows what each Glue version documents
+ * (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html): Glue 5.0 logs every job in real
+ * time to `/aws-glue/jobs/error` (system, Spark and GlueLogger logs) and `/aws-glue/jobs/output` (stdout, stderr),
+ * renamed with `--custom-logGroup-prefix` to `<prefix>/error` and `<prefix>/output`; continuous logging
+ * (`--enable-continuous-cloudwatch-log`, `--continuous-log-logGroup`) is documented for Glue 4.0 and earlier only
+ * (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging-enable.html), where an encrypting security
+ * configuration appends its name to the custom group and sends the driver's output to the role's groups.
  */
 export class GlueJob extends Construct implements IGrantable {
   readonly job: GlueJobResource;
   readonly role: GlueJobRole;
   readonly jobName: string;
-  /** Continuous-logging group (`<--continuous-log-logGroup>-<security configuration>`, as Glue names it). */
+  /**
+   * Where Glue writes the job's own logs: Glue 5.0 `<prefix>/error` (system, Spark and GlueLogger logs); Glue 4.0
+   * the continuous-logging group `<--continuous-log-logGroup>-<security configuration>`.
+   */
   readonly logGroup: CloudwatchLogGroup;
+  /** Every log group created for this job (5.0: `<prefix>/error` and `<prefix>/output`; 4.0: the continuous group). */
+  readonly logGroups: CloudwatchLogGroup[];
+  /** Glue 5.0: the `--custom-logGroup-prefix` value, `/aws-glue/jobs/<job name>`. */
+  readonly logGroupPrefix?: string;
   readonly glueVersion: GlueVersion;
   readonly workerType: GlueWorkerType;
   readonly numberOfWorkers: number;
@@ -64,15 +80,26 @@ export class GlueJob extends Construct implements IGrantable {
     this.role = props.role ?? new GlueJobRole(this, 'role', { component: props.component, description: `Runs Glue job ${this.jobName}` });
     const retention = props.logRetentionDays ?? (stack.production ? 365 : 30);
     const scName = props.securityConfiguration.securityConfigurationName;
-    const continuousLogGroup = `/aws-glue/jobs/${this.jobName}`;
-    // With CloudWatch encryption on, Glue appends the security configuration name to the continuous log group.
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
-      name: `${continuousLogGroup}-${scName}`,
-      retentionInDays: retention,
-      kmsKeyId: props.securityConfiguration.kmsKeyArn,
-    });
-    this.role.ensureOutputLogGroups(scName, props.securityConfiguration.kmsKeyArn, retention);
-    this.role.grantLogWrite([this.logGroup.arn]);
+    const kmsKeyId = props.securityConfiguration.kmsKeyArn;
+    let loggingArguments: Record<string, string>;
+    if (this.glueVersion === '5.0') {
+      // Glue 5.0: real-time logs in <prefix>/error and <prefix>/output, one pair per job, created here with retention
+      // and the CMK (Glue would otherwise create them itself, without retention).
+      this.logGroupPrefix = `/aws-glue/jobs/${this.jobName}`;
+      this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `${this.logGroupPrefix}/error`, retentionInDays: retention, kmsKeyId });
+      const output = new CloudwatchLogGroup(this, 'logs-output', { name: `${this.logGroupPrefix}/output`, retentionInDays: retention, kmsKeyId });
+      this.logGroups = [this.logGroup, output];
+      loggingArguments = { '--custom-logGroup-prefix': this.logGroupPrefix };
+    } else {
+      // Glue 4.0: continuous logging. With CloudWatch encryption on, Glue appends the security configuration name to
+      // the continuous log group, and the driver's stdout/stderr go to the role's groups.
+      const continuousLogGroup = `/aws-glue/jobs/${this.jobName}`;
+      this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `${continuousLogGroup}-${scName}`, retentionInDays: retention, kmsKeyId });
+      this.logGroups = [this.logGroup];
+      this.role.ensureOutputLogGroups(scName, kmsKeyId, retention);
+      loggingArguments = { '--enable-continuous-cloudwatch-log': 'true', '--continuous-log-logGroup': continuousLogGroup };
+    }
+    this.role.grantLogWrite(this.logGroups.map((g) => g.arn));
     this.role.grantMetrics();
     this.role.once(`security-configuration:${scName}`, () => props.securityConfiguration.grantUse(this.role));
     this.role.grantRead(props.script.bucket, [props.script.key]);
@@ -81,8 +108,7 @@ export class GlueJob extends Construct implements IGrantable {
 
     const defaultArguments: Record<string, string> = {
       '--job-language': 'python',
-      '--enable-continuous-cloudwatch-log': 'true',
-      '--continuous-log-logGroup': continuousLogGroup,
+      ...loggingArguments,
       '--enable-metrics': 'true',
       '--enable-observability-metrics': 'true',
       '--job-bookmark-option': props.jobBookmarks ? 'job-bookmark-enable' : 'job-bookmark-disable',
@@ -104,7 +130,7 @@ export class GlueJob extends Construct implements IGrantable {
       connections: props.connections?.length ? props.connections.map((c) => c.connectionName) : undefined,
       defaultArguments,
       dependsOn: [
-        this.logGroup,
+        ...this.logGroups,
         props.securityConfiguration.resource,
         props.script.object,
         ...(props.extraPyFiles ?? []).map((f) => f.object),

@@ -55,13 +55,15 @@ const policyOfRole = (out: Json, roleName: string): Json[] => {
 };
 
 describe('GlueEtlPipeline jobs', () => {
-  test('three jobs with the security configuration, continuous logs and the shared plan arguments', () => {
+  test('three jobs with the security configuration, Glue 5.0 logs and the shared plan arguments', () => {
     const jobs = resources(OUT, 'aws_glue_job');
     expect(jobs.map((j) => j.name).sort()).toEqual(['demo-staging-etl-extract', 'demo-staging-etl-load', 'demo-staging-etl-transform']);
     for (const job of jobs) {
       expect(job.security_configuration).toBe('demo-staging-etl');
       expect(job.glue_version).toBe('5.0');
-      expect(job.default_arguments['--enable-continuous-cloudwatch-log']).toBe('true');
+      // Glue 5.0 logging (<prefix>/error|output); continuous logging is a 4.0 feature. This line used to require it.
+      expect(job.default_arguments['--custom-logGroup-prefix']).toBe(`/aws-glue/jobs/${job.name}`);
+      expect(job.default_arguments['--enable-continuous-cloudwatch-log']).toBeUndefined();
       // The key is referenced from the plan object, so every job depends on the plan being uploaded.
       expect(job.default_arguments['--plan_uri']).toMatch(/^s3:\/\/\$\{aws_s3_bucket\..+\.bucket\}\/\$\{aws_s3_object\.etl_plan_[0-9A-F]+\.key\}$/);
       expect(job.default_arguments['--run_id']).toBe('manual');

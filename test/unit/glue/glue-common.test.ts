@@ -297,8 +297,9 @@ describe('GlueJobRole', () => {
     const stack = newStack();
     const { security, source, script } = fixture(stack);
     const shared = new GlueJobRole(stack, 'shared', { component: 'shared' });
+    // Glue 4.0: the jobs of one role share its encrypted output/error groups (5.0 jobs have their own, below).
     for (const id of ['a', 'b']) {
-      new GlueJob(stack, id, { component: id, description: id, script, securityConfiguration: security, connections: [source], role: shared });
+      new GlueJob(stack, id, { component: id, description: id, script, securityConfiguration: security, connections: [source], role: shared, glueVersion: '4.0' });
     }
     const out = synth(stack);
     const roleKey = Object.entries(out.resource.aws_iam_role).find(([, r]: [string, any]) => r.name === 'demo-staging-shared-glue')![0];
@@ -365,7 +366,7 @@ test('fails when an expiration prefix does not end with "/"', () => {
 });
 
 describe('GlueJob', () => {
-  test('defaults: Glue 5.0, G.1X x 2, security configuration, continuous logs, bookmarks explicit, one run at a time', () => {
+  test('defaults: Glue 5.0, G.1X x 2, security configuration, 5.0 logging, bookmarks explicit, one run at a time', () => {
     const stack = newStack();
     fixture(stack);
     const out = synth(stack);
@@ -382,9 +383,13 @@ describe('GlueJob', () => {
       command: { name: 'glueetl', python_version: '3', script_location: 's3://${aws_s3_bucket.bucket_3056591E.bucket}/scripts/etl/extract.py' },
       connections: ['demo-staging-source'],
     });
+    // Glue 5.0 logs in real time to <prefix>/error and <prefix>/output; the continuous-logging arguments are documented
+    // for 4.0 and earlier only (https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html). This test
+    // used to require them on this 5.0 job.
+    expect(job.default_arguments['--enable-continuous-cloudwatch-log']).toBeUndefined();
+    expect(job.default_arguments['--continuous-log-logGroup']).toBeUndefined();
     expect(job.default_arguments).toMatchObject({
-      '--enable-continuous-cloudwatch-log': 'true',
-      '--continuous-log-logGroup': '/aws-glue/jobs/demo-staging-extract',
+      '--custom-logGroup-prefix': '/aws-glue/jobs/demo-staging-extract',
       '--job-bookmark-option': 'job-bookmark-disable',
       '--enable-metrics': 'true',
       '--job-language': 'python',
@@ -396,9 +401,33 @@ describe('GlueJob', () => {
     }
   });
 
-  test('creates its log groups with retention and the CMK, named as Glue writes them under encryption', () => {
+  test('Glue 5.0: creates <prefix>/error and <prefix>/output with retention and the CMK, and grants writes to exactly those', () => {
+    // https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html: 5.0 writes to /aws-glue/jobs/error and
+    // /aws-glue/jobs/output, or <--custom-logGroup-prefix>/error and /output. This test used to expect the 4.0 names.
     const stack = newStack(true);
-    fixture(stack);
+    const { job: glueJob } = fixture(stack);
+    const out = synth(stack);
+    const groups = resources(out, 'aws_cloudwatch_log_group');
+    expect(groups.map((g) => g.name).sort()).toEqual(['/aws-glue/jobs/demo-prod-extract/error', '/aws-glue/jobs/demo-prod-extract/output']);
+    for (const g of groups) {
+      expect(g.retention_in_days).toBe(365);
+      expect(g.kms_key_id).toBe(keyArnRef(out));
+    }
+    expect(glueJob.logGroupPrefix).toBe('/aws-glue/jobs/demo-prod-extract');
+    const [job] = resources(out, 'aws_glue_job');
+    expect(job.default_arguments['--custom-logGroup-prefix']).toBe(glueJob.logGroupPrefix);
+    const groupKeys = Object.keys(out.resource.aws_cloudwatch_log_group);
+    expect(job.depends_on).toEqual(expect.arrayContaining(groupKeys.map((k) => `aws_cloudwatch_log_group.${k}`)));
+    const writes = policies(out)
+      .flatMap((p) => p.Statement)
+      .filter((st: Json) => [].concat(st.Action).includes('logs:PutLogEvents' as never))
+      .flatMap((st: Json) => [].concat(st.Resource));
+    expect(writes.sort()).toEqual(groupKeys.flatMap((k) => [`\${aws_cloudwatch_log_group.${k}.arn}`, `\${aws_cloudwatch_log_group.${k}.arn}:*`]).sort());
+  });
+
+  test('Glue 4.0: continuous logging into the group Glue names under encryption, plus the role output groups', () => {
+    const stack = newStack(true);
+    fixture(stack, { glueVersion: '4.0' });
     const out = synth(stack);
     const groups = resources(out, 'aws_cloudwatch_log_group');
     expect(groups.map((g) => g.name).sort()).toEqual([
@@ -410,6 +439,12 @@ describe('GlueJob', () => {
       expect(g.retention_in_days).toBe(365);
       expect(g.kms_key_id).toBe(keyArnRef(out));
     }
+    const [job] = resources(out, 'aws_glue_job');
+    expect(job.default_arguments).toMatchObject({
+      '--enable-continuous-cloudwatch-log': 'true',
+      '--continuous-log-logGroup': '/aws-glue/jobs/demo-prod-extract',
+    });
+    expect(job.default_arguments['--custom-logGroup-prefix']).toBeUndefined();
   });
 
   test('takes secret ARNs and IDs as underscore arguments (getResolvedOptions names use underscores only)', () => {
@@ -435,6 +470,7 @@ describe('GlueJob', () => {
     ['there is a single worker', { numberOfWorkers: 1 }, /numberOfWorkers must be an integer from 2 to 1000, got 1/],
     ['an argument lacks the -- prefix', { arguments: { table: 'x' } }, /argument "table" must start with "--"/],
     ['an argument overrides a managed one', { arguments: { '--job-bookmark-option': 'job-bookmark-pause' } }, /is set by GlueJob/],
+    ['an argument overrides the log group prefix', { arguments: { '--custom-logGroup-prefix': '/x' } }, /--custom-logGroup-prefix is set by GlueJob/],
     ['an argument looks like a password', { arguments: { '--db-password': 'hunter2' } }, /--db-password looks like a secret/],
     ['an underscore argument looks like a secret', { arguments: { '--api_secret': 'x', '--private_key': 'y' } }, /--api_secret looks like a secret/],
     ['an argument carries credentials in a URL', { arguments: { '--url': 'postgres://u:p@host/db' } }, /holds a URL with credentials/],
