@@ -11,7 +11,7 @@ import { checkStack } from '../policy-check/engine';
 import { loadStacks, StackIndex, SynthStack } from '../policy-check/tf';
 import { diffStack } from './diff';
 import { renderStackReport, renderSummary, SummaryRow } from './report';
-import { SynthError, synthesize, synthesizeRef } from './synth';
+import { staleOutput, SynthError, synthesize, synthesizeRef } from './synth';
 
 export interface ReviewOptions {
   dir: string;
@@ -77,8 +77,9 @@ function main(): number {
   const options = parseArgs(process.argv.slice(2));
   const repoRoot = process.cwd();
   let head = loadStacks(options.dir);
-  if (options.synth || !head.length) {
-    process.stderr.write(`plan-review: synthesizing the working tree into ${options.dir}\n`);
+  const stale = head.length && !options.synth ? staleOutput(repoRoot, options.dir) : undefined;
+  if (options.synth || !head.length || stale) {
+    process.stderr.write(`plan-review: synthesizing the working tree into ${options.dir}${stale ? ` (${stale})` : ''}\n`);
     process.stderr.write(`${synthesize(repoRoot, options.dir)}\n`);
     head = loadStacks(options.dir);
   }

@@ -25,6 +25,37 @@ export function synthesize(projectDir: string, outdir: string, tsxBin = path.joi
   return run(tsxBin, ['main.ts'], projectDir, { ...process.env, CDKTF_OUTDIR: path.resolve(outdir) }).trim();
 }
 
+/** What a synthesized output depends on: the app, its modules, stacks, Lambdas, templates and the pinned packages. */
+export const SYNTH_INPUTS = ['main.ts', 'modules', 'stacks', 'lambdas', 'templates', 'package-lock.json', 'cdktf.json'];
+
+function newestFile(p: string): { file: string; mtimeMs: number } | undefined {
+  if (!fs.existsSync(p)) return undefined;
+  const stat = fs.statSync(p);
+  if (!stat.isDirectory()) return { file: p, mtimeMs: stat.mtimeMs };
+  let newest: { file: string; mtimeMs: number } | undefined;
+  for (const entry of fs.readdirSync(p, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const found = newestFile(path.join(p, entry.name));
+    if (found && (!newest || found.mtimeMs > newest.mtimeMs)) newest = found;
+  }
+  return newest;
+}
+
+/**
+ * Why the synthesized output in `outdir` no longer matches the code in `projectDir`, or undefined when it is newer
+ * than every input (`SYNTH_INPUTS`). A review of a stale output would show yesterday's Terraform as today's.
+ */
+export function staleOutput(projectDir: string, outdir: string): string | undefined {
+  const stacksDir = path.join(outdir, 'stacks');
+  if (!fs.existsSync(stacksDir)) return undefined;
+  const outputs = fs.readdirSync(stacksDir).map((s) => path.join(stacksDir, s, 'cdk.tf.json')).filter((f) => fs.existsSync(f));
+  if (!outputs.length) return undefined;
+  const oldestOutput = Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs));
+  const newestInput = SYNTH_INPUTS.map((p) => newestFile(path.join(projectDir, p))).filter((x) => x !== undefined).sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
+  if (!newestInput || newestInput.mtimeMs <= oldestOutput) return undefined;
+  return `${path.relative(projectDir, newestInput.file)} changed after ${path.relative(projectDir, outdir) || outdir} was synthesized`;
+}
+
 export interface BaseSynth {
   /** cdktf output folder of the base revision. */
   readonly outdir: string;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, writeReviews } from '../../../../tools/plan-review/cli';
-import { SynthError, synthesizeRef } from '../../../../tools/plan-review/synth';
+import { staleOutput, SynthError, synthesizeRef } from '../../../../tools/plan-review/synth';
 import { loadStacks } from '../../../../tools/policy-check/tf';
 import { FIXTURES } from './helpers';
 
@@ -81,5 +81,44 @@ describe('npm run review', () => {
       expect(() => synthesizeRef(dir, 'no-such-branch')).toThrow(SynthError);
       expect(() => synthesizeRef(dir, 'no-such-branch')).toThrow(/--base no-such-branch: not a commit, branch or tag/);
     });
+  });
+});
+
+describe('staleOutput', () => {
+  let project: string;
+  const at = (file: string, seconds: number) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (!fs.existsSync(file)) fs.writeFileSync(file, '{}');
+    fs.utimesSync(file, seconds, seconds);
+  };
+  beforeEach(() => {
+    fs.mkdirSync(tmpRoot, { recursive: true });
+    project = fs.mkdtempSync(path.join(tmpRoot, 'stale-'));
+    at(path.join(project, 'main.ts'), 1_000);
+    at(path.join(project, 'modules', 'core', 'stack.ts'), 1_000);
+    at(path.join(project, 'cdktf.out', 'stacks', 'a', 'cdk.tf.json'), 2_000);
+    at(path.join(project, 'cdktf.out', 'stacks', 'b', 'cdk.tf.json'), 2_000);
+  });
+  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  test('an output newer than every input is current', () => {
+    expect(staleOutput(project, path.join(project, 'cdktf.out'))).toBeUndefined();
+  });
+
+  test('a module changed after the synth makes the output stale, naming the file', () => {
+    at(path.join(project, 'modules', 'core', 'stack.ts'), 3_000);
+    expect(staleOutput(project, path.join(project, 'cdktf.out'))).toBe(`${path.join('modules', 'core', 'stack.ts')} changed after cdktf.out was synthesized`);
+  });
+
+  test('the oldest stack counts: one stack left from an earlier synth is stale', () => {
+    at(path.join(project, 'cdktf.out', 'stacks', 'b', 'cdk.tf.json'), 500);
+    expect(staleOutput(project, path.join(project, 'cdktf.out'))).toMatch(/changed after cdktf.out was synthesized/);
+  });
+
+  test('a Lambda or the lock file counts too; node_modules does not', () => {
+    at(path.join(project, 'lambdas', 'node_modules', 'x.js'), 9_000);
+    expect(staleOutput(project, path.join(project, 'cdktf.out'))).toBeUndefined();
+    at(path.join(project, 'package-lock.json'), 9_000);
+    expect(staleOutput(project, path.join(project, 'cdktf.out'))).toBe('package-lock.json changed after cdktf.out was synthesized');
   });
 });
