@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
 import { GlueConnection } from '@cdktf/provider-aws/lib/glue-connection';
 import { check, checkRange, grantSecretRead, IGrantable, isResolved, MigrationStack, SubnetRef } from '../core';
+
+const S3_OBJECT_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;
 import {
   GlueJdbcConnectionProps,
   GlueJdbcEngine,
@@ -30,8 +32,10 @@ function grantGetConnection(scope: Construct, grantee: IGrantable, connectionArn
 
 /**
  * A Glue JDBC connection to MySQL or PostgreSQL: credentials from Secrets Manager (`SECRET_ID`, never a
- * PASSWORD property), TLS enforced (`JDBC_ENFORCE_SSL`), and the VPC placement Glue needs (subnet, AZ, the
- * self-referencing security group). Pass `database` to admit the Glue group to the database on its port.
+ * PASSWORD property), TLS enforced (`JDBC_ENFORCE_SSL`: TLS with host-name matching, so the database must present a
+ * certificate for `host` from a CA Glue trusts, or the CA given as `tlsCaCertificateS3Uri`, `CUSTOM_JDBC_CERT`), and
+ * the VPC placement Glue needs (subnet, AZ, the self-referencing security group). Pass `database` to admit the Glue
+ * group to the database on its port.
  */
 export class GlueJdbcConnection extends Construct implements IGlueConnection {
   readonly connection: GlueConnection;
@@ -41,6 +45,8 @@ export class GlueJdbcConnection extends Construct implements IGlueConnection {
   readonly jdbcUrl: string;
   readonly port: number;
   readonly secretArn: string;
+  /** `CUSTOM_JDBC_CERT`: the root CA certificate the server's certificate is verified against, when given. */
+  readonly tlsCaCertificateS3Uri?: string;
   private readonly secretKmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: GlueJdbcConnectionProps) {
@@ -67,6 +73,14 @@ export class GlueJdbcConnection extends Construct implements IGlueConnection {
       this,
       `secretArn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:...), got "${props.secretArn}".`,
     );
+    if (props.tlsCaCertificateS3Uri !== undefined && isResolved(props.tlsCaCertificateS3Uri)) {
+      check(
+        S3_OBJECT_URI.test(props.tlsCaCertificateS3Uri),
+        this,
+        `tlsCaCertificateS3Uri must be the S3 URI of a PEM certificate, e.g. "s3://my-bucket/certs/shop-root-ca.pem"; got "${props.tlsCaCertificateS3Uri}".`,
+      );
+    }
+    this.tlsCaCertificateS3Uri = props.tlsCaCertificateS3Uri;
     this.engine = props.engine;
     this.port = props.port ?? DEFAULT_PORTS[props.engine];
     this.secretArn = props.secretArn;
@@ -79,7 +93,9 @@ export class GlueJdbcConnection extends Construct implements IGlueConnection {
       connectionType: 'JDBC',
       connectionProperties: {
         JDBC_CONNECTION_URL: this.jdbcUrl,
+        // TLS with host-name matching (Connection API, JDBC_ENFORCE_SSL); a private CA is given by CUSTOM_JDBC_CERT.
         JDBC_ENFORCE_SSL: 'true',
+        ...(props.tlsCaCertificateS3Uri ? { CUSTOM_JDBC_CERT: props.tlsCaCertificateS3Uri } : {}),
         SECRET_ID: props.secretArn,
       },
       physicalConnectionRequirements: physicalRequirements(this, props.securityGroup, props.subnet),
@@ -93,10 +109,18 @@ export class GlueJdbcConnection extends Construct implements IGlueConnection {
     return this.connection.arn;
   }
 
-  /** glue:GetConnection on this connection, and read of its secret (plus kms:Decrypt on the secret's CMK). */
+  /**
+   * glue:GetConnection on this connection, read of its secret (plus kms:Decrypt on the secret's CMK), and of the CA
+   * certificate object when there is one.
+   */
   grantUse(grantee: IGrantable): void {
     grantGetConnection(this, grantee, this.connectionArn);
     grantSecretRead(grantee, this.secretArn, this.secretKmsKeyArn);
+    const cert = this.tlsCaCertificateS3Uri ? S3_OBJECT_URI.exec(this.tlsCaCertificateS3Uri) : null;
+    if (cert) {
+      const stack = MigrationStack.of(this);
+      grantee.grantPrincipal.addToPolicy({ actions: ['s3:GetObject'], resources: [`arn:${stack.partition}:s3:::${cert[1]}/${cert[2]}`] });
+    }
   }
 }
 

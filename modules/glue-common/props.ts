@@ -74,6 +74,16 @@ export interface GlueJdbcConnectionProps {
   readonly secretArn: string;
   /** CMK encrypting the secret, when it is not the AWS-managed key (grants add kms:Decrypt). */
   readonly secretKmsKeyArn?: string;
+  /**
+   * The connection always enforces TLS with host-name matching (`JDBC_ENFORCE_SSL`): the server must present a
+   * certificate for `host` that chains to a CA Glue trusts. For a database whose certificate comes from a private or
+   * self-signed CA (an on-premises MySQL, say), give the S3 URI of that root CA certificate (`CUSTOM_JDBC_CERT`):
+   * X.509, DER-encoded, supplied Base64 (PEM); Glue accepts SHA256withRSA, SHA384withRSA or SHA512withRSA signatures
+   * and RSA keys of at least 2048 bits. Users of the connection are granted s3:GetObject on it.
+   * See https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-catalog-connections.html (ConnectionProperties).
+   * @default none: the certificate must chain to a CA in Glue's default trust store
+   */
+  readonly tlsCaCertificateS3Uri?: string;
   /** Security group for the job's network interfaces (self-referencing rule included). */
   readonly securityGroup: IGlueSecurityGroup;
   /**

@@ -307,6 +307,7 @@ export class GlueEtlPipeline extends Construct {
       databaseName: db.databaseName,
       secretArn: db.secretArn,
       secretKmsKeyArn: db.secretKmsKeyArn,
+      tlsCaCertificateS3Uri: db.tlsCaCertificateS3Uri,
       securityGroup: this.securityGroup,
       database,
     });

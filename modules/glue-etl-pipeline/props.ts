@@ -15,6 +15,13 @@ export interface EtlDatabaseProps {
   /** CMK of the secret, when not the AWS-managed key. */
   readonly secretKmsKeyArn?: string;
   /**
+   * The Glue connection enforces TLS with host-name matching: the database must present a certificate for `host`
+   * from a CA Glue trusts. For a private or self-signed CA (e.g. an on-premises MySQL), the S3 URI of the root CA
+   * certificate (PEM), set as the connection's `CUSTOM_JDBC_CERT`. See modules/glue-common/README.md.
+   * @default none
+   */
+  readonly tlsCaCertificateS3Uri?: string;
+  /**
    * The database's connections (e.g. a PrivatePostgres): the Glue security group is admitted on its port.
    * Pass this or `securityGroupId`: Glue reaches the database only through a security-group rule.
    */

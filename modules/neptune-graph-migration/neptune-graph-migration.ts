@@ -114,6 +114,7 @@ export class NeptuneGraphMigration extends Construct {
       databaseName: props.source.databaseName,
       secretArn: props.source.secretArn,
       secretKmsKeyArn: props.source.secretKmsKeyArn,
+      tlsCaCertificateS3Uri: props.source.tlsCaCertificateS3Uri,
       securityGroup: this.glueSecurityGroup,
       database: sourceDatabase,
     });

@@ -42,6 +42,12 @@ export interface MysqlSource {
   /** CMK of the secret when it is not the AWS-managed key. */
   readonly secretKmsKeyArn?: string;
   /**
+   * The JDBC connection enforces TLS with host-name matching: MySQL must present a certificate for `host` from a CA
+   * Glue trusts. For a private or self-signed CA, the S3 URI of the root CA certificate (PEM), set as the connection's
+   * `CUSTOM_JDBC_CERT` (see modules/glue-common/README.md). @default none
+   */
+  readonly tlsCaCertificateS3Uri?: string;
+  /**
    * The database's connections: the Glue security group is admitted on its port (ingress there, egress on Glue's).
    * One of `database` or `securityGroupId` is required: without a rule Glue cannot reach MySQL.
    */

@@ -30,6 +30,13 @@ export interface EtlWorkflowConfig {
     readonly secretKmsKeyArn?: string;
     /** The MySQL security group: an ingress rule on it admits the Glue security group on the MySQL port. */
     readonly securityGroupId: string;
+    /**
+     * The Glue connection enforces TLS with host-name matching, and `host` here is not an RDS endpoint: MySQL must
+     * present a certificate for exactly `host` (e.g. `mysql.prod.shop.internal`) chaining to a public CA, or to the
+     * private root CA whose PEM this S3 URI names (`CUSTOM_JDBC_CERT`). See "What the database must present (TLS)" in
+     * modules/glue-common/README.md. @default none (a publicly trusted certificate)
+     */
+    readonly tlsCaCertificateS3Uri?: string;
   };
   /** Target Postgres database and the schema the migration user owns (target tables live there). */
   readonly targetDatabaseName: string;

@@ -99,6 +99,31 @@ describe('GlueJdbcConnection', () => {
     });
   });
 
+  test('a private CA for a non-RDS host is the connection\'s CUSTOM_JDBC_CERT, readable by the connection\'s users; TLS stays enforced', () => {
+    // https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-catalog-connections.html: JDBC_ENFORCE_SSL is TLS with
+    // host-name matching; CUSTOM_JDBC_CERT is the S3 location of the root certificate the server's is verified against.
+    const stack = newStack();
+    const sg = new GlueSecurityGroup(stack, 'sg', { network: NETWORK, component: 'glue' });
+    const conn = new GlueJdbcConnection(stack, 'source', {
+      component: 'source', engine: 'mysql', host: 'mysql.prod.shop.internal', databaseName: 'shop', secretArn: SECRET, securityGroup: sg,
+      tlsCaCertificateS3Uri: 's3://shop-certs/glue/shop-root-ca.pem',
+    });
+    const role = new GlueJobRole(stack, 'reader', { component: 'reader' });
+    conn.grantUse(role);
+    const out = synth(stack);
+    expect(resources(out, 'aws_glue_connection')[0].connection_properties).toMatchObject({
+      JDBC_ENFORCE_SSL: 'true',
+      CUSTOM_JDBC_CERT: 's3://shop-certs/glue/shop-root-ca.pem',
+    });
+    const statements = policies(out).flatMap((p) => p.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 's3:GetObject', Resource: 'arn:${data.aws_partition.partition.partition}:s3:::shop-certs/glue/shop-root-ca.pem' }));
+    expect(() =>
+      new GlueJdbcConnection(stack, 'bad', {
+        component: 'bad', engine: 'mysql', host: 'h', databaseName: 'd', secretArn: SECRET, securityGroup: sg, tlsCaCertificateS3Uri: 'https://example.com/ca.pem',
+      }),
+    ).toThrow(/tlsCaCertificateS3Uri must be the S3 URI of a PEM certificate, e\.g\. "s3:\/\/my-bucket\/certs\/shop-root-ca\.pem"; got "https:\/\/example\.com\/ca\.pem"/);
+  });
+
   test('defaults the Postgres port and looks up the AZ when the subnet ref has none', () => {
     const stack = newStack();
     const sg = new GlueSecurityGroup(stack, 'sg', { network: NETWORK, component: 'glue' });
