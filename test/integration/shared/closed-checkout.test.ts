@@ -29,6 +29,7 @@ const asRoot = process.getuid?.() === 0;
     closed = fs.mkdtempSync('/tmp/kit-closed-checkout-');
     fs.chmodSync(closed, 0o700);
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(closed, 'node_modules'));
+    fs.mkdirSync(path.join(closed, 'tmp'));
     stageParent = fs.mkdtempSync('/tmp/kit-stage-');
     fs.chmodSync(stageParent, 0o755);
   });
@@ -38,7 +39,12 @@ const asRoot = process.getuid?.() === 0;
   });
 
   test('stages the binaries and data where the postgres user can reach them, and the server answers', async () => {
-    const child = spawnSync(process.execPath, [path.join(__dirname, 'closed-checkout-child.mjs'), closed, stageParent, String(await freePort())], { encoding: 'utf8', timeout: 60_000 });
+    const child = spawnSync(process.execPath, [path.join(__dirname, 'closed-checkout-child.mjs'), closed, stageParent, String(await freePort())], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      // As under jest in that checkout: os.tmpdir() inside it (jest.config.js), where the postgres user cannot read.
+      env: { ...process.env, TMPDIR: path.join(closed, 'tmp') },
+    });
     expect(child.stderr).toBe('');
     const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
     expect(result).toEqual({
