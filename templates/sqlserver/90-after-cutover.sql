@@ -4,6 +4,7 @@
   Run as a DBA (RDS: the master user) once the DMS task is stopped and deleted:
     sqlcmd -S <server> -d master -v DatabaseName="Billing" Mode="ms-cdc" DmsLogin="dms_cdc" -i 90-after-cutover.sql
   Mode: ms-cdc | ms-cdc-rds | ms-replication | full-load-only
+  ms-cdc and ms-replication also remove what non-sysadmin-wrapper.sql made in master.
 */
 SET NOCOUNT ON;
 USE [$(DatabaseName)];
@@ -51,5 +52,20 @@ USE msdb;
 IF USER_ID(N'$(DmsLogin)') IS NOT NULL DROP USER [$(DmsLogin)];
 GO
 USE master;
+-- The non-sysadmin log reader (non-sysadmin-wrapper.sql): its certificate logins are members of sysadmin, so they
+-- must not outlive the migration. Procedures first (a signature pins its certificate), then logins, certificates.
+IF N'$(Mode)' IN (N'ms-cdc', N'ms-replication') AND SCHEMA_ID(N'awsdms') IS NOT NULL
+BEGIN
+  PRINT 'Dropping the awsdms log-reader objects, their certificates and certificate logins';
+  IF OBJECT_ID(N'awsdms.rtm_dump_dblog', N'P') IS NOT NULL DROP PROCEDURE awsdms.rtm_dump_dblog;
+  IF OBJECT_ID(N'awsdms.rtm_position_1st_timestamp', N'P') IS NOT NULL DROP PROCEDURE awsdms.rtm_position_1st_timestamp;
+  IF OBJECT_ID(N'awsdms.split_partition_list', N'TF') IS NOT NULL DROP FUNCTION awsdms.split_partition_list;
+  IF SUSER_ID(N'awsdms_rtm_dump_dblog_login') IS NOT NULL DROP LOGIN awsdms_rtm_dump_dblog_login;
+  IF SUSER_ID(N'awsdms_rtm_position_1st_timestamp_login') IS NOT NULL DROP LOGIN awsdms_rtm_position_1st_timestamp_login;
+  IF CERT_ID(N'awsdms_rtm_dump_dblog_cert') IS NOT NULL DROP CERTIFICATE awsdms_rtm_dump_dblog_cert;
+  IF CERT_ID(N'awsdms_rtm_position_1st_timestamp_cert') IS NOT NULL DROP CERTIFICATE awsdms_rtm_position_1st_timestamp_cert;
+  IF NOT EXISTS (SELECT 1 FROM sys.objects WHERE schema_id = SCHEMA_ID(N'awsdms')) DROP SCHEMA awsdms;
+END;
+IF USER_ID(N'$(DmsLogin)') IS NOT NULL DROP USER [$(DmsLogin)];
 IF SUSER_ID(N'$(DmsLogin)') IS NOT NULL DROP LOGIN [$(DmsLogin)];
 GO

@@ -5,8 +5,9 @@
   - With a sysadmin DMS login (the playbook's "NB! sysadmin"): only the distributor is needed (DMS does the rest);
     run this file once, as sysadmin.
   - With a non-sysadmin DMS login: run this file, start the task once as a sysadmin (or create the publication
-    by hand), then add the awsdms helper objects from the DMS guide section "Setting up ongoing replication on a
-    standalone SQL Server: Without sysadmin role", and set facts.distributionConfigured = true.
+    by hand), then non-sysadmin-wrapper.sql and login-ms-replication.sql with UseSysadmin="0" (the DMS guide's
+    "Setting up ongoing replication on a standalone SQL Server: Without sysadmin role"), and set
+    facts.distributionConfigured = true.
   Replication components must be installed (SQL Server setup: "SQL Server Replication" feature).
     sqlcmd -S <server> -d master -v DatabaseName="Billing" DistributionDb="distribution" WorkingDirectory="\\sql01\repldata" -i ms-replication-setup.sql
 */

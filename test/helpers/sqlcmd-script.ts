@@ -3,7 +3,8 @@
  * sqlcmd does before the server sees the text, and no more. `$(Var)` substitution (a missing variable fails, as in
  * sqlcmd), comments removed, batches split at `GO`, `:` commands collected, and the database each statement runs
  * in followed through `USE`. Conditions that the substitution made constant (`IF N'1' = N'1'`, `IF N'rds' IN (...)`)
- * are decided, so a test sees what one choice of variables runs; every other statement is kept as text.
+ * are decided, so a test sees what one choice of variables runs; every other statement (including conditions that
+ * combine a constant with AND / OR) is kept as text.
  */
 
 export interface SqlcmdChunk {
@@ -100,7 +101,7 @@ function blockEnd(text: string, start: number): number {
 }
 
 const LITERAL = String.raw`N?'((?:[^']|'')*)'`;
-const CONSTANT_IF = new RegExp(String.raw`\bIF\s+${LITERAL}\s*(=|<>|NOT\s+IN|IN)\s*(\((?:\s*${LITERAL}\s*,?)+\)|${LITERAL})\s*`, 'iy');
+const CONSTANT_IF = new RegExp(String.raw`\bIF\s+${LITERAL}\s*(=|<>|NOT\s+IN|IN)\s*(\((?:\s*${LITERAL}\s*,?)+\)|${LITERAL})(?!\s*(?:AND|OR)\b)\s*`, 'iy');
 
 function evaluate(left: string, op: string, right: string): boolean {
   const values = [...right.matchAll(new RegExp(LITERAL, 'g'))].map((m) => m[1]);
