@@ -11,6 +11,7 @@ import {
   SqlServerSourceFacts,
   SQLSERVER_MODES,
   validateSqlServerMode,
+  validateSqlServerOptions,
 } from './sqlserver-mode';
 import { TargetKind } from './task-settings';
 
@@ -220,6 +221,8 @@ export class SqlServerSourceEndpoint extends DatabaseEndpointBase {
         `serverAddress "${props.serverAddress}" is a name; an on-premises source is reached by IP over the VPN (on-premises DNS does not resolve in the VPC). Pass its IPv4 address, or set facts.hosting for a cloud-hosted source.`,
       );
     }
+    const optionProblems = validateSqlServerOptions(props.mode, props.options, props.facts);
+    if (optionProblems.length) throw new ValidationError(path, optionProblems.join(' '));
     if (props.options?.setUpMsCdcForTables && props.facts && !props.facts.sysadmin) {
       throw new ValidationError(
         path,
@@ -231,7 +234,7 @@ export class SqlServerSourceEndpoint extends DatabaseEndpointBase {
       engineName: 'sqlserver',
       endpointType: 'source',
       defaultPort: 1433,
-      extraConnectionAttributes: sqlServerExtraConnectionAttributes(props.mode, props.options),
+      extraConnectionAttributes: sqlServerExtraConnectionAttributes(props.mode, props.options, props.facts),
       secretFactory: props.secret
         ? undefined
         : (self) =>

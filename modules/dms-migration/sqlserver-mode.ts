@@ -191,10 +191,30 @@ export function validateSqlServerMode(mode: SqlServerMode, facts: SqlServerSourc
   return problems;
 }
 
+/** DMS User Guide pages the SQL Server rules below follow. */
+export const SQLSERVER_GUIDE = {
+  source: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.SQLServer.html',
+  cdc: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.SQLServer.CDC.html',
+} as const;
+
 /** Typed SQL Server endpoint settings (the provider has no block for them: they become extra connection attributes). */
 export interface SqlServerEndpointOptions {
-  /** Read changes only from log backups (when the active log is not reachable). @default false */
+  /**
+   * Read changes only from log backups (when the active log is not reachable). Needs a sysadmin login
+   * (`facts.sysadmin: true`) and does not work on RDS (DMS guide, SQL Server endpoint settings, ReadBackupOnly):
+   * both are refused at synth.
+   * @default false
+   */
   readonly readBackupOnly?: boolean;
+  /**
+   * `enableNonSysadminWrapper=true`: DMS reads the log through the certificate-signed procedures that
+   * templates/sqlserver/non-sysadmin-wrapper.sql creates in master, instead of needing sysadmin (DMS guide,
+   * "Setting up ongoing replication on a standalone SQL Server: Without sysadmin role", step 16). Only for
+   * self-managed servers: cloud sources read log backups through their own procedures.
+   * @default true for ms-cdc and ms-replication on a self-managed source whose `facts.sysadmin` is not true (the
+   *   runbook's non-sysadmin path); false otherwise
+   */
+  readonly nonSysadminWrapper?: boolean;
   /** How DMS reads the log. @default unset (DMS's default, PreferTlog) */
   readonly tlogAccessMode?: 'BackupOnly' | 'PreferBackup' | 'PreferTlog' | 'TlogOnly';
   /** Query only one node of an Always On group. */
@@ -209,6 +229,48 @@ export interface SqlServerEndpointOptions {
   readonly additional?: Record<string, string>;
 }
 
+/** Whether the source endpoint reads the log through the non-sysadmin wrapper (see `nonSysadminWrapper`). */
+export function usesNonSysadminWrapper(mode: SqlServerMode, options: SqlServerEndpointOptions = {}, facts?: Partial<SqlServerSourceFacts>): boolean {
+  if (options.nonSysadminWrapper !== undefined) return options.nonSysadminWrapper;
+  return mode !== 'full-load-only' && (facts?.hosting ?? 'self-managed') === 'self-managed' && facts?.sysadmin !== true;
+}
+
+/**
+ * Every reason these endpoint options cannot work with this mode and source (empty when they can).
+ * - ReadBackupOnly "requires sysadmin privileges" and "does not work on Amazon RDS SQL Server source instances"
+ *   (DMS guide, endpoint settings when using SQL Server as a source).
+ * - The non-sysadmin wrapper exists for self-managed servers, for change capture.
+ */
+export function validateSqlServerOptions(mode: SqlServerMode, options: SqlServerEndpointOptions = {}, facts?: Partial<SqlServerSourceFacts>): string[] {
+  const problems: string[] = [];
+  const hosting = facts?.hosting ?? 'self-managed';
+  if (options.readBackupOnly) {
+    if (hosting !== 'self-managed') {
+      problems.push(
+        `options.readBackupOnly does not work on a ${hosting} source: DMS reads cloud-hosted log backups its own way, and the guide says ReadBackupOnly does not work on RDS (${SQLSERVER_GUIDE.source}#CHAP_Source.SQLServer.ConnectionAttrib). Drop the option.`,
+      );
+    } else if (facts?.sysadmin !== true) {
+      problems.push(
+        `options.readBackupOnly requires a sysadmin DMS login (${SQLSERVER_GUIDE.source}#CHAP_Source.SQLServer.ConnectionAttrib), and facts.sysadmin is not true. Drop the option (DMS then reads the active log and falls back to log backups), or make the login sysadmin and set facts.sysadmin: true.`,
+      );
+    }
+    if (usesNonSysadminWrapper(mode, options, facts) && facts?.sysadmin !== true) {
+      problems.push('options.readBackupOnly needs sysadmin, while the endpoint is set up for a login without it (nonSysadminWrapper). Choose one.');
+    }
+  }
+  if (options.nonSysadminWrapper) {
+    if (mode === 'full-load-only') {
+      problems.push("options.nonSysadminWrapper reads the transaction log for change capture; a 'full-load-only' source reads only tables. Drop the option.");
+    }
+    if (hosting !== 'self-managed') {
+      problems.push(
+        `options.nonSysadminWrapper needs the awsdms objects of templates/sqlserver/non-sysadmin-wrapper.sql, whose certificate logins are sysadmin: a ${hosting} source has no sysadmin and reads log backups through its own procedures (templates/sqlserver/login-ms-cdc.sql, Hosting="rds"). Drop the option.`,
+      );
+    }
+  }
+  return problems;
+}
+
 /**
  * The extra connection attributes for a mode, as `name=value;name=value;` (sorted for a stable plan).
  * - ms-replication: `safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT` (the Log Reader Agent moves the
@@ -216,15 +278,18 @@ export interface SqlServerEndpointOptions {
  * - ms-cdc: `ignoreMsReplicationEnablement=true` (DMS must not try to create a publication: a non-sysadmin
  *   login fails with "Only members of the sysadmin fixed server role..."), and `setUpMsCdcForTables=true` when
  *   asked.
+ * - ms-cdc and ms-replication on a self-managed server without a sysadmin login: `enableNonSysadminWrapper=true`
+ *   (DMS guide, standalone without sysadmin role, step 16; templates/sqlserver/non-sysadmin-wrapper.sql).
  * - full-load-only: nothing mode-specific.
  */
-export function sqlServerExtraConnectionAttributes(mode: SqlServerMode, options: SqlServerEndpointOptions = {}): string {
+export function sqlServerExtraConnectionAttributes(mode: SqlServerMode, options: SqlServerEndpointOptions = {}, facts?: Partial<SqlServerSourceFacts>): string {
   const attrs: Record<string, string> = {};
   if (mode === 'ms-replication') attrs.safeguardPolicy = 'RELY_ON_SQL_SERVER_REPLICATION_AGENT';
   if (mode === 'ms-cdc') {
     attrs.ignoreMsReplicationEnablement = 'true';
     if (options.setUpMsCdcForTables) attrs.setUpMsCdcForTables = 'true';
   }
+  if (mode !== 'full-load-only' && usesNonSysadminWrapper(mode, options, facts)) attrs.enableNonSysadminWrapper = 'true';
   if (mode !== 'full-load-only') {
     if (options.readBackupOnly !== undefined) attrs.readBackupOnly = options.readBackupOnly ? 'true' : 'false';
     if (options.tlogAccessMode) attrs.tlogAccessMode = options.tlogAccessMode;

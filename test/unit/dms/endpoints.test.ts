@@ -106,26 +106,55 @@ describe('SQL Server source', () => {
     expect(secret.kms_key_id).toContain('aws_kms_key');
     expect(out.resource.aws_secretsmanager_secret_version).toBeUndefined();
     expect(one(out, 'aws_dms_endpoint').secrets_manager_arn).toContain('aws_secretsmanager_secret');
-    expect(one(out, 'aws_dms_endpoint').extra_connection_attributes).toBe('safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;');
+    // No facts: a self-managed server and a login without sysadmin (the runbook's option B).
+    expect(one(out, 'aws_dms_endpoint').extra_connection_attributes).toBe('enableNonSysadminWrapper=true;safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;');
     expect(ep.createdSecret!.putSecretValueCommand).toBe(
       `aws secretsmanager put-secret-value --secret-id demo-staging-legacy-login --secret-string '{"username":"<login>","password":"<password>","host":"10.20.30.40","port":1433}'`,
     );
   });
 
   test.each([
-    ['ms-cdc', 'ignoreMsReplicationEnablement=true;'],
-    ['ms-replication', 'safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;'],
+    ['ms-cdc', 'enableNonSysadminWrapper=true;ignoreMsReplicationEnablement=true;'],
+    ['ms-replication', 'enableNonSysadminWrapper=true;safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;'],
     ['full-load-only', undefined],
-  ] as const)('mode %s sets its extra connection attributes', (mode, attrs) => {
+  ] as const)('mode %s sets its extra connection attributes (login without sysadmin)', (mode, attrs) => {
     const stack = newStack();
     new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode, secret: PG_SECRET });
     expect(one(synth(stack), 'aws_dms_endpoint').extra_connection_attributes).toBe(attrs);
   });
 
+  test('a sysadmin login or an RDS source reads the log without the wrapper', () => {
+    const stack = newStack();
+    const facts = { edition: 'enterprise', continuous: true, tablesWithoutPrimaryKey: false } as const;
+    new SqlServerSourceEndpoint(stack, 'a', { component: 'a', serverAddress: '10.0.0.1', databaseName: 'B', mode: 'ms-cdc', secret: PG_SECRET, facts: { ...facts, sysadmin: true } });
+    new SqlServerSourceEndpoint(stack, 'b', { component: 'b', serverAddress: 'b.rds.amazonaws.com', databaseName: 'B', mode: 'ms-cdc', secret: PG_SECRET, facts: { ...facts, hosting: 'rds' } });
+    expect(all(synth(stack), 'aws_dms_endpoint').map((e) => e.extra_connection_attributes)).toEqual(['ignoreMsReplicationEnablement=true;', 'ignoreMsReplicationEnablement=true;']);
+  });
+
+  test('fails when readBackupOnly is asked for an RDS source (DMS guide: it does not work there, and needs sysadmin)', () => {
+    expect(
+      () =>
+        new SqlServerSourceEndpoint(newStack(), 'src', {
+          component: 'l',
+          serverAddress: 'b.rds.amazonaws.com',
+          databaseName: 'B',
+          mode: 'ms-cdc',
+          options: { readBackupOnly: true },
+          facts: { edition: 'standard', hosting: 'rds', continuous: true, tablesWithoutPrimaryKey: true },
+        }),
+    ).toThrow('test/src: options.readBackupOnly does not work on a rds source');
+  });
+
+  test('fails when readBackupOnly is asked for a login without sysadmin', () => {
+    expect(() => new SqlServerSourceEndpoint(newStack(), 'src', { component: 'l', serverAddress: '10.0.0.1', databaseName: 'B', mode: 'ms-cdc', options: { readBackupOnly: true } })).toThrow(
+      'test/src: options.readBackupOnly requires a sysadmin DMS login',
+    );
+  });
+
   test('user attributes are appended to the mode attributes', () => {
     const stack = newStack();
     new SqlServerSourceEndpoint(stack, 'src', { component: 'l', serverAddress: '10.0.0.1', databaseName: 'B', mode: 'ms-cdc', secret: PG_SECRET, extraConnectionAttributes: 'multiSubnetFailover=true;' });
-    expect(one(synth(stack), 'aws_dms_endpoint').extra_connection_attributes).toBe('ignoreMsReplicationEnablement=true;multiSubnetFailover=true;');
+    expect(one(synth(stack), 'aws_dms_endpoint').extra_connection_attributes).toBe('enableNonSysadminWrapper=true;ignoreMsReplicationEnablement=true;multiSubnetFailover=true;');
   });
 
   test('fails when an on-premises source is given by name (playbook: by IP)', () => {

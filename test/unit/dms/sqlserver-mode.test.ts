@@ -4,6 +4,7 @@ import {
   SqlServerSourceFacts,
   sqlServerExtraConnectionAttributes,
   validateSqlServerMode,
+  validateSqlServerOptions,
 } from '../../../modules/dms-migration';
 
 const base: SqlServerSourceFacts = { edition: 'enterprise', version: 2019, continuous: true, tablesWithoutPrimaryKey: false, recoveryModel: 'FULL' };
@@ -73,15 +74,45 @@ describe('validateSqlServerMode', () => {
 });
 
 describe('extra connection attributes per mode', () => {
+  const sysadmin = { sysadmin: true } as const;
+
   test('ms-replication relies on the replication agent', () => {
-    expect(sqlServerExtraConnectionAttributes('ms-replication')).toBe('safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;');
+    expect(sqlServerExtraConnectionAttributes('ms-replication', {}, sysadmin)).toBe('safeguardPolicy=RELY_ON_SQL_SERVER_REPLICATION_AGENT;');
   });
 
   test('ms-cdc never tries to create a publication; sets up CDC itself only when asked', () => {
-    expect(sqlServerExtraConnectionAttributes('ms-cdc')).toBe('ignoreMsReplicationEnablement=true;');
-    expect(sqlServerExtraConnectionAttributes('ms-cdc', { setUpMsCdcForTables: true, tlogAccessMode: 'PreferTlog' })).toBe(
+    expect(sqlServerExtraConnectionAttributes('ms-cdc', {}, sysadmin)).toBe('ignoreMsReplicationEnablement=true;');
+    expect(sqlServerExtraConnectionAttributes('ms-cdc', { setUpMsCdcForTables: true, tlogAccessMode: 'PreferTlog' }, sysadmin)).toBe(
       'ignoreMsReplicationEnablement=true;setUpMsCdcForTables=true;tlogAccessMode=PreferTlog;',
     );
+  });
+
+  test.each([
+    ['ms-cdc, self-managed, no sysadmin (the default facts)', 'ms-cdc', {}, undefined, true],
+    ['ms-replication option B', 'ms-replication', { distributionConfigured: true }, undefined, true],
+    ['a sysadmin login', 'ms-cdc', { sysadmin: true }, undefined, false],
+    ['an RDS source (no sysadmin there, its own log-backup procedures)', 'ms-cdc', { hosting: 'rds' }, undefined, false],
+    ['full-load-only', 'full-load-only', {}, undefined, false],
+    ['asked off explicitly', 'ms-cdc', {}, false, false],
+    ['asked on for a sysadmin login', 'ms-cdc', { sysadmin: true }, true, true],
+  ] as const)('enableNonSysadminWrapper=true (DMS guide, without sysadmin role, step 16): %s', (_name, mode, facts, nonSysadminWrapper, expected) => {
+    const attrs = sqlServerExtraConnectionAttributes(mode, { nonSysadminWrapper }, facts);
+    expect(attrs.includes('enableNonSysadminWrapper=true;')).toBe(expected);
+  });
+
+  test.each([
+    ['fails when readBackupOnly is asked on RDS', 'ms-cdc', { readBackupOnly: true }, { hosting: 'rds', sysadmin: true }, 'options.readBackupOnly does not work on a rds source'],
+    ['fails when readBackupOnly is asked without sysadmin', 'ms-cdc', { readBackupOnly: true }, {}, 'options.readBackupOnly requires a sysadmin DMS login'],
+    ['fails when readBackupOnly is asked without facts (sysadmin unknown)', 'ms-replication', { readBackupOnly: true }, undefined, 'options.readBackupOnly requires a sysadmin DMS login'],
+    ['fails when readBackupOnly meets the non-sysadmin wrapper', 'ms-cdc', { readBackupOnly: true, nonSysadminWrapper: true }, { sysadmin: false }, 'while the endpoint is set up for a login without it'],
+    ['fails when the wrapper is asked for an RDS source', 'ms-cdc', { nonSysadminWrapper: true }, { hosting: 'rds' }, 'options.nonSysadminWrapper needs the awsdms objects'],
+    ['fails when the wrapper is asked for a full load', 'full-load-only', { nonSysadminWrapper: true }, {}, "a 'full-load-only' source reads only tables"],
+  ] as const)('%s', (_name, mode, options, facts, message) => {
+    expect(validateSqlServerOptions(mode, options, facts).join(' ')).toContain(message);
+  });
+
+  test('readBackupOnly passes for a sysadmin login on a self-managed server', () => {
+    expect(validateSqlServerOptions('ms-cdc', { readBackupOnly: true }, { sysadmin: true })).toEqual([]);
   });
 
   test('full-load-only sets nothing mode-specific and ignores log settings', () => {

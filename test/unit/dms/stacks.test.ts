@@ -62,7 +62,8 @@ describe('sqlserver-to-postgres specifics', () => {
   test('picks MS-CDC for a source whose tables lack primary keys, and sets its attributes', () => {
     expect(out.output.sqlserver_mode.value).toBe('ms-cdc');
     const source = list(out, 'aws_dms_endpoint').find((e) => e.engine_name === 'sqlserver')!;
-    expect(source).toMatchObject({ ssl_mode: 'require', extra_connection_attributes: 'ignoreMsReplicationEnablement=true;' });
+    // A self-managed source, login without sysadmin: DMS reads the log through templates/sqlserver/non-sysadmin-wrapper.sql.
+    expect(source).toMatchObject({ ssl_mode: 'require', extra_connection_attributes: 'enableNonSysadminWrapper=true;ignoreMsReplicationEnablement=true;' });
     // DMS reads the server from the secret: the address is in the operator's put command, not beside the secret.
     expect(source).not.toHaveProperty('server_name');
     expect(out.output.source_secret_put_command.value).toContain('"host":"10.200.10.25","port":1433}');
