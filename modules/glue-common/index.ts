@@ -7,3 +7,4 @@ export * from './job-role';
 export * from './script';
 export * from './data-bucket';
 export * from './job';
+export * from './python-wheels';

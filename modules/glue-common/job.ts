@@ -76,6 +76,16 @@ export class GlueJob extends Construct implements IGrantable {
       );
     }
 
+    if (props.pythonWheels) {
+      check(
+        props.pythonWheels.glueVersion === this.glueVersion,
+        this,
+        `pythonWheels were checked for Glue ${props.pythonWheels.glueVersion}, but the job runs Glue ${this.glueVersion}: build them with glueVersion "${this.glueVersion}".`,
+      );
+      const clash = Object.keys(props.pythonWheels.arguments).filter((k) => k in (props.arguments ?? {}));
+      check(clash.length === 0, this, `argument ${clash.join(', ')} is set by pythonWheels; drop it from arguments.`);
+    }
+
     this.jobName = stack.naming.name(props.component, 'glue');
     this.role = props.role ?? new GlueJobRole(this, 'role', { component: props.component, description: `Runs Glue job ${this.jobName}` });
     const retention = props.logRetentionDays ?? (stack.production ? 365 : 30);
@@ -104,6 +114,7 @@ export class GlueJob extends Construct implements IGrantable {
     this.role.once(`security-configuration:${scName}`, () => props.securityConfiguration.grantUse(this.role));
     this.role.grantRead(props.script.bucket, [props.script.key]);
     for (const file of props.extraPyFiles ?? []) this.role.grantRead(file.bucket, [file.key]);
+    if (props.pythonWheels) this.role.grantRead(props.pythonWheels.bucket, [props.pythonWheels.keyPrefix]);
     for (const connection of props.connections ?? []) this.role.grantConnection(connection);
 
     const defaultArguments: Record<string, string> = {
@@ -113,6 +124,7 @@ export class GlueJob extends Construct implements IGrantable {
       '--enable-observability-metrics': 'true',
       '--job-bookmark-option': props.jobBookmarks ? 'job-bookmark-enable' : 'job-bookmark-disable',
       ...(props.extraPyFiles?.length ? { '--extra-py-files': props.extraPyFiles.map((f) => f.s3Uri).join(',') } : {}),
+      ...(props.pythonWheels?.arguments ?? {}),
       ...(props.arguments ?? {}),
     };
     this.job = new GlueJobResource(this, 'job', {
@@ -134,6 +146,7 @@ export class GlueJob extends Construct implements IGrantable {
         props.securityConfiguration.resource,
         props.script.object,
         ...(props.extraPyFiles ?? []).map((f) => f.object),
+        ...(props.pythonWheels?.objects ?? []),
         ...(props.connections ?? []).map((c) => c.connection),
       ],
     });

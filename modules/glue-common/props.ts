@@ -1,5 +1,6 @@
 import type { IConnectable, IGrantable, ITerraformDependable, NetworkRef, SubnetRef } from '../core';
 import type { GlueJobRole } from './job-role';
+import type { GluePythonWheels } from './python-wheels';
 import type { GlueScript } from './script';
 import type { GlueSecurityConfiguration } from './security-configuration';
 
@@ -168,6 +169,12 @@ export interface GlueJobProps {
   readonly arguments?: Record<string, string>;
   /** Extra Python modules (`--extra-py-files`), e.g. GlueScripts of shared helpers. @default none */
   readonly extraPyFiles?: readonly GlueScript[];
+  /**
+   * Wheels installed offline from S3 (`--additional-python-modules` = their URIs, `--python-modules-installer-option
+   * --no-index`): the role may read them and the job waits for their upload. Built for the same `glueVersion`.
+   * @default none
+   */
+  readonly pythonWheels?: GluePythonWheels;
   /** @default 30 in non-production, 365 in production */
   readonly logRetentionDays?: number;
 }

@@ -8,6 +8,7 @@ import {
   GlueJdbcConnection,
   GlueJob,
   GlueNetworkConnection,
+  GluePythonWheels,
   GlueScript,
   GlueSecurityConfiguration,
   GlueSecurityGroup,
@@ -20,8 +21,10 @@ import { grantCatalogAccess, SourceCatalog } from './source-catalog';
 /** Key prefixes in the data bucket. */
 export const EXPORT_PREFIX = 'exports/';
 export const STATE_PREFIX = 'state/incremental/';
-/** Where wheels for `--additional-python-modules` go when the subnets have no internet access (upsert jobs read it). */
+/** Where the gremlinpython wheels are uploaded (the upsert jobs install them from there, offline). */
 export const PYTHON_MODULES_PREFIX = 'python-modules/';
+/** The gremlinpython the upsert jobs install (its wheel and its dependencies' are in templates/glue/python-modules/). */
+export const GREMLIN_PYTHON_REQUIREMENT = 'gremlinpython==3.7.1';
 
 const GLUE_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
 
@@ -68,7 +71,12 @@ export class NeptuneGraphMigration extends Construct {
         this,
         `incremental needs a watermarkColumn on every mapped vertex and edge (an update timestamp or version that grows when a row changes); missing on ${missing.join(', ')}.`,
       );
-      if (props.incremental.schedule !== undefined && isResolved(props.incremental.schedule)) {
+      check(
+        typeof props.incremental.schedule === 'string',
+        this,
+        'incremental.schedule is required: the Glue cron of the incremental trigger, e.g. "cron(0/15 * * * ? *)". The trigger is created deactivated unless incremental.scheduleEnabled is true.',
+      );
+      if (isResolved(props.incremental.schedule)) {
         check(GLUE_CRON.test(props.incremental.schedule), this, `incremental.schedule "${props.incremental.schedule}" must be a Glue cron expression, e.g. "cron(0/15 * * * ? *)".`);
       }
       checkRange(this, 'incremental.batchSize', props.incremental.batchSize, 1, 1000);
@@ -176,7 +184,21 @@ export class NeptuneGraphMigration extends Construct {
       this.stateMachine = this.buildStateMachine(component, exportJob, loader, bulk, retention);
     }
 
-    const gremlinModule = props.gremlinPythonModule ?? 'gremlinpython==3.7.1';
+    // gremlinpython for the upsert jobs: by default its wheels (and its dependencies') are uploaded from
+    // templates/glue/python-modules and installed offline (the subnets have no route to PyPI); gremlinPythonModule
+    // installs from PyPI instead, for subnets with a NAT or a mirror.
+    let pythonWheels: GluePythonWheels | undefined;
+    const onlineModules: Record<string, string> = {};
+    if ((props.directWrite || props.incremental) && props.gremlinPythonModule === undefined) {
+      pythonWheels = new GluePythonWheels(this, 'python-wheels', {
+        bucket: this.bucket.ref,
+        dir: props.gremlinPythonWheelsDir,
+        keyPrefix: PYTHON_MODULES_PREFIX,
+        requirements: [GREMLIN_PYTHON_REQUIREMENT],
+      });
+    } else if (props.gremlinPythonModule !== undefined) {
+      onlineModules['--additional-python-modules'] = props.gremlinPythonModule;
+    }
     if (props.directWrite || props.incremental) {
       this.neptuneConnection = new GlueNetworkConnection(this, 'neptune-network', {
         component: `${component}-neptune-network`,
@@ -190,7 +212,7 @@ export class NeptuneGraphMigration extends Construct {
       '--neptune_endpoint': this.neptune.endpoint,
       '--neptune_port': String(this.neptune.port),
       '--neptune_iam_auth': 'true',
-      '--additional-python-modules': gremlinModule,
+      ...onlineModules,
     };
     const upsertActions = ['neptune-db:ReadDataViaQuery', 'neptune-db:WriteDataViaQuery', 'neptune-db:DeleteDataViaQuery'] as const;
 
@@ -202,12 +224,12 @@ export class NeptuneGraphMigration extends Construct {
         extraPyFiles: [mappingModule, sourceModule, writerModule!],
         securityConfiguration: this.securityConfiguration,
         connections: [this.sourceConnection, this.neptuneConnection!],
+        pythonWheels,
         ...sizing,
         arguments: { ...common, ...neptuneArgs, '--batch_size': String(props.directWrite.batchSize ?? 100) },
       });
       grantCatalogAccess(job, this.catalog.databaseName, false);
       this.neptune.grantData(job, upsertActions);
-      job.role.grantRead(this.bucket.ref, [PYTHON_MODULES_PREFIX]);
       this.directJob = job;
     }
 
@@ -219,6 +241,7 @@ export class NeptuneGraphMigration extends Construct {
         extraPyFiles: [mappingModule, sourceModule, writerModule!],
         securityConfiguration: this.securityConfiguration,
         connections: [this.sourceConnection, this.neptuneConnection!],
+        pythonWheels,
         jobBookmarks: true,
         ...sizing,
         arguments: {
@@ -232,14 +255,19 @@ export class NeptuneGraphMigration extends Construct {
       grantCatalogAccess(job, this.catalog.databaseName, false);
       this.neptune.grantData(job, upsertActions);
       job.role.grantReadWrite(this.bucket.ref, [STATE_PREFIX]);
-      job.role.grantRead(this.bucket.ref, [PYTHON_MODULES_PREFIX]);
       this.incrementalJob = job;
+      // Created deactivated by default: the incremental job upserts changes on top of the bulk load, so it has nothing
+      // to do (and would fail, billed, every run) before the first bulk load. StartOnCreation starts a SCHEDULED trigger
+      // when created (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html#aws-glue-api-jobs-trigger-CreateTrigger);
+      // `enabled` is the trigger's state Terraform keeps.
+      const scheduleEnabled = props.incremental.scheduleEnabled ?? false;
       this.incrementalTrigger = new GlueTrigger(this, 'incremental-schedule', {
         name: stack.naming.name(`${component}-incremental`, 'glue'),
-        description: `Runs ${job.jobName} on a schedule`,
+        description: `Runs ${job.jobName} on a schedule${scheduleEnabled ? '' : ' (created deactivated: set incremental.scheduleEnabled after the first bulk load)'}`,
         type: 'SCHEDULED',
-        schedule: props.incremental.schedule ?? 'cron(0/15 * * * ? *)',
-        startOnCreation: true,
+        schedule: props.incremental.schedule,
+        enabled: scheduleEnabled,
+        startOnCreation: scheduleEnabled,
         actions: [{ jobName: job.jobName }],
         dependsOn: [job.job],
       });

@@ -70,8 +70,14 @@ export interface BulkLoadOptions {
 }
 
 export interface IncrementalOptions {
-  /** Glue trigger schedule for the incremental job. @default 'cron(0/15 * * * ? *)' (every 15 minutes) */
-  readonly schedule?: string;
+  /** Glue cron of the incremental job's trigger, e.g. `cron(0/15 * * * ? *)` (every 15 minutes). */
+  readonly schedule: string;
+  /**
+   * Create the trigger activated. Leave false until the first bulk load (or direct run) has finished, then set true
+   * and apply: before that the job has no graph to upsert into, and every scheduled run would be a failed, billed run.
+   * @default false (the trigger exists, deactivated: `enabled = false`, `start_on_creation = false`)
+   */
+  readonly scheduleEnabled?: boolean;
   /** Rows per Gremlin upsert request. @default 100 */
   readonly batchSize?: number;
 }
@@ -111,10 +117,17 @@ export interface NeptuneGraphMigrationProps {
   /** A scheduled Glue job upserting rows changed since the last watermark. @default undefined (off) */
   readonly incremental?: IncrementalOptions;
   /**
-   * How the direct and incremental jobs get gremlinpython (`--additional-python-modules`): a pip requirement (needs
-   * a NAT or a PyPI mirror), or comma-separated `s3://` URIs of gremlinpython and its dependency wheels uploaded
-   * under `python-modules/` in the migration's data bucket (readable by those jobs), for subnets without internet.
-   * @default 'gremlinpython==3.7.1'
+   * Folder of the gremlinpython wheels (gremlinpython 3.7.1 and every dependency, for Glue 5.0: CPython 3.11, Linux
+   * x86_64) that the direct and incremental jobs install offline: each `.whl` is uploaded to `python-modules/` in
+   * the data bucket and passed to `--additional-python-modules` with `--python-modules-installer-option --no-index`.
+   * Synth fails with the `pip download` command that fills it when it is empty or incomplete.
+   * @default 'templates/glue/python-modules' (vendored in this repository)
+   */
+  readonly gremlinPythonWheelsDir?: string;
+  /**
+   * Install gremlinpython from PyPI instead of the wheels: a pip requirement passed as `--additional-python-modules`
+   * (e.g. `gremlinpython==3.7.1`). Only for subnets that reach PyPI (a NAT or a mirror); no wheels are uploaded.
+   * @default undefined (the offline wheels of gremlinPythonWheelsDir)
    */
   readonly gremlinPythonModule?: string;
   readonly glue?: GlueSizing;

@@ -27,6 +27,11 @@ export interface ProductGraphConfig {
   readonly neptuneInstanceClass: string;
   /** Glue cron for the incremental orders job. */
   readonly incrementalSchedule: string;
+  /**
+   * Activate the incremental trigger. False until the first bulk load into the environment's cluster has finished
+   * (run the bulk-load state machine, wait for it to succeed), then true and apply.
+   */
+  readonly incrementalScheduleEnabled: boolean;
 }
 
 const shared = {
@@ -49,6 +54,7 @@ export const CONFIG: Record<'staging' | 'production', ProductGraphConfig> = {
     mysqlSecretKmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/7f8091a2-b3c4-4d5e-8f60-718293a4b5c6',
     neptuneInstanceClass: 'db.t4g.medium',
     incrementalSchedule: 'cron(0/30 * * * ? *)',
+    incrementalScheduleEnabled: false,
   },
   production: {
     ...shared,
@@ -62,5 +68,6 @@ export const CONFIG: Record<'staging' | 'production', ProductGraphConfig> = {
     mysqlSecretKmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/8091a2b3-c4d5-4e6f-9071-8293a4b5c6d7',
     neptuneInstanceClass: 'db.r6g.large',
     incrementalSchedule: 'cron(0/15 * * * ? *)',
+    incrementalScheduleEnabled: false,
   },
 };

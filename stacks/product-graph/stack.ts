@@ -39,10 +39,11 @@ export class ProductGraphStack extends MigrationStack {
       },
       neptune: { instanceClass: config.neptuneInstanceClass },
       bulkLoad: { parallelism: 'HIGH' },
-      // The VPC has no NAT: before running the direct or incremental job, upload gremlinpython and its dependency
-      // wheels to s3://<data bucket>/python-modules/ and pass their URIs as gremlinPythonModule (see the module README).
+      // The VPC has no NAT: the direct and incremental jobs install gremlinpython offline from the wheels vendored in
+      // templates/glue/python-modules (uploaded to the data bucket; see the module README).
       directWrite: { batchSize: 100 },
-      incremental: { schedule: config.incrementalSchedule, batchSize: 100 },
+      // The trigger stays deactivated until incrementalScheduleEnabled is set, after the first bulk load.
+      incremental: { schedule: config.incrementalSchedule, scheduleEnabled: config.incrementalScheduleEnabled, batchSize: 100 },
     });
 
     const m = this.migration;

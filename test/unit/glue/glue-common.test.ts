@@ -9,6 +9,7 @@ import {
   GlueJob,
   GlueJobRole,
   GlueNetworkConnection,
+  GluePythonWheels,
   GlueScript,
   GlueSecurityConfiguration,
   GlueSecurityGroup,
@@ -470,6 +471,14 @@ describe('GlueJob', () => {
       '--continuous-log-logGroup': '/aws-glue/jobs/demo-prod-extract',
     });
     expect(job.default_arguments['--custom-logGroup-prefix']).toBeUndefined();
+  });
+
+  test('fails when its pythonWheels were checked for another Glue version (their CPython tags would not install)', () => {
+    const stack = newStack();
+    const bucket = { bucketName: 'b', bucketArn: 'arn:aws:s3:::b' };
+    const wheels = new GluePythonWheels(stack, 'wheels', { bucket, requirements: ['gremlinpython==3.7.1'] });
+    expect(wheels.arguments['--python-modules-installer-option']).toBe('--no-index');
+    expect(() => fixture(stack, { glueVersion: '4.0', pythonWheels: wheels })).toThrow(/pythonWheels were checked for Glue 5\.0, but the job runs Glue 4\.0/);
   });
 
   test('takes secret ARNs and IDs as underscore arguments (getResolvedOptions names use underscores only)', () => {

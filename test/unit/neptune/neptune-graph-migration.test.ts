@@ -1,5 +1,10 @@
 import { Connections, MigrationStack, NetworkRef, Testing } from '../../../modules/core';
 import { compileMapping, GraphMapping, NeptuneGraphMigration, NeptuneGraphMigrationProps } from '../../../modules/neptune-graph-migration';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GLUE_PYTHON_MODULES_DIR } from '../../../modules/glue-common';
 import { checkStack } from '../../../tools/policy-check/engine';
 import { productMapping } from './fixtures';
 
@@ -50,6 +55,13 @@ const statementsFor = (out: Json, roleFragment: string): Json[] =>
   policies(out)
     .filter((p) => String(p.role).includes(roleFragment))
     .flatMap((p) => p.doc.Statement);
+
+/** A folder of (empty) files named like wheels, for the synth-time checks of the wheels folder. */
+function wheelDir(files: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wheels-'));
+  for (const f of files) fs.writeFileSync(path.join(dir, f), '');
+  return dir;
+}
 
 // Incremental mode needs a watermark on every element.
 const mappingWithWatermarks: GraphMapping = {
@@ -185,11 +197,13 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     expect(exp.default_arguments).toMatchObject({ '--export_prefix': 'exports/', '--job-bookmark-option': 'job-bookmark-disable' });
     const inc = jobs['demo-staging-graph-incremental'];
     expect(inc.connections).toEqual(['demo-staging-graph-source-mysql', 'demo-staging-graph-neptune-network']);
+    // gremlinpython is installed offline from the uploaded wheels (the subnets have no route to PyPI); this used to
+    // expect the PyPI requirement 'gremlinpython==3.7.1', which pip cannot fetch there.
     expect(inc.default_arguments).toMatchObject({
       '--job-bookmark-option': 'job-bookmark-enable',
       '--state_prefix': 'state/incremental/',
       '--neptune_iam_auth': 'true',
-      '--additional-python-modules': 'gremlinpython==3.7.1',
+      '--python-modules-installer-option': '--no-index',
     });
     expect(jobs['demo-staging-graph-direct'].default_arguments['--job-bookmark-option']).toBe('job-bookmark-disable');
     for (const name of ['demo-staging-graph-direct', 'demo-staging-graph-incremental']) {
@@ -197,6 +211,52 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     }
     expect(exp.default_arguments['--extra-py-files']).not.toMatch(/neptune_writer/);
     expect(one(out, 'aws_glue_trigger')).toMatchObject({ type: 'SCHEDULED', schedule: 'cron(0/10 * * * ? *)', actions: [{ job_name: 'demo-staging-graph-incremental' }] });
+  });
+
+  test('the upsert jobs install the vendored gremlinpython wheels offline: uploaded, named by S3 URI, --no-index', () => {
+    // https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-python-libraries.html: wheel files in S3 listed in
+    // --additional-python-modules; pip options in --python-modules-installer-option.
+    const files = fs.readdirSync(GLUE_PYTHON_MODULES_DIR).filter((f) => f.endsWith('.whl')).sort();
+    expect(files.some((f) => f.startsWith('gremlinpython-3.7.1-'))).toBe(true);
+    const objects = Object.entries<Json>(out.resource.aws_s3_object).filter(([, o]) => String(o.key).startsWith('python-modules/'));
+    expect(objects.map(([, o]) => o.key).sort()).toEqual(files.map((f) => `python-modules/${f}`));
+    for (const [, o] of objects) {
+      expect(o).toMatchObject({ server_side_encryption: 'aws:kms', source_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(o.bucket).toMatch(/^\$\{aws_s3_bucket\.graph_data_/);
+    }
+    const jobs: Record<string, Json> = Object.fromEntries(all(out, 'aws_glue_job').map((j) => [j.name, j]));
+    for (const name of ['demo-staging-graph-direct', 'demo-staging-graph-incremental']) {
+      const args = jobs[name].default_arguments;
+      expect(args['--python-modules-installer-option']).toBe('--no-index');
+      const uris: string[] = args['--additional-python-modules'].split(',');
+      expect(uris.map((u) => u.replace(/^s3:\/\/\$\{aws_s3_bucket\.graph_data_\w+\.bucket\}\//, '')).sort()).toEqual(files.map((f) => `python-modules/${f}`));
+      expect(args['--additional-python-modules']).not.toMatch(/==/);
+      expect(jobs[name].depends_on).toEqual(expect.arrayContaining(objects.map(([key]) => `aws_s3_object.${key}`)));
+    }
+    expect(jobs['demo-staging-graph-export'].default_arguments['--additional-python-modules']).toBeUndefined();
+  });
+
+  test('the vendored wheels install offline: pip --no-index resolves gremlinpython 3.7.1 from them alone (Glue 5.0: CPython 3.11, x86_64)', () => {
+    const wheels = fs.readdirSync(GLUE_PYTHON_MODULES_DIR).filter((f) => f.endsWith('.whl')).map((f) => path.join(GLUE_PYTHON_MODULES_DIR, f));
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'wheels-'));
+    const pip = spawnSync(
+      'python3',
+      ['-m', 'pip', 'install', '--dry-run', '--no-index', '--ignore-installed', '--disable-pip-version-check', '--only-binary=:all:',
+        '--python-version', '3.11', '--implementation', 'cp', '--abi', 'cp311', '--platform', 'manylinux2014_x86_64', '--target', target, ...wheels, 'gremlinpython==3.7.1'],
+      { encoding: 'utf8', env: { ...process.env, PIP_NO_INPUT: '1' } },
+    );
+    expect(pip.stderr.replace(/^WARNING.*$/gm, '').trim()).toBe('');
+    expect(pip.status).toBe(0);
+    expect(pip.stdout).toMatch(/Would install .*gremlinpython-3\.7\.1/);
+  });
+
+  test('the incremental trigger is created deactivated (not started on creation) unless scheduleEnabled', () => {
+    // StartOnCreation starts a SCHEDULED trigger when created
+    // (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html): it used to be true, starting billed
+    // runs before any bulk load.
+    expect(one(out, 'aws_glue_trigger')).toMatchObject({ enabled: false, start_on_creation: false });
+    const on = build({ mapping: mappingWithWatermarks, incremental: { schedule: 'cron(0/10 * * * ? *)', scheduleEnabled: true } }).out;
+    expect(one(on, 'aws_glue_trigger')).toMatchObject({ enabled: true, start_on_creation: true, schedule: 'cron(0/10 * * * ? *)' });
   });
 
   test('upsert jobs get query actions on the cluster; the incremental job writes only its state prefix', () => {
@@ -323,7 +383,7 @@ describe('NeptuneGraphMigration options', () => {
   });
 
   const failures: Array<[string, Partial<NeptuneGraphMigrationProps>, RegExp, boolean]> = [
-    ['fails when incremental is on but an element has no watermark column', { incremental: {} }, /incremental needs a watermarkColumn on every mapped vertex and edge .*missing on Supplier \(supplier\), SUPPLIED_BY \(product\)/, false],
+    ['fails when incremental is on but an element has no watermark column', { incremental: { schedule: 'cron(0/10 * * * ? *)' } }, /incremental needs a watermarkColumn on every mapped vertex and edge .*missing on Supplier \(supplier\), SUPPLIED_BY \(product\)/, false],
     ['fails when the source has no security-group path', { source: { ...SOURCE, securityGroupId: undefined }, incremental: undefined }, /source needs database \(an IConnectable\) or securityGroupId/, false],
     [
       'fails when the compiled mapping is too large for a job argument',
@@ -356,6 +416,25 @@ describe('NeptuneGraphMigration options', () => {
     ['fails when the run limit does not exceed the export limit', { bulkLoad: { exportTimeoutMinutes: 120, timeoutMinutes: 60 }, incremental: undefined }, /bulkLoad\.timeoutMinutes \(60\) must exceed exportTimeoutMinutes \(120\)/, false],
     ['fails when deletion protection is turned off in production', { neptune: { deletionProtection: false }, incremental: undefined }, /deletionProtection cannot be turned off in production/, true],
     ['fails when backups are kept less than 7 days', { neptune: { backupRetentionDays: 1 }, incremental: undefined }, /backupRetentionDays must be an integer from 7 to 35, got 1/, false],
+    [
+      'fails when the wheels folder is empty, printing the pip download command that fills it',
+      { incremental: undefined, gremlinPythonWheelsDir: wheelDir([]) },
+      /holds no wheels\. .*download them .* for Glue 5\.0 \(Python 3\.11, Linux x86_64\), with:\n  python3 -m pip download gremlinpython==3\.7\.1 --dest \S+ --only-binary=:all: --python-version 3\.11 --implementation cp --abi cp311 --platform manylinux2014_x86_64$/s,
+      false,
+    ],
+    [
+      'fails when gremlinpython is not among the wheels',
+      { incremental: undefined, gremlinPythonWheelsDir: wheelDir(['six-1.17.0-py2.py3-none-any.whl']) },
+      /has no wheel of gremlinpython==3\.7\.1\. Empty the folder and download again with:\n  python3 -m pip download gremlinpython==3\.7\.1/,
+      false,
+    ],
+    [
+      'fails when a wheel is built for another Python than Glue 5.0\'s',
+      { incremental: undefined, gremlinPythonWheelsDir: wheelDir(['gremlinpython-3.7.1-py2.py3-none-any.whl', 'yarl-1.25.1-cp310-cp310-manylinux2014_x86_64.whl', 'multidict-7.2.1-cp311-cp311-macosx_11_0_arm64.whl']) },
+      /multidict-7\.2\.1-cp311-cp311-macosx_11_0_arm64\.whl, yarl-1\.25\.1-cp310-cp310-manylinux2014_x86_64\.whl cannot be installed on Glue 5\.0 \(CPython 3\.11, Linux x86_64\)/,
+      false,
+    ],
+    ['fails when the incremental trigger has no schedule', { mapping: mappingWithWatermarks, incremental: {} as never }, /incremental\.schedule is required: the Glue cron of the incremental trigger/, false],
   ];
   test.each(failures)('%s', (_name, overrides, message, production) => {
     expect(() => build(overrides, production)).toThrow(message);
