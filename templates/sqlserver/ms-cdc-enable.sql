@@ -7,6 +7,7 @@
   Alternative: a sysadmin DMS login with options.setUpMsCdcForTables = true lets DMS do this itself (DMS 3.4.7+).
   SQL Server Agent must be running: the capture and cleanup jobs are Agent jobs.
 */
+:on error exit
 SET NOCOUNT ON;
 USE [$(DatabaseName)];
 
@@ -20,7 +21,18 @@ DECLARE @schema sysname, @table sysname, @pk sysname, @uq sysname;
 DECLARE tables CURSOR LOCAL FAST_FORWARD FOR
   SELECT s.name, t.name,
          (SELECT TOP (1) i.name FROM sys.indexes i WHERE i.object_id = t.object_id AND i.is_primary_key = 1),
-         (SELECT TOP (1) i.name FROM sys.indexes i WHERE i.object_id = t.object_id AND i.is_unique = 1 AND i.is_primary_key = 0 AND i.has_filter = 0)
+         -- A unique index can identify rows for net changes only if every key column is NOT NULL: otherwise
+         -- sys.sp_cdc_enable_table fails with error 22838 (DMS guide, SQL Server source limitations:
+         -- https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.SQLServer.html#CHAP_Source.SQLServer.Limitations).
+         -- Such tables are captured without net changes, like tables with no key.
+         (SELECT TOP (1) i.name FROM sys.indexes i
+          WHERE i.object_id = t.object_id AND i.is_unique = 1 AND i.is_primary_key = 0 AND i.has_filter = 0
+            AND i.is_disabled = 0 AND i.is_hypothetical = 0 AND i.type IN (1, 2)
+            AND NOT EXISTS (SELECT 1 FROM sys.index_columns ic
+                            JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+                            WHERE ic.object_id = i.object_id AND ic.index_id = i.index_id
+                              AND ic.is_included_column = 0 AND c.is_nullable = 1)
+          ORDER BY i.index_id)
   FROM sys.tables t
   JOIN sys.schemas s ON s.schema_id = t.schema_id
   WHERE s.name = N'$(SchemaName)' AND t.is_ms_shipped = 0 AND t.is_tracked_by_cdc = 0;

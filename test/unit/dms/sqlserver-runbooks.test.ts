@@ -210,3 +210,24 @@ describe('90-after-cutover.sql', () => {
     expect(master).toMatch(stmt(`DROP USER [${LOGIN}]`));
   });
 });
+
+describe('MS-CDC enable scripts', () => {
+  test.each(['ms-cdc-enable.sql', 'ms-cdc-enable-rds.sql'])('%s picks a unique index for net changes only when its key columns are NOT NULL (error 22838)', (file) => {
+    const s = readSqlcmdScript(read(file), { DatabaseName: 'Billing', SchemaName: 'dbo' });
+    const billing = s.in('Billing');
+    expect(billing).toContain(
+      'AND NOT EXISTS (SELECT 1 FROM sys.index_columns ic JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE ic.object_id = i.object_id AND ic.index_id = i.index_id AND ic.is_included_column = 0 AND c.is_nullable = 1)',
+    );
+    expect(billing).toMatch(/@index_name = @uq, @supports_net_changes = 1/);
+    expect(s.commands).toContain(':on error exit');
+  });
+
+  test('RDS: the capture job keeps the default 5-second polling interval (DMS 3.5.3+), also on the Multi-AZ secondary', () => {
+    const billing = readSqlcmdScript(read('ms-cdc-enable-rds.sql'), { DatabaseName: 'Billing', SchemaName: 'dbo' }).in('Billing');
+    expect(billing).toContain("EXEC sys.sp_cdc_change_job @job_type = N'capture', @pollinginterval = 5;");
+    expect(billing).toContain("EXEC rdsadmin..rds_set_configuration 'cdc_capture_pollinginterval', 5;");
+    expect(billing).not.toMatch(/86399/);
+    // The new interval takes effect when the capture job restarts, after the change.
+    expect(billing.indexOf('sp_cdc_start_job')).toBeGreaterThan(billing.indexOf('@pollinginterval = 5'));
+  });
+});
