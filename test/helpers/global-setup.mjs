@@ -56,6 +56,8 @@ export default async function globalSetup() {
     PGPASSWORD: 'postgres-test-only',
     PGDATABASE: 'postgres',
     PGSSLMODE: 'disable',
+    // A folder the Postgres server's user can read (files a test hands to the server, e.g. the aws_s3 stand-in's).
+    IT_SERVER_READABLE_DIR: base,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
     S3_FORCE_PATH_STYLE: 'true',
     AWS_ACCESS_KEY_ID: 'S3RVER',

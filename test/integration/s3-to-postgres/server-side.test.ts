@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Client } from 'pg';
@@ -43,7 +42,8 @@ describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_
     client = db.client;
     s3 = testS3Client();
     bucket = await createBucket(s3, 's3pg-server-side');
-    mirror = fs.mkdtempSync(path.join(os.tmpdir(), 's3pg-mirror-'));
+    // The stand-in hands files to the server, which runs as the postgres user when the suite runs as root.
+    mirror = fs.mkdtempSync(path.join(process.env.IT_SERVER_READABLE_DIR!, 's3pg-mirror-'));
     fs.chmodSync(mirror, 0o755);
     await client.query(fakeAwsS3(mirror));
     loader = loaderFor({ LOAD_STRATEGY: 'server-side' }).loader;
