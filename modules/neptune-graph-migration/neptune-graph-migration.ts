@@ -34,8 +34,8 @@ const GLUE_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
  * - bulk: a Glue job writes bulk-load CSV (vertices and edges under separate prefixes), then a state machine starts
  *   the Neptune loader (edges depending on vertices), polls it and fails with the loader's error details;
  * - direct: a Glue job upserts vertices and edges straight into Neptune in batches (mergeV/mergeE);
- * - incremental: a scheduled Glue job with bookmarks upserts rows changed since a data-derived watermark,
- *   advancing the watermark only after every upsert succeeded.
+ * - incremental: a scheduled Glue job upserts rows changed since a data-derived watermark, re-reading a lookback
+ *   window before it (timestamps are not in commit order), advancing the watermark only after every upsert succeeded.
  */
 export class NeptuneGraphMigration extends Construct {
   readonly neptune: NeptuneCluster;
@@ -80,6 +80,7 @@ export class NeptuneGraphMigration extends Construct {
         check(GLUE_CRON.test(props.incremental.schedule), this, `incremental.schedule "${props.incremental.schedule}" must be a Glue cron expression, e.g. "cron(0/15 * * * ? *)".`);
       }
       checkRange(this, 'incremental.batchSize', props.incremental.batchSize, 1, 1000);
+      checkRange(this, 'incremental.lookbackSeconds', props.incremental.lookbackSeconds, 0, 604800);
     }
     checkRange(this, 'directWrite.batchSize', props.directWrite?.batchSize, 1, 1000);
     checkRange(this, 'bulkLoad.pollIntervalSeconds', bulk?.pollIntervalSeconds, 10, 3600);
@@ -242,12 +243,16 @@ export class NeptuneGraphMigration extends Construct {
         securityConfiguration: this.securityConfiguration,
         connections: [this.sourceConnection, this.neptuneConnection!],
         pythonWheels,
-        jobBookmarks: true,
+        // No job bookmark on the watermark column: bookmark keys must be strictly monotonically increasing
+        // (https://docs.aws.amazon.com/glue/latest/dg/programming-etl-connect-bookmarks.html) and an update timestamp
+        // is not; a bookmark would also hide the lookback window. The watermark in S3 is the only position.
+        jobBookmarks: false,
         ...sizing,
         arguments: {
           ...common,
           ...neptuneArgs,
           '--batch_size': String(props.incremental.batchSize ?? 100),
+          '--lookback_seconds': String(props.incremental.lookbackSeconds ?? 900),
           '--state_bucket': this.bucket.bucketName,
           '--state_prefix': STATE_PREFIX,
         },

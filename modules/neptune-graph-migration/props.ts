@@ -80,6 +80,14 @@ export interface IncrementalOptions {
   readonly scheduleEnabled?: boolean;
   /** Rows per Gremlin upsert request. @default 100 */
   readonly batchSize?: number;
+  /**
+   * Each run re-reads rows whose watermark is at most this many seconds before the last watermark (and upserts them
+   * again, idempotently): an update timestamp is not in commit order, and a row stamped before the watermark but
+   * committed after the previous run would otherwise be skipped forever. Make it longer than the source's longest
+   * write transaction. Date watermarks go back whole days; numeric and string ones re-read from the last value.
+   * @default 900 (15 minutes)
+   */
+  readonly lookbackSeconds?: number;
 }
 
 export interface DirectWriteOptions {

@@ -187,8 +187,15 @@ def upsert_partition(config, element, kind, rows, batch_size, partition=0):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The incremental protocol: rows > last watermark and <= new watermark, upserted; watermarks saved only after
-# every element succeeded, then the bookmark is committed.
+# The incremental protocol: rows >= (last watermark - lookback) and <= the new watermark, upserted; watermarks saved
+# only after every element succeeded, then the job is committed.
+#
+# Why a lookback: an update timestamp is not strictly monotonic in commit order. A transaction that stamps a row at
+# 10:03 and commits at 10:06 is invisible to a run at 10:05 that saves 10:05 as its watermark; a `> 10:05` filter
+# would skip that row forever, and so would a Glue job bookmark on the column (bookmark keys must be strictly
+# monotonically increasing, https://docs.aws.amazon.com/glue/latest/dg/programming-etl-connect-bookmarks.html).
+# Re-reading a window before the watermark catches every row committed within `lookback_seconds` of its stamp; the
+# upserts are idempotent, so re-applying rows already written changes nothing.
 
 def encode_watermark(value):
     import datetime
@@ -225,18 +232,47 @@ def decode_watermark(state):
     return value
 
 
+def window_start(last, lookback_seconds):
+    """Inclusive lower bound of the rows a run reads: the last watermark minus the lookback.
+
+    Timestamps go back `lookback_seconds`; dates go back whole days (at least one when the lookback is positive);
+    numbers and strings cannot be shifted in time and start at the last value itself (rows equal to it are re-read).
+    None (no watermark yet) reads everything.
+    """
+    import datetime
+    import math
+
+    if last is None:
+        return None
+    seconds = int(lookback_seconds)
+    if seconds < 0:
+        raise ValueError("lookback_seconds must be >= 0, got %r" % (lookback_seconds,))
+    if isinstance(last, datetime.datetime):
+        return last - datetime.timedelta(seconds=seconds)
+    if isinstance(last, datetime.date):
+        return last - datetime.timedelta(days=int(math.ceil(seconds / 86400.0)))
+    return last
+
+
+def in_window(value, start):
+    """True when a row's watermark value is read by a run whose window starts at `start` (see window_start)."""
+    return value is not None and (start is None or value >= start)
+
+
 def state_key(prefix, kind, element):
     return "%s%s-%s.json" % (prefix, kind, element["folder"])
 
 
-def run_incremental(mapping, read_changes, upsert, load_state, save_state, commit, log=print):
+def run_incremental(mapping, read_changes, upsert, load_state, save_state, commit, log=print, lookback_seconds=0):
     """One incremental run.
 
-    read_changes(kind, element, last) -> (rows_handle, new_watermark or None): rows with watermark > last and
-        <= new_watermark (new_watermark is the maximum watermark value among the rows read);
+    read_changes(kind, element, start) -> (rows_handle, new_watermark or None): rows whose watermark is in_window of
+        start (>= start; every row when start is None) and <= new_watermark, the maximum watermark among the rows read;
     upsert(kind, element, rows_handle) -> count; load_state(key) -> dict or None; save_state(key, dict);
-    commit() -> commits the Glue bookmark.
-    Vertices go first so edges find their endpoints. Nothing is saved or committed unless every upsert succeeded.
+    commit() -> commits the Glue job.
+    start = window_start(last watermark, lookback_seconds). The saved watermark never moves back (a run that re-read
+    only the lookback window keeps the last one). Vertices go first so edges find their endpoints. Nothing is saved or
+    committed unless every upsert succeeded.
     """
     pending = []
     totals = {}
@@ -244,14 +280,17 @@ def run_incremental(mapping, read_changes, upsert, load_state, save_state, commi
         for element in elements:
             key = state_key("", kind, element)
             last = decode_watermark(load_state(key))
-            rows, new = read_changes(kind, element, last)
+            start = window_start(last, lookback_seconds)
+            rows, new = read_changes(kind, element, start)
             if new is None:
                 log(json.dumps({"message": "no changes", "kind": kind, "label": element["label"], "table": element["table"]}))
                 continue
             count = upsert(kind, element, rows)
             totals["%s:%s" % (kind, element["label"])] = count
-            pending.append((key, encode_watermark(new)))
-            log(json.dumps({"message": "upserted", "kind": kind, "label": element["label"], "table": element["table"], "rows": count}))
+            if last is None or new > last:
+                pending.append((key, encode_watermark(new)))
+            log(json.dumps({"message": "upserted", "kind": kind, "label": element["label"], "table": element["table"], "rows": count,
+                            "windowStart": None if start is None else str(start)}))
     for key, state in pending:
         save_state(key, state)
     commit()

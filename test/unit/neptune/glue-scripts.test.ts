@@ -48,3 +48,16 @@ test('the job arguments the scripts read are the ones the construct passes', () 
     expect(read.filter((o) => !passed.has(o))).toEqual([]);
   }
 });
+
+test('incremental.py reads from the lookback window start (>=), with no bookmark keys on the non-monotonic watermark', () => {
+  // Code only: the docstring explains what the script avoids. The rule itself (nw.in_window, nw.window_start) is run
+  // by the Python unit tests above, including a row committed late with an earlier stamp.
+  const code = fs
+    .readFileSync(path.join(TEMPLATES, 'incremental.py'), 'utf8')
+    .replace(/"""[\s\S]*?"""/g, '')
+    .replace(/#.*$/gm, '');
+  expect(code).toMatch(/F\.col\(column\) >= F\.lit\(start\)/);
+  expect(code).not.toMatch(/F\.col\(column\) > F\.lit/);
+  expect(code).not.toMatch(/jobBookmarkKeys/);
+  expect(code).toMatch(/lookback_seconds=int\(ARGS\["lookback_seconds"\]\)/);
+});

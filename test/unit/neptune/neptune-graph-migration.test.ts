@@ -181,7 +181,7 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     expect(all(out, 'aws_glue_connection').map((c) => c.connection_type).sort()).toEqual(['JDBC', 'NETWORK']);
   });
 
-  test('three jobs share the compiled mapping as an argument; bookmarks only on the incremental job', () => {
+  test('three jobs share the compiled mapping as an argument; no job uses Glue bookmarks', () => {
     const jobs: Record<string, Json> = Object.fromEntries(all(out, 'aws_glue_job').map((j) => [j.name, j]));
     expect(Object.keys(jobs).sort()).toEqual(['demo-staging-graph-direct', 'demo-staging-graph-export', 'demo-staging-graph-incremental']);
     const expected = JSON.parse(JSON.stringify(compileMapping(mappingWithWatermarks)));
@@ -199,8 +199,12 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     expect(inc.connections).toEqual(['demo-staging-graph-source-mysql', 'demo-staging-graph-neptune-network']);
     // gremlinpython is installed offline from the uploaded wheels (the subnets have no route to PyPI); this used to
     // expect the PyPI requirement 'gremlinpython==3.7.1', which pip cannot fetch there.
+    // Bookmarks off and a 15-minute lookback: user-defined bookmark keys must be strictly monotonically increasing
+    // (https://docs.aws.amazon.com/glue/latest/dg/programming-etl-connect-bookmarks.html) and updated_at is not. This
+    // used to expect 'job-bookmark-enable' on the incremental job.
     expect(inc.default_arguments).toMatchObject({
-      '--job-bookmark-option': 'job-bookmark-enable',
+      '--job-bookmark-option': 'job-bookmark-disable',
+      '--lookback_seconds': '900',
       '--state_prefix': 'state/incremental/',
       '--neptune_iam_auth': 'true',
       '--python-modules-installer-option': '--no-index',
@@ -434,6 +438,7 @@ describe('NeptuneGraphMigration options', () => {
       /multidict-7\.2\.1-cp311-cp311-macosx_11_0_arm64\.whl, yarl-1\.25\.1-cp310-cp310-manylinux2014_x86_64\.whl cannot be installed on Glue 5\.0 \(CPython 3\.11, Linux x86_64\)/,
       false,
     ],
+    ['fails when the lookback is negative', { mapping: mappingWithWatermarks, incremental: { schedule: 'cron(0/10 * * * ? *)', lookbackSeconds: -1 } }, /incremental\.lookbackSeconds must be an integer from 0 to 604800, got -1/, false],
     ['fails when the incremental trigger has no schedule', { mapping: mappingWithWatermarks, incremental: {} as never }, /incremental\.schedule is required: the Glue cron of the incremental trigger/, false],
   ];
   test.each(failures)('%s', (_name, overrides, message, production) => {

@@ -145,8 +145,9 @@ class IncrementalProtocolTest(unittest.TestCase):
         # table -> list of (watermark, row)
         self.data = {}
 
-    def read_changes(self, kind, element, last):
-        rows = [r for r in self.data.get(element["table"], []) if r["updated_at"] is not None and (last is None or r["updated_at"] > last)]
+    def read_changes(self, kind, element, start):
+        # incremental.py applies the same rule in Spark: watermark >= start, NULLs never.
+        rows = [r for r in self.data.get(element["table"], []) if nw.in_window(r["updated_at"], start)]
         if not rows:
             return None, None
         new = max(r["updated_at"] for r in rows)
@@ -160,9 +161,9 @@ class IncrementalProtocolTest(unittest.TestCase):
         self.saved.append(key)
         self.state[key] = json.loads(json.dumps(value))
 
-    def run_once(self, upsert=None):
+    def run_once(self, upsert=None, lookback_seconds=0):
         return nw.run_incremental(MAPPING, self.read_changes, upsert or self.upsert, self.state.get, self.save,
-                                  lambda: self.committed.append(True), log=self.logs.append)
+                                  lambda: self.committed.append(True), log=self.logs.append, lookback_seconds=lookback_seconds)
 
     def test_first_run_takes_everything_and_saves_the_data_watermark(self):
         t1 = datetime.datetime(2026, 1, 1, 10, 0, 0)
@@ -173,14 +174,50 @@ class IncrementalProtocolTest(unittest.TestCase):
         self.assertEqual(self.state["vertex-order.json"], {"type": "timestamp", "value": "2026-01-01T11:00:00"})
         self.assertEqual(self.committed, [True])
 
-    def test_next_run_takes_only_rows_after_the_watermark(self):
+    def test_next_run_takes_rows_from_the_watermark_on(self):
+        # Without a lookback the window starts at the watermark itself: rows stamped with it are read again.
         t1 = datetime.datetime(2026, 1, 1, 10, 0, 0)
-        self.data = {"orders": [{"id": 1, "updated_at": t1}]}
+        self.data = {"orders": [{"id": 0, "updated_at": t1 - datetime.timedelta(seconds=1)}, {"id": 1, "updated_at": t1}]}
         self.run_once()
         self.upserted.clear()
         self.data["orders"].append({"id": 2, "updated_at": t1 + datetime.timedelta(seconds=1)})
         self.run_once()
-        self.assertEqual(self.upserted, [("vertex", "Order", [2])])
+        self.assertEqual(self.upserted, [("vertex", "Order", [1, 2])])
+
+    def test_rows_committed_late_with_an_earlier_or_equal_stamp_are_read_within_the_lookback(self):
+        # Run 1 at 10:05 sees a@10:00 and b@10:05 and saves 10:05. Then c (stamped 10:03 by a transaction that committed
+        # after run 1) and d (stamped 10:05, the same instant as b) appear. A "> watermark" filter misses both forever;
+        # the lookback window (default 15 minutes) re-reads from 09:50 and upserts them (idempotently with a and b).
+        t = datetime.datetime(2026, 1, 1, 10, 0, 0)
+        minute = datetime.timedelta(minutes=1)
+        self.data = {"orders": [{"id": "a", "updated_at": t}, {"id": "b", "updated_at": t + 5 * minute}]}
+        self.run_once(lookback_seconds=900)
+        self.assertEqual(self.state["vertex-order.json"], {"type": "timestamp", "value": "2026-01-01T10:05:00"})
+        self.upserted.clear()
+        self.saved.clear()
+        self.data["orders"] += [{"id": "c", "updated_at": t + 3 * minute}, {"id": "d", "updated_at": t + 5 * minute}]
+        self.run_once(lookback_seconds=900)
+        self.assertEqual(self.upserted, [("vertex", "Order", ["a", "b", "c", "d"])])
+        # nothing newer than 10:05: the watermark stays (it never moves back) and is not rewritten
+        self.assertEqual(self.saved, [])
+        self.assertEqual(self.state["vertex-order.json"], {"type": "timestamp", "value": "2026-01-01T10:05:00"})
+        # a row older than the window is not read again
+        self.upserted.clear()
+        self.data["orders"].append({"id": "old", "updated_at": t - 20 * minute})
+        self.run_once(lookback_seconds=900)
+        self.assertNotIn("old", self.upserted[0][2])
+
+    def test_window_start_per_watermark_type(self):
+        ts = datetime.datetime(2026, 1, 1, 10, 5, 0)
+        self.assertEqual(nw.window_start(ts, 900), datetime.datetime(2026, 1, 1, 9, 50, 0))
+        self.assertEqual(nw.window_start(datetime.date(2026, 1, 2), 900), datetime.date(2026, 1, 1))
+        self.assertEqual(nw.window_start(datetime.date(2026, 1, 2), 0), datetime.date(2026, 1, 2))
+        self.assertEqual(nw.window_start(42, 900), 42)
+        self.assertIsNone(nw.window_start(None, 900))
+        self.assertTrue(nw.in_window(ts, ts))
+        self.assertFalse(nw.in_window(None, None))
+        with self.assertRaises(ValueError):
+            nw.window_start(ts, -1)
 
     def test_nothing_new_upserts_nothing_but_commits(self):
         self.run_once()
