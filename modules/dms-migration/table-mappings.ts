@@ -93,7 +93,16 @@ export class TableMappings {
     return mappings;
   }
 
-  /** Includes matching tables (with optional row filters). */
+  /**
+   * Includes matching tables (with optional row filters).
+   *
+   * Tables without a primary key or unique index are migrated, but DMS cannot validate them (validation needs a
+   * primary key or unique index: DMS guide, CHAP_Validating.html#CHAP_Validating.Limitations) and does not migrate
+   * their LOB columns (a table must have a primary key or unique key for DMS to migrate LOBs: premigration
+   * assessment table-with-lob-but-without-primary-key-or-unique-constraint). `definePrimaryKey` only shapes the
+   * target table and changes neither. Find such tables with templates/sqlserver/00-preflight-checks.sql (section 4)
+   * or templates/postgres/source-preflight.sql, and add a key on the source or copy them another way.
+   */
   include(locator: TableLocator, filters: readonly SelectionFilter[] = []): this {
     return this.selection(locator, 'include', filters);
   }

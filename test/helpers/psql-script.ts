@@ -1,11 +1,14 @@
-import type { Client } from 'pg';
+import type { Client, QueryResult } from 'pg';
 
 /**
  * Runs a psql script through node-postgres, supporting what the runbooks in templates/ use: `\set` (ignored:
  * every statement stops on error here), `:'var'` (literal), `:"var"` (identifier), `;` and `\gexec` (run the
  * query, then every cell of its result as a statement). `DBNAME` is set like psql does.
+ * Returns the result of every statement psql would print, in order (a `\gexec` query's own result is not printed;
+ * the statements it generates are).
  */
-export async function runPsqlScript(db: Client, script: string, vars: Record<string, string>): Promise<void> {
+export async function runPsqlScript(db: Client, script: string, vars: Record<string, string>): Promise<QueryResult[]> {
+  const printed: QueryResult[] = [];
   const { rows } = await db.query<{ d: string }>('SELECT current_database() AS d');
   const all: Record<string, string> = { DBNAME: rows[0].d, ...vars };
   const value = (name: string) => {
@@ -27,13 +30,14 @@ export async function runPsqlScript(db: Client, script: string, vars: Record<str
     const sql = match[1].trim();
     if (!sql) continue;
     if (match[2] === ';') {
-      await db.query(sql);
+      printed.push(await db.query(sql));
       continue;
     }
     const result = await db.query({ text: sql, rowMode: 'array' });
     for (const row of result.rows as unknown[][]) {
-      for (const cell of row) if (cell !== null) await db.query(String(cell));
+      for (const cell of row) if (cell !== null) printed.push(await db.query(String(cell)));
     }
   }
   if (text.slice(consumed).trim()) throw new Error(`unterminated statement at the end of the script: ${text.slice(consumed).trim().slice(0, 80)}`);
+  return printed;
 }

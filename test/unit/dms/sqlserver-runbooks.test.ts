@@ -231,3 +231,22 @@ describe('MS-CDC enable scripts', () => {
     expect(billing.indexOf('sp_cdc_start_job')).toBeGreaterThan(billing.indexOf('@pollinginterval = 5'));
   });
 });
+
+describe('00-preflight-checks.sql', () => {
+  const s = readSqlcmdScript(read('00-preflight-checks.sql'), { DatabaseName: 'Billing' }).all;
+
+  test('flags tables with neither a primary key nor a unique index (no DMS validation, no LOB migration), in the source database', () => {
+    expect(s).toContain("CASE WHEN uq.index_id IS NULL THEN 1 ELSE 0 END AS no_key_at_all");
+    expect(s).toMatch(/OUTER APPLY \(SELECT TOP \(1\) i\.index_id FROM sys\.indexes i WHERE i\.object_id = t\.object_id AND i\.is_unique = 1/);
+    expect(s).toMatch(/DMS cannot validate such a table/);
+    expect(s).toMatch(/does not migrate its LOB columns/);
+    // OBJECTPROPERTY resolves ids in the current database: the query must run in the source database.
+    expect(s).toMatch(/N'USE \[Billing\]; SELECT s\.name AS schema_name, t\.name AS table_name/);
+  });
+
+  test('sizes every LOB column (largest value in KiB) for the LOB mode decision', () => {
+    expect(s).toContain("CEILING(MAX(DATALENGTH(' + QUOTENAME(@lob_column) + N')) / 1024.0)");
+    expect(s).toMatch(/c\.max_length = -1 OR ty\.name IN \(N''text'', N''ntext'', N''image'', N''xml''\)/);
+    expect(s).toContain('SELECT MAX(largest_kib) AS largest_lob_kib_in_database FROM #lob_sizes;');
+  });
+});
