@@ -254,6 +254,40 @@ export class S3ToPostgresPipeline extends Construct {
       alarmActions: [this.alarmTopicArn],
       okActions: [this.alarmTopicArn],
     });
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html: a throttled S3 event is retried by
+    // Lambda's async queue, and dropped once maxEventAgeSeconds passes; a failed delivery to the on-failure destination
+    // loses the event outright (no dead letter is written).
+    new CloudwatchMetricAlarm(this, 'throttles-alarm', {
+      alarmName: stack.naming.name('csv-loader-throttles', 'alarm'),
+      alarmDescription: `${this.loader.functionName} is throttled at its reserved concurrency (${this.reservedConcurrency}): uploads wait in Lambda's async queue and are dropped to ${this.deadLetterQueue.name} once they are older than maxEventAgeSeconds. Raise reservedConcurrency within the database's connection budget, or upload more slowly.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Throttles',
+      dimensions: { FunctionName: this.loader.functionName },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
+    new CloudwatchMetricAlarm(this, 'destination-failures-alarm', {
+      alarmName: stack.naming.name('csv-loader-destination-failures', 'alarm'),
+      alarmDescription: `Lambda could not send failed CSV events to ${this.deadLetterQueue.name} (permissions, key or queue): those uploads were neither loaded nor kept. List the landing bucket and re-upload what the ledger lacks.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'DestinationDeliveryFailures',
+      dimensions: { FunctionName: this.loader.functionName },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+    });
     new CloudwatchMetricAlarm(this, 'dead-letter-alarm', {
       alarmName: stack.naming.name('csv-loader-dead-letters', 'alarm'),
       alarmDescription: `CSV files that were not loaded after every retry wait in ${this.deadLetterQueue.name}: fix the cause, then re-upload or re-drive.`,

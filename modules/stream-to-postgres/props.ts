@@ -120,4 +120,10 @@ export interface StreamToPostgresProps {
   readonly alarmTopicArn?: string;
   /** Alarm when the oldest unprocessed record is older than this. @default 300 */
   readonly iteratorAgeAlarmSeconds?: number;
+  /**
+   * Second, louder iterator-age alarm on the stream itself (`GetRecords.IteratorAgeMilliseconds`, or no reads at all)
+   * at this percentage of `retentionHours`: records older than the retention expire unread, so this one must be
+   * acted on (raise `reservedConcurrency`, fix the consumer) long before. @default 25
+   */
+  readonly retentionAlarmPercent?: number;
 }

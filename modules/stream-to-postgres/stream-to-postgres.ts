@@ -98,6 +98,7 @@ export class StreamToPostgres extends Construct {
     checkRange(this, 'maximumRetryAttempts', props.maximumRetryAttempts, 0, 10000, 'A finite limit keeps one poison record from blocking its shard.');
     checkRange(this, 'maximumRecordAgeSeconds', props.maximumRecordAgeSeconds, 60, 604800, 'A finite age keeps one poison record from blocking its shard.');
     checkRange(this, 'iteratorAgeAlarmSeconds', props.iteratorAgeAlarmSeconds, 1, 604800);
+    checkRange(this, 'retentionAlarmPercent', props.retentionAlarmPercent, 1, 90);
     const maxRecordAge = props.maximumRecordAgeSeconds ?? 86400;
     check(
       maxRecordAge <= retentionHours * 3600,
@@ -107,6 +108,18 @@ export class StreamToPostgres extends Construct {
     const budget = isResolved(db.connectionBudget) ? db.connectionBudget : 100;
     this.reservedConcurrency = props.reservedConcurrency ?? Math.max(1, Math.min(10, Math.floor(budget / 4)));
     checkRange(this, 'reservedConcurrency', this.reservedConcurrency, 1, 1000);
+    // Lambda processes one batch per shard at a time, times the parallelization factor
+    // (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html): fewer concurrent executions than that leaves
+    // shards waiting on throttled invocations, and the backlog grows towards the retention.
+    const parallelization = props.parallelizationFactor ?? 1;
+    if (capacity.mode === 'provisioned' && isResolved(capacity.shardCount)) {
+      const needed = capacity.shardCount * parallelization;
+      check(
+        this.reservedConcurrency >= needed,
+        this,
+        `reservedConcurrency ${this.reservedConcurrency} is below shardCount x parallelizationFactor (${capacity.shardCount} x ${parallelization} = ${needed}): Lambda runs one batch per shard (times the factor) at once, so shards would wait on throttled invocations. Raise reservedConcurrency to ${needed} (the database must afford it) or use fewer shards.`,
+      );
+    }
     check(
       this.reservedConcurrency <= Math.max(1, Math.floor(budget / 2)),
       this,
@@ -221,7 +234,7 @@ export class StreamToPostgres extends Construct {
 
     // --- alarms ------------------------------------------------------------------------------------------
     this.alarmTopicArn = props.alarmTopicArn ?? this.createAlarmTopic(component);
-    this.createAlarms(component, props.iteratorAgeAlarmSeconds ?? 300);
+    this.createAlarms(component, props.iteratorAgeAlarmSeconds ?? 300, retentionHours, props.retentionAlarmPercent ?? 25);
 
     // --- DMS: CDC into the stream ------------------------------------------------------------------------
     if (props.changeSource) {
@@ -304,10 +317,73 @@ export class StreamToPostgres extends Construct {
     return newAlarmTopic(this, { component: `${component}-alarms`, description: `Encrypts alarms of ${stack.naming.name(component)}` }).topic.arn;
   }
 
-  private createAlarms(component: string, iteratorAgeSeconds: number): void {
+  /**
+   * Metrics from https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html (IteratorAge, Errors,
+   * Throttles, DestinationDeliveryFailures) and https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html
+   * (stream-level GetRecords.IteratorAgeMilliseconds, Read/WriteProvisionedThroughputExceeded).
+   */
+  private createAlarms(component: string, iteratorAgeSeconds: number, retentionHours: number, retentionPercent: number): void {
     const stack = MigrationStack.of(this);
     const fn = this.consumer.functionName;
+    const streamName = this.stream.name;
     const common = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: 'notBreaching', alarmActions: [this.alarmTopicArn], okActions: [this.alarmTopicArn] };
+    const retentionRiskSeconds = Math.floor((retentionHours * 3600 * retentionPercent) / 100);
+    new CloudwatchMetricAlarm(this, 'retention-risk-alarm', {
+      ...common,
+      // No GetRecords at all for five minutes means nobody reads the stream (the mapping is disabled or broken):
+      // records then expire unread just the same.
+      treatMissingData: 'breaching',
+      alarmName: stack.naming.name(`${component}-retention-risk`, 'alarm'),
+      alarmDescription:
+        `The oldest record read from ${streamName} is more than ${retentionRiskSeconds} s old (${retentionPercent}% of the ${retentionHours} h retention), or nothing reads the stream: records expire unread at ${retentionHours} h and the target silently misses them. ` +
+        `Raise reservedConcurrency (at least shards x parallelizationFactor; an on-demand stream starts at 4 shards) or fix the consumer now.`,
+      namespace: 'AWS/Kinesis',
+      metricName: 'GetRecords.IteratorAgeMilliseconds',
+      dimensions: { StreamName: streamName },
+      statistic: 'Maximum',
+      threshold: retentionRiskSeconds * 1000,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+    new CloudwatchMetricAlarm(this, 'throttles-alarm', {
+      ...common,
+      alarmName: stack.naming.name(`${component}-throttles`, 'alarm'),
+      alarmDescription: `${fn} invocations are throttled at its reserved concurrency (${this.reservedConcurrency}): shards wait and the backlog grows. Concurrency should be at least shards x parallelizationFactor.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Throttles',
+      dimensions: { FunctionName: fn },
+      statistic: 'Sum',
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+    new CloudwatchMetricAlarm(this, 'destination-failures-alarm', {
+      ...common,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      alarmName: stack.naming.name(`${component}-destination-failures`, 'alarm'),
+      alarmDescription: `Lambda could not describe given-up records in ${stack.naming.name(`${component}-failed`, 'sqs')} (permissions, key or queue): those changes are lost unless replayed from the stream within its retention.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'DestinationDeliveryFailures',
+      dimensions: { FunctionName: fn },
+      statistic: 'Sum',
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+    for (const [id, metric, what] of [
+      ['write-throttle-alarm', 'WriteProvisionedThroughputExceeded', 'writes (DMS) are throttled: CDC latency grows; add shards'],
+      ['read-throttle-alarm', 'ReadProvisionedThroughputExceeded', 'reads are throttled (2 MB/s and 5 GetRecords/s per shard, shared by every standard consumer)'],
+    ] as const) {
+      new CloudwatchMetricAlarm(this, id, {
+        ...common,
+        alarmName: stack.naming.name(`${component}-${id.replace('-alarm', '')}`, 'alarm'),
+        alarmDescription: `${streamName}: ${what}.`,
+        namespace: 'AWS/Kinesis',
+        metricName: metric,
+        dimensions: { StreamName: streamName },
+        statistic: 'Sum',
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+      });
+    }
     new CloudwatchMetricAlarm(this, 'iterator-age-alarm', {
       ...common,
       alarmName: stack.naming.name(`${component}-iterator-age`, 'alarm'),

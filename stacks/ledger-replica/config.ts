@@ -131,6 +131,9 @@ export const CONFIG: Record<'staging' | 'production', LedgerReplicaConfig> = {
     },
     dms: { instanceClass: 'dms.t3.medium', allocatedStorageGiB: 50 },
     highWaterMark: '2026-11-20T00:00:00Z',
+    // 2 consumers against an on-demand stream (at least 4 shards) drain half its shards at a time: enough for staging's
+    // trickle, not for a load test. The throttles and retention-risk alarms (6 h of the 24 h retention) say when to
+    // raise it (see "Alarms and sizing" in modules/stream-to-postgres/README.md).
     stream: { capacity: { mode: 'on-demand' }, batchSize: 500, reservedConcurrency: 2 },
   },
   production: {

@@ -156,6 +156,18 @@ describe('S3ToPostgresPipeline: created bucket', () => {
     );
   });
 
+  test('the loader alarms on Throttles and DestinationDeliveryFailures (a throttled event ages out; a failed delivery loses it)', () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+    const alarms = resources(json, 'aws_cloudwatch_metric_alarm');
+    const fn = { FunctionName: expect.stringMatching(/aws_lambda_function|demo-staging-csv-loader/) };
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ namespace: 'AWS/Lambda', metric_name: 'Throttles', dimensions: fn, statistic: 'Sum', threshold: 0, comparison_operator: 'GreaterThanThreshold' }),
+    );
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ namespace: 'AWS/Lambda', metric_name: 'DestinationDeliveryFailures', dimensions: fn, statistic: 'Sum', threshold: 0, evaluation_periods: 1 }),
+    );
+  });
+
   test('the synthesized stack passes every policy rule', () => {
     const result = checkStack('test', json as any);
     expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);

@@ -71,6 +71,15 @@ describe('example project ledger-replica', () => {
     expect(list(prod, 'aws_lambda_function').find((f) => String(f.function_name).includes('consumer'))!.reserved_concurrent_executions).toBe(8);
   });
 
+  test('records are alarmed at 25% of the retention: 6 h in staging (on-demand, 2 consumers), 42 h in production', () => {
+    const threshold = (name: string) => list(stacks.get(name)!, 'aws_cloudwatch_metric_alarm').find((a) => a.metric_name === 'GetRecords.IteratorAgeMilliseconds')!.threshold;
+    expect(threshold('ledger-replica-staging')).toBe(6 * 3600 * 1000);
+    expect(threshold('ledger-replica-production')).toBe(42 * 3600 * 1000);
+    for (const out of stacks.values()) {
+      expect(list(out, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name)).toEqual(expect.arrayContaining(['Throttles', 'DestinationDeliveryFailures']));
+    }
+  });
+
   test('alarms of the consumer and of DMS share one topic; outputs are handles, never secrets', () => {
     const out = stacks.get('ledger-replica-staging')!;
     const actions = new Set(list(out, 'aws_cloudwatch_metric_alarm').flatMap((a) => a.alarm_actions));

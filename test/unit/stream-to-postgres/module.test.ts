@@ -140,12 +140,46 @@ describe('StreamToPostgres defaults', () => {
     expect(inv.depends_on.some((d: string) => d.startsWith('aws_db_instance.'))).toBe(true);
   });
 
-  test('alarms on iterator age, errors and failed records go to an encrypted topic', () => {
+  test('alarms on iterator age, errors, throttles, destination failures, stream throttling, retention risk and failed records go to an encrypted topic', () => {
+    // This list used to stop at IteratorAge, Errors and the failure queue: a throttled consumer, a failure queue Lambda
+    // cannot write to, a throttled stream and records nearing expiry raised nothing.
     const alarms = all(out, 'aws_cloudwatch_metric_alarm');
-    expect(alarms.map((a) => a.metric_name).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'IteratorAge']);
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'DestinationDeliveryFailures',
+      'Errors',
+      'GetRecords.IteratorAgeMilliseconds',
+      'IteratorAge',
+      'ReadProvisionedThroughputExceeded',
+      'Throttles',
+      'WriteProvisionedThroughputExceeded',
+    ]);
     expect(alarms.find((a) => a.metric_name === 'IteratorAge')).toMatchObject({ threshold: 300000, statistic: 'Maximum' });
     expect(one(out, 'aws_sns_topic').kms_master_key_id).toMatch(/aws_kms_key/);
     for (const a of alarms) expect(a.alarm_actions).toHaveLength(1);
+  });
+
+  test('Lambda Throttles and DestinationDeliveryFailures alarms watch the consumer; a delivery failure alarms at once', () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+    const alarms = all(out, 'aws_cloudwatch_metric_alarm');
+    const fn = one(out, 'aws_lambda_function').function_name;
+    const throttles = alarms.find((a) => a.metric_name === 'Throttles')!;
+    expect(throttles).toMatchObject({ namespace: 'AWS/Lambda', dimensions: { FunctionName: fn }, statistic: 'Sum', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    const delivery = alarms.find((a) => a.metric_name === 'DestinationDeliveryFailures')!;
+    expect(delivery).toMatchObject({ namespace: 'AWS/Lambda', dimensions: { FunctionName: fn }, statistic: 'Sum', threshold: 0, evaluation_periods: 1, datapoints_to_alarm: 1 });
+  });
+
+  test('the stream alarms on write and read throttling and on records reaching 25% of the retention (or no reads at all)', () => {
+    // https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html (stream-level metrics)
+    const alarms = all(out, 'aws_cloudwatch_metric_alarm');
+    const stream = `\${aws_kinesis_stream.${Object.keys(out.resource.aws_kinesis_stream)[0]}.name}`;
+    for (const metric of ['WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded']) {
+      expect(alarms.find((a) => a.metric_name === metric)).toMatchObject({ namespace: 'AWS/Kinesis', dimensions: { StreamName: stream }, statistic: 'Sum', threshold: 0 });
+    }
+    const risk = alarms.find((a) => a.metric_name === 'GetRecords.IteratorAgeMilliseconds')!;
+    // 24 h retention in staging: 6 h, well before records expire unread
+    expect(risk).toMatchObject({ namespace: 'AWS/Kinesis', dimensions: { StreamName: stream }, statistic: 'Maximum', threshold: 6 * 3600 * 1000, treat_missing_data: 'breaching' });
+    expect(risk.alarm_description).toMatch(/records expire unread at 24 h/);
   });
 
   test('no DMS resources without changeSource or fullLoad', () => {
@@ -155,6 +189,11 @@ describe('StreamToPostgres defaults', () => {
 });
 
 describe('StreamToPostgres options', () => {
+  test('the retention-risk alarm follows the retention and the percentage', () => {
+    const out = synth(build({ retentionHours: 48, retentionAlarmPercent: 10 }).stack);
+    expect(all(out, 'aws_cloudwatch_metric_alarm').find((a) => a.metric_name === 'GetRecords.IteratorAgeMilliseconds')!.threshold).toBe(Math.floor(48 * 3600 * 0.1) * 1000);
+  });
+
   test('production keeps a week of stream retention; provisioned capacity sets shards', () => {
     const out = synth(build({ capacity: { mode: 'provisioned', shardCount: 4 } }, { production: true }).stack);
     expect(one(out, 'aws_kinesis_stream')).toMatchObject({ retention_period: 168, shard_count: 4, stream_mode_details: { stream_mode: 'PROVISIONED' } });
@@ -231,6 +270,12 @@ describe('StreamToPostgres options', () => {
     ['the batch is larger than Kinesis allows', { batchSize: 20000 }, 'batchSize must be an integer from 1 to 10000'],
     ['the consumer would take most connections', { reservedConcurrency: 400 }, 'reservedConcurrency 400 would take more than half'],
     ['a full load has no high-water mark', { fullLoad: { instance: undefined } }, 'fullLoad needs a replication instance'],
+    [
+      'the consumer cannot run one batch per provisioned shard',
+      { capacity: { mode: 'provisioned', shardCount: 4 }, parallelizationFactor: 2, reservedConcurrency: 6 },
+      'reservedConcurrency 6 is below shardCount x parallelizationFactor (4 x 2 = 8)',
+    ],
+    ['the retention alarm is set past the retention', { retentionAlarmPercent: 100 }, 'retentionAlarmPercent must be an integer from 1 to 90, got 100'],
   ])('fails when %s', (_name, over, message) => {
     expect(() => build(over as Partial<StreamToPostgresProps>)).toThrow(message);
   });
