@@ -56,7 +56,7 @@ if [ -x "$tofu" ]; then
   log "OpenTofu $TOFU_VERSION: cached ($tofu)"
 else
   mkdir -p "$(dirname "$tofu")"
-  log "OpenTofu $TOFU_VERSION: building from the Go module proxy (cold: ~10 min on 2 cores)..."
+  log "OpenTofu $TOFU_VERSION: building from the Go module proxy (cold: ~3 min on 2 cores)..."
   # version.dev=no is what OpenTofu's release builds set, so the binary reports the release, not "-dev".
   build_go_module github.com/opentofu/opentofu "$TOFU_VERSION" ./cmd/tofu "$tofu" "-X github.com/opentofu/opentofu/version.dev=no"
   log "OpenTofu $TOFU_VERSION: built in $(elapsed "$t") s"
@@ -70,7 +70,7 @@ if [ -x "$tflint" ]; then
   log "tflint $TFLINT_VERSION: cached ($tflint)"
 else
   mkdir -p "$(dirname "$tflint")"
-  log "tflint $TFLINT_VERSION: building from the Go module proxy (cold: ~4 min)..."
+  log "tflint $TFLINT_VERSION: building from the Go module proxy (cold: ~2 min)..."
   GOBIN="$(dirname "$tflint")" go install "github.com/terraform-linters/tflint@$TFLINT_VERSION"
   log "tflint $TFLINT_VERSION: built in $(elapsed "$t") s"
 fi
@@ -90,7 +90,7 @@ if [ -x "$checkov_dir/bin/checkov" ] && [ -f "$checkov_dir/.complete" ]; then
   log "checkov $CHECKOV_VERSION: cached ($checkov_dir)"
 else
   rm -rf "$checkov_dir"
-  log "checkov $CHECKOV_VERSION: installing from PyPI (cold: ~1 min)..."
+  log "checkov $CHECKOV_VERSION: installing from PyPI (cold: ~30 s)..."
   python3 -m venv "$checkov_dir"
   "$checkov_dir/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
   touch "$checkov_dir/.complete"
