@@ -35,7 +35,9 @@ export default async function globalSetup() {
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-messages=C'],
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    // wal_level=logical: templates/postgres/cdc-start-slot.sql creates a logical replication slot, as on a DMS source
+    // (rds.logical_replication = 1); a startup setting, so it is set here rather than by the test.
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'wal_level=logical'],
     onLog: (m) => { if (process.env.IT_DEBUG) process.stderr.write(String(m)); },
     onError: (e) => process.stderr.write(String(e)),
   });

@@ -63,3 +63,67 @@ describe('templates/postgres/source-preflight.sql against a real Postgres', () =
     await expect(runPsqlScript(db.client, read('source-preflight.sql'), {})).rejects.toThrow(/psql variable schemas is not set/);
   });
 });
+
+describe('templates/postgres/cdc-start-slot.sql: the export-then-stream handover on a real Postgres (wal_level=logical)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const slot = `dms_handover_${process.pid}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('cdc_start_slot');
+    await db.client.query(`
+      CREATE SCHEMA dmv;
+      CREATE TABLE dmv.person (person_id text PRIMARY KEY, name text, written_at timestamptz NOT NULL DEFAULT clock_timestamp());
+      INSERT INTO dmv.person (person_id, name) VALUES ('p1', 'before the slot'), ('p2', 'before the slot');
+    `);
+  });
+  afterAll(async () => {
+    // A database with a logical slot cannot be dropped.
+    await db.client.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+    await db.drop();
+  });
+
+  test('the slot decodes exactly what commits after its LSN; the high-water mark precedes all of it', async () => {
+    const [created, info] = await runPsqlScript(db.client, read('cdc-start-slot.sql'), { slot_name: slot });
+    const { slot_name, cdc_start_position, high_water_mark } = created.rows[0];
+    expect(slot_name).toBe(slot);
+    // The value for changeSource.cdcStartPosition: an LSN as DMS and pg_lsn write it.
+    expect(cdc_start_position).toMatch(/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/);
+    expect(high_water_mark).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(info.rows).toEqual([
+      { slot_name: slot, plugin: 'test_decoding', slot_type: 'logical', database: db.name, active: false, restart_lsn: expect.any(String), confirmed_flush_lsn: cdc_start_position },
+    ]);
+
+    // After the slot: changes (what DMS streams from cdc_start_position), then the export's snapshot. Commits wait
+    // for their WAL flush, as on RDS (the test server runs synchronous_commit=off, and decoding reads flushed WAL only).
+    await db.client.query('SET synchronous_commit = on');
+    await db.client.query(`INSERT INTO dmv.person (person_id, name) VALUES ('p3', 'after the slot')`);
+    await db.client.query(`UPDATE dmv.person SET name = 'changed after the slot', written_at = clock_timestamp() WHERE person_id = 'p1'`);
+    const exported = await db.client.query('SELECT person_id, name FROM dmv.person ORDER BY person_id');
+    await db.client.query(`DELETE FROM dmv.person WHERE person_id = 'p2'`);
+
+    const changes = await db.client.query<{ lsn: string; data: string; after_start: boolean }>(
+      `SELECT lsn::text, data, lsn >= $2::pg_lsn AS after_start FROM pg_logical_slot_peek_changes($1, NULL, NULL) WHERE data LIKE 'table %'`,
+      [slot, cdc_start_position],
+    );
+    expect(changes.rows.every((c) => c.after_start)).toBe(true);
+    expect(changes.rows.map((c) => c.data.replace(/ written_at\[[^\]]*\]:'[^']*'/, ''))).toEqual([
+      "table dmv.person: INSERT: person_id[text]:'p3' name[text]:'after the slot'",
+      "table dmv.person: UPDATE: person_id[text]:'p1' name[text]:'changed after the slot'",
+      "table dmv.person: DELETE: person_id[text]:'p2'",
+    ]);
+    // The rows written before the slot reach the target only through the export; the export already has p3 and the
+    // new p1, which the stream applies again (idempotent upserts), and still has p2, which the stream deletes.
+    expect(exported.rows).toEqual([
+      { person_id: 'p1', name: 'changed after the slot' },
+      { person_id: 'p2', name: 'before the slot' },
+      { person_id: 'p3', name: 'after the slot' },
+    ]);
+    // Everything the slot decodes was written after the high-water mark: the consumer skips none of it.
+    const after = await db.client.query(`SELECT bool_and(written_at > $1::timestamptz) AS ok FROM dmv.person WHERE person_id IN ('p1', 'p3')`, [high_water_mark]);
+    expect(after.rows[0].ok).toBe(true);
+  });
+
+  test('fails when the slot already exists (its position is unknown: never reuse one)', async () => {
+    await expect(runPsqlScript(db.client, read('cdc-start-slot.sql'), { slot_name: slot })).rejects.toThrow(new RegExp(`replication slot "${slot}" already exists`));
+  });
+});
