@@ -75,6 +75,7 @@ export const MASKING_MIN_ENGINE = '3.5.4';
  * ```ts
  * new TableMappings().include({ schema: 'dbo' }).exclude({ schema: 'dbo', table: 'audit%' })
  *   .renameSchema('dbo', 'public').lowercase().mask({ schema: 'dbo', table: 'customers', column: 'email' }, 'hash-mask')
+ *   .mask({ schema: 'dbo', table: 'customers', column: 'phone' }, 'digits-mask', '#')
  * ```
  */
 export class TableMappings {
@@ -88,7 +89,13 @@ export class TableMappings {
       throw new Error('table mappings JSON must be an object with a "rules" array, e.g. {"rules":[{"rule-type":"selection",...}]}.');
     }
     const mappings = new TableMappings();
-    for (const rule of doc.rules) mappings.rules.push({ ...rule });
+    for (const rule of doc.rules) {
+      if (rule['rule-action'] === 'data-masking-digits-mask') {
+        const problem = maskCharacterProblem(rule.value);
+        if (problem) throw new Error(`rule ${String(rule['rule-id'])} (data-masking-digits-mask): ${problem}`);
+      }
+      mappings.rules.push({ ...rule });
+    }
     mappings.masking = doc.rules.some((r) => typeof r['rule-action'] === 'string' && String(r['rule-action']).startsWith('data-masking-'));
     return mappings;
   }
@@ -169,13 +176,21 @@ export class TableMappings {
   }
 
   /**
-   * Masks a sensitive column in flight (engine 3.5.4+): `digits-mask` replaces digits with `#`,
-   * `digits-randomize` replaces each digit with a random one, `hash-mask` replaces the value with its SHA-256 hash
-   * (joins on the hashed value still work across tables).
+   * Masks a sensitive column in flight (engine 3.5.4+; DMS guide, "Using data masking to hide sensitive information":
+   * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.TableMapping.SelectionTransformation.Masking.html).
+   * `digits-mask` replaces every digit with `maskCharacter` (required: the rule's `value`, a single printable ASCII
+   * character other than a space, e.g. `#`), `digits-randomize` replaces each digit with a random one,
+   * `hash-mask` replaces the value with its SHA-256 hash (joins on the hashed value still work across tables).
    */
-  mask(locator: ColumnLocator, action: MaskingAction): this {
+  mask(locator: ColumnLocator, action: 'digits-mask', maskCharacter: string): this;
+  mask(locator: ColumnLocator, action: 'digits-randomize' | 'hash-mask'): this;
+  mask(locator: ColumnLocator, action: MaskingAction, maskCharacter?: string): this {
+    if (action === 'digits-mask') {
+      const problem = maskCharacterProblem(maskCharacter);
+      if (problem) throw new Error(`mask(${locator.schema}.${locator.table ?? '%'}.${locator.column}, 'digits-mask'): ${problem}`);
+    }
     this.masking = true;
-    return this.transformation('column', locator, `data-masking-${action}`, {});
+    return this.transformation('column', locator, `data-masking-${action}`, action === 'digits-mask' ? { value: maskCharacter } : {});
   }
 
   /** Adds any other rule as-is (an escape hatch for rule types without a builder). Its id is assigned here. */
@@ -264,6 +279,17 @@ export class TableMappings {
     });
     return this;
   }
+}
+
+/** Why `value` cannot be the masking character of data-masking-digits-mask (undefined when it can). */
+function maskCharacterProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    return 'the masking character (the rule\'s "value") is missing; DMS replaces each digit with it. Pass one, e.g. "#".';
+  }
+  if (typeof value !== 'string' || !/^[\x21-\x7e]$/.test(value)) {
+    return `the masking character ${JSON.stringify(value)} must be a single printable ASCII character other than a space, e.g. "#".`;
+  }
+  return undefined;
 }
 
 /** Compares dotted engine versions (`3.5.4` vs `3.5.10`). Negative when a < b. */

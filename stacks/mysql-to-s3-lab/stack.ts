@@ -8,8 +8,10 @@ import { LakeBucket } from './lake-bucket';
 /** Customer columns that must not reach the lake in clear text (the lab's "challenge 2: masking"). */
 export const MASKED_COLUMNS = {
   email: 'hash-mask', // joinable across tables and runs, not readable
-  phone: 'digits-mask',
+  phone: 'digits-mask', // every digit becomes PHONE_MASK_CHARACTER
 } as const;
+/** The character data-masking-digits-mask writes for each digit (its rule's required "value"). */
+export const PHONE_MASK_CHARACTER = '#';
 
 /**
  * RDS MySQL `retail` -> S3 (Parquet, date-partitioned, CDC folder) with DMS full load + CDC. Masking happens in
@@ -35,7 +37,8 @@ export class MysqlToS3LabStack extends MigrationStack {
     const sourceDb = new Connections(this, { securityGroupId: config.source.securityGroupId, defaultPort: config.source.port, description: `MySQL ${config.source.address}` });
     const schema = config.source.databaseName;
     const mappings = new TableMappings().include({ schema }).removeColumn({ schema, table: 'customers', column: 'address' });
-    for (const [column, action] of Object.entries(MASKED_COLUMNS)) mappings.mask({ schema, table: 'customers', column }, action);
+    mappings.mask({ schema, table: 'customers', column: 'email' }, MASKED_COLUMNS.email);
+    mappings.mask({ schema, table: 'customers', column: 'phone' }, MASKED_COLUMNS.phone, PHONE_MASK_CHARACTER);
 
     this.migration = new DmsMigration(this, 'migration', {
       component: 'retail',

@@ -89,12 +89,29 @@ describe('TableMappings', () => {
     const m = new TableMappings()
       .include({ schema: 'retail' })
       .mask({ schema: 'retail', table: 'customers', column: 'email' }, 'hash-mask')
-      .mask({ schema: 'retail', table: 'customers', column: 'phone' }, 'digits-mask')
+      .mask({ schema: 'retail', table: 'customers', column: 'phone' }, 'digits-mask', '#')
       .mask({ schema: 'retail', table: 'customers', column: 'zip_code' }, 'digits-randomize');
     expect(m.usesMasking).toBe(true);
     const rules = m.toDocument().rules.slice(1);
     expect(rules.map((r) => r['rule-action'])).toEqual(['data-masking-hash-mask', 'data-masking-digits-mask', 'data-masking-digits-randomize']);
     rules.forEach((r) => expect(r).toMatchObject({ 'rule-type': 'transformation', 'rule-target': 'column' }));
+    // The guide's digits-mask rule carries the masking character as "value"; the other two carry none.
+    expect(rules[1].value).toBe('#');
+    expect(rules[0]).not.toHaveProperty('value');
+    expect(rules[2]).not.toHaveProperty('value');
+  });
+
+  test.each([
+    [undefined, 'the masking character (the rule\'s "value") is missing'],
+    ['', 'the masking character (the rule\'s "value") is missing'],
+    [' ', 'must be a single printable ASCII character other than a space'],
+    ['##', 'must be a single printable ASCII character other than a space'],
+  ])('fails when digits-mask has the masking character %j', (character, message) => {
+    expect(() => new TableMappings().mask({ schema: 's', table: 't', column: 'c' }, 'digits-mask', character as string)).toThrow(
+      new RegExp(`^mask\\(s\\.t\\.c, 'digits-mask'\\): .*${message.replace(/[()"]/g, '.')}`),
+    );
+    const raw = { rules: [{ 'rule-type': 'transformation', 'rule-id': '2', 'rule-name': '2', 'rule-target': 'column', 'object-locator': { 'schema-name': 's', 'table-name': 't', 'column-name': 'c' }, 'rule-action': 'data-masking-digits-mask', ...(character === undefined ? {} : { value: character }) }] };
+    expect(() => TableMappings.fromJson(raw)).toThrow(new RegExp(`^rule 2 \\(data-masking-digits-mask\\): .*${message.replace(/[()"]/g, '.')}`));
   });
 
   test('every rule uses a rule type, target and action from the DMS table-mapping reference', () => {

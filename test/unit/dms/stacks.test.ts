@@ -104,6 +104,7 @@ describe('mysql-to-s3-lab specifics', () => {
     const on = (column: string) => rules.filter((r) => r['object-locator']['column-name'] === column).map((r) => r['rule-action']);
     expect(on('email')).toEqual(['data-masking-hash-mask']);
     expect(on('phone')).toEqual(['data-masking-digits-mask']);
+    expect(rules.find((r) => r['rule-action'] === 'data-masking-digits-mask')!.value).toBe('#');
     expect(on('address')).toEqual(['remove-column']);
   });
 
