@@ -106,15 +106,31 @@ export class MigrationStack extends TerraformStack {
   /**
    * Waives one policy rule for one resource, with the reason (at least a sentence). The waiver is written to the
    * stack's JSON as `"<RULE-ID>:<type>.<name>"` and reported by the policy check and the review, never hidden.
+   * `target` is the resource, or a module construct holding it: then the one resource of `resourceType` inside it
+   * (or its only resource). When that is ambiguous the error lists the candidates and how to pick one.
    */
-  waivePolicy(rule: string, resource: TerraformResource, reason: string): void {
+  waivePolicy(rule: string, target: TerraformResource | Construct, reason: string, resourceType?: string): void {
     if (!/^[A-Z0-9]+(-[A-Z0-9]+)+$/.test(rule)) {
       throw new ValidationError(this, `waivePolicy: "${rule}" is not a rule id of POLICY_RULES.md (e.g. "SECRETS-ROTATION").`);
     }
     if (!reason || reason.trim().length < 10) {
       throw new ValidationError(this, `waivePolicy ${rule}: the reason must say why, in at least a sentence.`);
     }
+    const resource = target instanceof TerraformResource ? target : this.resourceIn(target, rule, resourceType);
     this.policyWaivers[`${rule}:${resource.terraformResourceType}.${resource.friendlyUniqueId}`] = reason;
+  }
+
+  private resourceIn(scope: Construct, rule: string, resourceType: string | undefined): TerraformResource {
+    const all = scope.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+    const candidates = resourceType ? all.filter((r) => r.terraformResourceType === resourceType) : all;
+    if (candidates.length === 1) return candidates[0];
+    const listed = (resourceType ? candidates : all).map((r) => `${r.terraformResourceType} (${r.node.path})`);
+    throw new ValidationError(
+      this,
+      `waivePolicy ${rule}: ${scope.node.path} holds ${candidates.length === 0 ? 'no' : candidates.length} ` +
+        `${resourceType ?? 'resource'}${candidates.length === 1 ? '' : 's'}; ` +
+        (listed.length ? `name one: pass its handle, or its type as the 4th argument (${[...new Set(listed)].slice(0, 12).join(', ')})` : 'pass the resource itself'),
+    );
   }
 
   /** The deploying account's ID (a token resolved at plan). */
