@@ -97,6 +97,9 @@ function roleResources(role: ServiceRole): TerraformResource[] {
 /** DMS User Guide, "Using secrets to access AWS Database Migration Service endpoints". */
 export const DMS_SECRETS_GUIDE = 'https://docs.aws.amazon.com/dms/latest/userguide/security_iam_secretsmanager.html';
 
+/** IANA time zone names as S3Settings.DatePartitionTimezone documents them: Area/Location (e.g. America/Argentina/Buenos_Aires). */
+const AREA_LOCATION = /^[A-Z][A-Za-z]+\/[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)?$/;
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
@@ -408,9 +411,19 @@ export interface S3TargetEndpointProps {
   readonly folder?: string;
   /** @default 'parquet' */
   readonly format?: 'csv' | 'parquet';
-  /** Folder (under `folder`) for change files; DMS then writes CDC files in commit order. @default 'cdc' */
+  /**
+   * Folder (under `folder`) for the change files of CDC. Only a place: DMS writes the transaction order there only
+   * with `PreserveTransactions` (S3Settings.CdcPath / PreserveTransactions,
+   * https://docs.aws.amazon.com/dms/latest/APIReference/API_S3Settings.html), which this endpoint does not set; order
+   * changes by the `timestampColumnName` column (commit time) instead.
+   * @default 'cdc'
+   */
   readonly cdcPath?: string;
-  /** Partition files by commit date (`2026/11/23/...`). @default true */
+  /**
+   * Partition files by date (`2026/11/23/...`), in UTC. `timezone` converts the folder dates and CDC file names to a
+   * time zone in the documented Area/Location format, e.g. `Europe/London` (S3Settings.DatePartitionTimezone).
+   * @default true (UTC)
+   */
   readonly datePartitioning?: boolean | { readonly sequence?: 'YYYYMMDD' | 'YYYYMMDDHH' | 'YYYYMM' | 'MMYYYYDD' | 'DDMMYYYY'; readonly timezone?: string };
   /**
    * A column holding the source commit time (full load: the load time). Empty string disables.
@@ -442,6 +455,12 @@ export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
     const cdcPath = (props.cdcPath ?? 'cdc').replace(/^\/+|\/+$/g, '');
     const partitioning = props.datePartitioning ?? true;
     const partitionOptions = typeof partitioning === 'object' ? partitioning : {};
+    const timezone = partitionOptions.timezone;
+    check(
+      timezone === undefined || !isResolved(timezone) || AREA_LOCATION.test(timezone),
+      this,
+      `datePartitioning.timezone "${timezone}" is not in the Area/Location format DMS documents for DatePartitionTimezone (e.g. "Europe/London", "Asia/Seoul"; https://docs.aws.amazon.com/dms/latest/APIReference/API_S3Settings.html). Leave it out for UTC, which is what DMS partitions by without it.`,
+    );
     this.role = new ServiceRole(this, 'role', {
       name: stack.naming.name(`${props.component}-target-s3`, 'iamRole'),
       servicePrincipal: 'dms.amazonaws.com',
@@ -481,7 +500,8 @@ export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
       datePartitionEnabled: partitioning !== false,
       datePartitionSequence: partitioning !== false ? (partitionOptions.sequence ?? 'YYYYMMDD') : undefined,
       datePartitionDelimiter: partitioning !== false ? 'SLASH' : undefined,
-      datePartitionTimezone: partitioning !== false ? (partitionOptions.timezone ?? 'UTC') : undefined,
+      // Unset means UTC: DatePartitionTimezone converts the current UTC time to an Area/Location zone when given.
+      datePartitionTimezone: partitioning !== false ? timezone : undefined,
       glueCatalogGeneration: props.glueCatalogGeneration ?? false,
       dependsOn: roleResources(this.role),
     });

@@ -310,6 +310,20 @@ describe('S3 and Kinesis endpoints', () => {
     );
   });
 
+  test('S3 target date partitions are UTC without DatePartitionTimezone; a zone must be Area/Location (S3Settings)', () => {
+    const stack = newStack();
+    new S3TargetEndpoint(stack, 'utc', { component: 'lake', bucket: BUCKET });
+    new S3TargetEndpoint(stack, 'london', { component: 'lake2', bucket: BUCKET, datePartitioning: { timezone: 'Europe/London' } });
+    const endpoints = all(synth(stack), 'aws_dms_s3_endpoint');
+    const utc = endpoints.find((e) => e.endpoint_id === 'demo-staging-lake-target')!;
+    const london = endpoints.find((e) => e.endpoint_id === 'demo-staging-lake2-target')!;
+    expect(utc).not.toHaveProperty('date_partition_timezone');
+    expect(london.date_partition_timezone).toBe('Europe/London');
+    expect(() => new S3TargetEndpoint(stack, 'bad', { component: 'lake3', bucket: BUCKET, datePartitioning: { timezone: 'UTC' } })).toThrow(
+      'test/bad: datePartitioning.timezone "UTC" is not in the Area/Location format DMS documents for DatePartitionTimezone',
+    );
+  });
+
   test('S3 target in CSV: header row and GZIP; partitioning can be turned off', () => {
     const stack = newStack();
     new S3TargetEndpoint(stack, 's3', { component: 'lake', bucket: BUCKET, format: 'csv', datePartitioning: false });
