@@ -17,7 +17,10 @@ export const NAME_LIMITS = {
   sqs: 80,
   sns: 256,
   kinesis: 128,
-  dmsIdentifier: 255,
+  // One kind names every DMS identifier, replication instances included, so it takes the tightest DMS limit:
+  // ReplicationInstanceIdentifier is 1-63 characters (CreateReplicationInstance), while task and endpoint
+  // identifiers allow 255. https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationInstance.html
+  dmsIdentifier: 63,
   logGroup: 512,
   secretsManager: 512,
   glue: 255,
