@@ -258,8 +258,22 @@ describe('SecureBucket', () => {
     const rules = resources(json, 'aws_s3_bucket_lifecycle_configuration')[0].rule;
     expect(rules[0].abort_incomplete_multipart_upload).toEqual([{ days_after_initiation: 7 }]);
     expect(rules[1]).toMatchObject({ filter: [{ prefix: 'runs/' }], expiration: [{ days: 14 }] });
-    const deny = JSON.parse(resources(json, 'aws_s3_bucket_policy')[0].policy).Statement[0];
-    expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    // The whole statement: a Deny that drops the objects ARN, narrows the action or flips the condition would let
+    // plain-HTTP requests through.
+    const bucketArn = `\${aws_s3_bucket.${Object.keys(json.resource.aws_s3_bucket)[0]}.arn}`;
+    expect(JSON.parse(resources(json, 'aws_s3_bucket_policy')[0].policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [bucketArn, `${bucketArn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    });
   });
 
   test('fails when an expiration prefix does not end with a slash', () => {

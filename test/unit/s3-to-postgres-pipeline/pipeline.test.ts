@@ -44,8 +44,17 @@ describe('S3ToPostgresPipeline: created bucket', () => {
     });
     expect(onlyResource(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
     const policy = JSON.parse(onlyResource(json, 'aws_s3_bucket_policy').policy);
+    // The whole statement: dropping the objects ARN or narrowing the action would let plain-HTTP reads through.
+    const bucketArn = `\${aws_s3_bucket.${Object.keys(json.resource.aws_s3_bucket)[0]}.arn}`;
     expect(policy.Statement).toEqual([
-      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
     ]);
     const rules = onlyResource(json, 'aws_s3_bucket_lifecycle_configuration').rule;
     expect(rules).toContainEqual(expect.objectContaining({ abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }], status: 'Enabled' }));
