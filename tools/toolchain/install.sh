@@ -98,7 +98,9 @@ else
 fi
 status_tool[checkov]="$checkov_dir/bin/checkov"; status_detail[checkov]="checkov $("$checkov_dir/bin/checkov" --version)"
 
-# 4. terraform-provider-aws into a filesystem mirror: registry.terraform.io/hashicorp/aws/<version>/linux_amd64/
+# 4. terraform-provider-aws into a filesystem mirror: registry.opentofu.org/hashicorp/aws/<version>/<os_arch>/.
+# The folder carries the version the stacks pin (required_providers 6.25.0), or init would not select it; when the
+# commit built is another v6 commit, status.json and verify's output name that commit, so no one mistakes it for 6.25.0.
 t=$(date +%s)
 mirror="$cache/providers"
 mkdir -p "$mirror"
