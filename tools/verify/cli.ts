@@ -116,7 +116,8 @@ function main(): number {
   }
   out.push(
     `tools: ${toolchain.tools.tofu.version}; ${toolchain.tools.tflint.version}` +
-      `${toolchain.tools.tflint.rulesetAws ? ` (tflint-ruleset-aws ${toolchain.tools.tflint.rulesetAws})` : ''}; ${toolchain.tools.checkov.version}`,
+      `${toolchain.tools.tflint.rulesetAws ? ` (tflint-ruleset-aws ${toolchain.tools.tflint.rulesetAws})` : ''}; ${toolchain.tools.checkov.version}` +
+      (toolchain.providerAws.installed ? `; terraform-provider-aws built from commit ${toolchain.providerAws.commit} (mirrored as ${toolchain.providerAws.version})` : ''),
   );
   out.push(
     `verify: ${stacks.length} stack(s), checkov ${checkov.passed} passed / ${outcome.failed.length} failed / ${outcome.skipped.length} skipped, ` +
