@@ -1,6 +1,6 @@
 import { parsePolicy } from '../iam-document';
 import { found, Rule, violation, Violation } from '../rule';
-import { block, blocks, isLiteral, literalNumber, StackIndex, TfResource } from '../tf';
+import { block, blocks, isLiteral, isToken, literalNumber, StackIndex, TfResource } from '../tf';
 
 /** The companion resources of a bucket (`bucket = "${aws_s3_bucket.x.id}"`, `.bucket`, or the same literal name). */
 const companions = (stack: StackIndex, type: string, bucket: TfResource) => stack.referencing(type, 'bucket', bucket, 'bucket');
@@ -60,24 +60,42 @@ export const s3Rules: Rule[] = [
   },
   {
     id: 'S3-TLS-ONLY',
-    summary: 'bucket policy denies aws:SecureTransport = false',
+    summary: 'bucket policy denies every s3 action on the bucket and its objects when aws:SecureTransport = false',
     types: ['aws_s3_bucket'],
+    // AWS's TLS-only policy (Knowledge Center "s3-bucket-policy-for-config-rule", the s3-bucket-ssl-requests-only
+    // rule): Effect Deny, Principal "*", Action "s3:*", Resource both the bucket ARN and "<bucket ARN>/*", condition
+    // Bool aws:SecureTransport "false". An Allow on "false" or a Deny on "true" lets plain HTTP in; a Deny narrowed to
+    // one action, or to the bucket or the objects ARN alone, leaves the other requests open to plain HTTP.
     check: (b, { stack }) => {
       const policies = companions(stack, 'aws_s3_bucket_policy', b);
-      const fix = 'add a bucket policy statement: Effect Deny, Principal "*", Action "s3:*", Condition { Bool: { "aws:SecureTransport": "false" } }';
+      const fix = `add a bucket policy statement: Effect Deny, Principal "*", Action "s3:*", Resource ["\${${b.address}.arn}", "\${${b.address}.arn}/*"], Condition { Bool: { "aws:SecureTransport": "false" } }`;
       if (!policies.length) return [missing(b, 'aws_s3_bucket_policy', 'a statement denying requests without TLS')];
+      const name = typeof b.attrs.bucket === 'string' && !isToken(b.attrs.bucket) ? b.attrs.bucket : undefined;
+      const bucketArns = [`\${${b.address}.arn}`, ...(name ? [`arn:aws:s3:::${name}`] : [])];
+      const covers = (resources: string[], suffix: string) =>
+        resources.some((r) => r === '*' || r === 'arn:aws:s3:::*' || bucketArns.some((arn) => r === `${arn}${suffix}`));
+      const missingParts: string[] = [];
       for (const p of policies) {
         const doc = parsePolicy(p.attrs.policy, stack);
         if (doc.error !== undefined) return [violation(`${p.address}: ${doc.error}`, fix)];
-        const denies = doc.statements.some(
+        const tlsDenies = doc.statements.filter(
           (s) =>
             s.effect === 'Deny' &&
             s.principals.some((pr) => pr.ids.includes('*')) &&
-            s.conditions.some((c) => /^Bool(IfExists)?$/.test(c.operator) && c.key === 'aws:SecureTransport' && c.values.includes('false')),
+            s.conditions.some((c) => /^Bool(IfExists)?$/.test(c.operator) && c.key === 'aws:SecureTransport' && c.values.length === 1 && c.values[0] === 'false'),
         );
-        if (denies) return [];
+        if (!tlsDenies.length) continue;
+        const allActions = tlsDenies.filter((s) => s.notActions.length === 0 && s.actions.some((a) => a === 's3:*' || a === '*'));
+        if (!allActions.length) {
+          missingParts.push(`${p.address} denies plain HTTP only for ${tlsDenies.flatMap((s) => s.actions.concat(s.notActions.map((a) => `NotAction ${a}`))).join(', ')}, not "s3:*"`);
+          continue;
+        }
+        const resources = allActions.filter((s) => s.notResources.length === 0).flatMap((s) => s.resources);
+        const gaps = [covers(resources, '') ? undefined : 'the bucket ARN', covers(resources, '/*') ? undefined : 'its objects ("<bucket ARN>/*")'].filter(Boolean);
+        if (!gaps.length) return [];
+        missingParts.push(`${p.address} denies plain HTTP on ${resources.join(', ') || 'no resource'} but not on ${gaps.join(' or ')}`);
       }
-      return [violation(`${policies.map((p) => p.address).join(', ')} does not deny requests with aws:SecureTransport = false`, fix)];
+      return [violation(missingParts.length ? missingParts.join('; ') : `${policies.map((p) => p.address).join(', ')} does not deny requests with aws:SecureTransport = false`, fix)];
     },
   },
   {

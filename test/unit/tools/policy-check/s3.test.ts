@@ -94,6 +94,33 @@ describe('S3 rules', () => {
     expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: allowOnly } }))).toMatch(/does not deny requests with aws:SecureTransport = false/);
   });
 
+  /** The TLS-deny statement with one field changed (AWS's form: Knowledge Center "s3-bucket-policy-for-config-rule"). */
+  const tlsWith = (changes: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [withAttrs(JSON.parse(tlsPolicy).Statement[0], changes)] });
+
+  test.each([
+    ['an Allow with aws:SecureTransport = false', { Effect: 'Allow' }, /does not deny requests with aws:SecureTransport = false/],
+    ['a Deny on aws:SecureTransport = "true"', { Condition: { Bool: { 'aws:SecureTransport': 'true' } } }, /does not deny requests with aws:SecureTransport = false/],
+    ['a Deny for one principal only', { Principal: { AWS: 'arn:aws:iam::111122223333:root' } }, /does not deny requests with aws:SecureTransport = false/],
+    ['a Deny limited to one action', { Action: 's3:GetObject' }, /denies plain HTTP only for s3:GetObject, not "s3:\*"/],
+    ['a Deny with NotAction', { Action: undefined, NotAction: 's3:ListBucket' }, /denies plain HTTP only for NotAction s3:ListBucket, not "s3:\*"/],
+    ['a Deny on the bucket ARN only', { Resource: '${aws_s3_bucket.raw.arn}' }, /not on its objects \("<bucket ARN>\/\*"\)/],
+    ['a Deny on the objects only', { Resource: '${aws_s3_bucket.raw.arn}/*' }, /denies plain HTTP on \$\{aws_s3_bucket.raw.arn\}\/\* but not on the bucket ARN -> /],
+    ['a Deny on another bucket', { Resource: ['${aws_s3_bucket.other.arn}', '${aws_s3_bucket.other.arn}/*'] }, /but not on the bucket ARN or its objects/],
+  ] as const)('S3-TLS-ONLY fails on %s', (_, changes, message) => {
+    expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith(changes) } }))).toMatch(message);
+  });
+
+  test('S3-TLS-ONLY accepts the statement split in two, literal bucket ARNs, "*" resources and BoolIfExists', () => {
+    const split = JSON.stringify({
+      Statement: [
+        withAttrs(JSON.parse(tlsPolicy).Statement[0], { Resource: 'arn:aws:s3:::demo-staging-raw' }),
+        withAttrs(JSON.parse(tlsPolicy).Statement[0], { Resource: 'arn:aws:s3:::demo-staging-raw/*', Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } }),
+      ],
+    });
+    expect(findingsOf('S3-TLS-ONLY', bucket({ policy: { policy: split } }))).toEqual([]);
+    expect(findingsOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith({ Resource: '*', Principal: { AWS: '*' } }) } }))).toEqual([]);
+  });
+
   test('S3-TLS-ONLY fails when the policy is an unparseable token', () => {
     expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: '${jsonencode(local.policy)}' } }))).toMatch(/policy must be a literal JSON document so it can be reviewed/);
   });
@@ -106,7 +133,7 @@ describe('S3 rules', () => {
             {
               effect: 'Deny',
               actions: ['s3:*'],
-              resources: ['${aws_s3_bucket.raw.arn}/*'],
+              resources: ['${aws_s3_bucket.raw.arn}', '${aws_s3_bucket.raw.arn}/*'],
               principals: [{ type: '*', identifiers: ['*'] }],
               condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
             },
