@@ -19,6 +19,7 @@ describe('pickSqlServerMode (playbook rules + DOMAIN_NOTES)', () => {
     ['Standard with keys and sysadmin -> ms-replication (playbook: not Enterprise/Developer)', { edition: 'standard', sysadmin: true }, 'ms-replication'],
     ['Standard with keys and a DBA-made distributor -> ms-replication', { edition: 'standard', distributionConfigured: true }, 'ms-replication'],
     ['Standard 2016 SP1 without sysadmin -> ms-cdc', { edition: 'standard', version: 2016, servicePack: 1 }, 'ms-cdc'],
+    ['Standard 2017 without sysadmin -> ms-cdc (no service pack needed after 2016)', { edition: 'standard', version: 2017 }, 'ms-cdc'],
     ['Standard 2019 without keys -> ms-cdc', { edition: 'standard', tablesWithoutPrimaryKey: true }, 'ms-cdc'],
     ['RDS Standard -> ms-cdc (no MS-Replication on RDS)', { edition: 'standard', hosting: 'rds', sysadmin: true }, 'ms-cdc'],
     ['Azure SQL Managed Instance -> ms-cdc', { hosting: 'azure-sql-managed-instance' }, 'ms-cdc'],
@@ -41,12 +42,31 @@ describe('pickSqlServerMode (playbook rules + DOMAIN_NOTES)', () => {
     );
   });
 
+  // CDC came to Standard edition with SQL Server 2016 SP1 (DMS guide, "Using a Microsoft SQL Server database as a
+  // source", https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.SQLServer.html): 2016 RTM has none.
+  test.each<[string, Partial<SqlServerSourceFacts>]>([
+    ['no service pack given', {}],
+    ['servicePack 0 (RTM)', { servicePack: 0 }],
+  ])('fails when Standard 2016 without SP1 (%s) must run continuously without sysadmin', (_name, facts) => {
+    expect(() => pickSqlServerMode({ ...base, edition: 'standard', version: 2016, ...facts })).toThrow(
+      'continuous migration is impossible for this source: CDC on Standard edition needs SQL Server 2016 SP1 or later; this is 2016; and MS-Replication needs a sysadmin DMS login',
+    );
+    expect(() => pickSqlServerMode({ ...base, edition: 'standard', version: 2016, tablesWithoutPrimaryKey: true, ...facts })).toThrow(
+      'tables without primary keys need MS-CDC, but CDC on Standard edition needs SQL Server 2016 SP1 or later; this is 2016. Fix: add primary keys',
+    );
+  });
+
   test('fails when Azure SQL Database must run continuously', () => {
     expect(() => pickSqlServerMode({ ...base, hosting: 'azure-sql-database' })).toThrow('Azure SQL Database offers no change capture that DMS can read');
   });
 });
 
 describe('validateSqlServerMode', () => {
+  test('accepts MS-CDC on Standard 2016 SP1 and on Standard 2017', () => {
+    expect(validateSqlServerMode('ms-cdc', { ...base, edition: 'standard', version: 2016, servicePack: 1 })).toEqual([]);
+    expect(validateSqlServerMode('ms-cdc', { ...base, edition: 'standard', version: 2017 })).toEqual([]);
+  });
+
   test('accepts the picked mode for each rule', () => {
     for (const facts of [base, { ...base, continuous: false }, { ...base, edition: 'standard' as const, sysadmin: true }]) {
       expect(validateSqlServerMode(pickSqlServerMode(facts).mode, facts)).toEqual([]);
@@ -56,6 +76,8 @@ describe('validateSqlServerMode', () => {
   test.each<[string, string, Partial<SqlServerSourceFacts>, string]>([
     ['fails when MS-CDC is asked on Express', 'ms-cdc', { edition: 'express' }, "mode 'ms-cdc' is impossible: SQL Server Express has no CDC (and cannot publish for replication). Use 'full-load-only' re-run on a schedule, or upgrade the edition."],
     ['fails when MS-CDC is asked on Standard 2014', 'ms-cdc', { edition: 'standard', version: 2014 }, "mode 'ms-cdc' is impossible: CDC on Standard edition needs SQL Server 2016 SP1 or later; this is 2014."],
+    ['fails when MS-CDC is asked on Standard 2016 without a service pack', 'ms-cdc', { edition: 'standard', version: 2016 }, "mode 'ms-cdc' is impossible: CDC on Standard edition needs SQL Server 2016 SP1 or later; this is 2016. Use 'full-load-only'"],
+    ['fails when MS-CDC is asked on Standard 2016 RTM (servicePack 0)', 'ms-cdc', { edition: 'standard', version: 2016, servicePack: 0 }, "mode 'ms-cdc' is impossible: CDC on Standard edition needs SQL Server 2016 SP1 or later; this is 2016."],
     ['fails when MS-CDC is asked on Standard with no version known', 'ms-cdc', { edition: 'standard', version: undefined }, 'facts.version is not set'],
     ['fails when MS-CDC is asked on Web edition', 'ms-cdc', { edition: 'web' }, 'SQL Server web edition has no CDC'],
     ['fails when MS-CDC is asked on Web edition with sysadmin: points to MS-Replication', 'ms-cdc', { edition: 'web', sysadmin: true }, "Use 'ms-replication' (every table has a primary key) or 'full-load-only'."],
