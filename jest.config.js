@@ -1,4 +1,8 @@
-/** Two projects: `unit` (synth assertions, no services) and `integration` (real Postgres + S3 API). */
+/**
+ * Two projects: `unit` (synth assertions, no services) and `integration` (real Postgres + S3 API).
+ * Each project under stacks/ keeps its own test beside it (stacks/<project>/<project>.test.ts, part of `unit`), so
+ * deleting a project deletes its tests and nothing else.
+ */
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -15,7 +19,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/test/unit'],
+      roots: ['<rootDir>/test/unit', '<rootDir>/stacks'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
       setupFilesAfterEnv: ['<rootDir>/test/helpers/setup-unit.ts'],

@@ -1,8 +1,8 @@
-import { Testing } from '../../../modules/core';
-import { CONFIG } from '../../../stacks/csv-to-postgres/config';
-import { CsvToPostgresStack } from '../../../stacks/csv-to-postgres/stack';
-import { checkStack } from '../../../tools/policy-check/engine';
-import { resources, SynthJson } from '../../helpers/synth';
+import { Testing } from '../../modules/core';
+import { CONFIG } from './config';
+import { CsvToPostgresStack } from './stack';
+import { checkStack } from '../../tools/policy-check/engine';
+import { resources, SynthJson } from '../../test/helpers/synth';
 
 describe('csv-to-postgres example: the pipeline beside the database', () => {
   const stack = new CsvToPostgresStack(Testing.app(), 'csv-to-postgres-staging', CONFIG.staging);

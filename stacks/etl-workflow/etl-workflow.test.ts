@@ -1,7 +1,10 @@
-import { Testing } from '../../../modules/core';
-import { CONFIG } from '../../../stacks/etl-workflow/config';
-import { EtlWorkflowStack } from '../../../stacks/etl-workflow/stack';
-import { checkStack } from '../../../tools/policy-check/engine';
+import { Testing } from '../../modules/core';
+import { CONFIG } from './config';
+import { EtlWorkflowStack } from './stack';
+import { crossAccountSecretReads } from '../../test/helpers/cross-account-secrets';
+import { glueArgumentRuns } from '../../test/helpers/glue-arguments';
+import { checkStack } from '../../tools/policy-check/engine';
+import { register } from './index';
 
 type Json = Record<string, any>;
 
@@ -68,5 +71,25 @@ describe('etl-workflow example project', () => {
     expect(resources(out, 'aws_sns_topic_subscription')).toHaveLength(0);
     const extract = resources(out, 'aws_glue_job').find((j) => j.name === 'etlflow-staging-etl-extract')!;
     expect(extract).toMatchObject({ worker_type: 'G.1X', number_of_workers: 2 });
+  });
+});
+
+describe('etl-workflow: every stack', () => {
+  const stacks = register(Testing.app()).map((s) => ({ name: s.node.id, out: JSON.parse(Testing.synth(s)) as Json }));
+  const runs = glueArgumentRuns(stacks);
+
+  test('starts extract, transform and load, with their defaults and from the state machine', () => {
+    expect([...new Set(runs.map((r) => r.script))].sort()).toEqual(['etl/extract.py', 'etl/load.py', 'etl/transform.py']);
+    expect(new Set(runs.filter((r) => r.source.startsWith('state')).map((r) => r.script))).toEqual(new Set(['etl/extract.py', 'etl/load.py', 'etl/transform.py']));
+  });
+
+  test.each(runs.map((r) => [r.id, r.problems] as const))('%s: Glue resolves every argument the script reads, and the script reads every argument set', (_id, problems) => {
+    expect(problems).toEqual([]);
+  });
+
+  test.each(stacks.map((s) => [s.name, s.out] as const))('%s: roles reading the source account\'s secret may decrypt it, via Secrets Manager only', (_name, out) => {
+    const reads = crossAccountSecretReads(out);
+    expect(reads.secrets.length).toBeGreaterThan(0);
+    expect(reads.problems).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
-import { Testing } from '../../../modules/core';
-import { register } from '../../../stacks/ledger-replica';
-import { CONFIG } from '../../../stacks/ledger-replica/config';
-import { checkStack } from '../../../tools/policy-check/engine';
-import { TfJson } from '../../../tools/policy-check/tf';
+import { Testing } from '../../modules/core';
+import { register } from './index';
+import { CONFIG } from './config';
+import { crossAccountSecretReads } from '../../test/helpers/cross-account-secrets';
+import { checkStack } from '../../tools/policy-check/engine';
+import { TfJson } from '../../tools/policy-check/tf';
 
 type Out = TfJson & { resource: Record<string, Record<string, Record<string, any>>>; output: Record<string, { value: unknown }>; terraform: any };
 
@@ -95,5 +96,11 @@ describe('example project ledger-replica', () => {
       'full_load_task_arn',
     ]);
     expect(JSON.stringify(out.output)).not.toMatch(/password|secret_string/i);
+  });
+
+  test.each([...stacks])('%s: roles reading the source account\'s secret may decrypt it, via Secrets Manager only', (_name, out) => {
+    const reads = crossAccountSecretReads(out);
+    expect(reads.secrets.length).toBeGreaterThan(0);
+    expect(reads.problems).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
-import { Testing } from '../../../modules/core';
-import { register } from '../../../stacks/product-graph';
-import { checkStack } from '../../../tools/policy-check/engine';
+import { Testing } from '../../modules/core';
+import { register } from './index';
+import { crossAccountSecretReads } from '../../test/helpers/cross-account-secrets';
+import { glueArgumentRuns } from '../../test/helpers/glue-arguments';
+import { checkStack } from '../../tools/policy-check/engine';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,5 +55,24 @@ describe('product-graph example project', () => {
       'neptune_security_group_id',
     ]);
     expect(JSON.stringify(outputs)).not.toMatch(/password|secret/i);
+  });
+});
+
+describe('product-graph: Glue arguments and secrets of other accounts', () => {
+  const runs = glueArgumentRuns(Object.entries(out).map(([name, json]) => ({ name, out: json })));
+
+  test('starts export, direct and incremental jobs, the export also from the bulk-load state machine', () => {
+    expect([...new Set(runs.map((r) => r.script))].sort()).toEqual(['neptune/direct.py', 'neptune/export.py', 'neptune/incremental.py']);
+    expect(runs.filter((r) => r.source.startsWith('state')).map((r) => r.script)).toContain('neptune/export.py');
+  });
+
+  test.each(runs.map((r) => [r.id, r.problems] as const))('%s: Glue resolves every argument the script reads, and the script reads every argument set', (_id, problems) => {
+    expect(problems).toEqual([]);
+  });
+
+  test.each(Object.entries(out))('%s: roles reading the source account\'s secret may decrypt it, via Secrets Manager only', (_name, json) => {
+    const reads = crossAccountSecretReads(json);
+    expect(reads.secrets.length).toBeGreaterThan(0);
+    expect(reads.problems).toEqual([]);
   });
 });

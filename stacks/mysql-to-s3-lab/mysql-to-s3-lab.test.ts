@@ -1,0 +1,65 @@
+import { Testing } from '../../modules/core';
+import { checkStack } from '../../tools/policy-check/engine';
+import { TfJson } from '../../tools/policy-check/tf';
+import { register } from './index';
+
+type Out = TfJson & { resource: Record<string, Record<string, Record<string, any>>>; output: Record<string, { value: unknown }> };
+
+// Synthesized once for the file: the stacks are the slowest part of the suite.
+const stacks = new Map(register(Testing.app()).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as Out]));
+const list = (out: Out, type: string) => Object.values(out.resource[type] ?? {});
+
+describe('example project mysql-to-s3-lab', () => {
+  test('registers a staging and a production stack with an S3 backend', () => {
+    expect([...stacks.keys()]).toEqual(['mysql-to-s3-lab-staging', 'mysql-to-s3-lab-production']);
+    for (const out of stacks.values()) expect((out as any).terraform.backend.s3.bucket).toMatch(/-terraform-state$/);
+  });
+
+  test('passes every policy rule (waivers only with a reason)', () => {
+    for (const [name, out] of stacks) {
+      const result = checkStack(name, out);
+      expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+      expect(result.waiverErrors).toEqual([]);
+      expect(result.unusedWaivers).toEqual([]);
+    }
+  });
+
+  test('production runs a multi-AZ replication instance', () => {
+    const prod = stacks.get('mysql-to-s3-lab-production')!;
+    expect(list(prod, 'aws_dms_replication_instance').map((i) => i.multi_az)).toEqual([true]);
+  });
+
+  test('outputs carry handles, never secret values', () => {
+    for (const out of stacks.values()) {
+      const text = JSON.stringify(out.output);
+      expect(text).not.toMatch(/"password"\s*:\s*"(?!<password>)/);
+      expect(Object.keys(out.output)).toContain('replication_task_arn');
+    }
+  });
+});
+
+describe('mysql-to-s3-lab specifics', () => {
+  const out = stacks.get('mysql-to-s3-lab-staging')!;
+
+  test('masks email and phone and drops the street address', () => {
+    const rules = JSON.parse(list(out, 'aws_dms_replication_task')[0].table_mappings).rules as Array<Record<string, any>>;
+    const on = (column: string) => rules.filter((r) => r['object-locator']['column-name'] === column).map((r) => r['rule-action']);
+    expect(on('email')).toEqual(['data-masking-hash-mask']);
+    expect(on('phone')).toEqual(['data-masking-digits-mask']);
+    expect(rules.find((r) => r['rule-action'] === 'data-masking-digits-mask')!.value).toBe('#');
+    expect(on('address')).toEqual(['remove-column']);
+  });
+
+  test('writes date-partitioned Parquet with a CDC folder under SSE-KMS', () => {
+    expect(list(out, 'aws_dms_s3_endpoint')[0]).toMatchObject({ data_format: 'parquet', cdc_path: 'cdc', bucket_folder: 'raw/retail', date_partition_enabled: true, encryption_mode: 'SSE_KMS' });
+  });
+
+  test('reaches the source by its security group on 3306, TLS required', () => {
+    expect(list(out, 'aws_vpc_security_group_ingress_rule').find((r) => r.security_group_id === 'sg-0a1b2c3d4e5f60031')).toMatchObject({ from_port: 3306, to_port: 3306 });
+    expect(list(out, 'aws_dms_endpoint')[0]).toMatchObject({ engine_name: 'mysql', ssl_mode: 'require' });
+  });
+
+  test('alarms on CDC latency and instance health', () => {
+    expect(list(out, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name)).toEqual(expect.arrayContaining(['CDCLatencySource', 'CDCLatencyTarget', 'FreeStorageSpace']));
+  });
+});

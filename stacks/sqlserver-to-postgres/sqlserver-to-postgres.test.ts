@@ -1,0 +1,69 @@
+import { Testing } from '../../modules/core';
+import { checkStack } from '../../tools/policy-check/engine';
+import { TfJson } from '../../tools/policy-check/tf';
+import { register } from './index';
+
+type Out = TfJson & { resource: Record<string, Record<string, Record<string, any>>>; output: Record<string, { value: unknown }> };
+
+// Synthesized once for the file: the stacks are the slowest part of the suite.
+const stacks = new Map(register(Testing.app()).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as Out]));
+const list = (out: Out, type: string) => Object.values(out.resource[type] ?? {});
+
+describe('example project sqlserver-to-postgres', () => {
+  test('registers a staging and a production stack with an S3 backend', () => {
+    expect([...stacks.keys()]).toEqual(['sqlserver-to-postgres-staging', 'sqlserver-to-postgres-production']);
+    for (const out of stacks.values()) expect((out as any).terraform.backend.s3.bucket).toMatch(/-terraform-state$/);
+  });
+
+  test('passes every policy rule (waivers only with a reason)', () => {
+    for (const [name, out] of stacks) {
+      const result = checkStack(name, out);
+      expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+      expect(result.waiverErrors).toEqual([]);
+      expect(result.unusedWaivers).toEqual([]);
+    }
+  });
+
+  test('production runs a multi-AZ replication instance', () => {
+    const prod = stacks.get('sqlserver-to-postgres-production')!;
+    expect(list(prod, 'aws_dms_replication_instance').map((i) => i.multi_az)).toEqual([true]);
+  });
+
+  test('outputs carry handles, never secret values', () => {
+    for (const out of stacks.values()) {
+      const text = JSON.stringify(out.output);
+      expect(text).not.toMatch(/"password"\s*:\s*"(?!<password>)/);
+      expect(Object.keys(out.output)).toContain('replication_task_arn');
+    }
+  });
+});
+
+describe('sqlserver-to-postgres specifics', () => {
+  const out = stacks.get('sqlserver-to-postgres-staging')!;
+
+  test('picks MS-CDC for a source whose tables lack primary keys, and sets its attributes', () => {
+    expect(out.output.sqlserver_mode.value).toBe('ms-cdc');
+    const source = list(out, 'aws_dms_endpoint').find((e) => e.engine_name === 'sqlserver')!;
+    // A self-managed source, login without sysadmin: DMS reads the log through templates/sqlserver/non-sysadmin-wrapper.sql.
+    expect(source).toMatchObject({ ssl_mode: 'require', extra_connection_attributes: 'enableNonSysadminWrapper=true;ignoreMsReplicationEnablement=true;' });
+    // DMS reads the server from the secret: the address is in the operator's put command, not beside the secret.
+    expect(source).not.toHaveProperty('server_name');
+    expect(out.output.source_secret_put_command.value).toContain('"host":"10.200.10.25","port":1433}');
+  });
+
+  test('the DMS security group is admitted to Postgres on 5432 (the step the playbook left manual)', () => {
+    const dmsSg = Object.entries(out.resource.aws_security_group).find(([, sg]) => String(sg.name).endsWith('-billing-dms'))![0];
+    const rule = list(out, 'aws_vpc_security_group_ingress_rule').find((r) => r.referenced_security_group_id === `\${aws_security_group.${dmsSg}.id}` && r.from_port === 5432);
+    expect(rule).toBeDefined();
+  });
+
+  test('a full load + CDC task into the app user with validation on', () => {
+    const task = list(out, 'aws_dms_replication_task')[0];
+    expect(task.migration_type).toBe('full-load-and-cdc');
+    const settings = JSON.parse(task.replication_task_settings);
+    expect(settings.ValidationSettings.EnableValidation).toBe(true);
+    expect(settings.ControlTablesSettings.ControlSchema).toBe('billing');
+    const target = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target')!;
+    expect(target.secrets_manager_arn).toContain('aws_secretsmanager_secret.database_app-user-secret');
+  });
+});
