@@ -4,7 +4,15 @@ import { rotate, RotationStep, SecretsPort, UserSecret } from '../../../lambdas/
 import { createLogger } from '../../../lambdas/shared/logger';
 import { createTestDatabase, pgConfig } from '../../helpers/pg';
 
-/** An in-memory Secrets Manager with version stages, as the rotation protocol sees it. */
+/**
+ * An in-memory Secrets Manager with version stages, as the rotation protocol sees it.
+ * `promote` follows UpdateSecretVersionStage: AWSCURRENT is added to the new version (its other labels stay), and
+ * when AWSCURRENT is attached to another version the call must name that version in RemoveFromVersionId, or it
+ * fails; AWSPREVIOUS then moves to the version AWSCURRENT left
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecretVersionStage.html).
+ * What the real service does that this fake does not: KMS encryption, resource policies, throttling, its own
+ * handling of AWSPENDING after finishSecret (left on the promoted version here), and deleting deprecated versions.
+ */
 class FakeSecrets implements SecretsPort {
   versions: Record<string, { value: UserSecret; stages: string[] }> = {};
   rotationEnabled = true;
@@ -24,12 +32,24 @@ class FakeSecrets implements SecretsPort {
   async randomPassword() {
     return `rotated-${Math.random().toString(36).slice(2)}`;
   }
-  async promote(_id: string, token: string, previous?: string) {
-    if (previous) this.versions[previous].stages = ['AWSPREVIOUS'];
-    this.versions[token].stages = ['AWSCURRENT'];
+  async promote(_id: string, token: string, removeFromVersionId?: string) {
+    if (!this.versions[token]) throw new Error(`ResourceNotFoundException: no version ${token}`);
+    const holder = Object.entries(this.versions).find(([, v]) => v.stages.includes('AWSCURRENT'))?.[0];
+    if (holder === token) return;
+    if (holder !== undefined && removeFromVersionId !== holder) {
+      throw new Error(`InvalidParameterException: AWSCURRENT is attached to version ${holder}; RemoveFromVersionId is ${removeFromVersionId ?? 'absent'}`);
+    }
+    if (holder !== undefined) {
+      for (const v of Object.values(this.versions)) v.stages = v.stages.filter((s) => s !== 'AWSPREVIOUS');
+      this.versions[holder].stages = [...this.versions[holder].stages.filter((s) => s !== 'AWSCURRENT'), 'AWSPREVIOUS'];
+    }
+    this.versions[token].stages = [...this.versions[token].stages, 'AWSCURRENT'];
   }
   /** What Secrets Manager does before calling the function: a new version labelled AWSPENDING, no value yet. */
   startRotation(token: string) {
+    // A label sits on one version at a time (UpdateSecretVersionStage): the new rotation's AWSPENDING takes it from
+    // any version still carrying it.
+    for (const v of Object.values(this.versions)) v.stages = v.stages.filter((s) => s !== 'AWSPENDING');
     this.versions[token] = { value: undefined as unknown as UserSecret, stages: ['AWSPENDING'] };
   }
 }
@@ -65,7 +85,7 @@ describe('postgres secret rotation against a real Postgres', () => {
     secrets.startRotation('t2');
     await runAll(secrets, 't2');
     const current = secrets.versions.t2;
-    expect(current.stages).toEqual(['AWSCURRENT']);
+    expect(current.stages).toEqual(['AWSPENDING', 'AWSCURRENT']);
     expect(secrets.versions.v1.stages).toEqual(['AWSPREVIOUS']);
     expect(current.value).toMatchObject({ username: user, host: 'h', dbname: db.name });
     expect(current.value.password).not.toBe('initial-password');
@@ -84,7 +104,8 @@ describe('postgres secret rotation against a real Postgres', () => {
     for (const step of steps) {
       await expect(rotate('arn:app', token, step, { secrets, db: dbPort(), log })).resolves.toBe('done');
     }
-    expect(secrets.versions[token].stages).toEqual(['AWSCURRENT']);
+    expect(secrets.versions[token].stages).toEqual(['AWSPENDING', 'AWSCURRENT']);
+    expect(secrets.versions.v1.stages).toEqual(['AWSPREVIOUS']);
     expect(await dbPort().tryLogin(user, secrets.versions[token].value.password)).toBe(true);
   });
 
@@ -120,6 +141,26 @@ describe('postgres secret rotation against a real Postgres', () => {
     secrets.versions.t9 = { value: { username: user, password: 'p' }, stages: ['AWSPREVIOUS'] };
     await expect(rotate('arn:app', 't9', 'setSecret', { secrets, db: dbPort(), log })).rejects.toThrow(/version t9 is not AWSPENDING/);
     await expect(rotate('arn:app', 'nope', 'setSecret', { secrets, db: dbPort(), log })).rejects.toThrow(/version nope has no stage/);
+  });
+
+  test('the fake refuses a promote that does not name the version holding AWSCURRENT, as UpdateSecretVersionStage does', async () => {
+    const secrets = new FakeSecrets({ username: user, password: 'p' });
+    await secrets.put('arn:app', 't5', { username: user, password: 'q' });
+    await expect(secrets.promote('arn:app', 't5', undefined)).rejects.toThrow('AWSCURRENT is attached to version v1; RemoveFromVersionId is absent');
+    await expect(secrets.promote('arn:app', 't5', 't5')).rejects.toThrow('AWSCURRENT is attached to version v1');
+    expect(secrets.versions.v1.stages).toEqual(['AWSCURRENT']);
+  });
+
+  test('finishSecret names the version that was current when the rotation ran twice (AWSPREVIOUS moves on)', async () => {
+    const secrets = new FakeSecrets({ username: user, password: 'initial-password', dbname: db.name });
+    secrets.startRotation('r1');
+    await runAll(secrets, 'r1');
+    secrets.startRotation('r2');
+    await runAll(secrets, 'r2');
+    expect(secrets.versions.v1.stages).toEqual([]);
+    expect(secrets.versions.r1.stages).toEqual(['AWSPREVIOUS']);
+    expect(secrets.versions.r2.stages).toEqual(['AWSPENDING', 'AWSCURRENT']);
+    expect(await dbPort().tryLogin(user, secrets.versions.r2.value.password)).toBe(true);
   });
 
   test('testSecret fails loudly when the pending password does not work', async () => {
