@@ -339,6 +339,43 @@ describe('PrivatePostgres app secret rotation', () => {
     }));
   });
 
+  test('the rotation role holds exactly what single-user rotation needs, each on its own resource', () => {
+    const out = build({ appUser: { username: 'loader' } }).json();
+    /** The `${type.name}` of the only resource of `type` whose name starts with `prefix`. */
+    const ref = (type: string, prefix: string) => {
+      const names = Object.keys(out.resource[type] ?? {}).filter((n) => n.startsWith(prefix));
+      expect(names).toHaveLength(1);
+      return `${type}.${names[0]}`;
+    };
+    const policy = resources(out, 'aws_iam_role_policy').find((p) => p.role === `\${${ref('aws_iam_role', 'db_app-user-rotation_role')}.id}`)!;
+    const key = `\${${ref('aws_kms_key', 'db_key')}.arn}`;
+    // Secrets Manager's single-user rotation function needs these on the secret, GetRandomPassword on "*" and the
+    // key for the new version (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html).
+    expect(JSON.parse(policy.policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `\${${ref('aws_cloudwatch_log_group', 'db_app-user-rotation_logs')}.arn}:*` },
+        { Sid: 'Tracing', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        {
+          Sid: 'VpcNetworkInterfaces',
+          Effect: 'Allow',
+          Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          Resource: '*',
+        },
+        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: `\${${ref('aws_db_instance', 'db_instance')}.master_user_secret[0].secret_arn}` },
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: key },
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+          Resource: `\${${ref('aws_secretsmanager_secret', 'db_app-user-secret')}.arn}`,
+        },
+        { Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+        { Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: key },
+      ],
+    });
+    expect(resources(out, 'aws_iam_role_policy_attachment')).toHaveLength(0);
+  });
+
   test('the rotation Lambda has reserved concurrency of at least 10 (Secrets Manager: lower values can throttle rotation)', () => {
     const out = build({ appUser: { username: 'loader' } }).json();
     const fn = resources(out, 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-db-secret-rotation')!;
