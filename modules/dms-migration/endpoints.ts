@@ -294,12 +294,23 @@ export interface PostgresSourceEndpointProps extends DatabaseEndpointProps {
   readonly slotName?: string;
   /** Heartbeat keeps the slot's restart LSN moving on idle databases (WAL would otherwise pile up). @default true */
   readonly heartbeat?: boolean;
+  /**
+   * `FailTasksOnLobTruncation`: in limited LOB mode, a LOB larger than LobMaxSize fails the task instead of being
+   * truncated with only a warning (API PostgreSQLSettings:
+   * https://docs.aws.amazon.com/dms/latest/APIReference/API_PostgreSQLSettings.html). The policy check
+   * (DMS-TASK-LOB-SAFE) accepts limited LOB mode from a source that sets it.
+   * @default true
+   */
+  readonly failTasksOnLobTruncation?: boolean;
 }
 
 /** A PostgreSQL / Aurora PostgreSQL source. CDC needs `rds.logical_replication = 1` (PrivatePostgres `logicalReplication: true`). */
 export class PostgresSourceEndpoint extends DatabaseEndpointBase {
   readonly endpointType = 'source' as const;
+  /** Limited LOB mode fails the task instead of truncating (FailTasksOnLobTruncation). */
+  readonly failsTasksOnLobTruncation: boolean;
   constructor(scope: Construct, id: string, props: PostgresSourceEndpointProps) {
+    const failTasksOnLobTruncation = props.failTasksOnLobTruncation ?? true;
     super(scope, id, props, {
       engineName: props.engine ?? 'postgres',
       endpointType: 'source',
@@ -308,8 +319,10 @@ export class PostgresSourceEndpoint extends DatabaseEndpointBase {
         heartbeatEnable: props.heartbeat ?? true,
         heartbeatFrequency: 5,
         slotName: props.slotName,
+        failTasksOnLobTruncation,
       },
     });
+    this.failsTasksOnLobTruncation = failTasksOnLobTruncation;
   }
 }
 

@@ -162,5 +162,7 @@ function toSettings(
   // Masked columns can never match their source: validation defaults off for masking tasks (see validateTaskSettings).
   const validation = typed.validation ?? (targetKind === 'database' && !masking);
   const prep = typed.targetTablePrepMode ?? (targetKind === 'database' ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING');
-  return { doc: buildTaskSettings({ ...typed, validation, targetTablePrepMode: prep }), allowDropAndCreate: typed.allowDropAndCreate ?? false };
+  // Full LOB mode where sizes are unknown; S3 and Kinesis targets support only limited LOB mode (see LOB_DOCS).
+  const lob = typed.lob ?? (targetKind === 'database' ? { mode: 'full' as const } : { mode: 'limited' as const, maxSizeKiB: 32 });
+  return { doc: buildTaskSettings({ ...typed, validation, targetTablePrepMode: prep, lob }), allowDropAndCreate: typed.allowDropAndCreate ?? false };
 }

@@ -58,6 +58,8 @@ export class DmsServerlessReplication extends Construct implements IConnectable 
       ...(props.settings ?? {}),
       validation: props.settings?.validation ?? (targetKind === 'database' && !mappings.usesMasking),
       targetTablePrepMode: props.settings?.targetTablePrepMode ?? (targetKind === 'database' ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING'),
+      // Full LOB mode where sizes are unknown; S3 and Kinesis targets support only limited LOB mode.
+      lob: props.settings?.lob ?? (targetKind === 'database' ? { mode: 'full' } : { mode: 'limited', maxSizeKiB: 32 }),
     });
     const problems = validateTaskSettings(settings, { targetKind, allowDropAndCreate: props.settings?.allowDropAndCreate, masking: mappings.usesMasking });
     if (problems.length) throw new ValidationError(this, problems.join(' '));

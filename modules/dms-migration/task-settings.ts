@@ -1,22 +1,43 @@
 /**
  * Typed builder for DMS task settings (`aws_dms_replication_task.replication_task_settings`).
- * Defaults are the safe ones: logging on, validation on for database targets, limited LOB mode that stops
- * the table instead of silently truncating, errors that suspend the table rather than only logging, and a
- * target preparation that never drops tables unless asked. Read-only keys DMS fills in itself
- * (`Logging.CloudWatchLogGroup`, `Logging.CloudWatchLogStream`) are never emitted: they make Terraform show a
- * diff on every plan.
+ * Defaults are the safe ones: logging on, validation on for database targets, full LOB mode (nothing truncated)
+ * where LOB sizes are unknown, errors that suspend the table rather than only logging, and a target preparation
+ * that never drops tables unless asked. Read-only keys DMS fills in itself (`Logging.CloudWatchLogGroup`,
+ * `Logging.CloudWatchLogStream`) are never emitted: they make Terraform show a diff on every plan.
+ *
+ * LOBs (DMS guide, "Setting LOB support for source databases in an AWS DMS task":
+ * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.LOBSupport.html): limited LOB mode truncates LOBs
+ * above LobMaxSize "and a warning is issued to the log file"; no error policy turns that into a table error
+ * (DataTruncationErrorPolicy does not apply to it). Use it only with LobMaxSize above the largest LOB a preflight
+ * query measured (templates/sqlserver/00-preflight-checks.sql, templates/postgres/source-preflight.sql), or from a
+ * PostgreSQL source whose endpoint sets FailTasksOnLobTruncation (the task then fails instead).
  */
+
+/** DMS guide pages the LOB rules follow. */
+export const LOB_DOCS = {
+  support: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.LOBSupport.html',
+  targetMetadata: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.TaskSettings.TargetMetadata.html',
+  s3Target: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.S3.html#CHAP_Target.S3.Limitations',
+  kinesisTarget: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.Kinesis.html#CHAP_Target.Kinesis.Limitations',
+} as const;
 
 export type TargetTablePrepMode = 'DO_NOTHING' | 'TRUNCATE_BEFORE_LOAD' | 'DROP_AND_CREATE';
 export type ErrorPolicy = 'IGNORE_RECORD' | 'LOG_ERROR' | 'SUSPEND_TABLE' | 'STOP_TASK';
 
 /** How large objects (text, varbinary(max), jsonb...) are migrated. */
 export type LobSettings =
-  /** LOBs up to `maxSizeKiB` are migrated inline; larger ones are a truncation error (policy below). Fast. */
-  | { readonly mode: 'limited'; readonly maxSizeKiB?: number }
-  /** Every LOB migrated whole, in chunks. Slow but lossless. */
+  /**
+   * LOBs up to `maxSizeKiB` are migrated in bulk; larger ones are TRUNCATED with only a warning in the task log.
+   * Fast. `maxSizeKiB` (1-102400) must be above the largest LOB the preflight query measured. The only mode S3 and
+   * Kinesis targets support.
+   */
+  | { readonly mode: 'limited'; readonly maxSizeKiB: number }
+  /** Every LOB migrated whole, in chunks. Slow but lossless. Not supported by S3 and Kinesis targets. */
   | { readonly mode: 'full'; readonly chunkSizeKiB?: number }
-  /** LOBs up to `inlineMaxSizeKiB` inline, larger ones looked up in full. */
+  /**
+   * Full LOB mode (`FullLobMode: true`) that sends LOBs up to `inlineMaxSizeKiB` inline during the full load; larger
+   * ones travel in full LOB mode (DMS guide, target metadata `InlineLobMaxSize`). Lossless.
+   */
   | { readonly mode: 'inline'; readonly inlineMaxSizeKiB?: number; readonly chunkSizeKiB?: number }
   /** LOB columns are not migrated at all. */
   | { readonly mode: 'none' };
@@ -33,7 +54,10 @@ export interface TaskSettingsProps {
   readonly validationOnly?: boolean;
   /** @default 5 */
   readonly validationThreads?: number;
-  /** @default { mode: 'limited', maxSizeKiB: 32 } */
+  /**
+   * @default `{ mode: 'full' }` (LOB sizes unknown: nothing truncated). The task construct defaults S3 and Kinesis
+   * targets, which do not support full LOB mode, to `{ mode: 'limited', maxSizeKiB: 32 }`.
+   */
   readonly lob?: LobSettings;
   /** @default 'TRUNCATE_BEFORE_LOAD' */
   readonly targetTablePrepMode?: TargetTablePrepMode;
@@ -41,7 +65,10 @@ export interface TaskSettingsProps {
   readonly allowDropAndCreate?: boolean;
   /** What a row DMS cannot convert does. @default 'SUSPEND_TABLE' */
   readonly dataErrorPolicy?: ErrorPolicy;
-  /** What a truncated value (e.g. a LOB over the limit) does. @default 'SUSPEND_TABLE' */
+  /**
+   * What a data truncation error does. It does not cover LOBs cut by limited LOB mode, which DMS truncates with only
+   * a warning (see `lob`). @default 'SUSPEND_TABLE'
+   */
   readonly dataTruncationErrorPolicy?: ErrorPolicy;
   /** What a table that fails to load does. @default 'SUSPEND_TABLE' */
   readonly tableErrorPolicy?: 'SUSPEND_TABLE' | 'STOP_TASK';
@@ -122,13 +149,14 @@ export function stripReadOnlyKeys(settings: Record<string, unknown>): Record<str
 
 /** The settings document as a plain object (validated by `validateTaskSettings`). */
 export function buildTaskSettings(props: TaskSettingsProps = {}): Record<string, unknown> {
-  const lob = props.lob ?? { mode: 'limited', maxSizeKiB: 32 };
+  const lob: LobSettings = props.lob ?? { mode: 'full' };
   const targetMetadata: Record<string, unknown> = {
     TargetSchema: props.targetSchema ?? '',
     SupportLobs: lob.mode !== 'none',
-    FullLobMode: lob.mode === 'full',
+    // Inline LOB mode is full LOB mode with small LOBs sent inline: LOBs above InlineLobMaxSize travel in full LOB mode.
+    FullLobMode: lob.mode === 'full' || lob.mode === 'inline',
     LimitedSizeLobMode: lob.mode === 'limited',
-    LobMaxSize: lob.mode === 'limited' ? (lob.maxSizeKiB ?? 32) : 0,
+    LobMaxSize: lob.mode === 'limited' ? lob.maxSizeKiB : 0,
     InlineLobMaxSize: lob.mode === 'inline' ? (lob.inlineMaxSizeKiB ?? 32) : 0,
     LobChunkSize: lob.mode === 'full' || lob.mode === 'inline' ? (lob.chunkSizeKiB ?? 64) : 0,
     BatchApplyEnabled: props.batchApply ?? false,
@@ -230,13 +258,23 @@ export function validateTaskSettings(
     );
   }
   const meta = section('TargetMetadata');
-  const errors = section('ErrorBehavior');
-  if (meta.SupportLobs !== false && meta.LimitedSizeLobMode === true) {
-    const policy = errors.DataTruncationErrorPolicy;
-    if (policy !== 'SUSPEND_TABLE' && policy !== 'STOP_TASK') {
+  if (meta.SupportLobs !== false) {
+    const inline = Number(meta.InlineLobMaxSize ?? 0) > 0;
+    if (inline && meta.FullLobMode !== true) {
       problems.push(
-        `limited LOB mode truncates LOBs above LobMaxSize (${String(meta.LobMaxSize)} KiB) and DataTruncationErrorPolicy is ${String(policy ?? 'LOG_ERROR (the DMS default)')}: that is silent data loss. Set dataTruncationErrorPolicy to 'SUSPEND_TABLE' or 'STOP_TASK', or use lob: { mode: 'full' }.`,
+        `TargetMetadata.InlineLobMaxSize is ${String(meta.InlineLobMaxSize)} but FullLobMode is ${String(meta.FullLobMode ?? 'unset')}: LOBs above the inline size travel in full LOB mode (${LOB_DOCS.targetMetadata}), so inline LOB mode needs FullLobMode: true. Use lob: { mode: 'inline' }, which sets both.`,
       );
+    }
+    if ((meta.FullLobMode === true || inline) && (context.targetKind === 's3' || context.targetKind === 'kinesis')) {
+      problems.push(
+        `${context.targetKind === 's3' ? 'S3' : 'Kinesis'} targets do not support full LOB mode (${context.targetKind === 's3' ? LOB_DOCS.s3Target : LOB_DOCS.kinesisTarget}), nor inline LOB mode, which relies on it (${LOB_DOCS.support}). Use lob: { mode: 'limited', maxSizeKiB } above the largest LOB the preflight query measured, or lob: { mode: 'none' }.`,
+      );
+    }
+    if (meta.LimitedSizeLobMode === true) {
+      const max = meta.LobMaxSize;
+      if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 102400) {
+        problems.push(`limited LOB mode needs LobMaxSize between 1 and 102400 KiB (${LOB_DOCS.support}); it is ${String(max)}. Size it above the largest LOB the preflight query measured.`);
+      }
     }
   }
   const prep = section('FullLoadSettings').TargetTablePrepMode;

@@ -29,14 +29,23 @@ export interface MysqlToS3LabConfig {
     /** The RDS instance's security group: the stack admits the replication instance on 3306. */
     readonly securityGroupId: string;
   };
-  readonly lake: { readonly folder: string; readonly format: 'csv' | 'parquet' };
+  readonly lake: {
+    readonly folder: string;
+    readonly format: 'csv' | 'parquet';
+    /**
+     * LobMaxSize of the task, KiB. S3 targets support only limited LOB mode, which truncates larger LOBs with only a
+     * warning: keep it above the largest TEXT/BLOB value of the selected tables, measured before the task starts
+     * (`SELECT MAX(LENGTH(col)) FROM t` for each LOB column; 1-102400).
+     */
+    readonly lobMaxSizeKiB: number;
+  };
 }
 
 const shared = {
   project: 'retaillab',
   region: 'eu-west-2',
   stateBucket: 'retaillab-terraform-state',
-  lake: { folder: 'raw/retail', format: 'parquet' },
+  lake: { folder: 'raw/retail', format: 'parquet', lobMaxSizeKiB: 64 },
 } as const;
 
 export const CONFIG: Record<'staging' | 'production', MysqlToS3LabConfig> = {

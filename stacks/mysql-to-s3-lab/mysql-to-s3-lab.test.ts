@@ -24,6 +24,16 @@ describe('example project mysql-to-s3-lab', () => {
     }
   });
 
+  test('limited LOB mode (the only one S3 supports) is sized by config and waived with that reason', () => {
+    for (const [name, out] of stacks) {
+      const task = list(out, 'aws_dms_replication_task')[0];
+      expect(JSON.parse(task.replication_task_settings).TargetMetadata).toMatchObject({ FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 64 });
+      const waived = checkStack(name, out).findings.filter((f) => f.rule === 'DMS-TASK-LOB-SAFE');
+      expect(waived).toHaveLength(1);
+      expect(waived[0].waived).toMatch(/S3 targets do not support full LOB mode/);
+    }
+  });
+
   test('production runs a multi-AZ replication instance', () => {
     const prod = stacks.get('mysql-to-s3-lab-production')!;
     expect(list(prod, 'aws_dms_replication_instance').map((i) => i.multi_az)).toEqual([true]);

@@ -46,8 +46,9 @@ export class ReportingServerStack extends MigrationStack {
       },
       target: { kind: 'postgres', database, useAppUserSecret: true },
       tableMappings: new TableMappings().include({ schema: config.source.schema }).renameSchema(config.source.schema, config.target.schema).lowercase(),
-      // Each run replaces yesterday's copy: truncate, load, validate.
-      settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', lob: { mode: 'limited', maxSizeKiB: 64 }, controlSchema: config.target.schema },
+      // Each run replaces yesterday's copy: truncate, load, validate. LOBs in full LOB mode (the default): their sizes
+      // are not measured, and limited LOB mode would truncate larger ones with only a warning.
+      settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', controlSchema: config.target.schema },
       schedule: { scheduleExpression: config.schedule.expression, timezone: config.schedule.timezone, onAlreadyRunning: 'wait' },
     });
 

@@ -62,6 +62,8 @@ describe('sqlserver-to-postgres specifics', () => {
     expect(task.migration_type).toBe('full-load-and-cdc');
     const settings = JSON.parse(task.replication_task_settings);
     expect(settings.ValidationSettings.EnableValidation).toBe(true);
+    // LOB sizes not measured yet: full LOB mode (limited LOB mode would truncate with only a warning).
+    expect(settings.TargetMetadata).toMatchObject({ FullLobMode: true, LimitedSizeLobMode: false });
     expect(settings.ControlTablesSettings.ControlSchema).toBe('billing');
     const target = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target')!;
     expect(target.secrets_manager_arn).toContain('aws_secretsmanager_secret.database_app-user-secret');

@@ -59,7 +59,9 @@ export class SqlServerToPostgresStack extends MigrationStack {
         .exclude({ schema: 'dbo', table: 'sysdiagrams' })
         .renameSchema('dbo', config.target.schema)
         .lowercase(),
-      settings: { lob: { mode: 'limited', maxSizeKiB: 64 }, targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', controlSchema: config.target.schema },
+      // Full LOB mode (the default) until templates/sqlserver/00-preflight-checks.sql (section 8) has measured the
+      // largest LOB: limited LOB mode would truncate larger ones with only a warning in the task log.
+      settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', controlSchema: config.target.schema },
       monitoring: { cdcLatencySeconds: config.dms.cdcLatencyAlarmSeconds },
     });
 

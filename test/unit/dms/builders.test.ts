@@ -178,14 +178,15 @@ describe('TableMappings', () => {
 });
 
 describe('task settings builder', () => {
+  /** S3 and Kinesis targets support only limited LOB mode. */
+  const S3_LOBS = { mode: 'limited', maxSizeKiB: 32 } as const;
   const get = (s: Record<string, unknown>, section: string, key: string) => (s[section] as Record<string, unknown>)[key];
 
-  test('safe defaults: logging on, validation on, limited LOB with SUSPEND_TABLE, truncate before load', () => {
+  test('safe defaults: logging on, validation on, full LOB mode (sizes unknown: nothing truncated), truncate before load', () => {
     const s = buildTaskSettings();
     expect(get(s, 'Logging', 'EnableLogging')).toBe(true);
     expect(get(s, 'ValidationSettings', 'EnableValidation')).toBe(true);
-    expect(get(s, 'TargetMetadata', 'LimitedSizeLobMode')).toBe(true);
-    expect(get(s, 'TargetMetadata', 'LobMaxSize')).toBe(32);
+    expect(s.TargetMetadata).toMatchObject({ SupportLobs: true, FullLobMode: true, LimitedSizeLobMode: false, LobMaxSize: 0, LobChunkSize: 64 });
     expect(get(s, 'ErrorBehavior', 'DataTruncationErrorPolicy')).toBe('SUSPEND_TABLE');
     expect(get(s, 'ErrorBehavior', 'DataErrorPolicy')).toBe('SUSPEND_TABLE');
     expect(get(s, 'FullLoadSettings', 'TargetTablePrepMode')).toBe('TRUNCATE_BEFORE_LOAD');
@@ -195,10 +196,14 @@ describe('task settings builder', () => {
 
   test.each([
     [{ mode: 'full' as const, chunkSizeKiB: 128 }, { FullLobMode: true, LimitedSizeLobMode: false, LobChunkSize: 128 }],
-    [{ mode: 'inline' as const, inlineMaxSizeKiB: 16 }, { FullLobMode: false, InlineLobMaxSize: 16, LobChunkSize: 64 }],
+    // LOBs above InlineLobMaxSize travel in full LOB mode (DMS guide, target metadata): inline is FullLobMode: true.
+    [{ mode: 'inline' as const, inlineMaxSizeKiB: 16 }, { FullLobMode: true, LimitedSizeLobMode: false, InlineLobMaxSize: 16, LobChunkSize: 64 }],
+    [{ mode: 'limited' as const, maxSizeKiB: 64 }, { FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 64, InlineLobMaxSize: 0 }],
     [{ mode: 'none' as const }, { SupportLobs: false, LimitedSizeLobMode: false }],
   ])('LOB mode %o', (lob, expected) => {
-    expect(buildTaskSettings({ lob }).TargetMetadata).toMatchObject(expected);
+    const s = buildTaskSettings({ lob });
+    expect(s.TargetMetadata).toMatchObject(expected);
+    expect(validateTaskSettings(s, { targetKind: 'database' })).toEqual([]);
   });
 
   test('never emits the read-only keys, even from overrides', () => {
@@ -219,31 +224,42 @@ describe('task settings builder', () => {
   });
 
   test('fails when logging is turned off', () => {
-    const s = buildTaskSettings({ overrides: { Logging: { EnableLogging: false } } });
+    const s = buildTaskSettings({ lob: S3_LOBS, overrides: { Logging: { EnableLogging: false } } });
     expect(validateTaskSettings(s, { targetKind: 's3' })).toEqual([
       'task settings must set Logging.EnableLogging = true: without task logs a failed or suspended table leaves no trace. Remove the override that turns logging off.',
     ]);
   });
 
   test('fails when validation is off for a database target (and passes for S3)', () => {
-    const s = buildTaskSettings({ validation: false });
+    const s = buildTaskSettings({ validation: false, lob: S3_LOBS });
     expect(validateTaskSettings(s, { targetKind: 'database' })[0]).toContain('database targets need ValidationSettings.EnableValidation = true');
     expect(validateTaskSettings(s, { targetKind: 's3' })).toEqual([]);
   });
 
   test('fails when masking and validation are on together (masked rows never match)', () => {
-    const problems = validateTaskSettings(buildTaskSettings({ validation: true }), { targetKind: 's3', masking: true });
+    const problems = validateTaskSettings(buildTaskSettings({ validation: true, lob: S3_LOBS }), { targetKind: 's3', masking: true });
     expect(problems).toEqual([expect.stringContaining('table mappings mask columns and ValidationSettings.EnableValidation is on')]);
     // A masking task into a database runs without validation (the stack waives DMS-TASK-VALIDATION for it).
     expect(validateTaskSettings(buildTaskSettings({ validation: false }), { targetKind: 'database', masking: true })).toEqual([]);
   });
 
-  test('fails when limited LOB mode would truncate silently', () => {
-    const s = buildTaskSettings({ dataTruncationErrorPolicy: 'LOG_ERROR' });
-    expect(validateTaskSettings(s, { targetKind: 'database' })[0]).toBe(
-      "limited LOB mode truncates LOBs above LobMaxSize (32 KiB) and DataTruncationErrorPolicy is LOG_ERROR: that is silent data loss. Set dataTruncationErrorPolicy to 'SUSPEND_TABLE' or 'STOP_TASK', or use lob: { mode: 'full' }.",
-    );
-    expect(validateTaskSettings(buildTaskSettings({ lob: { mode: 'full' }, dataTruncationErrorPolicy: 'LOG_ERROR' }), { targetKind: 'database' })).toEqual([]);
+  test('fails when raw settings ask for inline LOBs without full LOB mode', () => {
+    const raw = { Logging: { EnableLogging: true }, ValidationSettings: { EnableValidation: true }, TargetMetadata: { SupportLobs: true, FullLobMode: false, InlineLobMaxSize: 16 } };
+    expect(validateTaskSettings(raw, { targetKind: 'database' })).toEqual([
+      "TargetMetadata.InlineLobMaxSize is 16 but FullLobMode is false: LOBs above the inline size travel in full LOB mode (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.TaskSettings.TargetMetadata.html), so inline LOB mode needs FullLobMode: true. Use lob: { mode: 'inline' }, which sets both.",
+    ]);
+  });
+
+  test.each([
+    ['s3', { mode: 'full' as const }, 'S3 targets do not support full LOB mode (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.S3.html#CHAP_Target.S3.Limitations)'],
+    ['kinesis', { mode: 'inline' as const }, 'Kinesis targets do not support full LOB mode (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.Kinesis.html#CHAP_Target.Kinesis.Limitations)'],
+  ] as const)('fails when a %s target is given full or inline LOB mode', (targetKind, lob, message) => {
+    expect(validateTaskSettings(buildTaskSettings({ lob, validation: false }), { targetKind }).join(' ')).toContain(message);
+    expect(validateTaskSettings(buildTaskSettings({ lob: { mode: 'limited', maxSizeKiB: 64 }, validation: false }), { targetKind })).toEqual([]);
+  });
+
+  test.each([0, 102401, 1.5])('fails when limited LOB mode has LobMaxSize %p', (maxSizeKiB) => {
+    expect(validateTaskSettings(buildTaskSettings({ lob: { mode: 'limited', maxSizeKiB } }), { targetKind: 'database' })[0]).toContain('limited LOB mode needs LobMaxSize between 1 and 102400 KiB');
   });
 
   test('fails when DROP_AND_CREATE is not opted in', () => {

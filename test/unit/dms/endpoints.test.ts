@@ -72,6 +72,16 @@ describe('database endpoints: secrets + TLS', () => {
   });
 });
 
+describe('PostgreSQL source', () => {
+  test('fails the task on LOB truncation (limited LOB mode would otherwise truncate with only a warning)', () => {
+    const stack = newStack();
+    new PostgresSourceEndpoint(stack, 'on', { component: 'a', serverName: 'a.db', databaseName: 'app', secret: PG_SECRET });
+    new PostgresSourceEndpoint(stack, 'off', { component: 'b', serverName: 'b.db', databaseName: 'app', secret: PG_SECRET, failTasksOnLobTruncation: false });
+    const settings = all(synth(stack), 'aws_dms_endpoint').map((e) => [e.endpoint_id, e.postgres_settings.fail_tasks_on_lob_truncation]);
+    expect(Object.fromEntries(settings)).toEqual({ 'demo-staging-a-source': true, 'demo-staging-b-source': false });
+  });
+});
+
 describe('RDS-managed master secrets are refused (username and password only; DMS needs host and port)', () => {
   test('fails when a PrivatePostgres master secret is handed to an endpoint, naming the construct and the fix', () => {
     const stack = newStack();

@@ -139,6 +139,8 @@ describe('DmsReplicationTask', () => {
     expect(settings.Logging.EnableLogging).toBe(true);
     expect(settings.ValidationSettings.EnableValidation).toBe(true);
     expect(settings.Logging).not.toHaveProperty('CloudWatchLogGroup');
+    // LOB sizes unknown: full LOB mode (limited LOB mode would truncate larger LOBs with only a warning).
+    expect(settings.TargetMetadata).toMatchObject({ SupportLobs: true, FullLobMode: true, LimitedSizeLobMode: false });
     expect(JSON.parse(task.table_mappings).rules).toHaveLength(4);
     const egress = all(out, 'aws_vpc_security_group_egress_rule').find((r) => r.cidr_ipv4 === '10.20.30.40/32');
     expect(egress).toMatchObject({ from_port: 1433, to_port: 1433, description: expect.stringContaining('over the VPN') });
@@ -169,6 +171,11 @@ describe('DmsReplicationTask', () => {
     const settings = JSON.parse(one(synth(stack), 'aws_dms_replication_task').replication_task_settings);
     expect(settings.ValidationSettings.EnableValidation).toBe(false);
     expect(settings.FullLoadSettings.TargetTablePrepMode).toBe('DO_NOTHING');
+    // S3 targets do not support full LOB mode: limited is their only mode.
+    expect(settings.TargetMetadata).toMatchObject({ FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 32 });
+    expect(() => new DmsReplicationTask(stack, 'full', { component: 'lake2', instance, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }), settings: { lob: { mode: 'full' } } })).toThrow(
+      'S3 targets do not support full LOB mode',
+    );
   });
 
   test.each<[string, (p: ReturnType<typeof parts>) => void, string]>([

@@ -119,24 +119,36 @@ export const dmsRules: Rule[] = [
   },
   {
     id: 'DMS-TASK-LOB-SAFE',
-    summary: 'limited LOB mode needs DataTruncationErrorPolicy SUSPEND_TABLE or STOP_TASK',
+    summary: 'LOBs are never truncated silently: full LOB mode (inline included), no LOBs, or limited LOB mode from a PostgreSQL source with fail_tasks_on_lob_truncation',
     types: TASKS,
-    check: (r) => {
+    check: (r, { stack }) => {
       const s = taskSettings(r);
       if ('error' in s) return [s.error];
       const tm = block(s.settings.TargetMetadata) ?? {};
-      // DMS defaults to limited LOB mode when TargetMetadata says nothing.
-      const limited = tm.SupportLobs !== false && tm.FullLobMode !== true && tm.LimitedSizeLobMode !== false;
-      if (!limited) return [];
-      const policy = get(s.settings, 'ErrorBehavior', 'DataTruncationErrorPolicy');
-      return policy === 'SUSPEND_TABLE' || policy === 'STOP_TASK'
-        ? []
-        : [
-            violation(
-              `limited LOB mode (LobMaxSize ${found(tm.LobMaxSize)}) truncates larger LOBs, and ErrorBehavior.DataTruncationErrorPolicy is ${found(policy)}`,
-              'set "ErrorBehavior": { "DataTruncationErrorPolicy": "SUSPEND_TABLE" } (or STOP_TASK), or use full LOB mode',
-            ),
-          ];
+      if (tm.SupportLobs === false) return [];
+      // Inline LOB mode is full LOB mode with small LOBs sent inline: larger ones travel in full LOB mode.
+      if (Number(tm.InlineLobMaxSize ?? 0) > 0 && tm.FullLobMode !== true) {
+        return [
+          violation(
+            `TargetMetadata.InlineLobMaxSize is ${found(tm.InlineLobMaxSize)} with FullLobMode ${found(tm.FullLobMode)}; LOBs above the inline size travel in full LOB mode, which is off`,
+            'set "FullLobMode": true beside InlineLobMaxSize (DMS guide, target metadata task settings)',
+          ),
+        ];
+      }
+      if (tm.FullLobMode === true) return [];
+      // Limited LOB mode (also DMS's choice when TargetMetadata says nothing) truncates larger LOBs with only a
+      // warning in the task log (DMS guide, CHAP_Tasks.LOBSupport); no ErrorBehavior policy catches it. Only a
+      // PostgreSQL source's FailTasksOnLobTruncation turns it into a task failure.
+      const source = stack.target(r.attrs.source_endpoint_arn, 'aws_dms_endpoint');
+      const settings = source ? block(source.attrs.postgres_settings) : undefined;
+      const postgres = source && ['postgres', 'aurora-postgresql'].includes(literalString(source.attrs.engine_name) ?? '');
+      if (postgres && settings?.fail_tasks_on_lob_truncation === true) return [];
+      return [
+        violation(
+          `limited LOB mode (LobMaxSize ${found(tm.LobMaxSize)}) truncates larger LOBs with only a warning in the task log, and the source ${postgres ? 'does not set postgres_settings.fail_tasks_on_lob_truncation' : 'cannot fail the task instead'}`,
+          `use full LOB mode ("FullLobMode": true), or a PostgreSQL source with postgres_settings.fail_tasks_on_lob_truncation = true; where only limited LOB mode is possible (S3, Kinesis targets), waive "DMS-TASK-LOB-SAFE:${r.address}" with the largest LOB the preflight measured, below LobMaxSize`,
+        ),
+      ];
     },
   },
   {

@@ -18,10 +18,11 @@ const targetEndpoint = { ...sourceEndpoint, endpoint_type: 'target', engine_name
 const settings = {
   Logging: { EnableLogging: true },
   ValidationSettings: { EnableValidation: true },
-  TargetMetadata: { SupportLobs: true, LimitedSizeLobMode: true, LobMaxSize: 32 },
+  TargetMetadata: { SupportLobs: true, FullLobMode: true, LimitedSizeLobMode: false, LobChunkSize: 64 },
   ErrorBehavior: { DataTruncationErrorPolicy: 'SUSPEND_TABLE' },
   FullLoadSettings: { TargetTablePrepMode: 'TRUNCATE_BEFORE_LOAD' },
 };
+const limitedLobs = { TargetMetadata: { SupportLobs: true, FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 32 } };
 
 function task(settingsJson: unknown = settings, target = '${aws_dms_endpoint.target.endpoint_arn}'): Resources {
   return {
@@ -101,8 +102,10 @@ describe('DMS rules', () => {
     ['DMS-TASK-LOGGING', 'settings are absent', undefined, /replication_task_settings is absent; DMS then applies defaults/],
     ['DMS-TASK-LOGGING', 'settings are a token', '${jsonencode(local.settings)}', /replication_task_settings is an expression resolved only at plan/],
     ['DMS-TASK-VALIDATION', 'validation is absent', patch('ValidationSettings', undefined), /ValidationSettings.EnableValidation is absent for a database target/],
-    ['DMS-TASK-LOB-SAFE', 'truncation is only logged', patch('ErrorBehavior', { DataTruncationErrorPolicy: 'LOG_ERROR' }), /DataTruncationErrorPolicy is "LOG_ERROR"/],
-    ['DMS-TASK-LOB-SAFE', 'TargetMetadata and ErrorBehavior are absent (DMS defaults to limited LOB mode)', patch('ErrorBehavior', undefined), /limited LOB mode/],
+    // DMS truncates above LobMaxSize with only a warning (CHAP_Tasks.LOBSupport): no truncation policy makes it safe.
+    ['DMS-TASK-LOB-SAFE', 'limited LOB mode from a SQL Server source, even with DataTruncationErrorPolicy STOP_TASK', { ...settings, ...limitedLobs, ErrorBehavior: { DataTruncationErrorPolicy: 'STOP_TASK' } }, /limited LOB mode \(LobMaxSize 32\) truncates larger LOBs with only a warning in the task log, and the source cannot fail the task instead/],
+    ['DMS-TASK-LOB-SAFE', 'TargetMetadata is absent (DMS defaults to limited LOB mode)', patch('TargetMetadata', undefined), /limited LOB mode \(LobMaxSize absent\)/],
+    ['DMS-TASK-LOB-SAFE', 'inline LOB mode is set without FullLobMode', patch('TargetMetadata', { SupportLobs: true, FullLobMode: false, InlineLobMaxSize: 16, LobChunkSize: 64 }), /InlineLobMaxSize is 16 with FullLobMode false; LOBs above the inline size travel in full LOB mode, which is off/],
     ['DMS-TASK-NO-DROP', 'the prep mode is DROP_AND_CREATE', patch('FullLoadSettings', { TargetTablePrepMode: 'DROP_AND_CREATE' }), /TargetTablePrepMode is "DROP_AND_CREATE"/],
     ['DMS-TASK-NO-DROP', 'the prep mode is absent', patch('FullLoadSettings', undefined), /TargetTablePrepMode is absent \(DMS then drops and recreates target tables\)/],
   ])('%s fails when %s', (rule, _, settingsJson, message) => {
@@ -111,9 +114,21 @@ describe('DMS rules', () => {
     expect(messagesOf(rule, resources)).toMatch(message);
   });
 
-  test('full LOB mode needs no truncation policy', () => {
+  test('full LOB mode, inline LOB mode with FullLobMode, and no LOBs need no truncation policy', () => {
     const full = { ...patch('ErrorBehavior', undefined), TargetMetadata: { SupportLobs: true, FullLobMode: true, LimitedSizeLobMode: false } };
     expect(findingsOf('DMS-TASK-LOB-SAFE', task(full))).toEqual([]);
+    expect(findingsOf('DMS-TASK-LOB-SAFE', task(patch('TargetMetadata', { SupportLobs: true, FullLobMode: true, InlineLobMaxSize: 16 })))).toEqual([]);
+    expect(findingsOf('DMS-TASK-LOB-SAFE', task(patch('TargetMetadata', { SupportLobs: false })))).toEqual([]);
+  });
+
+  test('limited LOB mode passes only from a PostgreSQL source that fails the task on LOB truncation', () => {
+    const resources = task({ ...settings, ...limitedLobs });
+    const pg = { ...sourceEndpoint, engine_name: 'aurora-postgresql', postgres_settings: { fail_tasks_on_lob_truncation: true } };
+    expect(findingsOf('DMS-TASK-LOB-SAFE', { ...resources, aws_dms_endpoint: { ...resources.aws_dms_endpoint, source: pg } })).toEqual([]);
+    const lenient = { ...pg, postgres_settings: { fail_tasks_on_lob_truncation: false } };
+    expect(messagesOf('DMS-TASK-LOB-SAFE', { ...resources, aws_dms_endpoint: { ...resources.aws_dms_endpoint, source: lenient } })).toMatch(
+      /the source does not set postgres_settings.fail_tasks_on_lob_truncation/,
+    );
   });
 
   test('validation is not required for an S3 target, but is for a target outside the stack', () => {
