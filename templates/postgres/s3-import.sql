@@ -13,9 +13,9 @@ GRANT USAGE ON SCHEMA aws_s3, aws_commons TO :"loader_user";
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA aws_s3, aws_commons TO :"loader_user";
 
 -- 2. The load ledger: one row per loaded object, keyed by (bucket, key, version or ETag). The loader's own DDL is
---    the same (lambdas/s3-to-postgres/ledger.ts); keep them in step.
-CREATE SCHEMA IF NOT EXISTS migration_kit;
-CREATE TABLE IF NOT EXISTS migration_kit.s3_load_ledger (
+--    the same text, quoted identifiers included (lambdas/s3-to-postgres/ledger.ts); keep them in step.
+CREATE SCHEMA IF NOT EXISTS "migration_kit";
+CREATE TABLE IF NOT EXISTS "migration_kit"."s3_load_ledger" (
   bucket        text        NOT NULL,
   object_key    text        NOT NULL,
   object_id     text        NOT NULL,   -- 'version:<versionId>' or 'etag:<ETag>'
