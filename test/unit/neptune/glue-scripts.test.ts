@@ -34,7 +34,13 @@ test('writer and incremental-protocol unit tests pass (python3 -m unittest)', ()
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(result.stderr);
-  expect(result.stderr).toMatch(/Ran \d+ tests/);
+  // Every test method written in the file ran and passed: "Ran 0 tests" (an import that finds no TestCase, a
+  // renamed class) or a skipped test would otherwise still end in OK.
+  const written = [...fs.readFileSync(path.join(__dirname, 'python', 'test_neptune_writer.py'), 'utf8').matchAll(/^ {4}def (test_\w+)\(self/gm)].map((m) => m[1]).sort();
+  expect(written.length).toBeGreaterThan(0);
+  const passed = [...result.stderr.matchAll(/^(test_\w+) \(.*\) \.\.\. ok$/gm)].map((m) => m[1]).sort();
+  expect(passed).toEqual(written);
+  expect(result.stderr).toMatch(new RegExp(`\nRan ${written.length} tests? in [\\d.]+s\n`));
   expect(result.stderr).toMatch(/\nOK\n?$/);
 });
 
