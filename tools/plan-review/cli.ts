@@ -1,16 +1,18 @@
 /**
- * `npm run review -- [--dir cdktf.out] [--out review.out] [--base <git ref> | --base-dir <cdktf.out of the base>] [--synth]`
+ * `npm run review -- [--dir cdktf.out] [--out review.out] [--base <git ref> | --base-dir <cdktf.out of the base>] [--synth] [--strict-removals]`
  *
  * Writes `<out>/<stack>.md` per stack and `<out>/SUMMARY.md`: resources by type, the policy check, data flows, a
- * Mermaid diagram and, with a base, what changed (stateful replacements flagged). Synthesizes the working tree
- * first when `--synth` is given or the folder holds no stacks. Exit 0 when the reports are written, 2 otherwise.
+ * Mermaid diagram and, with a base, what changed (stateful replacements flagged). Stacks of the base that the head
+ * no longer has are listed in one summary line, unless `--strict-removals` asks for a report (and alerts) on each.
+ * Synthesizes the working tree first when `--synth` is given or the folder holds no stacks. Exit 0 when the reports
+ * are written, 2 otherwise.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkStack } from '../policy-check/engine';
 import { loadStacks, StackIndex, SynthStack } from '../policy-check/tf';
 import { diffStack } from './diff';
-import { renderStackReport, renderSummary, SummaryRow } from './report';
+import { removedStacksLine, RemovedStackRow, renderStackReport, renderSummary, SummaryRow } from './report';
 import { staleOutput, SynthError, synthesize, synthesizeRef } from './synth';
 
 export interface ReviewOptions {
@@ -19,10 +21,12 @@ export interface ReviewOptions {
   base?: string;
   baseDir?: string;
   synth: boolean;
+  /** Review every stack the head removed, one report and CAUTION alerts each (default: one summary line for all). */
+  strictRemovals: boolean;
 }
 
 export function parseArgs(argv: string[]): ReviewOptions {
-  const options: ReviewOptions = { dir: process.env.CDKTF_OUTDIR ?? 'cdktf.out', out: 'review.out', synth: false };
+  const options: ReviewOptions = { dir: process.env.CDKTF_OUTDIR ?? 'cdktf.out', out: 'review.out', synth: false, strictRemovals: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -35,7 +39,8 @@ export function parseArgs(argv: string[]): ReviewOptions {
     else if (arg === '--base') options.base = value();
     else if (arg === '--base-dir') options.baseDir = value();
     else if (arg === '--synth') options.synth = true;
-    else throw new SynthError(`unknown argument ${arg}. Usage: npm run review -- [--dir cdktf.out] [--out review.out] [--base <git ref> | --base-dir <dir>] [--synth]`);
+    else if (arg === '--strict-removals') options.strictRemovals = true;
+    else throw new SynthError(`unknown argument ${arg}. Usage: npm run review -- [--dir cdktf.out] [--out review.out] [--base <git ref> | --base-dir <dir>] [--synth] [--strict-removals]`);
   }
   if (options.base && options.baseDir) throw new SynthError('give --base or --base-dir, not both');
   return options;
@@ -46,12 +51,27 @@ export interface ReviewResult {
   readonly files: string[];
   /** Stateful replacements, removals, moves, region or state changes, prefixed with the stack name. */
   readonly warnings: string[];
+  /** Stacks of the base the head no longer has, summarised in one line (empty with `strictRemovals`). */
+  readonly removedStacks: string[];
+}
+
+export interface WriteReviewOptions {
+  /** Report each stack the head removed, with its CAUTION alerts. @default false: one summary line for all of them */
+  readonly strictRemovals?: boolean;
 }
 
 /** Writes the reports. */
-export function writeReviews(head: SynthStack[], base: SynthStack[] | undefined, out: string, baseRef?: string): ReviewResult {
+export function writeReviews(head: SynthStack[], base: SynthStack[] | undefined, out: string, baseRef?: string, options: WriteReviewOptions = {}): ReviewResult {
   fs.mkdirSync(out, { recursive: true });
-  const names = [...new Set([...head.map((s) => s.name), ...(base ?? []).map((s) => s.name)])].sort();
+  // A fork's first review against the template shows every example it deleted as removed; those were never
+  // deployed by the fork, so they are one line in the summary unless asked for one by one.
+  const removed: RemovedStackRow[] = options.strictRemovals
+    ? []
+    : (base ?? [])
+        .filter((b) => !head.some((h) => h.name === b.name))
+        .map((b) => ({ name: b.name, resources: new StackIndex(b.name, b.json).resources.filter((r) => !r.data).length }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+  const names = [...new Set([...head.map((s) => s.name), ...(base ?? []).map((s) => s.name)])].filter((n) => !removed.some((r) => r.name === n)).sort();
   const rows: SummaryRow[] = [];
   const files: string[] = [];
   for (const name of names) {
@@ -68,9 +88,10 @@ export function writeReviews(head: SynthStack[], base: SynthStack[] | undefined,
     rows.push({ name, policy, diff, resources: index.resources.filter((r) => !r.data).length });
   }
   const summary = path.join(out, 'SUMMARY.md');
-  fs.writeFileSync(summary, renderSummary(rows, baseRef));
+  fs.writeFileSync(summary, renderSummary(rows, baseRef, removed));
   const warnings = rows.flatMap((r) => (r.diff?.warnings ?? []).map((w) => `${r.name}: ${w}`));
-  return { files: [summary, ...files], warnings };
+  if (removed.length) warnings.push(removedStacksLine(removed));
+  return { files: [summary, ...files], warnings, removedStacks: removed.map((r) => r.name) };
 }
 
 function main(): number {
@@ -106,7 +127,7 @@ function main(): number {
       return 2;
     }
   }
-  const { files, warnings } = writeReviews(head, base, options.out, baseRef);
+  const { files, warnings } = writeReviews(head, base, options.out, baseRef, { strictRemovals: options.strictRemovals });
   for (const w of warnings) process.stdout.write(`WARNING ${w}\n`);
   process.stdout.write(`plan-review: wrote ${files.length} report(s) to ${options.out}/ (start with ${files[0]})\n`);
   return 0;

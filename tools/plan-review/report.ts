@@ -154,10 +154,27 @@ export interface SummaryRow {
 }
 
 /** The summary across stacks, linking each stack's report. */
-export function renderSummary(rows: readonly SummaryRow[], baseRef?: string): string {
+/** A stack of the base that the head no longer has, summarised instead of reviewed (see `--strict-removals`). */
+export interface RemovedStackRow {
+  readonly name: string;
+  readonly resources: number;
+}
+
+/** The one line that stands for every removed stack when they are not reviewed one by one. */
+export function removedStacksLine(removed: readonly RemovedStackRow[]): string {
+  const list = removed.map((r) => `${r.name} (${r.resources} resources)`).join(', ');
+  return (
+    `${removed.length} stack(s) of the base are not in this revision and are not reviewed: ${list}. ` +
+    'Nothing changes for a stack that was never deployed (a fork deleting the examples it does not use); ' +
+    'if one was deployed, removing it destroys everything in it: run the review with `--strict-removals` for a report on each.'
+  );
+}
+
+export function renderSummary(rows: readonly SummaryRow[], baseRef?: string, removedStacks: readonly RemovedStackRow[] = []): string {
   const warnings = rows.flatMap((r) => (r.diff?.warnings ?? []).map((w) => `${r.name}: ${w}`));
   const lines = ['# Plan review summary', ''];
   if (baseRef) lines.push(`Compared with ${code(baseRef)}.`, '');
+  if (removedStacks.length) lines.push('> [!NOTE]', `> ${removedStacksLine(removedStacks)}`, '');
   for (const w of warnings) lines.push('> [!CAUTION]', `> ${w}`, '');
   const headers = ['Stack', 'Environment', 'Resources', 'Policy', ...(baseRef ? ['Add', 'Change', 'Destroy'] : [])];
   lines.push(

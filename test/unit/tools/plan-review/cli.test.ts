@@ -27,16 +27,35 @@ describe('npm run review', () => {
     expect(fs.readFileSync(path.join(dir, 'shop-staging.md'), 'utf8')).toContain('## Changes since `base`');
   });
 
-  test('reports a stack that exists only in the base as removed', () => {
+  test('with --strict-removals, reports a stack that exists only in the base as removed, with its alerts', () => {
     const base = loadStacks(path.join(FIXTURES, 'base'));
     const renamed = [{ ...base[0], name: 'shop-old' }];
-    writeReviews(loadStacks(path.join(FIXTURES, 'head')), renamed, dir, 'base');
+    const { warnings, removedStacks } = writeReviews(loadStacks(path.join(FIXTURES, 'head')), renamed, dir, 'base', { strictRemovals: true });
     expect(fs.readFileSync(path.join(dir, 'shop-old.md'), 'utf8')).toContain('This stack was **removed**');
     expect(fs.readFileSync(path.join(dir, 'SUMMARY.md'), 'utf8')).toContain('| [shop-old](shop-old.md) |');
+    expect(warnings.filter((w) => w.startsWith('shop-old: REMOVAL')).length).toBeGreaterThan(1);
+    expect(removedStacks).toEqual([]);
+  });
+
+  test('collapses stacks the head removed into one summary line (a fork\'s first review against the template)', () => {
+    const [shop] = loadStacks(path.join(FIXTURES, 'base'));
+    const head = loadStacks(path.join(FIXTURES, 'head'));
+    // The template's main has the fork's stack plus two examples the fork deleted.
+    const base = [shop, { ...shop, name: 'example-b-staging' }, { ...shop, name: 'example-a-production' }];
+    const { files, warnings, removedStacks } = writeReviews(head, base, dir, 'main');
+    expect(removedStacks).toEqual(['example-a-production', 'example-b-staging']);
+    expect(files.map((f) => path.basename(f))).toEqual(['SUMMARY.md', 'shop-staging.md']);
+    const removedWarnings = warnings.filter((w) => w.includes('example-'));
+    expect(removedWarnings).toEqual([expect.stringMatching(/^2 stack\(s\) of the base are not in this revision and are not reviewed: example-a-production \(\d+ resources\), example-b-staging \(\d+ resources\)\. .*--strict-removals/)]);
+    const summary = fs.readFileSync(path.join(dir, 'SUMMARY.md'), 'utf8');
+    expect(summary).toContain(`> [!NOTE]\n> ${removedWarnings[0]}`);
+    expect(summary).not.toContain('[example-a-production](');
+    expect(summary.match(/\[!CAUTION\]/g)).toHaveLength(warnings.length - 1); // the head stack's own alerts only
   });
 
   test('parses its options', () => {
-    expect(parseArgs(['--out', 'r', '--base', 'main'])).toMatchObject({ out: 'r', base: 'main', synth: false });
+    expect(parseArgs(['--out', 'r', '--base', 'main'])).toMatchObject({ out: 'r', base: 'main', synth: false, strictRemovals: false });
+    expect(parseArgs(['--base', 'main', '--strict-removals'])).toMatchObject({ strictRemovals: true });
     expect(() => parseArgs(['--base'])).toThrow('--base needs a value');
     expect(() => parseArgs(['--base', 'main', '--base-dir', 'x'])).toThrow('give --base or --base-dir, not both');
     expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument --frobnicate/);
