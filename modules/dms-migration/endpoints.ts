@@ -25,6 +25,8 @@ export interface IDmsEndpoint {
   readonly targetKind?: TargetKind;
   /** For SQL Server sources: the capture mode (decides the allowed migration types). */
   readonly sqlServerMode?: SqlServerMode;
+  /** For PostgreSQL sources: the logical replication slot named on the endpoint (needed for a native CDC start point). */
+  readonly slotName?: string;
   /** Called by the task: opens the network path from the replication instance (security-group rule or egress). */
   bind(instance: IDmsReplicationInstance): void;
 }
@@ -290,8 +292,20 @@ export interface PostgresSourceEndpointProps extends DatabaseEndpointProps {
   /** @default 5432 */
   readonly port?: number;
   readonly databaseName: string;
-  /** Logical replication slot to reuse. @default DMS creates one */
+  /**
+   * A logical replication slot that already exists on the source (`PostgreSQLSettings.SlotName`). Needed to start
+   * CDC from a native position (a task's `cdcStartPosition`): DMS checks that the slot exists and that the task has
+   * a valid start position. Create it before the export with templates/postgres/cdc-start-slot.sql, which prints
+   * the LSN to start from.
+   * @default DMS creates a slot when the task starts
+   */
   readonly slotName?: string;
+  /**
+   * Decoding plugin of the slot (`PostgreSQLSettings.PluginName`).
+   * @default 'test-decoding' with `slotName` (templates/postgres/cdc-start-slot.sql creates the slot with
+   *   test_decoding); DMS's choice otherwise
+   */
+  readonly pluginName?: 'test-decoding' | 'pglogical';
   /** Heartbeat keeps the slot's restart LSN moving on idle databases (WAL would otherwise pile up). @default true */
   readonly heartbeat?: boolean;
   /**
@@ -304,12 +318,21 @@ export interface PostgresSourceEndpointProps extends DatabaseEndpointProps {
   readonly failTasksOnLobTruncation?: boolean;
 }
 
+const SLOT_NAME = /^[a-z0-9_]{1,63}$/;
+
 /** A PostgreSQL / Aurora PostgreSQL source. CDC needs `rds.logical_replication = 1` (PrivatePostgres `logicalReplication: true`). */
 export class PostgresSourceEndpoint extends DatabaseEndpointBase {
   readonly endpointType = 'source' as const;
   /** Limited LOB mode fails the task instead of truncating (FailTasksOnLobTruncation). */
   readonly failsTasksOnLobTruncation: boolean;
+  readonly slotName?: string;
   constructor(scope: Construct, id: string, props: PostgresSourceEndpointProps) {
+    if (props.slotName !== undefined && isResolved(props.slotName) && !SLOT_NAME.test(props.slotName)) {
+      throw new ValidationError(
+        `${scope.node.path}/${id}`,
+        `slotName "${props.slotName}" is not a replication slot name: PostgreSQL allows lower-case letters, digits and underscores, at most 63. Use the name given to templates/postgres/cdc-start-slot.sql.`,
+      );
+    }
     const failTasksOnLobTruncation = props.failTasksOnLobTruncation ?? true;
     super(scope, id, props, {
       engineName: props.engine ?? 'postgres',
@@ -319,10 +342,12 @@ export class PostgresSourceEndpoint extends DatabaseEndpointBase {
         heartbeatEnable: props.heartbeat ?? true,
         heartbeatFrequency: 5,
         slotName: props.slotName,
+        pluginName: props.pluginName ?? (props.slotName ? 'test-decoding' : undefined),
         failTasksOnLobTruncation,
       },
     });
     this.failsTasksOnLobTruncation = failTasksOnLobTruncation;
+    this.slotName = props.slotName;
   }
 }
 

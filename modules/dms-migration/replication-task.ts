@@ -37,8 +37,20 @@ export interface DmsReplicationTaskProps {
    * @default false
    */
   readonly startOnCreate?: boolean;
-  /** For `cdc` tasks: where to start reading (a native position or `now`-like time, see DMS docs). */
+  /**
+   * Where CDC starts, as a native position of the source's log (DMS API `CdcStartPosition`): a PostgreSQL LSN
+   * (`1A/6B0C3D28`, with the slot named on the source endpoint), a SQL Server LSN, a MySQL binlog position, a
+   * checkpoint, or, for sources that support a custom start time, a date (`2026-11-23T08:00:00`). PostgreSQL sources
+   * take only an LSN (see `cdcStartTime`). Not with `cdcStartTime`.
+   */
   readonly cdcStartPosition?: string;
+  /**
+   * A custom CDC start time (DMS API `CdcStartTime`, provider `cdc_start_time`: RFC 3339 or a Unix timestamp).
+   * Refused for PostgreSQL sources, which do not support a custom CDC start time (DMS guide, "Creating tasks for
+   * ongoing replication"): start them from a native position instead (`cdcStartPosition` = the LSN of a slot created
+   * before the export, `slotName` on the endpoint; templates/postgres/cdc-start-slot.sql).
+   */
+  readonly cdcStartTime?: string;
   /**
    * Resources the task must wait for, typically `accountRoles.dependable` when the instance is adopted (a created
    * instance already waits for the roles, and the task waits for the instance).
@@ -88,6 +100,8 @@ export class DmsReplicationTask extends Construct {
       "startOnCreate is set on a full-load task: provider bug #43466 fails the apply when the load finishes fast. Start full loads with the runner Lambda (schedule) or 'aws dms start-replication-task'.",
     );
 
+    validateCdcStart(this, props, this.migrationType);
+
     const mappings = toMappings(this, props.tableMappings);
     check(mappings.hasInclude, this, 'table mappings select no table: add at least one include rule, e.g. new TableMappings().include({ schema: "dbo" }).');
     if (mappings.usesMasking && props.instance.engineVersion && isResolved(props.instance.engineVersion)) {
@@ -126,12 +140,63 @@ export class DmsReplicationTask extends Construct {
       replicationTaskSettings: this.settingsJson,
       startReplicationTask: props.startOnCreate ?? false,
       cdcStartPosition: props.cdcStartPosition,
+      cdcStartTime: props.cdcStartTime,
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
     this.replicationTaskArn = this.task.replicationTaskArn;
     // arn:aws:dms:<region>:<account>:task:<RESOURCE-ID>
     this.resourceId = Fn.element(Fn.split(':', this.replicationTaskArn), 6);
   }
+}
+
+/** DMS pages the CDC start rules follow. */
+export const CDC_START_DOCS = {
+  guide: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Task.CDC.html',
+  api: 'https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationTask.html',
+  slotName: 'https://docs.aws.amazon.com/dms/latest/APIReference/API_PostgreSQLSettings.html',
+} as const;
+
+const POSTGRES_ENGINES = new Set(['postgres', 'aurora-postgresql']);
+/** A PostgreSQL LSN as pg_lsn prints it: two hexadecimal numbers of up to 8 digits. */
+export const POSTGRES_LSN = /^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/;
+
+/**
+ * CDC start points as DMS accepts them: not both a time and a position; none on a full-load task; and for
+ * PostgreSQL sources no custom start time at all (neither `cdcStartTime` nor a date in `cdcStartPosition`), only an
+ * LSN, with the slot that holds it named on the source endpoint (`slotName`), which DMS checks before it starts.
+ */
+function validateCdcStart(scope: Construct, props: DmsReplicationTaskProps, migrationType: MigrationType): void {
+  const { cdcStartPosition: position, cdcStartTime: time } = props;
+  if (position === undefined && time === undefined) return;
+  check(
+    position === undefined || time === undefined,
+    scope,
+    `cdcStartPosition and cdcStartTime are both set; DMS takes one or the other (${CDC_START_DOCS.api}). Keep one.`,
+  );
+  check(
+    migrationType !== 'full-load',
+    scope,
+    `a CDC start point is set on a full-load task, which captures no changes. Drop cdcStartPosition / cdcStartTime, or use migrationType 'cdc' or 'full-load-and-cdc'.`,
+  );
+  if (!POSTGRES_ENGINES.has(props.source.engineName)) return;
+  const slotRoute = `create a logical replication slot before the export (templates/postgres/cdc-start-slot.sql), name it on the source endpoint (slotName) and pass the LSN the runbook printed as cdcStartPosition (${CDC_START_DOCS.slotName})`;
+  if (time !== undefined) {
+    throw new ValidationError(
+      scope,
+      `cdcStartTime "${time}" is set on a task with a PostgreSQL source, which does not support a custom CDC start time (${CDC_START_DOCS.guide}). Start from a native position instead: ${slotRoute}.`,
+    );
+  }
+  if (isResolved(position) && !POSTGRES_LSN.test(position!)) {
+    throw new ValidationError(
+      scope,
+      `cdcStartPosition "${position}" is not a PostgreSQL LSN (like 1A/6B0C3D28); a PostgreSQL source does not support a custom CDC start time, so a date cannot be its start point (${CDC_START_DOCS.guide}). ${slotRoute[0].toUpperCase()}${slotRoute.slice(1)}.`,
+    );
+  }
+  check(
+    props.source.slotName !== undefined,
+    scope,
+    `cdcStartPosition "${position}" is set on a task with a PostgreSQL source whose endpoint names no slot: a native start position needs a logical replication slot that already exists and is named on the endpoint (slotName), or DMS refuses to start (${CDC_START_DOCS.slotName}). Set slotName to the slot templates/postgres/cdc-start-slot.sql created.`,
+  );
 }
 
 function toMappings(scope: Construct, input: TableMappingsInput): TableMappings {

@@ -26,8 +26,12 @@ export interface ChangeSourceProps {
    */
   readonly tableMappings?: TableMappingsInput;
   /**
-   * Where CDC starts. @default the high-water mark (as a DMS date position), so the stream begins where the
-   * export ended; without one, DMS starts from the task's start time.
+   * Where CDC starts, as a native position (DMS `CdcStartPosition`). For a PostgreSQL source it is required with
+   * `highWaterMark`: PostgreSQL supports no custom CDC start time, so the stream cannot start "at" the high-water mark.
+   * Run templates/postgres/cdc-start-slot.sql on the source before the export and pass the LSN it prints
+   * (`cdc_start_position`), with `slotName` on the PostgresSourceEndpoint set to its slot and `highWaterMark` to its
+   * `high_water_mark`.
+   * @default for other sources, the high-water mark as a DMS date position; without one, the task's start time
    */
   readonly cdcStartPosition?: string;
 }
@@ -74,8 +78,9 @@ export interface StreamToPostgresProps {
    */
   readonly tables: readonly TableConfigInput[];
   /**
-   * ISO-8601 commit time the full load (the S3 export) covers. The consumer skips changes committed at or
-   * before it, and full-load records in the stream are ordered at it, so every later change wins.
+   * ISO-8601 time no later than the first change the stream must apply: the consumer skips changes committed at or
+   * before it, and full-load records in the stream are ordered at it, so every later change wins. From a PostgreSQL
+   * source, the `high_water_mark` templates/postgres/cdc-start-slot.sql printed when it created the slot.
    * @default none: every change applies
    */
   readonly highWaterMark?: string;

@@ -27,6 +27,7 @@ import {
   PostgresTargetEndpoint,
   S3SourceEndpoint,
   DMS_SECRETS_GUIDE,
+  CDC_START_DOCS,
   TableMappings,
 } from '../dms-migration';
 import { GlueDataBucket } from '../glue-common';
@@ -250,7 +251,7 @@ export class StreamToPostgres extends Construct {
         target: this.kinesisTarget,
         migrationType: 'cdc',
         tableMappings: cs.tableMappings ?? this.sourceTableMappings(),
-        cdcStartPosition: cs.cdcStartPosition ?? (hwm ? dmsDatePosition(hwm) : undefined),
+        cdcStartPosition: this.cdcStartPosition(cs, hwm),
       });
       if (this.schemaSetup) dependOn(this.cdcTask.task, this.schemaSetup);
     }
@@ -300,6 +301,22 @@ export class StreamToPostgres extends Construct {
       });
       if (this.schemaSetup) dependOn(this.fullLoadTask.task, this.schemaSetup);
     }
+  }
+
+  /**
+   * The CDC task's start: the given native position, else the high-water mark as a date position. PostgreSQL sources
+   * support no custom CDC start time (DMS guide, CHAP_Task.CDC): for them the high-water mark cannot be the start,
+   * and the LSN of a slot created before the export must be given (templates/postgres/cdc-start-slot.sql).
+   */
+  private cdcStartPosition(cs: NonNullable<StreamToPostgresProps['changeSource']>, hwm: string | undefined): string | undefined {
+    if (cs.cdcStartPosition !== undefined || hwm === undefined) return cs.cdcStartPosition;
+    if (cs.source.engineName === 'postgres' || cs.source.engineName === 'aurora-postgresql') {
+      throw new ValidationError(
+        this,
+        `changeSource: a PostgreSQL source cannot start CDC at highWaterMark "${hwm}": PostgreSQL as a DMS source supports no custom CDC start time (${CDC_START_DOCS.guide}). Run templates/postgres/cdc-start-slot.sql on the source before the export, then set slotName on the PostgresSourceEndpoint to the slot it created, changeSource.cdcStartPosition to the cdc_start_position (LSN) it printed, and highWaterMark to its high_water_mark.`,
+      );
+    }
+    return dmsDatePosition(hwm);
   }
 
   /** One include rule per configured source table (`schema.table` as DMS reports it). */

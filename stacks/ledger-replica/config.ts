@@ -34,10 +34,23 @@ export interface LedgerReplicaConfig {
      * modules/dms-migration/README.md). Without it, the plan fails when the secret is in another account.
      */
     readonly secretKmsKeyArn?: string;
+    /**
+     * The logical replication slot templates/postgres/cdc-start-slot.sql created on the source before the export
+     * (DMS reads it; PostgreSQLSettings.SlotName).
+     */
+    readonly slotName: string;
+    /**
+     * The slot's LSN that runbook printed (`cdc_start_position`): the CDC task starts there. PostgreSQL sources
+     * support no custom CDC start time, so the stream cannot start at a time.
+     */
+    readonly cdcStartPosition: string;
   };
   readonly target: { readonly databaseName: string; readonly instanceClass?: string };
   readonly dms: { readonly instanceClass: string; readonly allocatedStorageGiB: number };
-  /** Commit time of the export's consistent snapshot: the full load covers it, the stream starts after it. */
+  /**
+   * The `high_water_mark` templates/postgres/cdc-start-slot.sql printed with the slot (UTC): earlier than every change
+   * the slot decodes, so the consumer skips none of them; the export, taken after the slot, covers everything before.
+   */
   readonly highWaterMark: string;
   readonly stream: {
     readonly capacity: { readonly mode: 'on-demand' } | { readonly mode: 'provisioned'; readonly shardCount: number };
@@ -128,9 +141,12 @@ export const CONFIG: Record<'staging' | 'production', LedgerReplicaConfig> = {
       databaseName: 'dmv',
       secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:ledger-uat-dms-login-AbCdEf',
       secretKmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+      // Printed by templates/postgres/cdc-start-slot.sql (-v slot_name=dms_ledger_uat), with highWaterMark below.
+      slotName: 'dms_ledger_uat',
+      cdcStartPosition: '1A/6B0C3D28',
     },
     dms: { instanceClass: 'dms.t3.medium', allocatedStorageGiB: 50 },
-    highWaterMark: '2026-11-20T00:00:00Z',
+    highWaterMark: '2026-11-20T00:00:00.000000Z',
     // 2 consumers against an on-demand stream (at least 4 shards) drain half its shards at a time: enough for staging's
     // trickle, not for a load test. The throttles and retention-risk alarms (6 h of the 24 h retention) say when to
     // raise it (see "Alarms and sizing" in modules/stream-to-postgres/README.md).
@@ -148,10 +164,13 @@ export const CONFIG: Record<'staging' | 'production', LedgerReplicaConfig> = {
       databaseName: 'dmv',
       secretArn: 'arn:aws:secretsmanager:us-east-1:222222222222:secret:ledger-dms-login-GhIjKl',
       secretKmsKeyArn: 'arn:aws:kms:us-east-1:222222222222:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+      // Printed by templates/postgres/cdc-start-slot.sql (-v slot_name=dms_ledger), with highWaterMark below.
+      slotName: 'dms_ledger',
+      cdcStartPosition: '3F2/1C00A0B8',
     },
     target: { ...shared.target, instanceClass: 'db.r7g.large' },
     dms: { instanceClass: 'dms.r6i.large', allocatedStorageGiB: 200 },
-    highWaterMark: '2026-12-01T02:00:00Z',
+    highWaterMark: '2026-12-01T02:00:00.000000Z',
     stream: { capacity: { mode: 'provisioned', shardCount: 4 }, batchSize: 1000, reservedConcurrency: 8 },
   },
 };

@@ -32,7 +32,13 @@ describe('example project ledger-replica', () => {
     expect(tasks.map((t) => t.migration_type).sort()).toEqual(['cdc', 'full-load']);
     const def = JSON.parse(list(out, 'aws_dms_s3_endpoint')[0].external_table_definition);
     expect(def.Tables.map((t: { TableOwner: string; TableName: string }) => `${t.TableOwner}.${t.TableName}`)).toEqual(['dmv.person', 'dmv.vehicle', 'dmv.vehicle_registration', 'dmv.drivers_license']);
-    expect(tasks.find((t) => t.migration_type === 'cdc')!.cdc_start_position).toBe(CONFIG.staging.highWaterMark.slice(0, 19));
+    // PostgreSQL supports no custom CDC start time: CDC starts at the LSN of the slot made before the export, and the
+    // source endpoint names that slot (templates/postgres/cdc-start-slot.sql).
+    const cdc = tasks.find((t) => t.migration_type === 'cdc')!;
+    expect(cdc.cdc_start_position).toBe(CONFIG.staging.source.cdcStartPosition);
+    expect(cdc).not.toHaveProperty('cdc_start_time');
+    const pgSource = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'source')!;
+    expect(pgSource.postgres_settings).toMatchObject({ slot_name: CONFIG.staging.source.slotName, plugin_name: 'test-decoding', fail_tasks_on_lob_truncation: true });
     const pgTarget = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name !== 'kinesis')!;
     expect(pgTarget.engine_name).toBe('aurora-postgresql');
     // The deploy-time schema setup waits for the Aurora writer.

@@ -10,7 +10,8 @@ import { LedgerReplicaConfig } from './config';
 /**
  * S3 export -> DMS full load -> Aurora PostgreSQL, then DMS CDC -> Kinesis -> Lambda into the same tables, with
  * one `<table>_audit_log` per table. The runbook (modules/stream-to-postgres/README.md, "Full load, then the
- * stream"): export as of `highWaterMark` into the bucket, run the full-load task, start the CDC task.
+ * stream"): create the slot (templates/postgres/cdc-start-slot.sql), export into the bucket, run the full-load task,
+ * check the row counts, start the CDC task from the slot's LSN.
  */
 export class LedgerReplicaStack extends MigrationStack {
   readonly network: PrivateNetwork;
@@ -50,12 +51,15 @@ export class LedgerReplicaStack extends MigrationStack {
       instanceClass: config.dms.instanceClass,
       allocatedStorageGiB: config.dms.allocatedStorageGiB,
     });
-    // The system of record: logical replication must be on there (rds.logical_replication = 1).
+    // The system of record: logical replication must be on there (rds.logical_replication = 1). CDC reads the slot
+    // templates/postgres/cdc-start-slot.sql created before the export, from the LSN it printed: PostgreSQL sources
+    // support no custom CDC start time (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Task.CDC.html).
     const source = new PostgresSourceEndpoint(this, 'source', {
       component: 'ledger',
       serverName: config.source.host,
       databaseName: config.source.databaseName,
       secret: { secretArn: config.source.secretArn, kmsKeyArn: config.source.secretKmsKeyArn },
+      slotName: config.source.slotName,
     });
     instance.allowEgressToCidr(config.source.cidr, 5432, `DMS to the ledger system of record ${config.source.host} (peered VPC)`);
     const monitoring = new DmsMonitoring(this, 'dms-monitoring', { component: 'ledger-dms' });
@@ -70,7 +74,7 @@ export class LedgerReplicaStack extends MigrationStack {
       capacity: config.stream.capacity,
       batchSize: config.stream.batchSize,
       reservedConcurrency: config.stream.reservedConcurrency,
-      changeSource: { instance, source },
+      changeSource: { instance, source, cdcStartPosition: config.source.cdcStartPosition },
       fullLoad: {},
       alarmTopicArn: monitoring.topicArn,
     });

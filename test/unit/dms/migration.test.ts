@@ -217,6 +217,59 @@ describe('DmsReplicationTask', () => {
   });
 });
 
+describe('CDC start points (DMS guide: Creating tasks for ongoing replication; API: CdcStartPosition, PostgreSQLSettings.SlotName)', () => {
+  function pgParts(slotName?: string) {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
+    const source = new PostgresSourceEndpoint(stack, 'src', { component: 'ledger', serverName: 'ledger.db', databaseName: 'dmv', secret: PG_SECRET, slotName });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const task = (over: Partial<ConstructorParameters<typeof DmsReplicationTask>[2]>) =>
+      new DmsReplicationTask(stack, 'task', { component: 'ledger', instance, source, target, tableMappings: new TableMappings().include({ schema: 'dmv' }), migrationType: 'cdc', ...over });
+    return { stack, task };
+  }
+
+  test('a PostgreSQL source starts from the LSN of the slot named on its endpoint (test_decoding, as the runbook creates it)', () => {
+    const p = pgParts('dms_ledger');
+    p.task({ cdcStartPosition: '1A/6B0C3D28' });
+    const out = synth(p.stack);
+    expect(one(out, 'aws_dms_replication_task')).toMatchObject({ cdc_start_position: '1A/6B0C3D28' });
+    expect(one(out, 'aws_dms_replication_task')).not.toHaveProperty('cdc_start_time');
+    expect(all(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'source')!.postgres_settings).toMatchObject({ slot_name: 'dms_ledger', plugin_name: 'test-decoding' });
+  });
+
+  test('fails when a PostgreSQL source is given a CDC start time (custom start times are not supported)', () => {
+    expect(() => pgParts('dms_ledger').task({ cdcStartTime: '2026-11-20T00:00:00Z' })).toThrow(
+      'test/task: cdcStartTime "2026-11-20T00:00:00Z" is set on a task with a PostgreSQL source, which does not support a custom CDC start time (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Task.CDC.html). Start from a native position instead: create a logical replication slot before the export (templates/postgres/cdc-start-slot.sql)',
+    );
+  });
+
+  test('fails when a PostgreSQL source is given a date as its start position', () => {
+    expect(() => pgParts('dms_ledger').task({ cdcStartPosition: '2026-11-20T00:00:00' })).toThrow('cdcStartPosition "2026-11-20T00:00:00" is not a PostgreSQL LSN (like 1A/6B0C3D28)');
+  });
+
+  test('fails when the PostgreSQL endpoint names no slot', () => {
+    expect(() => pgParts().task({ cdcStartPosition: '1A/6B0C3D28' })).toThrow('whose endpoint names no slot: a native start position needs a logical replication slot that already exists and is named on the endpoint (slotName)');
+  });
+
+  test('fails when the slot name is not a PostgreSQL slot name', () => {
+    expect(() => pgParts('DMS-Ledger')).toThrow('slotName "DMS-Ledger" is not a replication slot name');
+  });
+
+  test('other sources keep date positions and start times; never both, never on a full load', () => {
+    const p = parts();
+    new DmsReplicationTask(p.stack, 'a', { component: 'a', instance: p.instance, source: p.source, target: p.target, tableMappings: dbo(), cdcStartTime: '2026-11-20T00:00:00Z' });
+    expect(one(synth(p.stack), 'aws_dms_replication_task')).toMatchObject({ cdc_start_time: '2026-11-20T00:00:00Z' });
+    expect(() => new DmsReplicationTask(p.stack, 'b', { component: 'b', instance: p.instance, source: p.source, target: p.target, tableMappings: dbo(), cdcStartTime: 'x', cdcStartPosition: 'y' })).toThrow(
+      'cdcStartPosition and cdcStartTime are both set; DMS takes one or the other',
+    );
+    const f = parts(false, 'full-load-only');
+    expect(() => new DmsReplicationTask(f.stack, 'c', { component: 'c', instance: f.instance, source: f.source, target: f.target, tableMappings: dbo(), cdcStartPosition: '2026-11-20T00:00:00' })).toThrow(
+      'a CDC start point is set on a full-load task',
+    );
+  });
+});
+
 describe('DmsMonitoring', () => {
   test('instance and CDC latency alarms, events to an encrypted topic', () => {
     const { stack, instance, source, target } = parts();

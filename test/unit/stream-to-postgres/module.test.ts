@@ -1,6 +1,6 @@
 import { MigrationStack, Testing } from '../../../modules/core';
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
-import { DmsReplicationInstance, PostgresSourceEndpoint } from '../../../modules/dms-migration';
+import { DmsReplicationInstance, MySqlSourceEndpoint, PostgresSourceEndpoint } from '../../../modules/dms-migration';
 import { PrivatePostgres } from '../../../modules/private-postgres';
 import { externalColumnType, StreamToPostgres, StreamToPostgresProps, TableConfigInput } from '../../../modules/stream-to-postgres';
 
@@ -32,21 +32,28 @@ const TABLES: TableConfigInput[] = [
 
 function build(
   over: Partial<StreamToPostgresProps> = {},
-  opts: { production?: boolean; dms?: boolean; appUser?: boolean } = {},
+  opts: {
+    production?: boolean;
+    dms?: boolean;
+    appUser?: boolean;
+    sourceKind?: 'postgres' | 'mysql';
+    /** PostgreSQL source: the slot and LSN of templates/postgres/cdc-start-slot.sql; null for neither. */
+    start?: { slotName?: string; cdcStartPosition?: string } | null;
+  } = {},
 ): { stack: MigrationStack; module: StreamToPostgres } {
   const stack = new MigrationStack(Testing.app(), 'test', { project: 'demo', environment: opts.production ? 'prod' : 'staging', production: !!opts.production, region: 'eu-west-2' });
   const db = new PrivatePostgres(stack, 'db', { network, databaseName: 'ledger', ...(opts.appUser ? { appUser: { username: 'replica_writer', schemas: ['dmv'] } } : {}) });
   let changeSource: StreamToPostgresProps['changeSource'];
+  const start = opts.start === undefined ? { slotName: 'dms_ledger', cdcStartPosition: '1A/6B0C3D28' } : opts.start;
   if (opts.dms) {
     const roles = new DmsAccountRoles(stack, 'dms-roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
-    const source = new PostgresSourceEndpoint(stack, 'source', {
-      component: 'ledger',
-      serverName: 'ledger.internal',
-      databaseName: 'ledger',
-      secret: { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:src-AbCdEf' },
-    });
-    changeSource = { instance, source };
+    const secret = { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:src-AbCdEf' };
+    const source =
+      opts.sourceKind === 'mysql'
+        ? new MySqlSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret })
+        : new PostgresSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret, slotName: start?.slotName });
+    changeSource = { instance, source, cdcStartPosition: opts.sourceKind === 'mysql' ? undefined : start?.cdcStartPosition };
   }
   const module = new StreamToPostgres(stack, 'cdc', { network, database: db, tables: TABLES, changeSource, ...over });
   return { stack, module };
@@ -199,13 +206,14 @@ describe('StreamToPostgres options', () => {
     expect(one(out, 'aws_kinesis_stream')).toMatchObject({ retention_period: 168, shard_count: 4, stream_mode_details: { stream_mode: 'PROVISIONED' } });
   });
 
-  test('changeSource adds the DMS Kinesis target endpoint and a CDC task starting at the high-water mark', () => {
+  test('changeSource adds the DMS Kinesis target endpoint and a CDC task starting at the LSN of the slot made before the export', () => {
     const out = synth(build({ highWaterMark: '2026-11-23T09:00:00.5+01:00' }, { dms: true }).stack);
     const kinesis = all(out, 'aws_dms_endpoint').find((e) => e.engine_name === 'kinesis')!;
     expect(kinesis.kinesis_settings.stream_arn).toMatch(/aws_kinesis_stream\.cdc_stream_.*\.arn/);
     expect(kinesis.kinesis_settings.message_format).toBe('json');
     const task = one(out, 'aws_dms_replication_task');
-    expect(task).toMatchObject({ migration_type: 'cdc', cdc_start_position: '2026-11-23T08:00:00' });
+    expect(task).toMatchObject({ migration_type: 'cdc', cdc_start_position: '1A/6B0C3D28' });
+    expect(all(out, 'aws_dms_endpoint').find((e) => e.engine_name === 'postgres')!.postgres_settings).toMatchObject({ slot_name: 'dms_ledger', plugin_name: 'test-decoding' });
     const rules = JSON.parse(task.table_mappings).rules;
     expect(rules).toEqual(expect.arrayContaining([expect.objectContaining({ 'rule-type': 'selection', 'rule-action': 'include', 'object-locator': { 'schema-name': 'dmv', 'table-name': 'Person' } })]));
     expect(task.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_lambda_invocation\.cdc_schema-setup_\w+$/)]));
@@ -278,6 +286,21 @@ describe('StreamToPostgres options', () => {
     ['the retention alarm is set past the retention', { retentionAlarmPercent: 100 }, 'retentionAlarmPercent must be an integer from 1 to 90, got 100'],
   ])('fails when %s', (_name, over, message) => {
     expect(() => build(over as Partial<StreamToPostgresProps>)).toThrow(message);
+  });
+
+  test('a source that supports a custom start time (MySQL) starts at the high-water mark, as a DMS date position', () => {
+    const out = synth(build({ highWaterMark: '2026-11-23T09:00:00.5+01:00' }, { dms: true, sourceKind: 'mysql' }).stack);
+    expect(one(out, 'aws_dms_replication_task')).toMatchObject({ migration_type: 'cdc', cdc_start_position: '2026-11-23T08:00:00' });
+  });
+
+  test('fails when a PostgreSQL source would start CDC at the high-water mark (no custom CDC start time)', () => {
+    expect(() => build({ highWaterMark: '2026-11-23T09:00:00Z' }, { dms: true, start: null })).toThrow(
+      'test/cdc: changeSource: a PostgreSQL source cannot start CDC at highWaterMark "2026-11-23T09:00:00Z": PostgreSQL as a DMS source supports no custom CDC start time (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Task.CDC.html). Run templates/postgres/cdc-start-slot.sql',
+    );
+  });
+
+  test('fails when the CDC start LSN comes without the slot named on the source endpoint', () => {
+    expect(() => build({ highWaterMark: '2026-11-23T09:00:00Z' }, { dms: true, start: { cdcStartPosition: '1A/6B0C3D28' } })).toThrow('whose endpoint names no slot');
   });
 
   test('fails when a full load is configured without a high-water mark', () => {
