@@ -20,8 +20,20 @@ export class BootstrapError extends Error {
 export type PasswordSource = (secretArn: string) => Promise<string>;
 
 /**
+ * Schemas an extension puts its objects in, which the plan's users need USAGE on (and EXECUTE on their functions)
+ * to call it: a schema's objects are out of reach without USAGE on the schema
+ * (https://www.postgresql.org/docs/current/ddl-priv.html). aws_s3 (with aws_commons, created by CASCADE) is called
+ * by the loader, which is not the master user (templates/postgres/s3-import.sql grants the same;
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.S3Import.InstallExtension.html).
+ */
+export const EXTENSION_USER_SCHEMAS: Readonly<Record<string, readonly string[]>> = {
+  aws_s3: ['aws_s3', 'aws_commons'],
+};
+
+/**
  * Applies the plan in one transaction as the master user: roles (password as a SCRAM verifier, or rds_iam),
- * owned schemas, CONNECT on the database, extensions. Re-running changes nothing but the password verifier.
+ * owned schemas, CONNECT on the database, extensions, and the users' USAGE on the extensions' schemas.
+ * Re-running changes nothing but the password verifier.
  */
 export async function applyPlan(db: Client, plan: BootstrapPlan, passwordOf: PasswordSource, log: Logger): Promise<BootstrapResult> {
   const result: BootstrapResult = { usersCreated: [], usersUpdated: [], schemas: [], extensions: [] };
@@ -59,6 +71,11 @@ export async function applyPlan(db: Client, plan: BootstrapPlan, passwordOf: Pas
       if (!available) throw new BootstrapError(`extension ${extension} is not available on this server (aws_s3 exists only on RDS/Aurora PostgreSQL)`);
       await db.query(`CREATE EXTENSION IF NOT EXISTS ${ident(extension)} CASCADE`);
       result.extensions.push(extension);
+      const schemas = (EXTENSION_USER_SCHEMAS[extension] ?? []).map(ident).join(', ');
+      for (const user of schemas ? plan.users : []) {
+        await db.query(`GRANT USAGE ON SCHEMA ${schemas} TO ${ident(user.username)}`);
+        await db.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schemas} TO ${ident(user.username)}`);
+      }
     }
     await db.query('COMMIT');
   } catch (err) {

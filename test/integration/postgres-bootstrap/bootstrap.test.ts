@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { applyPlan } from '../../../lambdas/postgres-bootstrap/bootstrap';
 import { BootstrapPlanSchema, scramVerifier } from '../../../lambdas/postgres-bootstrap/plan';
 import { createLogger } from '../../../lambdas/shared/logger';
+import { awsS3StandInSql, withAwsS3Extension } from '../../helpers/aws-s3-standin';
 import { createTestDatabase, pgConfig } from '../../helpers/pg';
 
 const lines: string[] = [];
@@ -80,6 +81,45 @@ describe('postgres bootstrap against a real Postgres', () => {
   test('fails when a password user has no secret', async () => {
     const plan = BootstrapPlanSchema.parse({ users: [{ username: 'nobody' }] });
     await expect(applyPlan(db.client, plan, passwordOf, log)).rejects.toThrow(/user nobody: needs a secretArn/);
+  });
+
+  test('with aws_s3, the plan\'s users get USAGE on aws_s3 and aws_commons and can call the import; without it, they cannot', async () => {
+    // The stand-in is installed as CREATE EXTENSION aws_s3 CASCADE installs the real one (test/helpers/aws-s3-standin.ts).
+    const rds = withAwsS3Extension(db.client, '/nonexistent');
+    const plan = BootstrapPlanSchema.parse({ users: [{ username: user, secretArn: 'arn:secret:loader' }] });
+    await db.client.query(awsS3StandInSql('/nonexistent')); // installed earlier, by hand or by another plan
+    await db.client.query('CREATE TABLE public.s3_grants (id int)');
+    await db.client.query(`GRANT INSERT ON public.s3_grants TO ${user}`);
+    const call = "SELECT aws_s3.table_import_from_s3('public.s3_grants', 'id', '(format csv)', aws_commons.create_s3_uri('b', 'k.csv', 'eu-west-2'))";
+
+    await applyPlan(rds, plan, passwordOf, log); // no aws_s3 in this plan: no grant
+    const before = await loginAs(await passwordOf('arn:secret:loader'));
+    await expect(before.query(call)).rejects.toThrow(/permission denied for schema (aws_s3|aws_commons)/);
+    await before.end();
+
+    await applyPlan(rds, BootstrapPlanSchema.parse({ ...plan, extensions: ['aws_s3'] }), passwordOf, log);
+    const privileges = await db.client.query(
+      `SELECT n AS schema, has_schema_privilege($1, n, 'USAGE') AS usage FROM unnest(ARRAY['aws_s3', 'aws_commons']) AS n ORDER BY n`,
+      [user],
+    );
+    expect(privileges.rows).toEqual([
+      { schema: 'aws_commons', usage: true },
+      { schema: 'aws_s3', usage: true },
+    ]);
+    const fns = await db.client.query(
+      `SELECT p.oid::regprocedure::text AS fn, has_function_privilege($1, p.oid, 'EXECUTE') AS execute
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('aws_s3', 'aws_commons') ORDER BY 1`,
+      [user],
+    );
+    expect(fns.rows).toEqual([
+      { fn: 'aws_commons.create_s3_uri(text,text,text)', execute: true },
+      { fn: 'aws_s3.table_import_from_s3(text,text,text,aws_commons._s3_uri_1)', execute: true },
+    ]);
+    // Past the privileges, the stand-in gets as far as reading the (absent) mirror file.
+    const after = await loginAs(await passwordOf('arn:secret:loader'));
+    await expect(after.query(call)).rejects.toThrow(/could not open file "\/nonexistent\/b\/k\.csv"/);
+    await after.end();
+    await db.client.query('DROP TABLE public.s3_grants; DROP SCHEMA aws_s3, aws_commons CASCADE');
   });
 
   test('the verifier has the documented SCRAM shape', () => {

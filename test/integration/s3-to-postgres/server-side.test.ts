@@ -1,33 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Client } from 'pg';
+import { Client } from 'pg';
+import { applyPlan } from '../../../lambdas/postgres-bootstrap/bootstrap';
+import { BootstrapPlanSchema } from '../../../lambdas/postgres-bootstrap/plan';
 import type { Loader } from '../../../lambdas/s3-to-postgres/runtime';
-import { createTestDatabase } from '../../helpers/pg';
+import { createLogger } from '../../../lambdas/shared/logger';
+import { withAwsS3Extension } from '../../helpers/aws-s3-standin';
+import { createTestDatabase, pgConfig } from '../../helpers/pg';
 import { createBucket, putObject, testS3Client } from '../../helpers/s3';
 import { count, event, loaderFor } from './fixtures';
-
-/**
- * RDS's aws_s3 extension is not available outside RDS. This stand-in has the same SQL signature and reads the
- * object from a local mirror with COPY, so the test exercises the SQL the loader sends, its transaction and its checks.
- */
-function fakeAwsS3(mirror: string): string {
-  return `
-    CREATE SCHEMA aws_commons;
-    CREATE TYPE aws_commons._s3_uri_1 AS (bucket varchar(63), file_path varchar(1024), region varchar(63));
-    CREATE FUNCTION aws_commons.create_s3_uri(b text, k text, r text) RETURNS aws_commons._s3_uri_1
-      LANGUAGE sql AS $$ SELECT ROW(b, k, r)::aws_commons._s3_uri_1 $$;
-    CREATE SCHEMA aws_s3;
-    CREATE FUNCTION aws_s3.table_import_from_s3(table_name text, column_list text, options text, s3_info aws_commons._s3_uri_1)
-      RETURNS text LANGUAGE plpgsql AS $$
-      DECLARE n bigint;
-      BEGIN
-        EXECUTE format('COPY %s (%s) FROM %L WITH %s', table_name, column_list,
-                       '${mirror}/' || (s3_info).bucket || '/' || (s3_info).file_path, options);
-        GET DIAGNOSTICS n = ROW_COUNT;
-        RETURN format('%s rows imported into relation "%s" from file %s', n, table_name, (s3_info).file_path);
-      END $$;`;
-}
 
 describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_s3)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -36,6 +18,8 @@ describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_
   let bucket: string;
   let loader: Loader;
   let mirror: string;
+  const appUser = `loader_ss_${process.pid}`;
+  const appPassword = 'loader-server-side-1';
 
   beforeAll(async () => {
     db = await createTestDatabase('s3pg_server_side');
@@ -45,17 +29,26 @@ describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_
     // The stand-in hands files to the server, which runs as the postgres user when the suite runs as root.
     mirror = fs.mkdtempSync(path.join(process.env.IT_SERVER_READABLE_DIR!, 's3pg-mirror-'));
     fs.chmodSync(mirror, 0o755);
-    await client.query(fakeAwsS3(mirror));
-    loader = loaderFor({ LOAD_STRATEGY: 'server-side' }).loader;
+    // As on RDS: the bootstrap (as the master user) creates the loader's login, the aws_s3 extension (the stand-in,
+    // test/helpers/aws-s3-standin.ts) and the loader's grants on it; the loader then runs as that login, not the master.
+    const plan = BootstrapPlanSchema.parse({ users: [{ username: appUser, secretArn: 'arn:app', schemas: ['migration_kit'] }], extensions: ['aws_s3'] });
+    await applyPlan(withAwsS3Extension(client, mirror), plan, async () => appPassword, createLogger({ service: 'test', sink: () => undefined }));
+    loader = loaderFor({ LOAD_STRATEGY: 'server-side', PGUSER: appUser, PGPASSWORD: appPassword }).loader;
   });
   afterAll(async () => {
     await loader.close();
     await db.drop();
+    const admin = new Client(pgConfig('postgres'));
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${appUser}`);
+    await admin.end();
     fs.rmSync(mirror, { recursive: true, force: true });
   });
   beforeEach(async () => {
     await client.query('DROP SCHEMA IF EXISTS archive CASCADE; DROP TABLE IF EXISTS public.people, public.events');
     await client.query("CREATE TABLE public.people (id int PRIMARY KEY, name text NOT NULL, note text); INSERT INTO people VALUES (99, 'before', NULL)");
+    // The loader's grants on a replace-mode target (templates/postgres/s3-import.sql, step 3).
+    await client.query(`GRANT INSERT, TRUNCATE ON public.people TO ${appUser}`);
     await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
   });
 
