@@ -36,26 +36,31 @@ export class Connections {
     return this.props.defaultPort;
   }
 
-  /** Admits `peer` on the default port. */
-  allowDefaultPortFrom(peer: IConnectable, reason?: string): void {
+  /** Admits `peer` on the default port. `purpose` (what the connection is for) follows the from/to in the rules' description. */
+  allowDefaultPortFrom(peer: IConnectable, purpose?: string): void {
     if (this.props.defaultPort === undefined) {
       throw new Error(`${this.scope.node.path}: has no default port; use allowFrom(peer, port)`);
     }
-    this.allowFrom(peer, this.props.defaultPort, reason);
+    this.allowFrom(peer, this.props.defaultPort, purpose);
   }
 
-  /** Admits `peer` on `port` (TCP): ingress here, egress on the peer. Idempotent per peer and port. */
-  allowFrom(peer: IConnectable, port: number, reason?: string): void {
+  /**
+   * Admits `peer` on `port` (TCP): ingress here, egress on the peer. Idempotent per peer and port.
+   * Both rules carry the same description, which says who connects to whom, the peer always first:
+   * `From Lambda billing-prod-loader to PostgreSQL billing-prod-db: loads CSV files` (the ingress on the database's
+   * group and the egress on the Lambda's read alike). `purpose` says what for; it is not a peer's name.
+   */
+  allowFrom(peer: IConnectable, port: number, purpose?: string): void {
     const id = `allow-${shortHash(`${peer.connections.scope.node.path}:${port}`)}`;
     if (this.scope.node.tryFindChild(id)) return;
-    const why = reason ?? `${peer.connections.props.description} to ${this.props.description}`;
+    const description = connectionDescription(peer.connections.props.description, this.props.description, purpose);
     new VpcSecurityGroupIngressRule(this.scope, id, {
       securityGroupId: this.props.securityGroupId,
       referencedSecurityGroupId: peer.connections.securityGroupId,
       ipProtocol: 'tcp',
       fromPort: port,
       toPort: port,
-      description: `From ${why}`.slice(0, 255),
+      description,
     });
     new VpcSecurityGroupEgressRule(peer.connections.scope, `${id}-egress-${shortHash(this.scope.node.path)}`, {
       securityGroupId: peer.connections.securityGroupId,
@@ -63,7 +68,7 @@ export class Connections {
       ipProtocol: 'tcp',
       fromPort: port,
       toPort: port,
-      description: `To ${why}`.slice(0, 255),
+      description,
     });
   }
 
@@ -113,6 +118,11 @@ export class Connections {
       description: reason,
     });
   }
+}
+
+/** `From <client> to <server>[: <purpose>]`, cut to the 255 characters a security-group rule description allows. */
+export function connectionDescription(from: string, to: string, purpose?: string): string {
+  return `From ${from} to ${to}${purpose ? `: ${purpose}` : ''}`.slice(0, 255);
 }
 
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';

@@ -127,7 +127,7 @@ export class NodejsLambda extends Construct implements IGrantable, IConnectable 
           securityGroupId: props.network.apiEndpointsSecurityGroupId,
           defaultPort: 443,
           description: 'AWS API endpoints',
-        }).allowDefaultPortFrom(this, `Lambda ${this.functionName} to AWS API endpoints`);
+        }).allowDefaultPortFrom(this);
       }
       vpcConfig = { subnetIds: props.network.privateSubnets.map((s) => s.id), securityGroupIds: [this.securityGroup.id] };
       this.role.addToPolicy({

@@ -429,7 +429,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
         dependsOnAtSynth: () => [...securityRulesUnder(this, true), ...databaseInstancesUnder(this)],
       });
       this.grantSecretRead(this._bootstrap.function, 'master');
-      this.connections.allowDefaultPortFrom(this._bootstrap.function, 'bootstrap Lambda (users, schemas, extensions)');
+      this.connections.allowDefaultPortFrom(this._bootstrap.function, 'deploy-time bootstrap (users, schemas, extensions)');
     }
     return this._bootstrap;
   }
@@ -463,7 +463,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       reservedConcurrency: ROTATION_RESERVED_CONCURRENCY,
       environment: this.masterConnectionEnvironment,
     });
-    this.connections.allowDefaultPortFrom(fn, 'secret rotation Lambda');
+    this.connections.allowDefaultPortFrom(fn, `rotates the password of ${this.props.appUser!.username}`);
     this.grantSecretRead(fn, 'master');
     fn.grantPrincipal.addToPolicy({
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],

@@ -136,7 +136,7 @@ export class S3ToPostgresPipeline extends Construct {
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
       },
     });
-    db.connections.allowDefaultPortFrom(this.loader, `CSV loader ${this.loader.functionName}`);
+    db.connections.allowDefaultPortFrom(this.loader, 'loads CSV files from the landing bucket');
     db.grantSecretRead(this.loader, databaseUser);
     grantS3Read(this.loader, this.bucketArn, this.prefixes, this.bucketKmsKeyArn);
     if (this.strategy === 'server-side') db.enableS3Import(this.bucketArn, this.bucketKmsKeyArn, this.prefixes);

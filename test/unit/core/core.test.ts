@@ -70,9 +70,22 @@ describe('Connections', () => {
     expect(ingress[0].security_group_id).toContain('db_sg');
     expect(ingress[0].referenced_security_group_id).toContain('app_sg');
     expect(ingress[0].cidr_ipv4).toBeUndefined();
-    expect(ingress[0].description).toMatch(/app to db/);
+    // Both rules say who connects to whom, the client first (the egress on app's group once read "To app to db").
+    expect(ingress[0].description).toBe('From app to db');
+    expect(egress[0].description).toBe('From app to db');
     expect(egress[0].security_group_id).toContain('app_sg');
     expect(egress[0].referenced_security_group_id).toContain('db_sg');
+  });
+
+  test('a purpose follows the from/to, and the description is cut to the 255 characters AWS allows', () => {
+    const stack = testStack();
+    const db = new Box(stack, 'db', 5432);
+    db.connections.allowFrom(new Box(stack, 'rotator'), 5432, 'rotates the app password');
+    db.connections.allowFrom(new Box(stack, 'long'), 5432, 'x'.repeat(300));
+    const json = synthJson(stack);
+    const all = [...resources(json, 'aws_vpc_security_group_ingress_rule'), ...resources(json, 'aws_vpc_security_group_egress_rule')].map((r) => r.description);
+    expect(all.filter((d) => d.startsWith('From rotator'))).toEqual(['From rotator to db: rotates the app password', 'From rotator to db: rotates the app password']);
+    expect(all.filter((d) => d.startsWith('From long')).map((d) => d.length)).toEqual([255, 255]);
   });
 
   test('fails when admitting on a default port that does not exist', () => {

@@ -339,6 +339,17 @@ describe('PrivatePostgres app secret rotation', () => {
     }));
   });
 
+  test('the rotation Lambda\'s rules read from the Lambda to the database, on both sides (not "To secret rotation Lambda")', () => {
+    const out = build({ appUser: { username: 'loader' } }).json();
+    const rules = [...resources(out, 'aws_vpc_security_group_ingress_rule'), ...resources(out, 'aws_vpc_security_group_egress_rule')].filter(
+      (r) => r.from_port === 5432 && [r.security_group_id, r.referenced_security_group_id].some((g) => /app-user-rotation_sg/.test(g)),
+    );
+    expect(rules.map((r) => r.description)).toEqual([
+      'From Lambda demo-staging-db-secret-rotation to PostgreSQL demo-staging-db: rotates the password of loader',
+      'From Lambda demo-staging-db-secret-rotation to PostgreSQL demo-staging-db: rotates the password of loader',
+    ]);
+  });
+
   test('the rotation role holds exactly what single-user rotation needs, each on its own resource', () => {
     const out = build({ appUser: { username: 'loader' } }).json();
     /** The `${type.name}` of the only resource of `type` whose name starts with `prefix`. */

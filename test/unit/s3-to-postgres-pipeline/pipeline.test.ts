@@ -132,10 +132,13 @@ describe('S3ToPostgresPipeline: created bucket', () => {
         security_group_id: expect.stringMatching(/aws_security_group\.db_sg/),
         referenced_security_group_id: expect.stringMatching(/aws_security_group\.pipeline_loader_sg/),
         to_port: 5432,
-        description: expect.stringMatching(/CSV loader demo-staging-csv-loader/),
+        description: expect.stringMatching(/^From Lambda demo-staging-csv-loader to PostgreSQL demo-staging-db: loads CSV files from the landing bucket$/),
       }),
     );
     expect(ingress.every((r) => r.cidr_ipv4 === undefined)).toBe(true);
+    // The loader's egress to the database reads the same way round as the database's ingress.
+    const egress = resources(json, 'aws_vpc_security_group_egress_rule').find((r) => r.from_port === 5432 && /pipeline_loader_sg/.test(r.security_group_id))!;
+    expect(egress.description).toBe(ingress.find((r) => /pipeline_loader_sg/.test(r.referenced_security_group_id))!.description);
   });
 
   test('failed events go to an encrypted dead-letter queue after 2 retries, within 6 hours', () => {
