@@ -6,12 +6,25 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { check, checkRange } from './errors';
+import { check, checkRange, isResolved, ValidationError } from './errors';
 import { MigrationStack } from './stack';
 
 export interface SecureBucketProps {
   /** Component for the bucket name, e.g. `landing` -> `billing-prod-landing`. */
   readonly component: string;
+  /**
+   * The bucket's whole name, used as given. S3 names are global across every AWS account, so the generated name
+   * (`billing-prod-landing`) may be taken by someone else; this, or `bucketNameSuffix`, picks one that is free.
+   * Checked at synth: 3-63 characters, lower-case letters, digits and dashes, starting and ending with a letter or digit.
+   * Changing it replaces the bucket. @default `${project}-${environment}-${component}` (plus `bucketNameSuffix`)
+   */
+  readonly bucketName?: string;
+  /**
+   * Appended to the generated name to make it globally unique without choosing it whole, e.g. the account id:
+   * `billing-prod-landing-123456789012`. Lower-case letters, digits and dashes; the whole name must fit 63 characters.
+   * Changing it replaces the bucket. @default none
+   */
+  readonly bucketNameSuffix?: string;
   /** CMK for default SSE-KMS encryption (bucket key on). */
   readonly kmsKeyArn: string;
   /** @default 7 */
@@ -23,6 +36,52 @@ export interface SecureBucketProps {
    * Their non-current versions expire a day later. @default none
    */
   readonly expirations?: readonly { readonly prefix: string; readonly days: number }[];
+}
+
+/** S3's naming rules (general purpose buckets), in the order a bad name breaks them; undefined when `name` is valid. */
+export function s3BucketNameProblem(name: string): string | undefined {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+  if (name.length < 3 || name.length > 63) return `it is ${name.length} characters; S3 allows 3 to 63`;
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'only lower-case letters, digits, dashes (and dots) are allowed';
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'it must start and end with a letter or digit';
+  // Dots are legal, but a dotted name breaks HTTPS virtual-hosted-style requests (the certificate covers one label),
+  // and every bucket here refuses plain HTTP.
+  if (name.includes('.')) return 'dots break HTTPS virtual-hosted-style requests, and these buckets accept TLS only: use dashes';
+  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
+  if (prefix) return `the prefix "${prefix}" is reserved by S3`;
+  const suffix = ['-s3alias', '--ol-s3', '--x-s3', '--table-s3'].find((x) => name.endsWith(x));
+  if (suffix) return `the suffix "${suffix}" is reserved by S3`;
+  return undefined;
+}
+
+/** Throws a ValidationError naming `prop` when `name` is resolved and breaks S3's naming rules. */
+export function checkS3BucketName(scope: Construct, prop: string, name: string): void {
+  if (!isResolved(name)) return;
+  const problem = s3BucketNameProblem(name);
+  if (problem) {
+    throw new ValidationError(
+      scope,
+      `${prop} "${name}" is not a valid S3 bucket name: ${problem}. Bucket names are global across AWS accounts: 3-63 characters, ` +
+        'lower-case letters, digits and dashes, starting and ending with a letter or digit (e.g. "billing-prod-landing-123456789012").',
+    );
+  }
+}
+
+function secureBucketName(scope: Construct, stack: MigrationStack, props: SecureBucketProps): string {
+  check(props.bucketName === undefined || props.bucketNameSuffix === undefined, scope, 'give bucketName (the whole name) or bucketNameSuffix (appended to the generated one), not both.');
+  if (props.bucketName !== undefined) {
+    checkS3BucketName(scope, 'bucketName', props.bucketName);
+    return props.bucketName;
+  }
+  if (props.bucketNameSuffix === undefined) return stack.naming.name(props.component, 's3Bucket');
+  const suffix = props.bucketNameSuffix;
+  if (isResolved(suffix)) {
+    check(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(suffix), scope, `bucketNameSuffix "${suffix}" must be lower-case letters, digits and dashes, starting and ending with a letter or digit (e.g. an account id, "123456789012").`);
+  }
+  // Not cut to fit: a hash in place of the suffix would hide the part chosen to make the name unique.
+  const name = `${stack.naming.prefix}-${props.component}-${suffix}`;
+  checkS3BucketName(scope, 'bucket name (generated name + bucketNameSuffix)', name);
+  return name;
 }
 
 /**
@@ -44,7 +103,7 @@ export class SecureBucket extends Construct {
       checkRange(this, `expiration days for ${e.prefix}`, e.days, 1, 3650);
     }
     this.kmsKeyArn = props.kmsKeyArn;
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: stack.naming.name(props.component, 's3Bucket'), forceDestroy: false });
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: secureBucketName(this, stack, props), forceDestroy: false });
     new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
     new S3BucketPublicAccessBlock(this, 'public-access', {
       bucket: this.bucket.id,

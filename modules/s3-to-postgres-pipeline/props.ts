@@ -47,6 +47,13 @@ export interface S3ToPostgresPipelineProps {
    * @default a new bucket: SSE-KMS (own CMK), versioned, public access blocked, TLS-only, lifecycle rules
    */
   readonly existingBucket?: ExistingBucket;
+  /**
+   * The landing bucket's whole name (S3 names are global: the generated one may be taken). Checked at synth (3-63
+   * characters, lower-case letters, digits, dashes). Not with `existingBucket`. @default `${project}-${environment}-landing`
+   */
+  readonly bucketName?: string;
+  /** Appended to the generated landing bucket name, e.g. the account id (`billing-prod-landing-123456789012`). @default none */
+  readonly bucketNameSuffix?: string;
   /** Key suffixes that trigger a load (case-sensitive, as S3 filters are). @default ['.csv'] */
   readonly suffixes?: readonly string[];
   /** @default 'stream' */

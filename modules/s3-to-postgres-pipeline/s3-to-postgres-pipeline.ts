@@ -92,6 +92,11 @@ export class S3ToPostgresPipeline extends Construct {
 
     // Bucket: created with every guard rail, or adopted as is.
     if (props.existingBucket) {
+      check(
+        props.bucketName === undefined && props.bucketNameSuffix === undefined,
+        this,
+        'bucketName and bucketNameSuffix name the bucket the module creates; with existingBucket the name is existingBucket.name.',
+      );
       check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.existingBucket.name) || !isResolved(props.existingBucket.name), this, `existingBucket.name "${props.existingBucket.name}" is not a valid bucket name.`);
       this.bucketName = props.existingBucket.name;
       this.bucketArn = props.existingBucket.arn ?? `arn:${stack.partition}:s3:::${props.existingBucket.name}`;
@@ -226,6 +231,8 @@ export class S3ToPostgresPipeline extends Construct {
     // Versioning gives every upload its own identity (the ledger key), even when a key is overwritten.
     return new SecureBucket(this, 'landing', {
       component: 'landing',
+      bucketName: props.bucketName,
+      bucketNameSuffix: props.bucketNameSuffix,
       kmsKeyArn,
       abortIncompleteUploadDays: props.abortIncompleteUploadDays,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,

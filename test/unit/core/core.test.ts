@@ -289,6 +289,44 @@ describe('SecureBucket', () => {
     });
   });
 
+  const bucketNamed = (props: { bucketName?: string; bucketNameSuffix?: string }, component = 'landing') => {
+    const stack = testStack();
+    new SecureBucket(stack, 'b', { component, kmsKeyArn: 'k', ...props });
+    return resources(synthJson(stack), 'aws_s3_bucket')[0].bucket as string;
+  };
+
+  test.each([
+    [{}, 'demo-staging-landing'],
+    [{ bucketNameSuffix: '123456789012' }, 'demo-staging-landing-123456789012'],
+    [{ bucketName: 'acme-partner-drop-eu' }, 'acme-partner-drop-eu'],
+    [{ bucketName: 'abc' }, 'abc'],
+    [{ bucketName: 'a'.repeat(63) }, 'a'.repeat(63)],
+  ])('names the bucket %j -> %s (S3 names are global: a name or a suffix picks a free one)', (props, name) => {
+    expect(bucketNamed(props)).toBe(name);
+  });
+
+  test.each([
+    [{ bucketName: 'ab' }, 'bucketName "ab" is not a valid S3 bucket name: it is 2 characters; S3 allows 3 to 63'],
+    [{ bucketName: 'a'.repeat(64) }, 'it is 64 characters; S3 allows 3 to 63'],
+    [{ bucketName: 'Billing_Landing' }, 'only lower-case letters, digits, dashes (and dots) are allowed'],
+    [{ bucketName: '-billing' }, 'it must start and end with a letter or digit'],
+    [{ bucketName: 'billing.prod.landing' }, 'dots break HTTPS virtual-hosted-style requests'],
+    [{ bucketName: 'xn--billing' }, 'the prefix "xn--" is reserved by S3'],
+    [{ bucketName: 'billing-s3alias' }, 'the suffix "-s3alias" is reserved by S3'],
+    [{ bucketNameSuffix: 'Acct_1' }, 'bucketNameSuffix "Acct_1" must be lower-case letters, digits and dashes'],
+    [{ bucketNameSuffix: 'x'.repeat(50) }, 'bucket name (generated name + bucketNameSuffix) "demo-staging-landing-xxxx'],
+    [{ bucketName: 'a-bucket', bucketNameSuffix: '1' }, 'give bucketName (the whole name) or bucketNameSuffix (appended to the generated one), not both'],
+  ])('fails when the name is %j, naming the construct, the value and the rule', (props, message) => {
+    expect(() => bucketNamed(props)).toThrow(message);
+    expect(() => bucketNamed(props)).toThrow(/^test\/b: /);
+  });
+
+  test('a name known only at plan (a token) is not checked at synth', () => {
+    const stack = testStack();
+    const name = new SecureBucket(stack, 'other', { component: 'other', kmsKeyArn: 'k' }).bucketName;
+    expect(() => new SecureBucket(stack, 'b', { component: 'b', kmsKeyArn: 'k', bucketName: `${name}-copy` })).not.toThrow();
+  });
+
   test('fails when an expiration prefix does not end with a slash', () => {
     expect(() => new SecureBucket(testStack(), 'b', { component: 'b', kmsKeyArn: 'k', expirations: [{ prefix: 'runs', days: 1 }] })).toThrow(/expiration prefix "runs" must be a key prefix ending with "\/"/);
   });

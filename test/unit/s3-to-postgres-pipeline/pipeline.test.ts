@@ -125,6 +125,15 @@ describe('S3ToPostgresPipeline: created bucket', () => {
     }
   });
 
+  test('the landing bucket takes a name suffix or a whole name, checked at synth; not with an existing bucket', () => {
+    expect(resources(build({ bucketNameSuffix: '123456789012' }).json(), 'aws_s3_bucket')[0].bucket).toBe('demo-staging-landing-123456789012');
+    expect(resources(build({ bucketName: 'acme-partner-drop' }).json(), 'aws_s3_bucket')[0].bucket).toBe('acme-partner-drop');
+    expect(() => build({ bucketName: 'Acme_Drop' })).toThrow('test/pipeline/landing: bucketName "Acme_Drop" is not a valid S3 bucket name');
+    expect(() => build({ bucketName: 'acme-drop', existingBucket: { name: 'their-bucket' } })).toThrow(
+      'bucketName and bucketNameSuffix name the bucket the module creates; with existingBucket the name is existingBucket.name.',
+    );
+  });
+
   test('the database admits the loader on 5432 by security-group reference', () => {
     const ingress = resources(json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 5432);
     expect(ingress).toContainEqual(
