@@ -5,6 +5,8 @@
 -- Run it (as the master user, e.g. psql "host=... dbname=... sslmode=verify-full" -f s3-import.sql) when the loader
 -- logs in as a less privileged user, replacing :loader_user with that user:
 --   psql ... -v loader_user=loader -f templates/postgres/s3-import.sql
+-- It stops at the first error: grants after a failed CREATE EXTENSION would only fail in turn.
+\set ON_ERROR_STOP on
 
 -- 1. Server-side strategy only: aws_s3.table_import_from_s3 (needs rds_superuser; CASCADE adds aws_commons).
 --    The IAM role with feature name s3Import is associated by the database module (enableS3Import).
