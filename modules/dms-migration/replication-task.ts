@@ -5,7 +5,7 @@ import { IDmsEndpoint } from './endpoints';
 import { IDmsReplicationInstance } from './replication-instance';
 import { migrationTypesFor } from './sqlserver-mode';
 import { compareEngineVersions, MASKING_MIN_ENGINE, TableMappings, TableMappingsDocument } from './table-mappings';
-import { buildTaskSettings, stripReadOnlyKeys, TargetKind, TaskSettingsProps, validateTaskSettings } from './task-settings';
+import { buildTaskSettings, stripReadOnlyKeys, TargetKind, TaskSettingsProps, validateTaskSettings, VALIDATION_SOURCE_ENGINES } from './task-settings';
 
 /** First engine that honours KinesisSettings.UseLargeIntegerValue (the provider's dms_endpoint docs). */
 const KINESIS_LARGE_INTEGER_MIN_ENGINE = '3.5.4';
@@ -121,8 +121,13 @@ export class DmsReplicationTask extends Construct {
     }
     this.tableMappingsJson = mappings.toJson();
 
-    const settings = toSettings(this, props.settings, this.targetKind, mappings.usesMasking);
-    const problems = validateTaskSettings(settings.doc, { targetKind: this.targetKind, allowDropAndCreate: settings.allowDropAndCreate, masking: mappings.usesMasking });
+    const settings = toSettings(this, props.settings, this.targetKind, mappings.usesMasking, props.source.engineName);
+    const problems = validateTaskSettings(settings.doc, {
+      targetKind: this.targetKind,
+      allowDropAndCreate: settings.allowDropAndCreate,
+      masking: mappings.usesMasking,
+      sourceEngine: props.source.engineName,
+    });
     if (problems.length) throw new ValidationError(this, problems.join(' '));
     this.settingsJson = JSON.stringify(settings.doc);
 
@@ -213,6 +218,7 @@ function toSettings(
   input: TaskSettingsInput | undefined,
   targetKind: TargetKind,
   masking: boolean,
+  sourceEngine: string,
 ): { doc: Record<string, unknown>; allowDropAndCreate: boolean } {
   if (input && 'raw' in input) {
     let raw: Record<string, unknown>;
@@ -225,7 +231,8 @@ function toSettings(
   }
   const typed = (input ?? {}) as TaskSettingsProps;
   // Masked columns can never match their source: validation defaults off for masking tasks (see validateTaskSettings).
-  const validation = typed.validation ?? (targetKind === 'database' && !masking);
+  // Nor can DMS validate a source outside its validation list (an S3 export, for one).
+  const validation = typed.validation ?? (targetKind === 'database' && !masking && VALIDATION_SOURCE_ENGINES.has(sourceEngine));
   const prep = typed.targetTablePrepMode ?? (targetKind === 'database' ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING');
   // Full LOB mode where sizes are unknown; S3 and Kinesis targets support only limited LOB mode (see LOB_DOCS).
   const lob = typed.lob ?? (targetKind === 'database' ? { mode: 'full' as const } : { mode: 'limited' as const, maxSizeKiB: 32 });

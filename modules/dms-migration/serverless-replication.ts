@@ -6,7 +6,7 @@ import { IDmsEndpoint } from './endpoints';
 import { DmsPlacement, IDmsReplicationInstance } from './replication-instance';
 import { MigrationType, TableMappingsInput } from './replication-task';
 import { TableMappings } from './table-mappings';
-import { buildTaskSettings, TaskSettingsProps, validateTaskSettings } from './task-settings';
+import { buildTaskSettings, TaskSettingsProps, validateTaskSettings, VALIDATION_SOURCE_ENGINES } from './task-settings';
 
 /** DMS Capacity Units DMS Serverless accepts. */
 export const SERVERLESS_DCUS = [1, 2, 4, 8, 16, 32, 64, 128, 192, 256, 384] as const;
@@ -56,12 +56,12 @@ export class DmsServerlessReplication extends Construct implements IConnectable 
     check(mappings.hasInclude, this, 'table mappings select no table: add at least one include rule.');
     const settings = buildTaskSettings({
       ...(props.settings ?? {}),
-      validation: props.settings?.validation ?? (targetKind === 'database' && !mappings.usesMasking),
+      validation: props.settings?.validation ?? (targetKind === 'database' && !mappings.usesMasking && VALIDATION_SOURCE_ENGINES.has(props.source.engineName)),
       targetTablePrepMode: props.settings?.targetTablePrepMode ?? (targetKind === 'database' ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING'),
       // Full LOB mode where sizes are unknown; S3 and Kinesis targets support only limited LOB mode.
       lob: props.settings?.lob ?? (targetKind === 'database' ? { mode: 'full' } : { mode: 'limited', maxSizeKiB: 32 }),
     });
-    const problems = validateTaskSettings(settings, { targetKind, allowDropAndCreate: props.settings?.allowDropAndCreate, masking: mappings.usesMasking });
+    const problems = validateTaskSettings(settings, { targetKind, allowDropAndCreate: props.settings?.allowDropAndCreate, masking: mappings.usesMasking, sourceEngine: props.source.engineName });
     if (problems.length) throw new ValidationError(this, problems.join(' '));
 
     this.placement = new DmsPlacement(this, 'placement', { network: props.network, component: props.component, accountRoles: props.accountRoles });

@@ -44,9 +44,10 @@ export type LobSettings =
 
 export interface TaskSettingsProps {
   /**
-   * Row-level validation comparing source and target. Required for database targets (DMS-TASK-VALIDATION).
-   * For S3 targets DMS validates through Amazon Athena, which needs more setup than this module does; the
-   * construct turns it off for S3 and Kinesis targets unless you set it.
+   * Row-level validation comparing source and target. Required for database targets (DMS-TASK-VALIDATION) from
+   * the sources DMS validates (Oracle, PostgreSQL, MySQL, SQL Server, Db2 LUW). For S3 targets DMS validates through
+   * Amazon Athena, which needs more setup than this module does; the construct turns it off for S3 and Kinesis
+   * targets, and for sources DMS cannot validate (an S3 source: refused there), unless you set it.
    * @default true
    */
   readonly validation?: boolean;
@@ -233,13 +234,22 @@ export function buildTaskSettings(props: TaskSettingsProps = {}): Record<string,
 /** What the task writes to, for rules that depend on it. */
 export type TargetKind = 'database' | 's3' | 'kinesis';
 
+/** DMS guide, "AWS DMS data validation": the sources and targets validation works with. */
+export const VALIDATION_GUIDE = 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Validating.html';
+
+/**
+ * Source engines DMS data validation works with (the guide lists Oracle, PostgreSQL-compatible, MySQL-compatible,
+ * Microsoft SQL Server and IBM Db2 LUW sources). S3, Kinesis and the other non-database engines are not among them.
+ */
+export const VALIDATION_SOURCE_ENGINES: ReadonlySet<string> = new Set(['oracle', 'postgres', 'aurora-postgresql', 'mysql', 'mariadb', 'aurora', 'sqlserver', 'db2']);
+
 /**
  * Problems with a settings document, each saying why and how to fix it (empty when fine). Applied to builder
- * output and to raw JSON alike.
+ * output and to raw JSON alike. `sourceEngine`, when known, decides whether validation can run at all.
  */
 export function validateTaskSettings(
   settings: Record<string, unknown>,
-  context: { targetKind: TargetKind; allowDropAndCreate?: boolean; masking?: boolean },
+  context: { targetKind: TargetKind; allowDropAndCreate?: boolean; masking?: boolean; sourceEngine?: string },
 ): string[] {
   const problems: string[] = [];
   const section = (name: string) => (isPlainObject(settings[name]) ? (settings[name] as Record<string, unknown>) : {});
@@ -248,11 +258,16 @@ export function validateTaskSettings(
     problems.push('task settings must set Logging.EnableLogging = true: without task logs a failed or suspended table leaves no trace. Remove the override that turns logging off.');
   }
   const validation = section('ValidationSettings');
-  if (context.masking && validation.EnableValidation === true) {
+  const validatableSource = context.sourceEngine === undefined || VALIDATION_SOURCE_ENGINES.has(context.sourceEngine);
+  if (!validatableSource && validation.EnableValidation === true) {
+    problems.push(
+      `ValidationSettings.EnableValidation is on, but DMS data validation does not work with a ${context.sourceEngine} source (${VALIDATION_GUIDE}: Oracle, PostgreSQL, MySQL, SQL Server and Db2 LUW sources only). Set validation: false and check the load another way, e.g. row counts per table on both sides (templates/postgres/row-counts.sql).`,
+    );
+  } else if (context.masking && validation.EnableValidation === true) {
     problems.push(
       'table mappings mask columns and ValidationSettings.EnableValidation is on: validation compares the masked target values with the clear source values and reports every masked row as mismatched (DMS premigration assessment: masking and validation must not be enabled together). Set validation: false for this task; for a database target, waive DMS-TASK-VALIDATION for it in the stack, or move the masked tables to a task of their own.',
     );
-  } else if (context.targetKind === 'database' && validation.EnableValidation !== true && !context.masking) {
+  } else if (context.targetKind === 'database' && validation.EnableValidation !== true && !context.masking && validatableSource) {
     problems.push(
       'database targets need ValidationSettings.EnableValidation = true: DMS otherwise reports success even when rows were truncated or skipped. Keep validation on (it is the default), or size it down with validationThreads.',
     );

@@ -63,6 +63,11 @@ export class StreamToPostgres extends Construct {
   readonly s3Source?: S3SourceEndpoint;
   readonly postgresTarget?: PostgresTargetEndpoint;
   readonly fullLoadTask?: DmsReplicationTask;
+  /**
+   * With `fullLoad`: the tables to count with templates/postgres/row-counts.sql (`-v tables=...`), comma-separated:
+   * `source` on the source in the export's snapshot, `target` on this database after the load.
+   */
+  readonly rowCountTables?: { readonly source: string; readonly target: string };
   readonly schemaSetup?: LambdaInvocation;
 
   constructor(scope: Construct, id: string, props: StreamToPostgresProps) {
@@ -296,10 +301,15 @@ export class StreamToPostgres extends Construct {
         target: this.postgresTarget,
         migrationType: 'full-load',
         tableMappings: mappings,
-        // The live tables exist (schema setup) with their bookkeeping columns: empty them, never drop them.
-        settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', validation: fl.validation ?? true, controlSchema: fl.controlSchema ?? this.tables[0].targetSchema },
+        // The live tables exist (schema setup) with their bookkeeping columns: empty them, never drop them. No DMS
+        // validation: S3 is not a source it validates (CHAP_Validating); row counts instead (templates/postgres/row-counts.sql).
+        settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', validation: false, controlSchema: fl.controlSchema ?? this.tables[0].targetSchema },
       });
       if (this.schemaSetup) dependOn(this.fullLoadTask.task, this.schemaSetup);
+      this.rowCountTables = {
+        source: this.tables.map((t) => t.source).join(','),
+        target: this.tables.map((t) => `${t.targetSchema}.${t.targetTable}`).join(','),
+      };
     }
   }
 

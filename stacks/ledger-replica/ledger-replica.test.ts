@@ -41,6 +41,9 @@ describe('example project ledger-replica', () => {
     expect(pgSource.postgres_settings).toMatchObject({ slot_name: CONFIG.staging.source.slotName, plugin_name: 'test-decoding', fail_tasks_on_lob_truncation: true });
     const pgTarget = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name !== 'kinesis')!;
     expect(pgTarget.engine_name).toBe('aurora-postgresql');
+    // S3 is not a source DMS validates: the load runs without validation and is checked by row counts instead.
+    expect(JSON.parse(tasks.find((t) => t.migration_type === 'full-load')!.replication_task_settings).ValidationSettings.EnableValidation).toBe(false);
+    expect(out.output.row_count_tables.value).toBe('dmv.person,dmv.vehicle,dmv.vehicle_registration,dmv.drivers_license');
     // The deploy-time schema setup waits for the Aurora writer.
     const inv = list(out, 'aws_lambda_invocation')[0];
     expect(inv.depends_on.some((d: string) => d.startsWith('aws_rds_cluster_instance.'))).toBe(true);
@@ -100,6 +103,8 @@ describe('example project ledger-replica', () => {
       'export_bucket',
       'failed_changes_queue_url',
       'full_load_task_arn',
+      'row_count_source_tables',
+      'row_count_tables',
     ]);
     expect(JSON.stringify(out.output)).not.toMatch(/password|secret_string/i);
   });

@@ -85,6 +85,9 @@ export class LedgerReplicaStack extends MigrationStack {
       description: `Put the export here as ${this.replica.exportFolder}/<schema>/<table>/*.csv (header row, columns in table-config order)`,
     });
     new TerraformOutput(this, 'full_load_task_arn', { value: this.replica.fullLoadTask!.replicationTaskArn, description: 'Start after the export is complete' });
+    // DMS cannot validate an S3 source: the load is checked by row counts on both sides (templates/postgres/row-counts.sql).
+    new TerraformOutput(this, 'row_count_source_tables', { value: this.replica.rowCountTables!.source, description: 'psql -v tables=<this> -f templates/postgres/row-counts.sql on the source, in the export snapshot' });
+    new TerraformOutput(this, 'row_count_tables', { value: this.replica.rowCountTables!.target, description: 'psql -v tables=<this> -f templates/postgres/row-counts.sql on the target, after the full load, before CDC' });
     new TerraformOutput(this, 'cdc_task_arn', { value: this.replica.cdcTask!.replicationTaskArn, description: 'Start after the full load finishes' });
     new TerraformOutput(this, 'change_stream_arn', { value: this.replica.stream.arn });
     new TerraformOutput(this, 'failed_changes_queue_url', { value: this.replica.failureQueue.url, description: 'Batches given up on after every retry (shard and sequence range)' });

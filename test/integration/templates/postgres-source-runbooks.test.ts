@@ -127,3 +127,43 @@ describe('templates/postgres/cdc-start-slot.sql: the export-then-stream handover
     await expect(runPsqlScript(db.client, read('cdc-start-slot.sql'), { slot_name: slot })).rejects.toThrow(new RegExp(`replication slot "${slot}" already exists`));
   });
 });
+
+describe('templates/postgres/row-counts.sql (the check of a load DMS cannot validate) against a real Postgres', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('row_counts');
+    await db.client.query(`
+      CREATE SCHEMA dmv;
+      CREATE TABLE dmv.person (id int PRIMARY KEY);
+      CREATE TABLE dmv."Vehicle" (vin text);
+      CREATE TABLE dmv.empty (x int);
+      INSERT INTO dmv.person SELECT generate_series(1, 1234);
+      INSERT INTO dmv."Vehicle" VALUES ('a'), ('b'), ('c');
+    `);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  test('one row per table with its count, names as given (case kept), sorted for a diff', async () => {
+    const [counts] = await runPsqlScript(db.client, read('row-counts.sql'), { tables: 'dmv.person, dmv.Vehicle,dmv.empty' });
+    expect(counts.rows).toEqual([
+      { table_name: 'dmv.Vehicle', row_count: '3' },
+      { table_name: 'dmv.empty', row_count: '0' },
+      { table_name: 'dmv.person', row_count: '1234' },
+    ]);
+  });
+
+  test('a load that lost rows shows up as a different count', async () => {
+    const [before] = await runPsqlScript(db.client, read('row-counts.sql'), { tables: 'dmv.person' });
+    await db.client.query('DELETE FROM dmv.person WHERE id > 1230');
+    const [after] = await runPsqlScript(db.client, read('row-counts.sql'), { tables: 'dmv.person' });
+    expect(after.rows).not.toEqual(before.rows);
+    expect(after.rows[0].row_count).toBe('1230');
+  });
+
+  test('fails when a table does not exist (a typo must not pass as an empty table)', async () => {
+    await expect(runPsqlScript(db.client, read('row-counts.sql'), { tables: 'dmv.person,dmv.vehicle' })).rejects.toThrow(/relation "dmv\.vehicle" does not exist/);
+  });
+});

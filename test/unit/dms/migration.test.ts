@@ -217,6 +217,27 @@ describe('DmsReplicationTask', () => {
   });
 });
 
+describe('validation needs a source DMS validates (CHAP_Validating: not S3)', () => {
+  function fromS3(settings?: { validation?: boolean }) {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
+    const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
+    const source = new S3SourceEndpoint(stack, 'src', { component: 'export', bucket: BUCKET, tables: [{ owner: 'dmv', name: 'person', path: 'dmv/person', columns: [{ name: 'id', type: 'INT8', primaryKey: true }] }] });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    new DmsReplicationTask(stack, 'task', { component: 'load', instance, source, target, migrationType: 'full-load', tableMappings: new TableMappings().include({ schema: 'dmv' }), settings });
+    return stack;
+  }
+
+  test('an S3 source into a database runs without validation by default', () => {
+    const settings = JSON.parse(one(synth(fromS3()), 'aws_dms_replication_task').replication_task_settings);
+    expect(settings.ValidationSettings.EnableValidation).toBe(false);
+  });
+
+  test('fails when validation is asked for an S3 source', () => {
+    expect(() => fromS3({ validation: true })).toThrow('ValidationSettings.EnableValidation is on, but DMS data validation does not work with a s3 source');
+  });
+});
+
 describe('CDC start points (DMS guide: Creating tasks for ongoing replication; API: CdcStartPosition, PostgreSQLSettings.SlotName)', () => {
   function pgParts(slotName?: string) {
     const stack = newStack();

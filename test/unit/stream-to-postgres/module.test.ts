@@ -237,7 +237,8 @@ describe('StreamToPostgres options', () => {
     const settings = JSON.parse(load.replication_task_settings);
     expect(settings.FullLoadSettings.TargetTablePrepMode).toBe('TRUNCATE_BEFORE_LOAD');
     expect(settings.Logging.EnableLogging).toBe(true);
-    expect(settings.ValidationSettings.EnableValidation).toBe(true);
+    // S3 is not a source DMS validates (CHAP_Validating): the load is checked with templates/postgres/row-counts.sql.
+    expect(settings.ValidationSettings.EnableValidation).toBe(false);
     expect(JSON.parse(load.table_mappings).rules[0]['object-locator']).toEqual({ 'schema-name': 'dmv', 'table-name': 'person' });
     const pgTarget = all(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target' && e.engine_name === 'postgres')!;
     expect(pgTarget).toMatchObject({ ssl_mode: 'require', database_name: 'ledger' });
@@ -301,6 +302,12 @@ describe('StreamToPostgres options', () => {
 
   test('fails when the CDC start LSN comes without the slot named on the source endpoint', () => {
     expect(() => build({ highWaterMark: '2026-11-23T09:00:00Z' }, { dms: true, start: { cdcStartPosition: '1A/6B0C3D28' } })).toThrow('whose endpoint names no slot');
+  });
+
+  test('fullLoad names the tables to count on both sides (templates/postgres/row-counts.sql)', () => {
+    const { module } = build({ highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {} }, { dms: true, appUser: true });
+    expect(module.rowCountTables).toEqual({ source: 'dmv.Person', target: 'dmv.person' });
+    expect(build().module.rowCountTables).toBeUndefined();
   });
 
   test('fails when a full load is configured without a high-water mark', () => {

@@ -35,6 +35,19 @@ export function taskSettings(task: TfResource): Settings {
 
 const get = (settings: Attrs, section: string, key: string): unknown => (block(settings[section]) ?? {})[key];
 
+/** Source engines DMS data validation works with (DMS guide, CHAP_Validating: Oracle, PostgreSQL, MySQL, SQL Server, Db2 LUW). */
+const VALIDATION_SOURCE_ENGINES = new Set(['oracle', 'postgres', 'aurora-postgresql', 'mysql', 'mariadb', 'aurora', 'sqlserver', 'db2']);
+
+/** The source endpoint of a task, when it is a resource of this stack. */
+export function sourceEndpoint(stack: StackIndex, task: TfResource): TfResource | undefined {
+  return stack.target(task.attrs.source_endpoint_arn, 'aws_dms_endpoint', 'aws_dms_s3_endpoint');
+}
+
+/** An endpoint's engine (`s3` for aws_dms_s3_endpoint); undefined when it is an expression. */
+function endpointEngine(endpoint: TfResource): string | undefined {
+  return endpoint.type === 'aws_dms_s3_endpoint' ? 's3' : literalString(endpoint.attrs.engine_name);
+}
+
 /** The target endpoint of a task, when it is a resource of this stack. */
 export function targetEndpoint(stack: StackIndex, task: TfResource): TfResource | undefined {
   return stack.target(task.attrs.target_endpoint_arn, 'aws_dms_endpoint', 'aws_dms_s3_endpoint');
@@ -103,15 +116,29 @@ export const dmsRules: Rule[] = [
   },
   {
     id: 'DMS-TASK-VALIDATION',
-    summary: 'database targets: ValidationSettings.EnableValidation = true',
+    summary: 'database targets: ValidationSettings.EnableValidation = true, unless the source is one DMS cannot validate (then off)',
     types: TASKS,
     check: (r, { stack }) => {
-      const target = targetEndpoint(stack, r);
-      // A target outside the stack is treated as a database: the check must not pass by not knowing.
-      if (target && !isDatabaseEndpoint(target)) return [];
       const s = taskSettings(r);
       if ('error' in s) return [s.error];
       const on = get(s.settings, 'ValidationSettings', 'EnableValidation');
+      // DMS validates only Oracle, PostgreSQL, MySQL, SQL Server and Db2 LUW sources (DMS guide, CHAP_Validating). A
+      // source outside the stack counts as one it validates: the check must not pass by not knowing.
+      const source = sourceEndpoint(stack, r);
+      const sourceEngine = source ? endpointEngine(source) : undefined;
+      if (sourceEngine !== undefined && !VALIDATION_SOURCE_ENGINES.has(sourceEngine)) {
+        return on === true
+          ? [
+              violation(
+                `ValidationSettings.EnableValidation is true, but DMS cannot validate a ${sourceEngine} source`,
+                'set "EnableValidation": false and check the load another way (row counts per table on both sides: templates/postgres/row-counts.sql)',
+              ),
+            ]
+          : [];
+      }
+      const target = targetEndpoint(stack, r);
+      // A target outside the stack is treated as a database: the check must not pass by not knowing.
+      if (target && !isDatabaseEndpoint(target)) return [];
       return on === true
         ? []
         : [violation(`ValidationSettings.EnableValidation is ${found(on)} for a database target`, 'set "ValidationSettings": { "EnableValidation": true } so DMS compares source and target rows')];

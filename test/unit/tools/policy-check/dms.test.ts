@@ -131,6 +131,16 @@ describe('DMS rules', () => {
     );
   });
 
+  test('an S3 source (not one DMS validates: CHAP_Validating) must run without validation into a database', () => {
+    const fromS3 = (settingsJson: unknown) => {
+      const resources = task(settingsJson);
+      (resources.aws_dms_replication_task.task as Record<string, unknown>).source_endpoint_arn = '${aws_dms_s3_endpoint.export.endpoint_arn}';
+      return { ...resources, aws_dms_s3_endpoint: { ...resources.aws_dms_s3_endpoint, export: { endpoint_type: 'source', bucket_name: 'exports' } } };
+    };
+    expect(findingsOf('DMS-TASK-VALIDATION', fromS3(patch('ValidationSettings', { EnableValidation: false })))).toEqual([]);
+    expect(messagesOf('DMS-TASK-VALIDATION', fromS3(settings))).toMatch(/ValidationSettings.EnableValidation is true, but DMS cannot validate a s3 source/);
+  });
+
   test('validation is not required for an S3 target, but is for a target outside the stack', () => {
     const noValidation = patch('ValidationSettings', undefined);
     expect(findingsOf('DMS-TASK-VALIDATION', task(noValidation, '${aws_dms_s3_endpoint.lake.endpoint_arn}'))).toEqual([]);
