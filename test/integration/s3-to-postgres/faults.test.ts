@@ -5,7 +5,15 @@ import type { ObjectIdentity, ObjectRef, ObjectSource, OpenResult } from '../../
 import { createTestDatabase, pgConfig } from '../../helpers/pg';
 import { count, event, loaderFor } from './fixtures';
 
-/** An in-memory versioned bucket: the versionId path of the loader, which s3rver (unversioned) cannot exercise. */
+/**
+ * An in-memory versioned bucket: the versionId path of the loader, which s3rver (unversioned) cannot exercise.
+ * It keeps the ObjectSource contract as S3ObjectSource gets it from S3: a ref with a versionId reads that version or
+ * is missing (NoSuchVersion); a ref without one reads the current version only if its ETag matches the event's
+ * (GetObject If-Match: 412 PreconditionFailed otherwise, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html);
+ * `openRange` returns only the first `bytes` bytes (Range: bytes=0-N), with that length as the size.
+ * What S3 does that this does not: delete markers, a Range that cannot be satisfied (416), ETags of multipart
+ * uploads, eventual listing, throttling and network errors other than those a test scripts into a body.
+ */
 class VersionedSource implements ObjectSource {
   readonly objects = new Map<string, { versionId: string; body: Buffer | (() => Readable); eTag: string }[]>();
   private next = 1;
@@ -22,22 +30,74 @@ class VersionedSource implements ObjectSource {
     return ref.versionId ? versions.find((v) => v.versionId === ref.versionId) : versions[versions.length - 1];
   }
 
-  async open(ref: ObjectRef): Promise<OpenResult> {
+  async open(ref: ObjectRef, bytes?: number): Promise<OpenResult> {
     const v = this.find(ref);
     if (!v) return { status: 'missing' };
-    const body = typeof v.body === 'function' ? v.body() : Readable.from([v.body], { objectMode: false });
-    return { status: 'ok', object: { body, eTag: v.eTag, versionId: v.versionId } };
+    if (!ref.versionId && ref.eTag && ref.eTag !== v.eTag) return { status: 'superseded', current: v.eTag };
+    if (typeof v.body === 'function') {
+      const stream = v.body();
+      return { status: 'ok', object: { body: bytes === undefined ? stream : Readable.from(firstBytes(stream, bytes)), eTag: v.eTag, versionId: v.versionId } };
+    }
+    const content = bytes === undefined ? v.body : v.body.subarray(0, bytes);
+    return { status: 'ok', object: { body: Readable.from([content], { objectMode: false }), eTag: v.eTag, versionId: v.versionId, size: content.length } };
   }
 
-  async openRange(ref: ObjectRef): Promise<OpenResult> {
-    return this.open(ref);
+  async openRange(ref: ObjectRef, bytes: number): Promise<OpenResult> {
+    return this.open(ref, bytes);
   }
 
   async head(ref: ObjectRef): Promise<ObjectIdentity | undefined> {
     const v = this.find({ ...ref, versionId: undefined });
-    return v && { eTag: v.eTag, versionId: v.versionId };
+    return v && { eTag: v.eTag, versionId: v.versionId, size: Buffer.isBuffer(v.body) ? v.body.length : undefined };
   }
 }
+
+/** The first `limit` bytes of a stream, as a ranged GET returns them. */
+async function* firstBytes(stream: Readable, limit: number): AsyncGenerator<Buffer> {
+  let left = limit;
+  for await (const chunk of stream) {
+    if (left <= 0) break;
+    const b = Buffer.from(chunk as Buffer);
+    yield b.subarray(0, left);
+    left -= b.length;
+  }
+  stream.destroy();
+}
+
+const readAll = async (body: Readable) => {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+describe('the versioned-source double keeps the S3 contract', () => {
+  test('openRange returns only the first bytes, as a Range GET does; open returns the whole object', async () => {
+    const source = new VersionedSource();
+    const v = source.put('people/p.csv', 'id,name\n1,Ann\n2,Bob\n');
+    const ranged = await source.openRange({ bucket: 'b', key: 'people/p.csv', versionId: v.versionId }, 8);
+    expect(ranged.status).toBe('ok');
+    if (ranged.status !== 'ok') return;
+    expect(ranged.object.size).toBe(8);
+    expect(await readAll(ranged.object.body)).toBe('id,name\n');
+    const streamed = source.put('people/s.csv', () => Readable.from([Buffer.from('id,na'), Buffer.from('me\n1,Ann\n')], { objectMode: false }));
+    const part = await source.openRange({ bucket: 'b', key: 'people/s.csv', versionId: streamed.versionId }, 8);
+    expect(part.status === 'ok' && (await readAll(part.object.body))).toBe('id,name\n');
+    const whole = await source.open({ bucket: 'b', key: 'people/p.csv', versionId: v.versionId });
+    expect(whole.status === 'ok' && (await readAll(whole.object.body))).toBe('id,name\n1,Ann\n2,Bob\n');
+  });
+
+  test('an unversioned ref reads the current object only if its ETag matches (If-Match), ranged or not', async () => {
+    const source = new VersionedSource();
+    const old = source.put('people/p.csv', 'id,name\n1,Old\n');
+    const now = source.put('people/p.csv', 'id,name\n2,New\n');
+    for (const open of [(r: ObjectRef) => source.open(r), (r: ObjectRef) => source.openRange(r, 4)]) {
+      expect(await open({ bucket: 'b', key: 'people/p.csv', eTag: old.eTag })).toEqual({ status: 'superseded', current: now.eTag });
+      expect(await open({ bucket: 'b', key: 'people/p.csv', eTag: now.eTag })).toMatchObject({ status: 'ok', object: { eTag: now.eTag } });
+      expect(await open({ bucket: 'b', key: 'people/p.csv', versionId: old.versionId, eTag: old.eTag })).toMatchObject({ status: 'ok', object: { eTag: old.eTag } });
+      expect(await open({ bucket: 'b', key: 'people/p.csv', versionId: 'v404' })).toEqual({ status: 'missing' });
+    }
+  });
+});
 
 describe('s3-to-postgres loader: versions, faults and concurrency', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -102,6 +162,20 @@ describe('s3-to-postgres loader: versions, faults and concurrency', () => {
       source.put('events/e.csv', 'kind,n\nsecond,2\nsecond,3\n');
       await loader.handle(event(bucket, 'events/e.csv', v1.eTag, v1.versionId));
       expect((await client.query('SELECT kind FROM events')).rows).toEqual([{ kind: 'first' }]);
+    } finally {
+      await loader.close();
+    }
+  });
+
+  test('an event without a version whose ETag is no longer current is skipped as superseded; the table is unchanged', async () => {
+    const source = new VersionedSource();
+    const { loader } = loaderFor({}, source);
+    try {
+      const old = source.put('people/q.csv', 'id,name\n1,Old\n');
+      source.put('people/q.csv', 'id,name\n2,New\n');
+      const out = await loader.handle(event(bucket, 'people/q.csv', old.eTag));
+      expect(out.results[0]).toEqual(expect.objectContaining({ status: 'skipped', reason: expect.stringMatching(/^superseded/) }));
+      expect(await count(client, 'people')).toBe(0);
     } finally {
       await loader.close();
     }
