@@ -1,4 +1,4 @@
-import type { NetworkRef } from '../core';
+import type { AlarmSubscription, NetworkRef } from '../core';
 import type { PrivatePostgres } from '../private-postgres';
 
 /** How a file's rows reach its table: `replace` (the file becomes the table) or `append` (rows are added). */
@@ -78,6 +78,12 @@ export interface S3ToPostgresPipelineProps {
   readonly maxEventAgeSeconds?: number;
   /** Existing SNS topic for the alarms. @default a topic encrypted with a CMK that CloudWatch may use */
   readonly alarmTopicArn?: string;
+  /**
+   * Email addresses and HTTPS endpoints subscribed to the topic the module creates, e.g.
+   * `[{ protocol: 'email', endpoint: 'oncall@example.com' }]`. Not with `alarmTopicArn` (subscribe to your own topic).
+   * @default none
+   */
+  readonly alarmSubscriptions?: readonly AlarmSubscription[];
   /** Alarm when the loader reports at least this many errors in 5 minutes. @default 1 */
   readonly errorAlarmThreshold?: number;
   /** Days before incomplete multipart uploads are aborted (created bucket). @default 7 */

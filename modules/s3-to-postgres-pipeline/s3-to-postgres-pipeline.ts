@@ -177,7 +177,12 @@ export class S3ToPostgresPipeline extends Construct {
       dependsOn: [permission],
     });
 
-    this.alarmTopicArn = props.alarmTopicArn ?? this.createAlarmTopic();
+    check(
+      props.alarmTopicArn === undefined || !props.alarmSubscriptions?.length,
+      this,
+      'alarmSubscriptions subscribe to the topic the module creates; with alarmTopicArn, subscribe to that topic where it is defined.',
+    );
+    this.alarmTopicArn = props.alarmTopicArn ?? this.createAlarmTopic(props.alarmSubscriptions);
     this.createAlarms(props.errorAlarmThreshold ?? 1);
   }
 
@@ -239,9 +244,9 @@ export class S3ToPostgresPipeline extends Construct {
     }).bucket;
   }
 
-  private createAlarmTopic(): string {
+  private createAlarmTopic(subscriptions: S3ToPostgresPipelineProps['alarmSubscriptions']): string {
     const stack = MigrationStack.of(this);
-    return newAlarmTopic(this, { component: 'csv-loader-alarms', description: `Encrypts alarms of ${stack.naming.name('csv-loader')}` }).topic.arn;
+    return newAlarmTopic(this, { component: 'csv-loader-alarms', description: `Encrypts alarms of ${stack.naming.name('csv-loader')}`, subscriptions }).topic.arn;
   }
 
   private createAlarms(errorThreshold: number): void {

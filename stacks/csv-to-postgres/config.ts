@@ -2,6 +2,8 @@
  * Configuration of the csv-to-postgres example project: one typed entry per environment.
  * A forked project edits this file (names, region, CIDRs, sizes) and nothing else to get started.
  */
+import type { AlarmSubscription } from '../../modules/core';
+
 export interface CsvToPostgresConfig {
   readonly project: string;
   readonly environment: string;
@@ -12,6 +14,8 @@ export interface CsvToPostgresConfig {
   readonly availabilityZones: readonly string[];
   readonly databaseName: string;
   readonly instanceClass?: string;
+  /** Who hears the loader's alarms (errors, throttles, dead letters); subscribed at deploy, confirmed by the recipient. */
+  readonly alarmSubscriptions?: readonly AlarmSubscription[];
 }
 
 const shared = {
@@ -31,5 +35,7 @@ export const CONFIG: Record<'staging' | 'production', CsvToPostgresConfig> = {
     vpcCidr: '10.41.0.0/16',
     availabilityZones: ['eu-west-2a', 'eu-west-2b', 'eu-west-2c'],
     instanceClass: 'db.m7g.large',
+    // SNS emails a confirmation link first: the subscription delivers once the recipient clicks it.
+    alarmSubscriptions: [{ protocol: 'email', endpoint: 'data-platform-oncall@example.com' }],
   },
 };

@@ -24,6 +24,17 @@ describe('csv-to-postgres example: the pipeline beside the database', () => {
     );
   });
 
+  test('staging alarms reach nobody by email; production subscribes the on-call address to the loader\'s topic', () => {
+    expect(resources(json, 'aws_sns_topic_subscription')).toEqual([]);
+    const prod = JSON.parse(Testing.synth(new CsvToPostgresStack(Testing.app(), 'csv-to-postgres-production', CONFIG.production), true)) as SynthJson;
+    const [topicKey] = Object.keys(prod.resource.aws_sns_topic);
+    expect(resources(prod, 'aws_sns_topic_subscription')).toEqual([
+      { topic_arn: `\${aws_sns_topic.${topicKey}.arn}`, protocol: 'email', endpoint: 'data-platform-oncall@example.com' },
+    ]);
+    expect(resources(prod, 'aws_cloudwatch_metric_alarm').every((a) => a.alarm_actions.includes(`\${aws_sns_topic.${topicKey}.arn}`))).toBe(true);
+    expect(checkStack('csv-to-postgres-production', prod as never).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
+  });
+
   test('passes every policy rule', () => {
     expect(checkStack(stack.node.id, json as never).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
   });

@@ -40,6 +40,7 @@ export class CsvToPostgresStack extends MigrationStack {
       ],
       // The app user owns the landing schema: the ledger lives there, so it needs no extra grants.
       ledgerTable: 'landing.s3_load_ledger',
+      alarmSubscriptions: config.alarmSubscriptions,
     });
 
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });

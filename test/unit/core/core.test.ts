@@ -9,6 +9,7 @@ import {
   deterministicZip,
   IConnectable,
   newAlarmTopic,
+  AlarmSubscription,
   NodejsLambda,
   requirePrivateSubnets,
   SecureBucket,
@@ -256,6 +257,36 @@ describe('newAlarmTopic', () => {
     const publish = JSON.parse(key.policy).Statement.find((s: any) => s.Sid === 'PublishersUseTheKey');
     expect(publish.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'dms.amazonaws.com']);
     expect(publish.Condition.StringEquals['aws:SourceAccount']).toMatch(/aws_caller_identity/);
+  });
+
+  const subscribed = (subscriptions: AlarmSubscription[]) => {
+    const stack = testStack();
+    newAlarmTopic(stack, { component: 'loader-alarms', description: 'alarms', subscriptions });
+    return synthJson(stack).resource.aws_sns_topic_subscription ?? {};
+  };
+
+  test('subscribes email addresses and HTTPS endpoints to the topic, each named after its endpoint', () => {
+    const email = { protocol: 'email', endpoint: 'oncall@example.com' } as const;
+    const hook = { protocol: 'https', endpoint: 'https://events.pagerduty.com/integration/abc/enqueue', endpointAutoConfirms: true } as const;
+    const subs = subscribed([email, hook]);
+    expect(Object.values(subs)).toEqual([
+      { topic_arn: expect.stringMatching(/^\$\{aws_sns_topic\.alarms\.arn\}$/), protocol: 'email', endpoint: 'oncall@example.com' },
+      { topic_arn: expect.stringMatching(/^\$\{aws_sns_topic\.alarms\.arn\}$/), protocol: 'https', endpoint: hook.endpoint, endpoint_auto_confirms: true },
+    ]);
+    // Reordering (or adding one in front) renames nothing.
+    expect(Object.keys(subscribed([hook, email])).sort()).toEqual(Object.keys(subs).sort());
+    expect(subscribed([])).toEqual({});
+  });
+
+  test.each([
+    [[{ protocol: 'email', endpoint: 'oncall' }], 'subscriptions: email endpoint "oncall" is not an email address'],
+    [[{ protocol: 'https', endpoint: 'http://hooks.example.com/sns' }], 'subscriptions: https endpoint "http://hooks.example.com/sns" must be an https:// URL'],
+    [[{ protocol: 'https', endpoint: 'hooks.example.com' }], 'must be an https:// URL'],
+    [[{ protocol: 'email', endpoint: 'a@example.com', endpointAutoConfirms: true }], 'endpointAutoConfirms applies to https endpoints only'],
+    [[{ protocol: 'email', endpoint: 'a@example.com' }, { protocol: 'email', endpoint: 'a@example.com' }], 'subscriptions lists email:a@example.com twice'],
+    [[{ protocol: 'sms', endpoint: '+441234567890' }], 'protocol "sms" is not supported; use "email" or "https"'],
+  ])('fails when subscriptions are %j', (subscriptions, message) => {
+    expect(() => subscribed(subscriptions as AlarmSubscription[])).toThrow(message);
   });
 });
 

@@ -125,6 +125,16 @@ describe('S3ToPostgresPipeline: created bucket', () => {
     }
   });
 
+  test('alarm subscriptions go on the topic the module creates; not with an alarmTopicArn of your own', () => {
+    const out = build({ alarmSubscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }] }).json();
+    expect(resources(out, 'aws_sns_topic_subscription')).toEqual([
+      { topic_arn: expect.stringMatching(/^\$\{aws_sns_topic\.pipeline_alarms_\w+\.arn\}$/), protocol: 'email', endpoint: 'oncall@example.com' },
+    ]);
+    expect(() => build({ alarmTopicArn: 'arn:aws:sns:eu-west-2:123456789012:ops', alarmSubscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }] })).toThrow(
+      'alarmSubscriptions subscribe to the topic the module creates; with alarmTopicArn, subscribe to that topic where it is defined.',
+    );
+  });
+
   test('the landing bucket takes a name suffix or a whole name, checked at synth; not with an existing bucket', () => {
     expect(resources(build({ bucketNameSuffix: '123456789012' }).json(), 'aws_s3_bucket')[0].bucket).toBe('demo-staging-landing-123456789012');
     expect(resources(build({ bucketName: 'acme-partner-drop' }).json(), 'aws_s3_bucket')[0].bucket).toBe('acme-partner-drop');
