@@ -27,6 +27,8 @@ export function synthesize(projectDir: string, outdir: string, tsxBin = path.joi
 
 /** What a synthesized output depends on: the app, its modules, stacks, Lambdas, templates and the pinned packages. */
 export const SYNTH_INPUTS = ['main.ts', 'modules', 'stacks', 'lambdas', 'templates', 'package-lock.json', 'cdktf.json'];
+/** Files under the inputs that synth never reads: tests (each project's own lives in stacks/<project>/). */
+const NOT_SYNTH_INPUT = /\.test\.ts$/;
 
 function newestFile(p: string): { file: string; mtimeMs: number } | undefined {
   if (!fs.existsSync(p)) return undefined;
@@ -34,7 +36,7 @@ function newestFile(p: string): { file: string; mtimeMs: number } | undefined {
   if (!stat.isDirectory()) return { file: p, mtimeMs: stat.mtimeMs };
   let newest: { file: string; mtimeMs: number } | undefined;
   for (const entry of fs.readdirSync(p, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    if (entry.name === 'node_modules' || entry.name.startsWith('.') || (entry.isFile() && NOT_SYNTH_INPUT.test(entry.name))) continue;
     const found = newestFile(path.join(p, entry.name));
     if (found && (!newest || found.mtimeMs > newest.mtimeMs)) newest = found;
   }

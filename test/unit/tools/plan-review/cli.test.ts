@@ -129,6 +129,13 @@ describe('staleOutput', () => {
     expect(staleOutput(project, path.join(project, 'cdktf.out'))).toBe(`${path.join('modules', 'core', 'stack.ts')} changed after cdktf.out was synthesized`);
   });
 
+  test('a project test edited after the synth does not make the output stale (synth never reads tests)', () => {
+    at(path.join(project, 'stacks', 'shop', 'shop.test.ts'), 3_000);
+    expect(staleOutput(project, path.join(project, 'cdktf.out'))).toBeUndefined();
+    at(path.join(project, 'stacks', 'shop', 'config.ts'), 3_000);
+    expect(staleOutput(project, path.join(project, 'cdktf.out'))).toBe(`${path.join('stacks', 'shop', 'config.ts')} changed after cdktf.out was synthesized`);
+  });
+
   test('the oldest stack counts: one stack left from an earlier synth is stale', () => {
     at(path.join(project, 'cdktf.out', 'stacks', 'b', 'cdk.tf.json'), 500);
     expect(staleOutput(project, path.join(project, 'cdktf.out'))).toMatch(/changed after cdktf.out was synthesized/);
