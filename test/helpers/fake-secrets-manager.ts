@@ -4,6 +4,11 @@ import { AddressInfo } from 'node:net';
 /**
  * A local Secrets Manager answering GetSecretValue (AWS JSON 1.1 protocol) from an in-memory map, so a deployed
  * handler can run unchanged against it: point `AWS_ENDPOINT_URL_SECRETS_MANAGER` at `url`. Counts reads per secret.
+ * Each secret has one version, AWSCURRENT: asking for another stage is ResourceNotFoundException, as it is in AWS
+ * when no version has that label (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html).
+ * What the real service does that this does not: every other operation (refused here), SigV4 and IAM checks,
+ * resource policies, KMS decryption (and its AccessDenied), ARN/partial-ARN matching, version ids asked by VersionId,
+ * throttling, and the delay before a rotated value is visible everywhere.
  */
 export class FakeSecretsManager {
   readonly secrets = new Map<string, string>();
@@ -30,9 +35,9 @@ export class FakeSecretsManager {
         };
         const target = String(req.headers['x-amz-target'] ?? '');
         if (target !== 'secretsmanager.GetSecretValue') return reply(400, { __type: 'InvalidRequestException', message: `unsupported ${target}` });
-        const { SecretId } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
+        const { SecretId, VersionStage } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string; VersionStage?: string };
         const value = SecretId === undefined ? undefined : this.secrets.get(SecretId);
-        if (SecretId === undefined || value === undefined) {
+        if (SecretId === undefined || value === undefined || (VersionStage !== undefined && VersionStage !== 'AWSCURRENT')) {
           return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
         }
         this.reads.set(SecretId, this.readsOf(SecretId) + 1);

@@ -1,6 +1,12 @@
 import { Client, ClientConfig } from 'pg';
 
-/** Connection settings of the test Postgres started by global-setup.mjs (libpq variables). */
+/**
+ * Connection settings of the test Postgres started by global-setup.mjs (libpq variables).
+ * The test login is a true superuser; an RDS master user is not (rds_superuser: no COPY from server files, no
+ * ownership of others' objects without membership). What RDS has that this Postgres does not: rds_iam and IAM
+ * tokens, the aws_s3/aws_commons extensions (see test/helpers/aws-s3-standin.ts), rds.force_ssl (tests connect
+ * without TLS), parameter groups, and failover.
+ */
 export function pgConfig(database = process.env.PGDATABASE): ClientConfig {
   return {
     host: process.env.PGHOST,

@@ -1,6 +1,11 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
-/** An S3 client for the s3rver started by global-setup.mjs (checksums only when required: s3rver corrupts streamed uploads otherwise). */
+/**
+ * An S3 client for the s3rver started by global-setup.mjs (checksums only when required: s3rver corrupts streamed uploads otherwise).
+ * What S3 does that s3rver does not: versioning (see the versioned double in test/integration/s3-to-postgres/faults.test.ts),
+ * SSE-KMS and bucket policies (TLS-only, for instance), signature checks (global-setup allows mismatched signatures),
+ * event notifications (tests build the events with `s3Event`), and strong read-after-write across a real network.
+ */
 export function testS3Client(): S3Client {
   return new S3Client({
     endpoint: process.env.AWS_ENDPOINT_URL_S3,

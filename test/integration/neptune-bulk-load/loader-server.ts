@@ -3,6 +3,9 @@
  * POST /loader (start), GET /loader/{loadId}?details=true&errors=true (status), dependencies between loads,
  * error logs and failed feeds for failed loads, 4xx/5xx faults, and SigV4 verification (service neptune-db)
  * when credentials are configured. Shapes follow the Neptune documentation (load-api-reference-*).
+ * What Neptune does that this does not: it reads the files from S3 through the IAM role attached to the cluster (no
+ * role, no read), checks the CSV headers (~id, ~label, ~from, ~to, typed property columns) and the values' types,
+ * and fails or logs records accordingly; here a load's outcome is whatever the test scripts, whatever the files hold.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';

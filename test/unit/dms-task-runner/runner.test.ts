@@ -18,7 +18,12 @@ function awsError(name: string, message: string, status = 400): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 
-/** Hand-written fake of the DMS client: scripted answers per command, every call recorded. */
+/**
+ * Hand-written fake of the DMS client: scripted answers per command, every call recorded.
+ * What DMS does that this does not: it moves a task through its states on its own clock (the fake answers what the
+ * test scripts, in order), refuses StartReplicationTask for a task that is not ready/stopped/failed with
+ * InvalidResourceStateFault, checks IAM, and throttles per account rather than when told to.
+ */
 class FakeDms implements DmsSender {
   readonly calls: Array<{ command: string; input: unknown }> = [];
   constructor(

@@ -191,7 +191,11 @@ describe('loadObject before any I/O', () => {
 });
 
 describe('beginTransaction', () => {
-  /** A pool whose clients fail BEGIN with the given errors, in order (undefined = success). */
+  /**
+   * A pool whose clients fail BEGIN with the given errors, in order (undefined = success).
+   * What pg's Pool and a server do that this does not: run any statement, hand out a broken client again before it
+   * errors, time out on connect, or emit 'error' on an idle client (the real-Postgres tests in test/integration do).
+   */
   function fakePool(errors: Array<Error | undefined>) {
     const released: unknown[] = [];
     let n = 0;
