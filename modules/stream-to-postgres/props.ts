@@ -1,4 +1,4 @@
-import type { IGrantable, NetworkRef } from '../core';
+import type { AlarmSubscription, IGrantable, NetworkRef } from '../core';
 import type { DmsBucketRef, IDmsEndpoint, IDmsReplicationInstance, PostgresDatabaseLike, TableMappingsInput } from '../dms-migration';
 import type { TableConfigInput } from '../../lambdas/stream-to-postgres/table-config';
 
@@ -46,6 +46,13 @@ export interface FullLoadProps {
   readonly instance?: IDmsReplicationInstance;
   /** Bucket holding the export. @default a private, versioned, SSE-KMS bucket created here */
   readonly bucket?: DmsBucketRef;
+  /**
+   * Whole name of the export bucket created here (S3 names are global: the generated one may be taken). Checked at
+   * synth. Not with `bucket`. @default `${project}-${environment}-<component>-export`
+   */
+  readonly bucketName?: string;
+  /** Appended to the generated export bucket name, e.g. the account id. Not with `bucket`. @default none */
+  readonly bucketNameSuffix?: string;
   /** Prefix holding one folder per table (`<folder>/<schema>/<table>/*.csv`). @default 'export' */
   readonly folder?: string;
   /** STRING length declared for unbounded text columns in the external table definition. @default 65535 */
@@ -121,6 +128,11 @@ export interface StreamToPostgresProps {
 
   /** SNS topic for alarms. @default an encrypted topic created here */
   readonly alarmTopicArn?: string;
+  /**
+   * Email addresses and HTTPS endpoints subscribed to the topic created here, e.g.
+   * `[{ protocol: 'email', endpoint: 'oncall@example.com' }]`. Not with `alarmTopicArn`. @default none
+   */
+  readonly alarmSubscriptions?: readonly AlarmSubscription[];
   /** Alarm when the oldest unprocessed record is older than this. @default 300 */
   readonly iteratorAgeAlarmSeconds?: number;
   /**

@@ -18,6 +18,7 @@ import {
   TerraformResource,
   ValidationError,
   newAlarmTopic,
+  SecureBucket,
 } from '../core';
 import {
   DmsBucketRef,
@@ -30,7 +31,6 @@ import {
   CDC_START_DOCS,
   TableMappings,
 } from '../dms-migration';
-import { GlueDataBucket } from '../glue-common';
 import { parseInstant } from '../../lambdas/stream-to-postgres/records';
 import { parseTableConfig, TableMapping } from '../../lambdas/stream-to-postgres/table-config';
 import { externalTables } from './external-tables';
@@ -186,7 +186,7 @@ export class StreamToPostgres extends Construct {
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
       },
     });
-    db.connections.allowDefaultPortFrom(this.consumer, `stream consumer ${this.consumer.functionName}`);
+    db.connections.allowDefaultPortFrom(this.consumer, 'applies the change stream to the tables');
     db.grantSecretRead(this.consumer, useApp ? 'app' : 'master');
     // A standard (shared-throughput) iterator: no enhanced fan-out consumer is registered, so no
     // kinesis:SubscribeToShard, which applies only to consumer ARNs (stream/NAME/consumer/NAME:ts), never to the stream
@@ -239,7 +239,12 @@ export class StreamToPostgres extends Construct {
     }
 
     // --- alarms ------------------------------------------------------------------------------------------
-    this.alarmTopicArn = props.alarmTopicArn ?? this.createAlarmTopic(component);
+    check(
+      props.alarmTopicArn === undefined || !props.alarmSubscriptions?.length,
+      this,
+      'alarmSubscriptions subscribe to the topic the module creates; with alarmTopicArn, subscribe to that topic where it is defined.',
+    );
+    this.alarmTopicArn = props.alarmTopicArn ?? this.createAlarmTopic(component, props.alarmSubscriptions);
     this.createAlarms(component, props.iteratorAgeAlarmSeconds ?? 300, retentionHours, props.retentionAlarmPercent ?? 25);
 
     // --- DMS: CDC into the stream ------------------------------------------------------------------------
@@ -268,10 +273,19 @@ export class StreamToPostgres extends Construct {
       this.exportFolder = (fl.folder ?? 'export').replace(/^\/+|\/+$/g, '');
       check(this.exportFolder.length > 0, this, 'fullLoad.folder is empty; pass a key prefix like "export" holding <schema>/<table>/ folders.');
       if (fl.bucket) {
+        check(fl.bucketName === undefined && fl.bucketNameSuffix === undefined, this, 'fullLoad.bucketName and fullLoad.bucketNameSuffix name the bucket the module creates; with fullLoad.bucket the name is that bucket\'s.');
         this.exportBucket = fl.bucket;
       } else {
         const key = newKmsKey(this, 'export-key', `${component}-export`, `Encrypts the export loaded by ${stack.naming.name(`${component}-full-load`, 'dmsIdentifier')}`);
-        this.exportBucket = new GlueDataBucket(this, 'export-bucket', { component: `${component}-export`, kmsKeyArn: key.arn }).ref;
+        // Core's SecureBucket with the settings (and construct id) of the GlueDataBucket it replaces: same resources.
+        const bucket = new SecureBucket(this, 'export-bucket', {
+          component: `${component}-export`,
+          bucketName: fl.bucketName,
+          bucketNameSuffix: fl.bucketNameSuffix,
+          kmsKeyArn: key.arn,
+          noncurrentVersionExpirationDays: 30,
+        });
+        this.exportBucket = { bucketName: bucket.bucketName, bucketArn: bucket.bucketArn, kmsKeyArn: key.arn };
       }
       let tables;
       try {
@@ -339,9 +353,9 @@ export class StreamToPostgres extends Construct {
     return m;
   }
 
-  private createAlarmTopic(component: string): string {
+  private createAlarmTopic(component: string, subscriptions: StreamToPostgresProps['alarmSubscriptions']): string {
     const stack = MigrationStack.of(this);
-    return newAlarmTopic(this, { component: `${component}-alarms`, description: `Encrypts alarms of ${stack.naming.name(component)}` }).topic.arn;
+    return newAlarmTopic(this, { component: `${component}-alarms`, description: `Encrypts alarms of ${stack.naming.name(component)}`, subscriptions }).topic.arn;
   }
 
   /**

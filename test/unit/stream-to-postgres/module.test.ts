@@ -133,7 +133,10 @@ describe('StreamToPostgres defaults', () => {
   });
 
   test('the database admits the consumer on 5432 by security-group reference', () => {
-    const rule = all(out, 'aws_vpc_security_group_ingress_rule').find((r) => String(r.description).includes('stream consumer'))!;
+    const rule = all(out, 'aws_vpc_security_group_ingress_rule').find((r) => r.from_port === 5432 && /cdc_consumer_sg/.test(r.referenced_security_group_id))!;
+    // Who connects to whom, client first, the same on the consumer's egress.
+    expect(rule.description).toBe('From Lambda demo-staging-cdc-stream-consumer to PostgreSQL demo-staging-db: applies the change stream to the tables');
+    expect(all(out, 'aws_vpc_security_group_egress_rule').filter((r) => r.description === rule.description)).toHaveLength(1);
     expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
     expect(rule.referenced_security_group_id).toMatch(/aws_security_group\.cdc_consumer_sg/);
     expect(rule.cidr_ipv4).toBeUndefined();
@@ -218,6 +221,23 @@ describe('StreamToPostgres options', () => {
     expect(rules).toEqual(expect.arrayContaining([expect.objectContaining({ 'rule-type': 'selection', 'rule-action': 'include', 'object-locator': { 'schema-name': 'dmv', 'table-name': 'Person' } })]));
     expect(task.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_lambda_invocation\.cdc_schema-setup_\w+$/)]));
     expect(one(out, 'aws_lambda_function').environment.variables.HIGH_WATER_MARK).toBe('2026-11-23T09:00:00.5+01:00');
+  });
+
+  test('the export bucket takes a name or a suffix (checked at synth), not with a bucket of your own', () => {
+    const named = (fullLoad: object) => synth(build({ highWaterMark: '2026-11-23T09:00:00Z', fullLoad }, { dms: true, appUser: true }).stack);
+    expect(all(named({ bucketNameSuffix: '123456789012' }), 'aws_s3_bucket').map((b) => b.bucket)).toEqual(['demo-staging-cdc-stream-export-123456789012']);
+    expect(all(named({ bucketName: 'acme-ledger-export' }), 'aws_s3_bucket').map((b) => b.bucket)).toEqual(['acme-ledger-export']);
+    expect(() => named({ bucketName: 'acme.ledger.export' })).toThrow('test/cdc/export-bucket: bucketName "acme.ledger.export" is not a valid S3 bucket name: dots break');
+    const bucket = { bucketName: 'theirs', bucketArn: 'arn:aws:s3:::theirs', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/k' };
+    expect(() => named({ bucket, bucketName: 'acme-ledger-export' })).toThrow('fullLoad.bucketName and fullLoad.bucketNameSuffix name the bucket the module creates');
+  });
+
+  test('alarm subscriptions go on the topic created here; not with alarmTopicArn', () => {
+    const out = synth(build({ alarmSubscriptions: [{ protocol: 'https', endpoint: 'https://hooks.example.com/sns' }] }).stack);
+    expect(all(out, 'aws_sns_topic_subscription')).toEqual([{ topic_arn: expect.stringMatching(/^\$\{aws_sns_topic\.cdc_alarms_\w+\.arn\}$/), protocol: 'https', endpoint: 'https://hooks.example.com/sns' }]);
+    expect(() => build({ alarmTopicArn: 'arn:aws:sns:eu-west-2:123456789012:ops', alarmSubscriptions: [{ protocol: 'email', endpoint: 'a@example.com' }] })).toThrow(
+      'alarmSubscriptions subscribe to the topic the module creates',
+    );
   });
 
   test('fullLoad adds an export bucket, an S3 source with the table definition from the table config, and a full-load task', () => {
