@@ -17,10 +17,11 @@ export const NAME_LIMITS = {
   sqs: 80,
   sns: 256,
   kinesis: 128,
-  // One kind names every DMS identifier, replication instances included, so it takes the tightest DMS limit:
-  // ReplicationInstanceIdentifier is 1-63 characters (CreateReplicationInstance), while task and endpoint
-  // identifiers allow 255. https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationInstance.html
-  dmsIdentifier: 63,
+  // DMS task, endpoint, subnet-group and event-subscription identifiers allow 255 characters; a replication
+  // instance identifier only 63 (https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationInstance.html).
+  // Two kinds, so that the instance's limit does not shorten (and so rename, and so replace) the others.
+  dmsIdentifier: 255,
+  dmsReplicationInstance: 63,
   logGroup: 512,
   secretsManager: 512,
   glue: 255,

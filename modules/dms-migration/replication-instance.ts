@@ -149,7 +149,7 @@ export class DmsReplicationInstance extends Construct implements IDmsReplication
     );
     this.placement = new DmsPlacement(this, 'placement', { network: props.network, component, accountRoles: props.accountRoles });
     this.kmsKeyArn = props.kmsKeyArn ?? newKmsKey(this, 'key', `${component}-dms`, `DMS replication instance ${stack.naming.name(component)}`).arn;
-    this.replicationInstanceId = stack.naming.name(component, 'dmsIdentifier');
+    this.replicationInstanceId = stack.naming.name(component, 'dmsReplicationInstance');
     this.instance = new DmsReplicationInstanceResource(this, 'instance', {
       replicationInstanceId: this.replicationInstanceId,
       replicationInstanceClass: instanceClass,

@@ -36,9 +36,12 @@ describe('Naming', () => {
     sns: 256,
     // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html: StreamName maximum length of 128
     kinesis: 128,
+    // https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationTask.html: ReplicationTaskIdentifier
+    // "Must contain 1-255 alphanumeric characters or hyphens" (endpoints, subnet groups and event subscriptions too)
+    dmsIdentifier: 255,
     // https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationInstance.html: "Must contain 1-63
-    // alphanumeric characters or hyphens" (tasks and endpoints allow 255; one kind names all of them)
-    dmsIdentifier: 63,
+    // alphanumeric characters or hyphens"
+    dmsReplicationInstance: 63,
     // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html: maximum length of 512
     logGroup: 512,
     // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html: Name maximum length of 512
@@ -74,7 +77,7 @@ describe('Naming', () => {
   });
 
   test('a DMS replication instance id fits CreateReplicationInstance: 1-63 characters, a letter first, no "--", no trailing "-"', () => {
-    const id = naming.name(`migration-${'y'.repeat(80)}-instance`, 'dmsIdentifier');
+    const id = naming.name(`migration-${'y'.repeat(80)}-instance`, 'dmsReplicationInstance');
     expect(id.length).toBeLessThanOrEqual(63);
     expect(id).toMatch(/^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/);
   });

@@ -65,6 +65,18 @@ describe('DmsAccountRoles', () => {
 });
 
 describe('DmsReplicationInstance', () => {
+  test('a long component gives an instance id within 63 characters, while the subnet group keeps its 255', () => {
+    const stack = newStack();
+    const roles = new DmsAccountRoles(stack, 'roles', { mode: 'create' });
+    const component = `reporting-${'x'.repeat(70)}`;
+    new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles, component });
+    const out = synth(stack);
+    const id = one(out, 'aws_dms_replication_instance').replication_instance_id as string;
+    expect(id.length).toBeLessThanOrEqual(63);
+    expect(id).toMatch(/^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/);
+    expect(one(out, 'aws_dms_replication_subnet_group').replication_subnet_group_id).toBe(`demo-staging-${component}`);
+  });
+
   test('private, encrypted with a CMK, engine >= 3.5.4, private subnet group with a plan-time check', () => {
     const { stack } = parts();
     const out = synth(stack);
