@@ -25,6 +25,13 @@ export const STATE_PREFIX = 'state/incremental/';
 export const PYTHON_MODULES_PREFIX = 'python-modules/';
 /** The gremlinpython the upsert jobs install (its wheel and its dependencies' are in templates/glue/python-modules/). */
 export const GREMLIN_PYTHON_REQUIREMENT = 'gremlinpython==3.7.1';
+/**
+ * Every distribution the upsert jobs need among the wheels. gremlinpython 3.7.1 imports `async_timeout` without
+ * declaring it (TINKERPOP-3116, https://github.com/apache/tinkerpop/pull/2844): aiohttp only pulls it in below Python
+ * 3.11, so on Glue 5.0 `pip download gremlinpython==3.7.1` leaves it out and the first connection fails with
+ * "Please install AIOHTTP". Found by running the writer against Gremlin Server (test/gremlin).
+ */
+export const GREMLIN_PYTHON_REQUIREMENTS = [GREMLIN_PYTHON_REQUIREMENT, 'async-timeout==4.0.3'] as const;
 
 const GLUE_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
 
@@ -195,7 +202,7 @@ export class NeptuneGraphMigration extends Construct {
         bucket: this.bucket.ref,
         dir: props.gremlinPythonWheelsDir,
         keyPrefix: PYTHON_MODULES_PREFIX,
-        requirements: [GREMLIN_PYTHON_REQUIREMENT],
+        requirements: GREMLIN_PYTHON_REQUIREMENTS,
       });
     } else if (props.gremlinPythonModule !== undefined) {
       onlineModules['--additional-python-modules'] = props.gremlinPythonModule;

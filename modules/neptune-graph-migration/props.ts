@@ -133,8 +133,10 @@ export interface NeptuneGraphMigrationProps {
    */
   readonly gremlinPythonWheelsDir?: string;
   /**
-   * Install gremlinpython from PyPI instead of the wheels: a pip requirement passed as `--additional-python-modules`
-   * (e.g. `gremlinpython==3.7.1`). Only for subnets that reach PyPI (a NAT or a mirror); no wheels are uploaded.
+   * Install gremlinpython from PyPI instead of the wheels: pip requirements passed as `--additional-python-modules`
+   * (e.g. `gremlinpython==3.7.1,async-timeout==4.0.3`: gremlinpython 3.7.1 imports async_timeout without declaring it,
+   * and on Glue 5.0's Python 3.11 nothing else installs it). Only for subnets that reach PyPI (a NAT or a mirror); no
+   * wheels are uploaded.
    * @default undefined (the offline wheels of gremlinPythonWheelsDir)
    */
   readonly gremlinPythonModule?: string;

@@ -7,6 +7,13 @@ Upsert semantics per element, from the compiled mapping:
   the property; a multi-valued property is replaced as a whole (drop, then add each value with set cardinality).
 - edge: mergeE on (id, label, from, to); properties set (edges are single-valued), NULL drops.
 Running the same rows twice leaves the graph as after one run.
+
+Values are sent with the Gremlin type the mapping names (Long, Short, Byte), as the bulk loader stores them: a plain
+Python int goes out as a 32-bit Int in GraphBinary (gremlinpython 3.7), so a Long above 2^31-1 could not be sent at
+all and a small Long would land as an Int. A Float goes out as a Double: gremlinpython 3.7 has no way to send a
+32-bit float (its GraphBinary writer maps every Python float to Double).
+Steps use gremlinpython 3.7's names (merge_v, merge_e, side_effect): it has no mergeV/mergeE attributes.
+test/gremlin runs these functions against a real Gremlin Server.
 """
 import json
 import time
@@ -21,12 +28,17 @@ RETRYABLE_MARKERS = ("ConcurrentModificationException", "ReadOnlyViolationExcept
 # Planning: rows -> a list of steps, pure.
 
 def plan_vertices(vertex, rows, start_index=0):
-    """[("mergeV", id, label), ("drop", name) | ("single", name, value) | ("set", name, value), ...] for a batch."""
+    """[("mergeV", id, label), ("drop", name) | ("single", name, value) | ("set", name, value), ...] for a batch.
+
+    Values of the mapping's Long, Short and Byte properties are GremlinLong / GremlinShort / GremlinByte (ints that
+    compare equal to the plain value), so build_traversal can send them with that Gremlin type.
+    """
     steps = []
+    types = _types(vertex)
     for offset, row in enumerate(rows):
         vid, label, props = nm.vertex_record(vertex, row, start_index + offset)
         steps.append(("mergeV", vid, label))
-        _property_steps(steps, props, multi_allowed=True)
+        _property_steps(steps, props, types, multi_allowed=True)
     return steps
 
 
@@ -34,6 +46,7 @@ def plan_edges(edge, rows, start_index=0):
     """[("mergeE", id, label, from, to), ("drop", name) | ("single", name, value), ...]; rows with a NULL endpoint are skipped."""
     steps = []
     skipped = 0
+    types = _types(edge)
     for offset, row in enumerate(rows):
         record = nm.edge_record(edge, row, start_index + offset)
         if record is None:
@@ -41,11 +54,35 @@ def plan_edges(edge, rows, start_index=0):
             continue
         eid, source, target, label, props = record
         steps.append(("mergeE", eid, label, source, target))
-        _property_steps(steps, props, multi_allowed=False)
+        _property_steps(steps, props, types, multi_allowed=False)
     return steps, skipped
 
 
-def _property_steps(steps, props, multi_allowed):
+class GremlinLong(int):
+    """An int the mapping types Long: sent as a Gremlin Long (64-bit), whatever its size."""
+
+
+class GremlinShort(int):
+    """An int the mapping types Short: sent as a Gremlin Short."""
+
+
+class GremlinByte(int):
+    """An int the mapping types Byte: sent as a Gremlin Byte."""
+
+
+_INT_MARKERS = {"Long": GremlinLong, "Short": GremlinShort, "Byte": GremlinByte}
+
+
+def _types(element):
+    return {p["name"]: p["type"] for p in element["properties"]}
+
+
+def _marked(kind, value):
+    marker = _INT_MARKERS.get(kind)
+    return marker(value) if marker is not None else value
+
+
+def _property_steps(steps, props, types, multi_allowed):
     for name in sorted(props):
         value = props[name]
         if value is None:
@@ -55,9 +92,9 @@ def _property_steps(steps, props, multi_allowed):
                 raise ValueError("edge property %s cannot hold several values" % name)
             steps.append(("drop", name))
             for item in value:
-                steps.append(("set", name, item))
+                steps.append(("set", name, _marked(types[name], item)))
         else:
-            steps.append(("single", name, value))
+            steps.append(("single", name, _marked(types[name], value)))
 
 
 def batches(rows, size):
@@ -75,24 +112,24 @@ def batches(rows, size):
 # Gremlin: plan -> traversal, with retries on transient errors.
 
 def build_traversal(g, steps, gremlin):
-    """Chains a plan into one traversal. `gremlin` carries T, Cardinality, Direction and __ from gremlin_python."""
+    """Chains a plan into one traversal. `gremlin` carries T, Cardinality, Direction, __ and value() from gremlin_python."""
     t = None
     for step in steps:
         kind = step[0]
         if kind == "mergeV":
             match = {gremlin.T.id: step[1], gremlin.T.label: step[2]}
-            t = g.mergeV(match) if t is None else t.mergeV(match)
+            t = g.merge_v(match) if t is None else t.merge_v(match)
         elif kind == "mergeE":
             match = {gremlin.T.id: step[1], gremlin.T.label: step[2], gremlin.Direction.OUT: step[3], gremlin.Direction.IN: step[4]}
-            t = g.mergeE(match) if t is None else t.mergeE(match)
+            t = g.merge_e(match) if t is None else t.merge_e(match)
         elif kind == "drop":
-            t = t.sideEffect(gremlin.__.properties(step[1]).drop())
+            t = t.side_effect(gremlin.__.properties(step[1]).drop())
         elif kind == "single":
-            t = t.property(gremlin.Cardinality.single, step[1], step[2])
+            t = t.property(gremlin.Cardinality.single, step[1], gremlin.value(step[2]))
         elif kind == "set":
-            t = t.property(gremlin.Cardinality.set_, step[1], step[2])
+            t = t.property(gremlin.Cardinality.set_, step[1], gremlin.value(step[2]))
         elif kind == "edge-property":
-            t = t.property(step[1], step[2])
+            t = t.property(step[1], gremlin.value(step[2]))
         else:
             raise ValueError("unknown plan step %r" % (kind,))
     return t
@@ -145,6 +182,7 @@ def _signed_headers(config):
 
 class _Gremlin(object):
     def __init__(self):
+        from gremlin_python import statics
         from gremlin_python.process.graph_traversal import __
         from gremlin_python.process.traversal import Cardinality, Direction, T
 
@@ -152,6 +190,12 @@ class _Gremlin(object):
         self.Cardinality = Cardinality
         self.Direction = Direction
         self.T = T
+        self._wrap = {GremlinLong: statics.long, GremlinShort: statics.short, GremlinByte: statics.SingleByte}
+
+    def value(self, value):
+        """A planned value as gremlinpython must receive it to send the mapping's type."""
+        wrap = self._wrap.get(type(value))
+        return wrap(value) if wrap is not None else value
 
 
 def open_graph(config):
@@ -159,7 +203,7 @@ def open_graph(config):
     from gremlin_python.process.anonymous_traversal import traversal
 
     connection = DriverRemoteConnection("wss://%s:%d/gremlin" % (config.endpoint, config.port), "g", headers=_signed_headers(config))
-    return connection, traversal().withRemote(connection)
+    return connection, traversal().with_remote(connection)
 
 
 def upsert_partition(config, element, kind, rows, batch_size, partition=0):

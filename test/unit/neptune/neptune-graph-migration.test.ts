@@ -254,6 +254,31 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     expect(pip.stdout).toMatch(/Would install .*gremlinpython-3\.7\.1/);
   });
 
+  test('the vendored wheels import: gremlinpython\'s transport loads from them alone on CPython 3.11 (Glue 5.0)', () => {
+    // A dry run resolves declared dependencies only. gremlinpython 3.7.1 imports async_timeout without declaring it
+    // (TINKERPOP-3116), so the dry run passed while the first connection of a Glue 5.0 job would fail with "Please
+    // install AIOHTTP"; found by test/gremlin. Installing for real and importing is what the job does.
+    const version = spawnSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).stdout.trim();
+    expect(`python3 is ${version}`).toBe('python3 is 3.11'); // the wheels hold CPython 3.11 extension modules
+    const wheels = fs.readdirSync(GLUE_PYTHON_MODULES_DIR).filter((f) => f.endsWith('.whl')).map((f) => path.join(GLUE_PYTHON_MODULES_DIR, f));
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'wheels-'));
+    try {
+      const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-deps', '--disable-pip-version-check', '--target', target, ...wheels], {
+        encoding: 'utf8',
+        env: { ...process.env, PIP_NO_INPUT: '1' },
+      });
+      expect(pip.stderr.replace(/^WARNING.*$/gm, '').trim()).toBe('');
+      const imported = spawnSync('python3', ['-S', '-c', 'import gremlin_python.driver.aiohttp.transport, gremlin_python.driver.driver_remote_connection; print("ok")'], {
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONPATH: target, PYTHONNOUSERSITE: '1' },
+      });
+      expect(imported.stderr).toBe('');
+      expect(imported.stdout.trim()).toBe('ok');
+    } finally {
+      fs.rmSync(target, { recursive: true, force: true });
+    }
+  });
+
   test('the incremental trigger is created deactivated (not started on creation) unless scheduleEnabled', () => {
     // StartOnCreation starts a SCHEDULED trigger when created
     // (https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-trigger.html): it used to be true, starting billed
@@ -423,13 +448,19 @@ describe('NeptuneGraphMigration options', () => {
     [
       'fails when the wheels folder is empty, printing the pip download command that fills it',
       { incremental: undefined, gremlinPythonWheelsDir: wheelDir([]) },
-      /holds no wheels\. .*download them .* for Glue 5\.0 \(Python 3\.11, Linux x86_64\), with:\n  python3 -m pip download gremlinpython==3\.7\.1 --dest \S+ --only-binary=:all: --python-version 3\.11 --implementation cp --abi cp311 --platform manylinux2014_x86_64$/s,
+      /holds no wheels\. .*download them .* for Glue 5\.0 \(Python 3\.11, Linux x86_64\), with:\n  python3 -m pip download gremlinpython==3\.7\.1 async-timeout==4\.0\.3 --dest \S+ --only-binary=:all: --python-version 3\.11 --implementation cp --abi cp311 --platform manylinux2014_x86_64$/s,
       false,
     ],
     [
       'fails when gremlinpython is not among the wheels',
       { incremental: undefined, gremlinPythonWheelsDir: wheelDir(['six-1.17.0-py2.py3-none-any.whl']) },
-      /has no wheel of gremlinpython==3\.7\.1\. Empty the folder and download again with:\n  python3 -m pip download gremlinpython==3\.7\.1/,
+      /has no wheel of gremlinpython==3\.7\.1\. Empty the folder and download again with:\n  python3 -m pip download gremlinpython==3\.7\.1 async-timeout==4\.0\.3 /,
+      false,
+    ],
+    [
+      'fails when async-timeout is not among the wheels (gremlinpython 3.7.1 imports it without declaring it)',
+      { incremental: undefined, gremlinPythonWheelsDir: wheelDir(['gremlinpython-3.7.1-py2.py3-none-any.whl']) },
+      /has no wheel of async-timeout==4\.0\.3\. Empty the folder and download again with:\n  python3 -m pip download gremlinpython==3\.7\.1 async-timeout==4\.0\.3 /,
       false,
     ],
     [

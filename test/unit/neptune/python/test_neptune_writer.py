@@ -21,13 +21,20 @@ CONTAINS = next(e for e in MAPPING["edges"] if e["label"] == "CONTAINS")
 
 
 class Recorder(object):
-    """Stands in for a GraphTraversalSource / GraphTraversal / __: records every step call."""
+    """Stands in for a GraphTraversalSource / GraphTraversal / __: records every step call.
+
+    Refuses camelCase step names: gremlinpython 3.7 has merge_v / merge_e / side_effect and no mergeV / mergeE, so a
+    recorder that accepted any name let a writer pass here that failed on its first batch against a real server
+    (test/gremlin runs the writer against Gremlin Server)."""
 
     def __init__(self, calls=None, name="g"):
         self.calls = calls if calls is not None else []
         self.name = name
 
     def __getattr__(self, step):
+        if step != step.lower():
+            raise AttributeError("gremlinpython 3.7 has no step %r (its steps are snake_case)" % step)
+
         def call(*args):
             self.calls.append((self.name, step) + args)
             return Recorder(self.calls, "t")
@@ -50,6 +57,10 @@ class FakeGremlin(object):
     def __init__(self):
         self.anonymous = []
         self.__ = Recorder(self.anonymous, "__")
+
+    @staticmethod
+    def value(value):
+        return ("typed", type(value).__name__, value) if isinstance(value, (nw.GremlinLong, nw.GremlinShort, nw.GremlinByte)) else value
 
 
 class PlanTest(unittest.TestCase):
@@ -88,6 +99,15 @@ class PlanTest(unittest.TestCase):
             nw.plan_edges(CONTAINS, [{"order_id": 1, "product_id": 2, "line_no": 1, "quantity": "many", "discount": 0, "updated_at": None}], 40)
         self.assertIn("table order_detail, row 40, column quantity", str(ctx.exception))
 
+    def test_integer_properties_carry_their_mapping_type(self):
+        steps = nw.plan_vertices(ORDER, [{"order_id": 7, "order_date": None, "line_count": "3", "updated_at": None}])
+        lines = next(s for s in steps if s[:2] == ("single", "lines"))
+        self.assertIs(type(lines[2]), nw.GremlinShort)
+        self.assertEqual(lines[2], 3)
+        contains, _ = nw.plan_edges(CONTAINS, [{"order_id": 1, "product_id": 2, "line_no": 1, "quantity": 4, "discount": 0.5, "updated_at": None}])
+        quantity = next(s for s in contains if s[:2] == ("single", "quantity"))
+        self.assertIs(type(quantity[2]), int)  # Int: gremlinpython's plain int is already a 32-bit Int
+
     def test_batches(self):
         self.assertEqual(list(nw.batches(range(5), 2)), [[0, 1], [2, 3], [4]])
 
@@ -98,10 +118,11 @@ class TraversalTest(unittest.TestCase):
         g = Recorder()
         steps, _ = nw.plan_edges(CONTAINS, [{"order_id": 1, "product_id": 2, "line_no": 3, "quantity": 4, "discount": None, "updated_at": None}])
         nw.build_traversal(g, nw.plan_vertices(ORDER, [{"order_id": 1, "order_date": None, "line_count": 1, "updated_at": None}]) + nw.edge_steps_for_gremlin(steps), gremlin)
-        self.assertEqual(g.calls[0], ("g", "mergeV", {"T.id": "order-1", "T.label": "Order"}))
-        self.assertEqual(sum(1 for c in g.calls if c[1] == "sideEffect"), 2)
-        self.assertIn(("t", "property", "Cardinality.single", "lines", 1), g.calls)
-        self.assertIn(("t", "mergeE", {"T.id": "order-line-1-3", "T.label": "CONTAINS", "Direction.OUT": "order-1", "Direction.IN": "product-2"}), g.calls)
+        self.assertEqual(g.calls[0], ("g", "merge_v", {"T.id": "order-1", "T.label": "Order"}))
+        self.assertEqual(sum(1 for c in g.calls if c[1] == "side_effect"), 2)
+        # lines is a Short in the mapping: handed to gremlinpython as its Short type, not a plain int (sent as Int)
+        self.assertIn(("t", "property", "Cardinality.single", "lines", ("typed", "GremlinShort", 1)), g.calls)
+        self.assertIn(("t", "merge_e", {"T.id": "order-line-1-3", "T.label": "CONTAINS", "Direction.OUT": "order-1", "Direction.IN": "product-2"}), g.calls)
         # edge properties are plain property(k, v): no cardinality on edges
         self.assertIn(("t", "property", "quantity", 4), g.calls)
         self.assertEqual(gremlin.anonymous, [("__", "properties", "orderDate"), ("t", "drop"), ("__", "properties", "discount"), ("t", "drop")])
