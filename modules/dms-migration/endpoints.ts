@@ -361,6 +361,8 @@ export interface PostgresDatabaseLike extends IConnectable {
   readonly secretKmsKeyArn?: string;
   /** The app user's secret (username, password, host, port, dbname): the one DMS logs in with. */
   readonly appUserSecretArn?: string;
+  /** `postgres` or `aurora-postgresql` (PrivatePostgres has it): the DMS engine name of the endpoint follows it. */
+  readonly engine?: 'postgres' | 'aurora-postgresql';
 }
 
 export interface PostgresTargetEndpointProps extends Omit<DatabaseEndpointProps, 'serverName' | 'secret' | 'databaseName'> {
@@ -378,7 +380,7 @@ export interface PostgresTargetEndpointProps extends Omit<DatabaseEndpointProps,
   readonly databaseName?: string;
   /** Required without `database`. */
   readonly secret?: SecretRef;
-  /** @default 'postgres' */
+  /** @default the engine of `database`, else 'postgres' */
   readonly engine?: 'postgres' | 'aurora-postgresql';
   /**
    * Runs `SET session_replication_role = replica` on connect, so triggers and foreign keys do not fire while
@@ -420,12 +422,15 @@ export class PostgresTargetEndpoint extends DatabaseEndpointBase {
       throw new ValidationError(where, 'pass database (a PrivatePostgres), or serverName, databaseName and secret.');
     }
     const port = props.port ?? (db && typeof db.port === 'number' ? db.port : undefined);
+    if (props.engine && db?.engine && props.engine !== db.engine) {
+      throw new ValidationError(where, `engine "${props.engine}" contradicts the database, which is ${db.engine}; drop engine (it follows the database).`);
+    }
     super(
       scope,
       id,
       { ...props, serverName, databaseName, secret, port, connections: props.connections ?? db },
       {
-        engineName: props.engine ?? 'postgres',
+        engineName: props.engine ?? db?.engine ?? 'postgres',
         endpointType: 'target',
         defaultPort: 5432,
         extraConnectionAttributes: props.replicaSessionRole ? 'afterConnectScript=SET session_replication_role=replica' : undefined,

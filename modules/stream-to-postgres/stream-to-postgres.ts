@@ -304,7 +304,6 @@ export class StreamToPostgres extends Construct {
       this.postgresTarget = new PostgresTargetEndpoint(this, 'postgres-target', {
         component: `${component}-load`,
         database: db,
-        engine: db.engine,
       });
       const mappings = new TableMappings();
       for (const t of this.tables) mappings.include({ schema: t.targetSchema, table: t.targetTable });

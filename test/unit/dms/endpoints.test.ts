@@ -107,6 +107,23 @@ describe('RDS-managed master secrets are refused (username and password only; DM
   });
 });
 
+describe('Postgres target engine', () => {
+  test.each(['postgres', 'aurora-postgresql'] as const)('follows the database it is given: %s', (engine) => {
+    const stack = newStack();
+    const database = new PrivatePostgres(stack, 'db', { network, databaseName: 'app', engine, appUser: { username: 'writer' } });
+    new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database });
+    expect(one(synth(stack), 'aws_dms_endpoint').engine_name).toBe(engine);
+  });
+
+  test('fails when engine contradicts the database', () => {
+    const stack = newStack();
+    const database = new PrivatePostgres(stack, 'db', { network, databaseName: 'app', engine: 'aurora-postgresql', appUser: { username: 'writer' } });
+    expect(() => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database, engine: 'postgres' })).toThrow(
+      'test/pg: engine "postgres" contradicts the database, which is aurora-postgresql; drop engine (it follows the database).',
+    );
+  });
+});
+
 describe('SQL Server source', () => {
   test('creates an empty KMS-encrypted secret when none is given (no value in Terraform)', () => {
     const stack = newStack();
