@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DmsEventSubscription } from '@cdktf/provider-aws/lib/dms-event-subscription';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { checkRange, MigrationStack, newAlarmTopic } from '../core';
+import { checkRange, isResolved, MigrationStack, newAlarmTopic } from '../core';
 import { IDmsReplicationInstance } from './replication-instance';
 import { DmsReplicationTask } from './replication-task';
 
@@ -89,7 +89,7 @@ export class DmsMonitoring extends Construct {
     if (this.instanceIds.has(instance.replicationInstanceId)) return;
     this.instanceIds.add(instance.replicationInstanceId);
     checkRange(this, 'cpuPercent', props.cpuPercent, 1, 100);
-    const n = this.instanceIds.size;
+    const n = this.keyOf(instance.replicationInstanceId, `${this.instanceIds.size}`);
     const dims = { ReplicationInstanceIdentifier: instance.replicationInstanceId };
     this.alarm(`instance-${n}-cpu`, 'CPUUtilization', dims, 'GreaterThanThreshold', props.cpuPercent ?? 80, 'CPU of the replication instance stayed high: tasks slow down and CDC latency grows. Scale the instance class.');
     this.alarm(
@@ -122,7 +122,7 @@ export class DmsMonitoring extends Construct {
   watchTask(task: DmsReplicationTask, props: TaskAlarmProps = {}): void {
     this.watchInstance(task.instance);
     this.taskArns.push(task.replicationTaskArn);
-    const n = this.taskArns.length;
+    const n = this.keyOf(task.replicationTaskId, `${this.taskArns.length}`);
     const dims = { ReplicationInstanceIdentifier: task.instance.replicationInstanceId, ReplicationTaskIdentifier: task.resourceId };
     if (task.migrationType !== 'full-load') {
       const latency = props.cdcLatencySeconds ?? 600;
@@ -160,6 +160,17 @@ export class DmsMonitoring extends Construct {
       eventCategories: ['failure', 'state change'],
       enabled: true,
     });
+  }
+
+  /**
+   * The part of construct ids and names that tells one watched instance or task from another: its physical id
+   * without the stack's prefix (so adding, removing or reordering tasks renames no alarm), or its position when the
+   * id is only known at apply.
+   */
+  private keyOf(physicalId: string, position: string): string {
+    if (!isResolved(physicalId)) return position;
+    const prefix = `${this.stack.naming.prefix}-`;
+    return physicalId.startsWith(prefix) ? physicalId.slice(prefix.length) : physicalId;
   }
 
   private alarm(id: string, metric: string, dimensions: Record<string, string>, comparison: string, threshold: number, description: string): void {

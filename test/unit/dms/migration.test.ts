@@ -321,6 +321,26 @@ describe('DmsMonitoring', () => {
     ]);
   });
 
+  test('a second task gets its own alarms, named after the task: reordering the tasks renames nothing', () => {
+    const alarmsFor = (order: string[]) => {
+      const { stack, instance, source, target } = parts();
+      const mon = new DmsMonitoring(stack, 'mon');
+      for (const component of order) mon.watchTask(new DmsReplicationTask(stack, component, { component, instance, source, target, tableMappings: dbo() }));
+      const out = synth(stack);
+      return Object.fromEntries(Object.entries(out.resource.aws_cloudwatch_metric_alarm as Record<string, { alarm_name: string; alarm_description: string }>).map(([id, a]) => [id, a.alarm_name]));
+    };
+    const ab = alarmsFor(['billing', 'invoices']);
+    expect(alarmsFor(['invoices', 'billing'])).toEqual(ab);
+    expect(Object.values(ab).filter((name) => name.includes('-task-')).sort()).toEqual([
+      'demo-staging-dms-task-billing-changes-disk',
+      'demo-staging-dms-task-billing-latency-source',
+      'demo-staging-dms-task-billing-latency-target',
+      'demo-staging-dms-task-invoices-changes-disk',
+      'demo-staging-dms-task-invoices-latency-source',
+      'demo-staging-dms-task-invoices-latency-target',
+    ]);
+  });
+
   test('full-load tasks get failure events but no CDC latency alarms', () => {
     const { stack, instance, source, target } = parts(false, 'full-load-only');
     const task = new DmsReplicationTask(stack, 'task', { component: 'r', instance, source, target, tableMappings: dbo() });
