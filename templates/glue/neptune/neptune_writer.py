@@ -8,10 +8,10 @@ Upsert semantics per element, from the compiled mapping:
 - edge: mergeE on (id, label, from, to); properties set (edges are single-valued), NULL drops.
 Running the same rows twice leaves the graph as after one run.
 
-Values are sent with the Gremlin type the mapping names (Long, Short, Byte), as the bulk loader stores them: a plain
-Python int goes out as a 32-bit Int in GraphBinary (gremlinpython 3.7), so a Long above 2^31-1 could not be sent at
-all and a small Long would land as an Int. A Float goes out as a Double: gremlinpython 3.7 has no way to send a
-32-bit float (its GraphBinary writer maps every Python float to Double).
+Values are sent with the Gremlin type the mapping names (Long, Short, Byte, Float), as the bulk loader stores them: a
+plain Python int goes out as a 32-bit Int in GraphBinary (gremlinpython 3.7), so a Long above 2^31-1 could not be
+sent at all and a small Long would land as an Int; a plain float goes out as a Double, and gremlinpython has no Float
+type of its own, so open_graph registers its GraphBinary Float writer for GremlinFloat values.
 Steps use gremlinpython 3.7's names (merge_v, merge_e, side_effect): it has no mergeV/mergeE attributes.
 test/gremlin runs these functions against a real Gremlin Server.
 """
@@ -30,8 +30,8 @@ RETRYABLE_MARKERS = ("ConcurrentModificationException", "ReadOnlyViolationExcept
 def plan_vertices(vertex, rows, start_index=0):
     """[("mergeV", id, label), ("drop", name) | ("single", name, value) | ("set", name, value), ...] for a batch.
 
-    Values of the mapping's Long, Short and Byte properties are GremlinLong / GremlinShort / GremlinByte (ints that
-    compare equal to the plain value), so build_traversal can send them with that Gremlin type.
+    Values of the mapping's Long, Short, Byte and Float properties are GremlinLong / GremlinShort / GremlinByte /
+    GremlinFloat (numbers equal to the plain value), so build_traversal can send them with that Gremlin type.
     """
     steps = []
     types = _types(vertex)
@@ -70,7 +70,11 @@ class GremlinByte(int):
     """An int the mapping types Byte: sent as a Gremlin Byte."""
 
 
-_INT_MARKERS = {"Long": GremlinLong, "Short": GremlinShort, "Byte": GremlinByte}
+class GremlinFloat(float):
+    """A float the mapping types Float: sent as a Gremlin Float (32-bit), as the bulk loader stores a Float column."""
+
+
+_TYPE_MARKERS = {"Long": GremlinLong, "Short": GremlinShort, "Byte": GremlinByte, "Float": GremlinFloat}
 
 
 def _types(element):
@@ -78,7 +82,7 @@ def _types(element):
 
 
 def _marked(kind, value):
-    marker = _INT_MARKERS.get(kind)
+    marker = _TYPE_MARKERS.get(kind)
     return marker(value) if marker is not None else value
 
 
@@ -202,8 +206,17 @@ def open_graph(config):
     from gremlin_python.driver.driver_remote_connection import DriverRemoteConnection
     from gremlin_python.process.anonymous_traversal import traversal
 
-    connection = DriverRemoteConnection("wss://%s:%d/gremlin" % (config.endpoint, config.port), "g", headers=_signed_headers(config))
+    connection = DriverRemoteConnection("wss://%s:%d/gremlin" % (config.endpoint, config.port), "g", headers=_signed_headers(config),
+                                        message_serializer=_message_serializer())
     return connection, traversal().with_remote(connection)
+
+
+def _message_serializer():
+    """gremlinpython's default GraphBinary serializer, plus its (otherwise unreachable) Float writer for GremlinFloat."""
+    from gremlin_python.driver.serializer import GraphBinarySerializersV1
+    from gremlin_python.structure.io.graphbinaryV1 import FloatIO, GraphBinaryWriter
+
+    return GraphBinarySerializersV1(writer=GraphBinaryWriter(serializer_map={GremlinFloat: FloatIO}))
 
 
 def upsert_partition(config, element, kind, rows, batch_size, partition=0):

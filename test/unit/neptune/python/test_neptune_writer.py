@@ -60,7 +60,7 @@ class FakeGremlin(object):
 
     @staticmethod
     def value(value):
-        return ("typed", type(value).__name__, value) if isinstance(value, (nw.GremlinLong, nw.GremlinShort, nw.GremlinByte)) else value
+        return ("typed", type(value).__name__, value) if isinstance(value, (nw.GremlinLong, nw.GremlinShort, nw.GremlinByte, nw.GremlinFloat)) else value
 
 
 class PlanTest(unittest.TestCase):
@@ -107,6 +107,10 @@ class PlanTest(unittest.TestCase):
         contains, _ = nw.plan_edges(CONTAINS, [{"order_id": 1, "product_id": 2, "line_no": 1, "quantity": 4, "discount": 0.5, "updated_at": None}])
         quantity = next(s for s in contains if s[:2] == ("single", "quantity"))
         self.assertIs(type(quantity[2]), int)  # Int: gremlinpython's plain int is already a 32-bit Int
+        discount = next(s for s in contains if s[:2] == ("single", "discount"))
+        self.assertIs(type(discount[2]), nw.GremlinFloat)
+        unit_price = next(s for s in nw.plan_vertices(PRODUCT, [{"id": 1, "name": None, "unit_price": 2.5, "discontinued": 0, "tags": None, "updated_at": None}]) if s[:2] == ("single", "unitPrice"))
+        self.assertIs(type(unit_price[2]), float)  # Double: gremlinpython's plain float
 
     def test_batches(self):
         self.assertEqual(list(nw.batches(range(5), 2)), [[0, 1], [2, 3], [4]])
