@@ -75,6 +75,15 @@ export interface TaskSettingsProps {
   readonly tableErrorPolicy?: 'SUSPEND_TABLE' | 'STOP_TASK';
   /** Stop the task when the table mappings select no table (a typo in a schema name). @default true */
   readonly failOnNoTablesCaptured?: boolean;
+  /**
+   * What happens once a table has had `applyErrorEscalationCount` CDC apply conflicts (an update or delete of a row
+   * the target lacks, an insert of a row it has). Below the threshold each conflict is logged and written to the
+   * target's `awsdms_apply_exceptions` table; at the threshold the task stops, so the failure event reaches the
+   * alarm topic instead of the target drifting silently (DMS's own default only logs, with no threshold:
+   * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.TaskSettings.ErrorHandling.html).
+   * @default { policy: 'STOP_TASK', count: 10 }
+   */
+  readonly applyErrorEscalation?: { readonly policy: 'STOP_TASK' | 'SUSPEND_TABLE'; readonly count: number } | 'log-only';
   /** Tables loaded in parallel during full load (1-49). @default 8 */
   readonly maxFullLoadSubTasks?: number;
   /** Rows per commit during full load. @default 10000 */
@@ -163,6 +172,7 @@ export function buildTaskSettings(props: TaskSettingsProps = {}): Record<string,
     BatchApplyEnabled: props.batchApply ?? false,
   };
   const validation = props.validation ?? true;
+  const applyEscalation = props.applyErrorEscalation ?? { policy: 'STOP_TASK', count: 10 };
   const settings: Record<string, unknown> = {
     TargetMetadata: targetMetadata,
     FullLoadSettings: {
@@ -204,8 +214,8 @@ export function buildTaskSettings(props: TaskSettingsProps = {}): Record<string,
       ApplyErrorDeletePolicy: 'IGNORE_RECORD',
       ApplyErrorInsertPolicy: 'LOG_ERROR',
       ApplyErrorUpdatePolicy: 'LOG_ERROR',
-      ApplyErrorEscalationPolicy: 'LOG_ERROR',
-      ApplyErrorEscalationCount: 0,
+      ApplyErrorEscalationPolicy: applyEscalation === 'log-only' ? 'LOG_ERROR' : applyEscalation.policy,
+      ApplyErrorEscalationCount: applyEscalation === 'log-only' ? 0 : applyEscalation.count,
       FullLoadIgnoreConflicts: true,
       FailOnNoTablesCaptured: props.failOnNoTablesCaptured ?? true,
     },
@@ -291,6 +301,13 @@ export function validateTaskSettings(
         problems.push(`limited LOB mode needs LobMaxSize between 1 and 102400 KiB (${LOB_DOCS.support}); it is ${String(max)}. Size it above the largest LOB the preflight query measured.`);
       }
     }
+  }
+  const errors = section('ErrorBehavior');
+  const applyCount = errors.ApplyErrorEscalationCount;
+  if (errors.ApplyErrorEscalationPolicy !== undefined && errors.ApplyErrorEscalationPolicy !== 'LOG_ERROR' && !(typeof applyCount === 'number' && Number.isInteger(applyCount) && applyCount >= 1)) {
+    problems.push(
+      `ErrorBehavior.ApplyErrorEscalationPolicy is ${String(errors.ApplyErrorEscalationPolicy)} but ApplyErrorEscalationCount is ${String(applyCount)}: the policy acts once a table reaches that many apply conflicts, and 0 sets no threshold. Use applyErrorEscalation: { policy, count } with a count of 1 or more, or 'log-only'.`,
+    );
   }
   const prep = section('FullLoadSettings').TargetTablePrepMode;
   if (prep === 'DROP_AND_CREATE' && !context.allowDropAndCreate) {

@@ -178,6 +178,19 @@ describe('TableMappings', () => {
 });
 
 describe('task settings builder', () => {
+  test('CDC apply conflicts stop the task after 10 per table by default, instead of only being logged', () => {
+    expect(buildTaskSettings().ErrorBehavior).toMatchObject({ ApplyErrorInsertPolicy: 'LOG_ERROR', ApplyErrorUpdatePolicy: 'LOG_ERROR', ApplyErrorEscalationPolicy: 'STOP_TASK', ApplyErrorEscalationCount: 10 });
+    expect(buildTaskSettings({ applyErrorEscalation: { policy: 'SUSPEND_TABLE', count: 3 } }).ErrorBehavior).toMatchObject({ ApplyErrorEscalationPolicy: 'SUSPEND_TABLE', ApplyErrorEscalationCount: 3 });
+    expect(buildTaskSettings({ applyErrorEscalation: 'log-only' }).ErrorBehavior).toMatchObject({ ApplyErrorEscalationPolicy: 'LOG_ERROR', ApplyErrorEscalationCount: 0 });
+    expect(validateTaskSettings(buildTaskSettings({ applyErrorEscalation: 'log-only' }), { targetKind: 'database' })).toEqual([]);
+  });
+
+  test('fails when an escalation policy has no threshold (a count of 0 never escalates)', () => {
+    expect(validateTaskSettings(buildTaskSettings({ applyErrorEscalation: { policy: 'STOP_TASK', count: 0 } }), { targetKind: 'database' })).toEqual([
+      "ErrorBehavior.ApplyErrorEscalationPolicy is STOP_TASK but ApplyErrorEscalationCount is 0: the policy acts once a table reaches that many apply conflicts, and 0 sets no threshold. Use applyErrorEscalation: { policy, count } with a count of 1 or more, or 'log-only'.",
+    ]);
+  });
+
   /** S3 and Kinesis targets support only limited LOB mode. */
   const S3_LOBS = { mode: 'limited', maxSizeKiB: 32 } as const;
   const get = (s: Record<string, unknown>, section: string, key: string) => (s[section] as Record<string, unknown>)[key];
