@@ -416,9 +416,10 @@ function formatDate(value: unknown): string | undefined {
   if (DATE_ONLY.test(s)) return s;
   const m = DATE_TIME.exec(s);
   if (!m) return undefined;
-  // Neptune accepts yyyy-MM-dd, yyyy-MM-ddTHH:mm, yyyy-MM-ddTHH:mm:ss and ...Z; with an offset, normalise to UTC.
+  // Neptune accepts yyyy-MM-dd, yyyy-MM-ddTHH:mm, yyyy-MM-ddTHH:mm:ss and yyyy-MM-ddTHH:mm:ssZ; with a zone (Z or an
+  // offset), normalise to UTC with seconds: yyyy-MM-ddTHH:mmZ is not among the documented formats.
   const [, day, time, , , zone] = m;
-  if (zone && zone !== 'Z') {
+  if (zone) {
     const iso = `${day}T${time}${m[4] ?? ''}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
     return formatDate(new Date(iso));
   }

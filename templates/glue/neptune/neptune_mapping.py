@@ -63,7 +63,7 @@ def _format_date(value):
     if not m:
         return None
     day, time, _, fraction, zone = m.groups()
-    if zone and zone != "Z":
+    if zone:  # Z or an offset: UTC with seconds (yyyy-MM-ddTHH:mmZ is not a format Neptune documents)
         if len(zone) == 5:
             zone = zone[:3] + ":" + zone[3:]
         parsed = datetime.datetime.fromisoformat("%sT%s%s%s" % (day, time, fraction or "", zone))

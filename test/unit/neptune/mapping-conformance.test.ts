@@ -30,6 +30,8 @@ const rows: Record<string, Record<string, unknown>[]> = {
     { order_id: 10248, order_date: '2026-01-02 03:04:05', line_count: 2, updated_at: '2026-01-02' },
     { order_id: 10249, order_date: '2026-01-02T03:04:05.5+02:00', line_count: '3', updated_at: '2026-01-02' },
     { order_id: 10250, order_date: '2026-03-04', line_count: null, updated_at: '2026-01-02' },
+    { order_id: 10251, order_date: '2026-03-04T05:06Z', line_count: 1, updated_at: '2026-01-02' },
+    { order_id: 10252, order_date: '2026-03-04T05:06:07.89Z', line_count: 1, updated_at: '2026-01-02' },
   ],
   order_detail: [
     { order_id: 10248, product_id: 1, line_no: 1, quantity: 12, discount: 0, updated_at: null },

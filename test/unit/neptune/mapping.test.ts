@@ -204,6 +204,10 @@ describe('rows to bulk-load CSV', () => {
     expect(formatScalar('Date', '2026-01-02 03:04:05')).toBe('2026-01-02T03:04:05');
     expect(formatScalar('Date', '2026-01-02T03:04:05.123+02:00')).toBe('2026-01-02T01:04:05Z');
     expect(formatScalar('Date', '2026-01-02T03:04:05+0200')).toBe('2026-01-02T01:04:05Z');
+    // Z without seconds gains them: yyyy-MM-ddTHH:mmZ is not among Neptune's date formats (bulk-load-format.test.ts)
+    expect(formatScalar('Date', '2026-01-02T03:04Z')).toBe('2026-01-02T03:04:00Z');
+    expect(formatScalar('Date', '2026-01-02T03:04:05.9Z')).toBe('2026-01-02T03:04:05Z');
+    expect(formatScalar('Date', '2026-01-02T03:04')).toBe('2026-01-02T03:04');
   });
 
   test.each([
