@@ -228,6 +228,22 @@ class DirectWriteTest(GraphTestCase):
         self.assertEqual(read_graph(), ({}, {}))
 
 
+class ServerLikeNeptuneTest(GraphTestCase):
+    """The server's TinkerGraph is configured as the module docstring says; if the configuration stopped applying, the
+    other tests would silently run against a kinder graph."""
+
+    def test_the_default_vertex_property_cardinality_is_set_as_on_neptune(self):
+        c = client()
+        try:
+            # on an existing vertex: properties folded into addV() are attached with list cardinality whatever the default
+            counts = c.submit("g.addV('Probe').property(T.id, 'probe-1').iterate(); "
+                              "g.V('probe-1').property('x', 1).property('x', 1).property('x', 2).iterate(); "
+                              "g.V('probe-1').properties('x').count()").all().result()
+        finally:
+            c.close()
+        self.assertEqual(counts, [2])  # list cardinality (TinkerGraph's default) would keep 3
+
+
 class DeletesTest(GraphTestCase):
     """The writers upsert and never delete (neptune_writer's docstring and README.md say so). A row deleted at the source
     leaves its vertex and edges in the graph; the tests pin that, so a change in either direction is noticed."""
