@@ -18,6 +18,10 @@ JDBC_DRIVERS = {"mysql": "com.mysql.cj.jdbc.Driver", "postgresql": "org.postgres
 TLS_PROPERTIES = {"mysql": {"sslMode": "REQUIRED"}, "postgresql": {"sslmode": "require"}}
 # Batched statements: one network round trip per batch instead of per row.
 BATCH_PROPERTIES = {"mysql": {"rewriteBatchedStatements": "true"}, "postgresql": {"reWriteBatchedInserts": "true"}}
+# MySQL/MariaDB zero dates ('0000-00-00', '0000-00-00 00:00:00', allowed when sql_mode lacks NO_ZERO_DATE) exist in
+# neither Spark nor Postgres. Connector/J's default (EXCEPTION) fails the whole extract on the first one with "Zero date
+# value prohibited" (found running extract.py against MariaDB); they are read as NULL instead.
+VALUE_PROPERTIES = {"mysql": {"zeroDateTimeBehavior": "CONVERT_TO_NULL"}, "postgresql": {}}
 
 
 class EtlError(Exception):
@@ -125,12 +129,13 @@ def parse_s3_uri(uri):
 
 
 def jdbc_properties(engine, username, password):
-    """Driver properties for Spark JDBC and DriverManager: credentials, TLS, batched inserts."""
+    """Driver properties for Spark JDBC and DriverManager: credentials, TLS, batched inserts, zero dates as NULL."""
     if engine not in JDBC_DRIVERS:
         raise EtlError(f"unsupported engine {engine!r}")
     props = {"user": username, "password": password, "driver": JDBC_DRIVERS[engine]}
     props.update(TLS_PROPERTIES[engine])
     props.update(BATCH_PROPERTIES[engine])
+    props.update(VALUE_PROPERTIES[engine])
     return props
 
 
