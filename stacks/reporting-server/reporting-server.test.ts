@@ -1,28 +1,10 @@
-import { Testing } from '../../modules/core';
-import { checkStack } from '../../tools/policy-check/engine';
-import { TfJson } from '../../tools/policy-check/tf';
+import { describeProjectBasics, list, synthProject } from '../../test/helpers/example-project';
 import { register } from './index';
 
-type Out = TfJson & { resource: Record<string, Record<string, Record<string, any>>>; output: Record<string, { value: unknown }> };
-
-// Synthesized once for the file: the stacks are the slowest part of the suite.
-const stacks = new Map(register(Testing.app()).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as Out]));
-const list = (out: Out, type: string) => Object.values(out.resource[type] ?? {});
+const stacks = synthProject(register);
 
 describe('example project reporting-server', () => {
-  test('registers a staging and a production stack with an S3 backend', () => {
-    expect([...stacks.keys()]).toEqual(['reporting-server-staging', 'reporting-server-production']);
-    for (const out of stacks.values()) expect((out as any).terraform.backend.s3.bucket).toMatch(/-terraform-state$/);
-  });
-
-  test('passes every policy rule (waivers only with a reason)', () => {
-    for (const [name, out] of stacks) {
-      const result = checkStack(name, out);
-      expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
-      expect(result.waiverErrors).toEqual([]);
-      expect(result.unusedWaivers).toEqual([]);
-    }
-  });
+  describeProjectBasics('reporting-server', stacks);
 
   test('production runs a multi-AZ replication instance', () => {
     const prod = stacks.get('reporting-server-production')!;
