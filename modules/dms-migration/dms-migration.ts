@@ -52,7 +52,7 @@ export class DmsMigration extends Construct {
     });
     if (props.monitoring !== false) {
       const m = props.monitoring ?? {};
-      this.monitoring = new DmsMonitoring(this, 'monitoring', { component: m.component ?? component, topicArn: m.topicArn });
+      this.monitoring = new DmsMonitoring(this, 'monitoring', { component: m.component ?? component, topicArn: m.topicArn, subscriptions: m.subscriptions });
       this.monitoring.watchInstance(this.instance, m);
       this.monitoring.watchTask(this.task, m);
     }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DmsEventSubscription } from '@cdktf/provider-aws/lib/dms-event-subscription';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { checkRange, isResolved, MigrationStack, newAlarmTopic } from '../core';
+import { AlarmSubscription, check, checkRange, isResolved, MigrationStack, newAlarmTopic } from '../core';
 import { IDmsReplicationInstance } from './replication-instance';
 import { DmsReplicationTask } from './replication-task';
 
@@ -11,6 +11,13 @@ export interface DmsMonitoringProps {
   readonly component?: string;
   /** Existing SNS topic for alarms and events. @default a KMS-encrypted topic created here */
   readonly topicArn?: string;
+  /**
+   * Email addresses and HTTPS endpoints subscribed to the topic created here, so alarms and DMS events reach people
+   * without a manual step after deploy, e.g. `[{ protocol: 'email', endpoint: 'oncall@example.com' }]`. Checked at
+   * synth (an address, an https:// URL, no duplicates). Not with `topicArn` (subscribe to your own topic where it is
+   * defined). @default none
+   */
+  readonly subscriptions?: readonly AlarmSubscription[];
 }
 
 export interface InstanceAlarmProps {
@@ -45,6 +52,11 @@ export class DmsMonitoring extends Construct {
     super(scope, id);
     this.stack = MigrationStack.of(this);
     this.component = props.component ?? 'dms';
+    check(
+      props.topicArn === undefined || !props.subscriptions?.length,
+      this,
+      'subscriptions subscribe to the topic DmsMonitoring creates; with topicArn, subscribe to that topic where it is defined (or drop topicArn).',
+    );
     if (props.topicArn) {
       this.topicArn = props.topicArn;
     } else {
@@ -55,6 +67,7 @@ export class DmsMonitoring extends Construct {
         publishers: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'],
         ids: { key: 'key', alias: 'key-alias', topic: 'topic' },
         description: `Encrypts DMS alarms and events of ${stack.naming.name(this.component)}`,
+        subscriptions: props.subscriptions,
       });
       new SnsTopicPolicy(this, 'topic-policy', {
         arn: topic.arn,

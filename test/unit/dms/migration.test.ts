@@ -352,6 +352,45 @@ describe('DmsMonitoring', () => {
   });
 });
 
+describe('DmsMonitoring subscriptions (alerts reach people without a manual step)', () => {
+  test('email and https endpoints subscribe to the created topic, named after the endpoint', () => {
+    const stack = newStack();
+    const m = new DmsMigration(stack, 'm', {
+      network,
+      accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
+      source: { kind: 'sqlserver', serverAddress: '10.1.2.3', databaseName: 'Billing', mode: 'ms-cdc' },
+      target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET },
+      tableMappings: dbo(),
+      monitoring: { subscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }, { protocol: 'https', endpoint: 'https://events.example.com/sns', endpointAutoConfirms: true }] },
+    });
+    const out = synth(stack);
+    const subs = all(out, 'aws_sns_topic_subscription');
+    expect(subs.map((s) => [s.protocol, s.endpoint, s.endpoint_auto_confirms])).toEqual([
+      ['email', 'oncall@example.com', undefined],
+      ['https', 'https://events.example.com/sns', true],
+    ]);
+    const [topicId] = Object.keys(out.resource.aws_sns_topic);
+    subs.forEach((s) => expect(s.topic_arn).toBe(`\${aws_sns_topic.${topicId}.arn}`));
+    expect(m.monitoring).toBeDefined();
+  });
+
+  test.each([
+    [[{ protocol: 'email' as const, endpoint: 'oncall' }], 'subscriptions: email endpoint "oncall" is not an email address'],
+    [[{ protocol: 'https' as const, endpoint: 'http://events.example.com/sns' }], 'must be an https:// URL'],
+    [[{ protocol: 'email' as const, endpoint: 'a@example.com' }, { protocol: 'email' as const, endpoint: 'a@example.com' }], 'lists email:a@example.com twice'],
+  ])('fails when a subscription is wrong (%j)', (subscriptions, message) => {
+    const stack = newStack();
+    expect(() => new DmsMonitoring(stack, 'mon', { subscriptions })).toThrow(message);
+  });
+
+  test('fails when subscriptions come with an existing topicArn', () => {
+    const stack = newStack();
+    expect(() => new DmsMonitoring(stack, 'mon', { topicArn: 'arn:aws:sns:eu-west-2:1:alerts', subscriptions: [{ protocol: 'email', endpoint: 'a@example.com' }] })).toThrow(
+      'subscriptions subscribe to the topic DmsMonitoring creates; with topicArn, subscribe to that topic where it is defined',
+    );
+  });
+});
+
 describe('DmsScheduledFullLoad', () => {
   test('EventBridge Scheduler -> runner Lambda, with retries, a DLQ, async failure destination and alarms', () => {
     const { stack, instance, source, target } = parts(false, 'full-load-only');
