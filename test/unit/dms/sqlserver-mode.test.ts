@@ -147,3 +147,90 @@ describe('extra connection attributes per mode', () => {
     expect(migrationTypesFor('ms-cdc')).toEqual(['full-load-and-cdc', 'cdc']);
   });
 });
+
+// Mutation testing (issue 19): each test below kills mutants of sqlserver-mode.ts that survived the first Stryker
+// run (docs/mutation-scores.md lists them). They pin which rule picked a mode, not only the mode.
+describe('pickSqlServerMode says which rule picked the mode', () => {
+  test.each<[string, Partial<SqlServerSourceFacts>, string]>([
+    ['a cloud-hosted source picks MS-CDC because it supports nothing else', { edition: 'standard', hosting: 'rds', sysadmin: true }, 'a rds source supports only MS-CDC for change capture'],
+    ['an Azure SQL Managed Instance picks MS-CDC for the same reason', { hosting: 'azure-sql-managed-instance', sysadmin: true }, 'a azure-sql-managed-instance source supports only MS-CDC for change capture'],
+    ['Enterprise picks MS-CDC because CDC captures every table', {}, 'CDC is available on the enterprise edition and captures every table'],
+    ['Developer picks MS-CDC for the same reason', { edition: 'developer' }, 'CDC is available on the developer edition and captures every table'],
+    ['Standard without sysadmin falls back to MS-CDC, saying why MS-Replication is out', { edition: 'standard', version: 2017 }, 'MS-Replication is not possible (MS-Replication needs a sysadmin DMS login'],
+    ['Standard with sysadmin picks MS-Replication (playbook: not Enterprise/Developer)', { edition: 'standard', sysadmin: true }, 'the standard edition is not Enterprise/Developer and every table has a primary key: MS-Replication (playbook)'],
+    ['tables without keys pick MS-CDC because only it captures them', { tablesWithoutPrimaryKey: true }, 'some tables have no primary key: only MS-CDC captures their changes'],
+  ])('%s', (_name, facts, reason) => {
+    expect(pickSqlServerMode({ ...base, ...facts }).reasons.join(' ')).toContain(reason);
+  });
+
+  // The playbook picks MS-Replication only "when the edition is not Enterprise/Developer": a sysadmin login makes
+  // MS-Replication possible on Enterprise too, and it must still not be chosen there.
+  test.each<[string, Partial<SqlServerSourceFacts>]>([
+    ['Enterprise', { edition: 'enterprise' }],
+    ['Developer', { edition: 'developer' }],
+  ])('%s with a sysadmin login (MS-Replication possible) still picks MS-CDC', (_name, facts) => {
+    expect(pickSqlServerMode({ ...base, ...facts, sysadmin: true }).mode).toBe('ms-cdc');
+  });
+});
+
+describe('validateSqlServerMode: the fix offered when MS-CDC is impossible', () => {
+  test.each<[string, Partial<SqlServerSourceFacts>, string]>([
+    ['Standard 2014 with keyless tables and sysadmin: add keys, then MS-Replication works', { edition: 'standard', version: 2014, tablesWithoutPrimaryKey: true, sysadmin: true }, "Add primary keys and use 'ms-replication', or use 'full-load-only' re-run on a schedule."],
+    ['Express with keyless tables: adding keys does not help (Express cannot publish)', { edition: 'express', tablesWithoutPrimaryKey: true, sysadmin: true }, "Use 'full-load-only' re-run on a schedule, or upgrade the edition."],
+    ['Azure SQL Database with keyless tables: adding keys does not help (no replication there)', { hosting: 'azure-sql-database', tablesWithoutPrimaryKey: true, sysadmin: true }, "Use 'full-load-only' re-run on a schedule, or upgrade the edition."],
+    ['Standard 2014 with keys but no sysadmin: full load or upgrade', { edition: 'standard', version: 2014 }, "Use 'full-load-only' re-run on a schedule, or upgrade the edition."],
+  ])('%s', (_name, facts, fix) => {
+    const problems = validateSqlServerMode('ms-cdc', { ...base, ...facts });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^mode 'ms-cdc' is impossible: /);
+    expect(problems[0].endsWith(fix)).toBe(true);
+  });
+});
+
+describe('validateSqlServerOptions accepts what works and names each conflict once', () => {
+  test.each<[string, 'ms-cdc' | 'ms-replication' | 'full-load-only', Record<string, unknown>, Record<string, unknown> | undefined]>([
+    ['the wrapper on a self-managed capture source (its purpose)', 'ms-cdc', { nonSysadminWrapper: true }, {}],
+    ['the wrapper for MS-Replication on a self-managed source', 'ms-replication', { nonSysadminWrapper: true }, { distributionConfigured: true }],
+    ['no options on an RDS source', 'ms-cdc', {}, { hosting: 'rds' }],
+    ['no options for a full load', 'full-load-only', {}, {}],
+    ['the wrapper turned off on an RDS source', 'ms-cdc', { nonSysadminWrapper: false }, { hosting: 'rds' }],
+    ['readBackupOnly for a sysadmin login that also asks for the wrapper (sysadmin can read backups)', 'ms-cdc', { readBackupOnly: true, nonSysadminWrapper: true }, { sysadmin: true }],
+    ['readBackupOnly false without sysadmin (nothing is asked of the login)', 'ms-cdc', { readBackupOnly: false }, {}],
+  ])('accepts %s', (_name, mode, options, facts) => {
+    expect(validateSqlServerOptions(mode, options, facts)).toEqual([]);
+  });
+
+  test('fails once, with the sysadmin message only, when readBackupOnly is asked without sysadmin and the wrapper is off', () => {
+    const problems = validateSqlServerOptions('ms-cdc', { readBackupOnly: true, nonSysadminWrapper: false }, { sysadmin: false });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('options.readBackupOnly requires a sysadmin DMS login');
+  });
+
+  test('fails twice when the wrapper is asked for a full load on RDS (both reasons are named)', () => {
+    const problems = validateSqlServerOptions('full-load-only', { nonSysadminWrapper: true }, { hosting: 'rds' });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain("a 'full-load-only' source reads only tables");
+    expect(problems[1]).toContain('a rds source has no sysadmin');
+  });
+});
+
+describe('extra connection attributes: the log-reading settings', () => {
+  test.each<[string, 'ms-cdc' | 'ms-replication', boolean, string]>([
+    ['readBackupOnly=true for ms-cdc', 'ms-cdc', true, 'readBackupOnly=true;'],
+    ['readBackupOnly=false for ms-cdc (an explicit false is passed on, not dropped)', 'ms-cdc', false, 'readBackupOnly=false;'],
+    ['readBackupOnly=true for ms-replication', 'ms-replication', true, 'readBackupOnly=true;'],
+  ])('passes %s', (_name, mode, readBackupOnly, attr) => {
+    const attrs = sqlServerExtraConnectionAttributes(mode, { readBackupOnly }, { sysadmin: true });
+    expect(attrs.split(';')).toContain(attr.replace(/;$/, ''));
+  });
+
+  test('a full load never gets the non-sysadmin wrapper or log settings, even when asked', () => {
+    expect(sqlServerExtraConnectionAttributes('full-load-only', { nonSysadminWrapper: true, readBackupOnly: false, tlogAccessMode: 'BackupOnly' }, {})).toBe('');
+  });
+
+  test('querySingleAlwaysOnNode=false is passed on, and additional attributes are merged in sorted order', () => {
+    expect(sqlServerExtraConnectionAttributes('ms-cdc', { querySingleAlwaysOnNode: false, additional: { alwaysOnSharedSynchedBackupIsEnabled: 'false', zFirst: 'x' } }, { sysadmin: true })).toBe(
+      'alwaysOnSharedSynchedBackupIsEnabled=false;ignoreMsReplicationEnablement=true;querySingleAlwaysOnNode=false;zFirst=x;',
+    );
+  });
+});
