@@ -22,9 +22,15 @@ export const STATEFUL_TYPES = new Set([
   'aws_dms_replication_task',
 ]);
 
-/** Top-level attributes whose change forces replacement (from the provider's ForceNew schema, for the types that matter). */
+/**
+ * Top-level attributes whose change forces replacement (from the provider's ForceNew schema, for the types that matter).
+ * `db_subnet_group_name` forces a new aws_rds_cluster (internal/service/rds/cluster.go: `ForceNew: true`) but not a new
+ * aws_db_instance: there it is Optional + Computed without ForceNew, and the update sends it to ModifyDBInstance
+ * (internal/service/rds/instance.go, `if d.HasChange("db_subnet_group_name")`), which "can use this parameter to move
+ * your DB instance to a different VPC" with an outage (RDS API Reference, ModifyDBInstance, DBSubnetGroupName).
+ */
 export const FORCE_NEW: Record<string, readonly string[]> = {
-  aws_db_instance: ['identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'db_subnet_group_name', 'availability_zone', 'db_name', 'username', 'snapshot_identifier', 'character_set_name'],
+  aws_db_instance: ['identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'availability_zone', 'db_name', 'username', 'snapshot_identifier', 'character_set_name'],
   aws_rds_cluster: ['cluster_identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'database_name', 'master_username', 'db_subnet_group_name', 'availability_zones', 'snapshot_identifier'],
   aws_rds_cluster_instance: ['identifier', 'cluster_identifier', 'engine'],
   aws_neptune_cluster: ['cluster_identifier', 'storage_encrypted', 'kms_key_arn', 'neptune_subnet_group_name', 'availability_zones', 'snapshot_identifier'],

@@ -1,8 +1,13 @@
-import { diffAttributes, diffStack, FORCE_NEW, flatten } from '../../../../tools/plan-review/diff';
+import { diffAttributes, diffStack, FORCE_NEW, flatten, StackDiff } from '../../../../tools/plan-review/diff';
 import { fixture } from './helpers';
 
 describe('base/head diff', () => {
-  const d = diffStack('shop-staging', fixture('base'), fixture('head'));
+  // Computed in each test, not at collection time: Stryker then knows which tests cover which mutant (code run while
+  // Jest collects tests counts as "static" and reruns every related test file for each of its mutants).
+  let d: StackDiff;
+  beforeEach(() => {
+    d = diffStack('shop-staging', fixture('base'), fixture('head'));
+  });
 
   test('counts added, changed and removed resources', () => {
     expect(d.status).toBe('changed');
@@ -112,12 +117,14 @@ describe('stack settings', () => {
 /**
  * Each force-new attribute on its own, written out here rather than read from FORCE_NEW, so a row dropped from the
  * table fails its case. Source: the provider's resource schemas (`ForceNew: true`), as the table was audited;
- * deriving them from `terraform providers schema -json` waits for the toolchain issue. aws_db_instance's
- * db_subnet_group_name is not ForceNew in the provider source read for this test (internal/service/rds/instance.go,
- * v4-era); it stays here because the table lists it, and is reported for review.
+ * deriving them from `terraform providers schema -json` waits for the toolchain issue. db_subnet_group_name forces a
+ * new aws_rds_cluster (internal/service/rds/cluster.go, `ForceNew: true`) but is changed in place on aws_db_instance
+ * (instance.go: Optional + Computed, no ForceNew; the update calls ModifyDBInstance with DBSubnetGroupName, which the
+ * RDS API Reference documents as the way "to move your DB instance to a different VPC", with an outage): it is an
+ * in-place case below.
  */
 const FORCE_NEW_CASES: Array<[type: string, attribute: string, stateful: boolean]> = [
-  ...['identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'db_subnet_group_name', 'availability_zone', 'db_name', 'username', 'snapshot_identifier', 'character_set_name'].map(
+  ...['identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'availability_zone', 'db_name', 'username', 'snapshot_identifier', 'character_set_name'].map(
     (a) => ['aws_db_instance', a, true] as [string, string, boolean],
   ),
   ...['cluster_identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'database_name', 'master_username', 'db_subnet_group_name', 'availability_zones', 'snapshot_identifier'].map(
@@ -171,6 +178,8 @@ describe('force-new attributes, one case each', () => {
     ['aws_db_instance', 'instance_class', 'db.t4g.medium', 'db.r7g.large'],
     ['aws_db_instance', 'allocated_storage', 20, 50],
     ['aws_db_instance', 'multi_az', false, true],
+    // ModifyDBInstance moves the instance to the new subnet group (an outage, not a replacement): see the comment above.
+    ['aws_db_instance', 'db_subnet_group_name', 'shop-staging-db-a', 'shop-staging-db-b'],
     ['aws_rds_cluster', 'backup_retention_period', 7, 14],
     ['aws_neptune_cluster', 'deletion_protection', false, true],
     ['aws_s3_bucket', 'force_destroy', true, false],
