@@ -6,9 +6,15 @@ import { cell, renderStackReport, renderSummary } from '../../../../tools/plan-r
 import { fixture, fixtureIndex } from './helpers';
 
 describe('Markdown report', () => {
-  const policy = checkStack('shop-staging', fixture('head'));
-  const diff = diffStack('shop-staging', fixture('base'), fixture('head'));
-  const report = renderStackReport({ name: 'shop-staging', index: fixtureIndex('head'), policy, diff, baseRef: 'main (0123456789)' });
+  // Built in each test rather than while Jest collects them, so Stryker maps each mutant to the tests that cover it.
+  let policy: ReturnType<typeof checkStack>;
+  let diff: ReturnType<typeof diffStack>;
+  let report: string;
+  beforeEach(() => {
+    policy = checkStack('shop-staging', fixture('head'));
+    diff = diffStack('shop-staging', fixture('base'), fixture('head'));
+    report = renderStackReport({ name: 'shop-staging', index: fixtureIndex('head'), policy, diff, baseRef: 'main (0123456789)' });
+  });
 
   test('has the sections in review order', () => {
     const headings = report.split('\n').filter((l) => /^##? /.test(l));
