@@ -16,6 +16,8 @@ export interface BootstrapUser {
 }
 
 export interface PostgresBootstrapProps {
+  /** Name component of the database (`PrivatePostgres.component`); the function is `<component>-bootstrap`. @default 'db' */
+  readonly component?: string;
   readonly network: NetworkRef;
   readonly databaseName: string;
   /** How the function logs in as the master user (`PrivatePostgres.masterConnectionEnvironment`). */
@@ -46,7 +48,7 @@ export class PostgresBootstrap extends Construct {
     super(scope, id);
     this.function = new NodejsLambda(this, 'function', {
       entry: 'postgres-bootstrap',
-      component: 'db-bootstrap',
+      component: `${props.component ?? 'db'}-bootstrap`,
       description: `Creates users, schemas and extensions in ${props.databaseName} (idempotent)`,
       timeoutSeconds: 120,
       memoryMiB: 256,

@@ -141,6 +141,8 @@ function parameterGroupParameters(scope: Construct, props: PrivatePostgresProps)
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A name component: what Naming would keep unchanged, short enough to leave room for the project and suffixes. */
+const COMPONENT = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,39}$/;
 const RESERVED_USERS = new Set(['postgres', 'rdsadmin', 'rds_superuser', 'admin', 'public']);
 
 /**
@@ -163,6 +165,8 @@ export class PrivatePostgres extends Construct implements IConnectable {
   readonly cluster?: RdsCluster;
   readonly clusterInstances: RdsClusterInstance[] = [];
   readonly identifier: string;
+  /** The name component of every resource of this database (`component` prop), e.g. `db` in `billing-prod-db`. */
+  readonly component: string;
   readonly databaseName: string;
   readonly instanceClass: string;
   readonly port = POSTGRES_PORT;
@@ -218,15 +222,18 @@ export class PrivatePostgres extends Construct implements IConnectable {
     }
     const privateSubnetChecks = requirePrivateSubnets(this, props.network.privateSubnets);
 
-    this.identifier = naming.name('db', 'rdsIdentifier');
+    this.component = props.component ?? 'db';
+    check(COMPONENT.test(this.component), this, `component "${this.component}" must be lower-case letters, digits and single dashes, starting with a letter and at most 40 characters (e.g. "catalog-db"); it names every resource of this database.`);
+    const component = this.component;
+    this.identifier = naming.name(component, 'rdsIdentifier');
     this.databaseName = props.databaseName;
     this.instanceClass = props.instanceClass ?? (production ? (aurora ? 'db.r7g.large' : 'db.m7g.large') : 'db.t4g.medium');
     this.connectionBudget = estimateMaxConnections(this.instanceClass);
 
-    this.kmsKey = newKmsKey(this, 'key', 'db', `Encrypts ${this.identifier}: storage, master secret, Performance Insights`);
+    this.kmsKey = newKmsKey(this, 'key', component, `Encrypts ${this.identifier}: storage, master secret, Performance Insights`);
     this.secretKmsKeyArn = this.kmsKey.arn;
     this.securityGroup = newSecurityGroup(this, 'sg', {
-      name: naming.name('db', 'securityGroup'),
+      name: naming.name(component, 'securityGroup'),
       description: `PostgreSQL ${this.identifier}: clients admitted by security group on ${POSTGRES_PORT}`,
       vpcId: props.network.vpcId,
     });
@@ -236,7 +243,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       description: `PostgreSQL ${this.identifier}`,
     });
     this.subnetGroup = new DbSubnetGroup(this, 'subnets', {
-      name: naming.name('db', 'dbSubnetGroup'),
+      name: naming.name(component, 'dbSubnetGroup'),
       description: `Private subnets of ${this.identifier}`,
       subnetIds: props.network.privateSubnets.map((s) => s.id),
       lifecycle: { precondition: privateSubnetChecks },
@@ -250,7 +257,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
     const multiAz = props.multiAz ?? production;
     const monitoringRole = monitoring > 0
       ? new ServiceRole(this, 'monitoring-role', {
-          name: naming.name('db-monitoring', 'iamRole'),
+          name: naming.name(`${component}-monitoring`, 'iamRole'),
           servicePrincipal: 'monitoring.rds.amazonaws.com',
           description: `Enhanced monitoring of ${this.identifier}`,
           managedPolicyArns: [`arn:${stack.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`],
@@ -265,7 +272,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
 
     if (!aurora) {
       const parameterGroup = new DbParameterGroup(this, 'parameters', {
-        namePrefix: `${naming.name('db', 'dbParameterGroup').slice(0, 200)}-`,
+        namePrefix: `${naming.name(component, 'dbParameterGroup').slice(0, 200)}-`,
         family: `postgres${major}`,
         description: `TLS-only and logging parameters for ${this.identifier}`,
         parameter: parameterList,
@@ -315,7 +322,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
     } else {
       const clusterParameters = new RdsClusterParameterGroup(this, 'cluster-parameters', {
-        namePrefix: `${naming.name('db-cluster', 'dbParameterGroup').slice(0, 200)}-`,
+        namePrefix: `${naming.name(`${component}-cluster`, 'dbParameterGroup').slice(0, 200)}-`,
         family: `aurora-postgresql${major}`,
         description: `TLS-only and logging parameters for ${this.identifier}`,
         parameter: parameterList,
@@ -350,7 +357,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       for (let i = 0; i < count; i++) {
         this.clusterInstances.push(
           new RdsClusterInstance(this, `cluster-instance-${i}`, {
-            identifier: `${this.identifier}-${i}`.slice(0, 63),
+            identifier: naming.name(`${component}-${i}`, 'rdsIdentifier'),
             clusterIdentifier: this.cluster.id,
             engine: 'aurora-postgresql',
             engineVersion,
@@ -377,7 +384,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       this.appUsername = props.appUser.username;
       if ((props.appUser.authentication ?? 'password') === 'password') {
         const secret = new SecretsmanagerSecret(this, 'app-user-secret', {
-          name: `${naming.name('db')}/${props.appUser.username}`,
+          name: `${naming.name(component, 'secretsManager')}/${props.appUser.username}`,
           description: `Credentials of database user ${props.appUser.username} on ${this.identifier}`,
           kmsKeyId: this.kmsKey.arn,
           recoveryWindowInDays: production ? 30 : 7,
@@ -421,6 +428,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
   get bootstrap(): PostgresBootstrap {
     if (!this._bootstrap) {
       this._bootstrap = new PostgresBootstrap(this, 'bootstrap', {
+        component: this.component,
         network: this.props.network,
         databaseName: this.databaseName,
         connectionEnvironment: this.masterConnectionEnvironment,
@@ -451,7 +459,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
     const stack = MigrationStack.of(this);
     const fn = new NodejsLambda(this, 'app-user-rotation', {
       entry: 'postgres-secret-rotation',
-      component: 'db-secret-rotation',
+      component: `${this.component}-secret-rotation`,
       description: `Rotates the password of ${this.props.appUser!.username} on ${this.identifier}`,
       timeoutSeconds: 60,
       memoryMiB: 256,
@@ -566,7 +574,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
           serviceName: `com.amazonaws.${stack.region}.s3`,
           vpcEndpointType: 'Gateway',
           routeTableIds: [...network.privateRouteTableIds!],
-          tags: { Name: stack.naming.name('db-s3-gateway') },
+          tags: { Name: stack.naming.name(`${this.component}-s3-gateway`) },
         });
         s3PrefixListId = this._s3GatewayEndpoint.prefixListId;
       } else {
@@ -578,7 +586,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
       // https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html).
       this.connections.allowEgressToPrefixList('allow-s3-egress', s3PrefixListId, 443, `HTTPS to S3 (gateway endpoint prefix list) for aws_s3.table_import_from_s3 on ${this.identifier}`);
       this.s3ImportRole = new ServiceRole(this, 's3-import-role', {
-        name: stack.naming.name('db-s3-import', 'iamRole'),
+        name: stack.naming.name(`${this.component}-s3-import`, 'iamRole'),
         servicePrincipal: 'rds.amazonaws.com',
         description: `aws_s3.table_import_from_s3 for ${this.identifier}`,
         trustConditions: { StringEquals: { 'aws:SourceArn': this.arn } },

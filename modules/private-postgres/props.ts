@@ -39,6 +39,13 @@ export interface AppUserProps {
 }
 
 export interface PrivatePostgresProps {
+  /**
+   * Name component of every resource of this database (identifier, key alias, security and subnet groups, parameter
+   * groups, roles, Lambdas, secrets): `<project>-<environment>-<component>`. Give each database of a stack its own,
+   * e.g. `catalog-db` and `orders-db`. Changing it on a deployed database replaces it.
+   * @default 'db'
+   */
+  readonly component?: string;
   /** Private subnets (>= 2 AZs) and VPC the database lives in. */
   readonly network: NetworkRef;
   /** Initial database name (letters, digits, underscores). */
