@@ -4,7 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { isResolved, ValidationError } from './errors';
 import { Lazy, Op } from './cdktf';
-import { MigrationStack } from './stack';
+import { iamRoleSettingsProblems, MigrationStack } from './stack';
 
 /** One IAM policy statement. Resources may contain Terraform tokens (resolved at plan). */
 export interface PolicyStatement {
@@ -94,7 +94,10 @@ export interface ServiceRoleProps {
   readonly managedPolicyArns?: readonly string[];
   /** Extra trust conditions (e.g. `aws:SourceArn`), added to the `aws:SourceAccount` one. */
   readonly trustConditions?: Record<string, Record<string, string | readonly string[]>>;
-  /** Fixed path, e.g. for account roles DMS looks up by name. */
+  /**
+   * A fixed path that overrides the stack's `iam.rolePath`, for roles a service finds by name at `role/<name>`
+   * (DMS's account roles). Every other role takes the stack's path. @default the stack's `iam.rolePath`, else '/'
+   */
   readonly path?: string;
 }
 
@@ -104,6 +107,8 @@ export interface ServiceRoleProps {
  */
 export class ServiceRole extends Construct implements IGrantable {
   readonly role: IamRole;
+  /** The role's path (`/` unless the stack's `iam.rolePath` or `path` says otherwise); part of its ARN. */
+  readonly path: string;
   private readonly statements: PolicyStatement[] = [];
   private readonly preconditions: Array<{ condition: unknown; errorMessage: string }> = [];
   private policy?: IamRolePolicy;
@@ -115,9 +120,18 @@ export class ServiceRole extends Construct implements IGrantable {
     if (SOURCE_ACCOUNT_TRUST.has(props.servicePrincipal)) {
       conditions.StringEquals = { ...(conditions.StringEquals ?? {}), 'aws:SourceAccount': stack.accountId };
     }
+    // Every role of the stack carries the stack's boundary and path (MigrationStackProps.iam); the example-stack
+    // tests synthesize every role with both set and fail on any that lacks them.
+    const settings = stack.iamRoleSettings;
+    if (props.path !== undefined) {
+      const problems = iamRoleSettingsProblems({ rolePath: props.path });
+      if (problems.length) throw new ValidationError(this, problems.join(' ').replace('iam.rolePath', 'path'));
+    }
+    this.path = props.path ?? settings.rolePath ?? '/';
     this.role = new IamRole(this, 'role', {
       name: props.name,
-      path: props.path,
+      path: props.path ?? settings.rolePath,
+      permissionsBoundary: settings.permissionsBoundaryArn,
       description: props.description,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',

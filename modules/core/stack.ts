@@ -4,7 +4,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { S3Backend, TerraformResource, TerraformStack } from './cdktf';
-import { ValidationError } from './errors';
+import { isResolved, ValidationError } from './errors';
 import { Naming } from './naming';
 
 /** Where Terraform keeps state: an S3 bucket with native lock files (no DynamoDB table needed since Terraform 1.10). */
@@ -15,6 +15,58 @@ export interface StateBackendProps {
   readonly key?: string;
   /** @default the stack's region */
   readonly region?: string;
+}
+
+/**
+ * What every IAM role of the stack carries, for landing zones that refuse roles without them (an SCP that requires a
+ * permissions boundary, or a path that delegated administrators may manage). See `iamRoleSettingsProblems` for the
+ * synth-time checks, which follow the IAM CreateRole API
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html: Path and PermissionsBoundary).
+ */
+export interface IamRoleSettings {
+  /**
+   * ARN of the managed policy set as the permissions boundary of every role, e.g.
+   * `arn:aws:iam::123456789012:policy/migration-boundary`. It caps what the roles' own policies can grant, so it must
+   * allow what the kit's roles do (Glue, Step Functions, Lambda, DMS, Neptune loader). @default no boundary
+   */
+  readonly permissionsBoundaryArn?: string;
+  /**
+   * Path of every role, e.g. `/migration/`: starts and ends with `/`, at most 512 characters of ASCII `!` to DEL.
+   * It becomes part of each role's ARN (`arn:aws:iam::123456789012:role/migration/<name>`); the kit always uses the
+   * roles' `arn` attribute, never an ARN built from the name. DMS's account roles (`dms-vpc-role`,
+   * `dms-cloudwatch-logs-role`) keep the path `/`: DMS finds them by name at `role/<name>`. @default '/'
+   */
+  readonly rolePath?: string;
+}
+
+/**
+ * The context key that sets `IamRoleSettings` for every stack of an App (e.g. in `cdktf.json`'s `context`), when a
+ * stack's props do not: one setting for a whole forked project in a landing zone.
+ */
+export const IAM_ROLE_SETTINGS_CONTEXT_KEY = 'aws-data-migration-kit:iam';
+
+const POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy\/([\u0021-\u007f]*\/)?[\w+=,.@-]{1,128}$/;
+const ROLE_PATH = /^\/([\u0021-\u007f]*\/)?$/;
+
+/** What is wrong with IAM role settings (empty when they are valid); values that are tokens are not checked. */
+export function iamRoleSettingsProblems(settings: IamRoleSettings): string[] {
+  const problems: string[] = [];
+  const boundary = settings.permissionsBoundaryArn;
+  if (boundary !== undefined && isResolved(boundary) && !POLICY_ARN.test(boundary)) {
+    problems.push(
+      `iam.permissionsBoundaryArn "${boundary}" is not a managed policy ARN: use arn:<partition>:iam::<account id>:policy/<path/><name>, e.g. "arn:aws:iam::123456789012:policy/migration-boundary".`,
+    );
+  }
+  const path = settings.rolePath;
+  if (path !== undefined && isResolved(path)) {
+    if (path.length > 512) problems.push(`iam.rolePath is ${path.length} characters; IAM allows at most 512.`);
+    else if (!ROLE_PATH.test(path)) {
+      problems.push(
+        `iam.rolePath "${path}" must be "/" or start and end with "/", with ASCII characters from "!" to DEL between (no spaces), e.g. "/migration/".`,
+      );
+    }
+  }
+  return problems;
 }
 
 export interface MigrationStackProps {
@@ -35,6 +87,11 @@ export interface MigrationStackProps {
    * per stack, and shows up in the review report.
    */
   readonly policyWaivers?: Record<string, string>;
+  /**
+   * Permissions boundary and path for every IAM role the stack creates.
+   * @default the App's context `aws-data-migration-kit:iam`, else none (no boundary, path `/`)
+   */
+  readonly iam?: IamRoleSettings;
 }
 
 /**
@@ -57,6 +114,8 @@ export class MigrationStack extends TerraformStack {
   readonly region: string;
   readonly provider: AwsProvider;
   readonly policyWaivers: Record<string, string>;
+  /** The boundary and path every role of this stack gets (from props, else the App's context). */
+  readonly iamRoleSettings: IamRoleSettings;
   private identity?: DataAwsCallerIdentity;
   private partitionData?: DataAwsPartition;
   private regionData?: DataAwsRegion;
@@ -72,6 +131,10 @@ export class MigrationStack extends TerraformStack {
         throw new ValidationError(this, `policy waiver ${rule} needs a reason of at least a sentence, e.g. "the queue is encrypted by SQS-managed keys; no CMK needed".`);
       }
     }
+    const iam = props.iam ?? (this.node.tryGetContext(IAM_ROLE_SETTINGS_CONTEXT_KEY) as IamRoleSettings | undefined) ?? {};
+    const iamProblems = iamRoleSettingsProblems(iam);
+    if (iamProblems.length) throw new ValidationError(this, iamProblems.join(' '));
+    this.iamRoleSettings = { ...iam };
     this.provider = new AwsProvider(this, 'aws', {
       region: props.region,
       defaultTags: [

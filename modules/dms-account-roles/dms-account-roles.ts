@@ -31,12 +31,14 @@ export class DmsAccountRoles extends Construct {
     if (props.mode === 'create') {
       const vpc = new ServiceRole(this, 'vpc-role', {
         name: DMS_VPC_ROLE_NAME,
+        path: '/', // not the stack's iam.rolePath: DMS finds the role at role/<name> (see modules/core/README.md)
         servicePrincipal: 'dms.amazonaws.com',
         description: 'DMS account role: manages network interfaces of replication instances in the VPC (fixed name, one per account)',
         managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AmazonDMSVPCManagementRole`],
       });
       const logs = new ServiceRole(this, 'cloudwatch-logs-role', {
         name: DMS_CLOUDWATCH_LOGS_ROLE_NAME,
+        path: '/', // not the stack's iam.rolePath: DMS finds the role at role/<name> (see modules/core/README.md)
         servicePrincipal: 'dms.amazonaws.com',
         description: 'DMS account role: writes replication task logs to CloudWatch Logs (fixed name, one per account)',
         managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AmazonDMSCloudWatchLogsRole`],

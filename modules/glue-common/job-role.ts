@@ -25,6 +25,14 @@ export class GlueJobRole extends Construct implements IGrantable {
   readonly role: ServiceRole;
   /** The physical role name (a literal: Glue puts it in the names of encrypted log groups). */
   readonly roleName: string;
+  /**
+   * The role as Glue writes it into the names of the log groups of an encrypting security configuration: its path
+   * without the leading `/`, then its name. With the default path `/` that is the name alone; with the stack's
+   * `iam.rolePath` `/migration/` it is `migration/<name>`. Glue's own roles show the pattern: a crawler role at path
+   * `/service-role/` logs to `/aws-glue/crawlers-role/service-role/<role>-<configuration>` (GetCrawler's
+   * `LastCrawl.LogGroup`).
+   */
+  readonly logGroupRoleName: string;
   private readonly granted = new Set<string>();
 
   constructor(scope: Construct, id: string, props: GlueJobRoleProps) {
@@ -36,6 +44,7 @@ export class GlueJobRole extends Construct implements IGrantable {
       servicePrincipal: 'glue.amazonaws.com',
       description: props.description ?? `Glue job role ${this.roleName}`,
     });
+    this.logGroupRoleName = `${this.role.path.slice(1)}${this.roleName}`;
   }
 
   get grantPrincipal(): ServiceRole {
@@ -116,7 +125,7 @@ export class GlueJobRole extends Construct implements IGrantable {
 
   /**
    * The driver's stdout/stderr log groups Glue uses for this role under an encrypting security configuration
-   * (`/aws-glue/jobs/<configuration>-role/<role>/output|error`), created here with retention and the CMK so Glue
+   * (`/aws-glue/jobs/<configuration>-role/<role path and name>/output|error`), created here with retention and the CMK so Glue
    * never creates them without retention. Created once per configuration.
    */
   ensureOutputLogGroups(securityConfigurationName: string, kmsKeyArn: string, retentionInDays: number): CloudwatchLogGroup[] {
@@ -126,7 +135,7 @@ export class GlueJobRole extends Construct implements IGrantable {
     const groups = ['output', 'error'].map(
       (kind) =>
         new CloudwatchLogGroup(this, `${id}-${kind}`, {
-          name: `/aws-glue/jobs/${securityConfigurationName}-role/${this.roleName}/${kind}`,
+          name: `/aws-glue/jobs/${securityConfigurationName}-role/${this.logGroupRoleName}/${kind}`,
           retentionInDays,
           kmsKeyId: kmsKeyArn,
         }),

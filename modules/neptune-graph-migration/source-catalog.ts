@@ -44,7 +44,7 @@ export class SourceCatalog extends Construct {
     grantCatalogAccess(this.role, this.databaseName, true);
     // Crawler logs under an encrypting security configuration go to /aws-glue/crawlers-role/<role>-<configuration>.
     const logs = new CloudwatchLogGroup(this, 'logs', {
-      name: `/aws-glue/crawlers-role/${this.role.roleName}-${props.securityConfiguration.securityConfigurationName}`,
+      name: `/aws-glue/crawlers-role/${this.role.logGroupRoleName}-${props.securityConfiguration.securityConfigurationName}`,
       retentionInDays: props.logRetentionDays,
       kmsKeyId: props.securityConfiguration.kmsKeyArn,
     });
