@@ -1,3 +1,4 @@
 export * from './props';
 export * from './private-postgres';
 export * from './bootstrap';
+export * from './alarms';

@@ -33,6 +33,7 @@ import {
   ServiceRole,
   ValidationError,
 } from '../core';
+import { PostgresAlarmProps, PostgresAlarms } from './alarms';
 import { PostgresBootstrap } from './bootstrap';
 import { databaseInstancesUnder, dependsOnAtSynth, resourcesUnder, securityRulesUnder, vpcEndpointsOf } from './dependencies';
 import { ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './props';
@@ -56,17 +57,23 @@ const CLASS_MEMORY_GIB: Record<string, number> = {
   '16xlarge': 256,
 };
 
+/** Memory in GiB of a common instance class (memory-optimised r* and x* have twice that of the same size), else undefined. */
+export function instanceClassMemoryGiB(instanceClass: string): number | undefined {
+  const m = /^db\.([a-z]+)(\d+)[a-z]*\.(\w+)$/.exec(instanceClass);
+  if (!m) return undefined;
+  const [, family, , size] = m;
+  const gib = CLASS_MEMORY_GIB[size];
+  if (gib === undefined) return undefined;
+  return family.startsWith('r') || family.startsWith('x') ? gib * 2 : gib;
+}
+
 /**
  * Estimated default `max_connections` for an instance class (RDS: LEAST(DBInstanceClassMemory/9531392, 5000)).
  * Memory-optimised classes (r*) have twice the memory of general-purpose ones of the same size.
  */
 export function estimateMaxConnections(instanceClass: string): number {
-  const m = /^db\.([a-z]+)(\d+)[a-z]*\.(\w+)$/.exec(instanceClass);
-  if (!m) return 100;
-  const [, family, , size] = m;
-  let gib = CLASS_MEMORY_GIB[size];
+  const gib = instanceClassMemoryGiB(instanceClass);
   if (gib === undefined) return 100;
-  if (family.startsWith('r') || family.startsWith('x')) gib *= 2;
   // RDS reserves some memory for the OS; DBInstanceClassMemory is roughly 90% of the class memory.
   return Math.min(5000, Math.floor((gib * 1024 ** 3 * 0.9) / 9531392));
 }
@@ -501,6 +508,24 @@ export class PrivatePostgres extends Construct implements IConnectable {
       ...vpcEndpointsOf(this, this.props.network, context),
       secretVersion,
     ]);
+  }
+
+  /**
+   * CloudWatch alarms on this database to `topicArn` (e.g. the stack's `DmsMonitoring.topicArn`): CPU, free storage
+   * (RDS) or free local storage (Aurora), freeable memory, connections against `connectionBudget`, maximum used
+   * transaction IDs, and reader lag when Aurora has readers. See alarms.ts for metrics, units and defaults.
+   */
+  addAlarms(props: PostgresAlarmProps): PostgresAlarms {
+    check(!this.node.tryFindChild('alarms'), this, 'addAlarms was already called for this database; call it once with every threshold.');
+    return new PostgresAlarms(this, 'alarms', {
+      component: this.component,
+      identifier: this.identifier,
+      engine: this.engine,
+      connectionBudget: this.connectionBudget,
+      instanceMemoryGiB: instanceClassMemoryGiB(this.instanceClass),
+      allocatedStorageGiB: this.instance ? (this.props.allocatedStorageGiB ?? 20) : undefined,
+      readerCount: Math.max(0, this.clusterInstances.length - 1),
+    }, props);
   }
 
   /** The secret a client should use: the app user's when it exists, else the master secret. */

@@ -109,6 +109,20 @@ describe('example project ledger-replica', () => {
     expect(JSON.stringify(out.output)).not.toMatch(/password|secret_string/i);
   });
 
+  test('the Aurora target is alarmed on its writer (and readers in production) on the DMS topic', () => {
+    for (const [name, out] of stacks) {
+      const topic = list(out, 'aws_cloudwatch_metric_alarm').find((a) => a.namespace === 'AWS/DMS')!.alarm_actions[0];
+      const db = list(out, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/RDS');
+      const expected = ['CPUUtilization', 'DatabaseConnections', 'FreeLocalStorage', 'FreeableMemory', 'MaximumUsedTransactionIDs'];
+      if (name.endsWith('production')) expected.unshift('AuroraReplicaLag');
+      expect(db.map((a) => a.metric_name).sort()).toEqual(expected);
+      for (const a of db) {
+        expect(a.alarm_actions).toEqual([topic]);
+        expect(a.dimensions.DBClusterIdentifier).toBe(list(out, 'aws_rds_cluster')[0].cluster_identifier);
+      }
+    }
+  });
+
   test.each([...stacks])('%s: roles reading the source account\'s secret may decrypt it, via Secrets Manager only', (_name, out) => {
     const reads = crossAccountSecretReads(out);
     expect(reads.secrets.length).toBeGreaterThan(0);

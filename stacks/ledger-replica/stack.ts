@@ -79,6 +79,8 @@ export class LedgerReplicaStack extends MigrationStack {
       alarmTopicArn: monitoring.topicArn,
     });
     monitoring.watchTask(this.replica.cdcTask!);
+    // The replica takes the load: watched as closely as DMS, on the same topic (modules/private-postgres README, "Alarms").
+    this.database.addAlarms({ topicArn: monitoring.topicArn });
 
     new TerraformOutput(this, 'export_bucket', {
       value: this.replica.exportBucket!.bucketName,

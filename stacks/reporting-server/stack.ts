@@ -52,6 +52,9 @@ export class ReportingServerStack extends MigrationStack {
       schedule: { scheduleExpression: config.schedule.expression, timezone: config.schedule.timezone, onAlreadyRunning: 'wait' },
     });
 
+    // The target takes the daily load: watched as closely as DMS, on the same topic (modules/private-postgres README, "Alarms").
+    database.addAlarms({ topicArn: this.migration.monitoring!.topicArn });
+
     const source = this.migration.source as SqlServerSourceEndpoint;
     if (source.createdSecret) {
       // Only the on-premises login is waived; the target login is rotated by modules/private-postgres.
