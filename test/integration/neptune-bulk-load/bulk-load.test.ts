@@ -1,20 +1,46 @@
 import { createLogger } from '../../../lambdas/shared/logger';
 import { CoreContext, runBulkLoad, StartResult, StatusResult } from '../../../lambdas/neptune-bulk-load/core';
 import { LoaderRequestError, NeptuneLoaderClient } from '../../../lambdas/neptune-bulk-load/loader-client';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { compileMapping, edgeCsv, vertexCsv } from '../../../modules/neptune-graph-migration';
+import { putObject, testS3Client } from '../../helpers/s3';
+import { productMapping } from '../../unit/neptune/fixtures';
 import { FakeNeptuneLoader } from './loader-server';
 
 const ROLE = 'arn:aws:iam::123456789012:role/demo-staging-neptune-loader';
-const VERTICES = 's3://demo-export/runs/r1/vertices/';
-const EDGES = 's3://demo-export/runs/r1/edges/';
+const BUCKET = `demo-export-${process.pid}`;
+const VERTICES = `s3://${BUCKET}/runs/r1/vertices/`;
+const EDGES = `s3://${BUCKET}/runs/r1/edges/`;
 const logLines: string[] = [];
 const logger = createLogger({ service: 'test', sink: (l) => logLines.push(l) });
+const s3 = testS3Client();
+/** The loader double reads the files from s3rver and accepts only this role, as a cluster with it attached. */
+const newLoader = (options: { credentials?: { accessKeyId: string; secretAccessKey: string }; region?: string } = {}) =>
+  new FakeNeptuneLoader({ s3, attachedRoleArns: [ROLE], ...options });
+
+// The export the loads read: files as the export job writes them (vertexCsv / edgeCsv, byte-identical to the Glue
+// job's neptune_mapping.py), from the product mapping of the unit tests.
+beforeAll(async () => {
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((e: Error) => {
+    if (e.name !== 'BucketAlreadyOwnedByYou') throw e;
+  });
+  const compiled = compileMapping(productMapping);
+  const product = compiled.vertices.find((v) => v.label === 'Product')!;
+  const suppliedBy = compiled.edges.find((e) => e.label === 'SUPPLIED_BY')!;
+  const rows = [
+    { id: 1, name: 'Chai', unit_price: 18, discontinued: 0, tags: 'tea, drinks', updated_at: null, supplier_id: 1 },
+    { id: 2, name: 'Chang', unit_price: '19.00', discontinued: false, tags: null, updated_at: null, supplier_id: 1 },
+  ];
+  await putObject(s3, BUCKET, 'runs/r1/vertices/product/part-00000.csv', vertexCsv(product, rows).text);
+  await putObject(s3, BUCKET, 'runs/r1/edges/supplied_by/part-00000.csv', edgeCsv(suppliedBy, rows).text);
+});
 
 describe('neptune-bulk-load against a local loader API', () => {
   let server: FakeNeptuneLoader;
   let ctx: CoreContext;
 
   beforeEach(async () => {
-    server = new FakeNeptuneLoader();
+    server = newLoader();
     const url = await server.start();
     ctx = { loader: new NeptuneLoaderClient({ baseUrl: url, region: 'eu-west-2' }), loaderRoleArn: ROLE, region: 'eu-west-2', logger };
     logLines.length = 0;
@@ -81,7 +107,7 @@ describe('neptune-bulk-load against a local loader API', () => {
     expect(result.failedFeeds[0]).toEqual({ loadId: loadIds[0], fullUri: `${VERTICES}product/part-00000.csv`, status: 'LOAD_FAILED' });
     expect(result.cause).toContain(`Neptune load ${loadIds[0]} LOAD_FAILED (${VERTICES}; records 12, parsing errors 1`);
     expect(result.cause).toContain(`also ${loadIds[1]} LOAD_FAILED_BECAUSE_DEPENDENCY_NOT_SATISFIED`);
-    expect(result.cause).toContain('PARSING_ERROR in s3://demo-export/runs/r1/vertices/product/part-00000.csv record 7: Expected an integer');
+    expect(result.cause).toContain(`PARSING_ERROR in ${VERTICES}product/part-00000.csv record 7: Expected an integer`);
     expect(logLines.some((l) => JSON.parse(l).message === 'bulk load failed')).toBe(true);
   });
 
@@ -119,7 +145,7 @@ describe('neptune-bulk-load against a local loader API', () => {
   });
 
   test('fails with the loader message when it refuses a start (4xx, not retryable)', async () => {
-    server.faults.push({ status: 400, body: JSON.stringify({ code: 'BadRequestException', requestId: 'r', detailedMessage: 'Failed to start load from the source s3://demo-export/runs/r1/vertices/' }) });
+    server.faults.push({ status: 400, body: JSON.stringify({ code: 'BadRequestException', requestId: 'r', detailedMessage: `Failed to start load from the source ${VERTICES}` }) });
     const err = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, ctx).catch((e) => e)) as LoaderRequestError;
     expect(err).toBeInstanceOf(LoaderRequestError);
     expect(err.name).toBe('NeptuneLoaderRequestRejected');
@@ -220,7 +246,7 @@ describe('neptune-bulk-load against a local loader API', () => {
     expect(err.name).toBe('NeptuneLoaderUnavailable');
     expect(err.retryable).toBe(true);
     expect(err.message).toMatch(/POST \/loader to 127\.0\.0\.1:\d+: connect ECONNREFUSED/);
-    server = new FakeNeptuneLoader();
+    server = newLoader();
     await server.start();
   });
 
@@ -229,8 +255,83 @@ describe('neptune-bulk-load against a local loader API', () => {
     const err = (await runBulkLoad({ action: 'status', loadIds: ['x'] }, ctx).catch((e) => e)) as LoaderRequestError;
     expect(err.retryable).toBe(true);
     expect(err.message).toMatch(/GET \/loader\/x to 127\.0\.0\.1:\d+: connect ECONNREFUSED/);
-    server = new FakeNeptuneLoader();
+    server = newLoader();
     await server.start();
+  });
+});
+
+// The loader double rejects what Neptune rejects (see loader-server.ts for the pages): each test below failed on the
+// double before it read the files and checked the role, which accepted any role, any source and any file.
+describe('the loader refuses what Neptune refuses', () => {
+  let server: FakeNeptuneLoader;
+  let ctx: CoreContext;
+  beforeEach(async () => {
+    server = newLoader();
+    ctx = { loader: new NeptuneLoaderClient({ baseUrl: await server.start(), region: 'eu-west-2' }), loaderRoleArn: ROLE, region: 'eu-west-2', logger };
+  });
+  afterEach(() => server.stop());
+
+  let badRuns = 0;
+  const badFile = async (key: string, text: string) => {
+    await putObject(s3, BUCKET, key, text);
+    return `s3://${BUCKET}/${key}`;
+  };
+
+  test('a valid export completes, with the records of every file counted', async () => {
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: VERTICES, edgeSource: EDGES }, ctx)) as StartResult;
+    const result = (await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult;
+    expect(result).toMatchObject({ done: true, failed: false, status: 'COMPLETED' });
+    expect(result.loads.map((l) => [l.status, l.totalRecords])).toEqual([
+      ['LOAD_COMPLETED', 2],
+      ['LOAD_COMPLETED', 2],
+    ]);
+  });
+
+  test('fails a start whose role is not attached to the cluster, and queues nothing', async () => {
+    const other = 'arn:aws:iam::123456789012:role/demo-staging-not-attached';
+    const err = (await runBulkLoad({ action: 'start', vertexSource: VERTICES }, { ...ctx, loaderRoleArn: other }).catch((e) => e)) as LoaderRequestError;
+    expect(err).toBeInstanceOf(LoaderRequestError);
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain(`HTTP 400 BadRequestException: Couldn't find the AWS credential for iam_role_arn: ${other}`);
+    expect(server.loads.size).toBe(0);
+  });
+
+  test('fails a start whose source holds no file', async () => {
+    const source = `s3://${BUCKET}/runs/never-exported/vertices/`;
+    await expect(runBulkLoad({ action: 'start', vertexSource: source }, ctx)).rejects.toThrow(`HTTP 400 BadRequestException: The source ${source} does not exist/not reachable`);
+  });
+
+  test('fails a start whose bucket does not exist', async () => {
+    const source = `s3://no-such-bucket-${process.pid}/runs/r1/vertices/`;
+    await expect(runBulkLoad({ action: 'start', vertexSource: source }, ctx)).rejects.toThrow(`HTTP 400 BadRequestException: S3 bucket not found for source ${source}`);
+  });
+
+  test.each<[string, string, string, number]>([
+    ['a type Neptune does not have', '~id,~label,price:Decimal\np-1,Product,1.5\n', 'vertex file: column header "price:Decimal": Decimal is not a Neptune type', 0],
+    ['an unescaped colon in a property name', '~id,~label,eta:utc:Date\np-1,Shipment,2026-01-02\n', 'vertex file: column header "eta:utc:Date" is not name:type', 0],
+    ['a Short out of range', '~id,~label,lines:Short\norder-1,Order,3\norder-2,Order,70000\n', 'vertex file: record 2, column lines: 70000 is out of range for Short', 2],
+    ['a Date in a format the page does not list', '~id,orderDate:Date\norder-1,2026-01-02 03:04:05\n', 'is not one of the Date formats', 1],
+    ['an edge file without ~to', '~id,~from,~label\ne-1,product-1,SUPPLIED_BY\n', 'edge file: edge files require ~to', 0],
+    ['an array property on an edge', '~id,~from,~to,~label,w:Int[]\ne-1,a,b,L,1\n', 'edge file: edge column w:Int[]: edge properties hold a single value', 0],
+  ])('fails the load when a file has %s, naming the file and the record', async (_what, text, message, recordNum) => {
+    const source = await badFile(`runs/bad-${++badRuns}/vertices/part-00000.csv`, text);
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: source }, ctx)) as StartResult;
+    const result = (await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult;
+    expect(result).toMatchObject({ done: false, failed: true, status: 'FAILED' });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatchObject({ loadId: loadIds[0], errorCode: 'PARSING_ERROR', fileName: source, recordNum });
+    expect(result.errors[0].errorMessage).toContain(message);
+    expect(result.failedFeeds).toEqual([{ loadId: loadIds[0], fullUri: source, status: 'LOAD_FAILED' }]);
+  });
+
+  test('fails the vertex load when one file of several is bad, and the queued edge load behind it', async () => {
+    await putObject(s3, BUCKET, 'runs/r2/vertices/product/part-00000.csv', '~id,~label,name:String(single)\nproduct-1,Product,Chai\n');
+    const bad = await badFile('runs/r2/vertices/product/part-00001.csv', '~id,~label,discontinued:Bool(single)\nproduct-2,Product,0\n');
+    const { loadIds } = (await runBulkLoad({ action: 'start', vertexSource: `s3://${BUCKET}/runs/r2/vertices/`, edgeSource: EDGES }, ctx)) as StartResult;
+    const result = (await runBulkLoad({ action: 'status', loadIds }, ctx)) as StatusResult;
+    expect(result.loads.map((l) => l.status)).toEqual(['LOAD_FAILED', 'LOAD_FAILED_BECAUSE_DEPENDENCY_NOT_SATISFIED']);
+    expect(result.errors.map((e) => [e.fileName, e.recordNum])).toEqual([[bad, 1]]);
+    expect(result.errors[0].errorMessage).toContain('record 1, column discontinued: "0" is not a Bool (true or false)');
   });
 });
 
@@ -239,7 +340,7 @@ describe('IAM database authentication (SigV4, service neptune-db)', () => {
   let server: FakeNeptuneLoader;
   let url: string;
   beforeEach(async () => {
-    server = new FakeNeptuneLoader({ credentials, region: 'eu-west-2' });
+    server = newLoader({ credentials, region: 'eu-west-2' });
     url = await server.start();
   });
   afterEach(() => server.stop());
@@ -273,7 +374,7 @@ describe('handler', () => {
   });
 
   test('runs start and status end to end from its environment', async () => {
-    const server = new FakeNeptuneLoader();
+    const server = newLoader();
     const url = await server.start();
     try {
       process.env = { ...saved, NEPTUNE_ENDPOINT: url, LOADER_ROLE_ARN: ROLE, AWS_REGION: 'eu-west-2', IAM_AUTH: 'false', LOG_LEVEL: 'error' };

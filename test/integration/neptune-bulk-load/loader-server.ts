@@ -3,9 +3,20 @@
  * POST /loader (start), GET /loader/{loadId}?details=true&errors=true (status), dependencies between loads,
  * error logs and failed feeds for failed loads, 4xx/5xx faults, and SigV4 verification (service neptune-db)
  * when credentials are configured. Shapes follow the Neptune documentation (load-api-reference-*).
- * What Neptune does that this does not: it reads the files from S3 through the IAM role attached to the cluster (no
- * role, no read), checks the CSV headers (~id, ~label, ~from, ~to, typed property columns) and the values' types,
- * and fails or logs records accordingly; here a load's outcome is whatever the test scripts, whatever the files hold.
+ *
+ * Like Neptune, it refuses a start whose `iamRoleArn` is not attached to the cluster (`attachedRoleArns`): HTTP 400
+ * "Couldn't find the AWS credential for iam_role_arn" (Neptune Loader Errors, load-api-reference-load-errors: "Make
+ * sure that you have added the IAM role specified in iamRoleArn to the cluster"), and a source with no file under it:
+ * HTTP 400 "The source ... does not exist/not reachable" (same page). It reads every file under `source` from the S3
+ * API it is given (s3rver in the integration project) and checks headers, system columns, types and values with the
+ * strict reader of the Gremlin load data format (test/helpers/gremlin-csv.ts): a file that breaks a rule fails the
+ * load (LOAD_FAILED, a PARSING_ERROR in errorLogs naming the file and record, the file in failedFeeds), as with
+ * failOnError TRUE, the only mode the Lambda uses.
+ * What Neptune does that this does not: it assumes the role to read S3 (here the role is only compared with the
+ * attached list, and s3rver accepts any credentials), counts data type mismatches apart from parsing errors
+ * (`datatypeMismatchErrors`; here both are `parsingErrors`), loads the graph (nothing is stored; the records are only
+ * counted), and numbers header errors its own way (here record 0). Statuses that no file can cause (in progress, write conflicts, S3 access denied) are scripted
+ * per source with `scripts`, and apply only when the files pass.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -13,6 +24,8 @@ import { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchBucket, S3Client } from '@aws-sdk/client-s3';
+import { Kind, readGremlinCsv } from '../../helpers/gremlin-csv';
 
 export interface ScriptedLoad {
   /** Statuses returned by successive GETs; the last one repeats. */
@@ -30,9 +43,20 @@ interface LoadState {
 }
 
 export interface FakeLoaderOptions {
+  /** The S3 API the loader reads `source` from. */
+  readonly s3: S3Client;
+  /** The IAM roles attached to the cluster (`aws neptune add-role-to-db-cluster`); a start naming another is refused. */
+  readonly attachedRoleArns: readonly string[];
   /** When set, requests must carry a valid SigV4 signature for these credentials. */
   readonly credentials?: { accessKeyId: string; secretAccessKey: string };
   readonly region?: string;
+}
+
+/** One file of a load, as the loader read it. */
+interface FileCheck {
+  readonly uri: string;
+  readonly records: number;
+  readonly error?: { readonly message: string; readonly recordNum: number };
 }
 
 export class FakeNeptuneLoader {
@@ -49,8 +73,12 @@ export class FakeNeptuneLoader {
   unansweredRequests = 0;
   private server?: http.Server;
   private readonly verifier?: SignatureV4;
+  private readonly s3: S3Client;
+  private readonly attachedRoleArns: readonly string[];
 
-  constructor(options: FakeLoaderOptions = {}) {
+  constructor(options: FakeLoaderOptions) {
+    this.s3 = options.s3;
+    this.attachedRoleArns = options.attachedRoleArns;
     if (options.credentials) {
       this.verifier = new SignatureV4({ service: 'neptune-db', region: options.region ?? 'eu-west-2', credentials: options.credentials, sha256: Sha256 });
     }
@@ -143,7 +171,7 @@ export class FakeNeptuneLoader {
     return this.error(400, 'BadRequestException', `Unsupported ${req.method} ${url.pathname}`);
   }
 
-  private startLoad(body: Record<string, unknown>): [number, unknown] {
+  private async startLoad(body: Record<string, unknown>): Promise<[number, unknown]> {
     for (const field of ['source', 'format', 'iamRoleArn', 'region']) {
       if (typeof body[field] !== 'string' || body[field] === '') return this.error(400, 'BadRequestException', `Missing required parameter ${field}`);
     }
@@ -154,9 +182,60 @@ export class FakeNeptuneLoader {
     for (const dep of deps) {
       if (!this.loads.has(dep)) return this.error(400, 'BadRequestException', `Dependency ${dep} does not exist`);
     }
+    if (!this.attachedRoleArns.includes(body.iamRoleArn as string)) {
+      return this.error(400, 'BadRequestException', `Couldn't find the AWS credential for iam_role_arn: ${body.iamRoleArn}`);
+    }
+    const source = body.source as string;
+    const { bucket, prefix } = splitS3Uri(source);
+    let keys: string[];
+    try {
+      keys = await this.listKeys(bucket, prefix);
+    } catch (err) {
+      if (err instanceof NoSuchBucket || (err as Error).name === 'NoSuchBucket') return this.error(400, 'BadRequestException', `S3 bucket not found for source ${source}`);
+      throw err;
+    }
+    if (!keys.length) return this.error(400, 'BadRequestException', `The source ${source} does not exist/not reachable`);
+    const files = await Promise.all(keys.map((key) => this.checkFile(bucket, key)));
+    const failed = files.filter((f) => f.error);
+    const records = files.reduce((n, f) => n + f.records, 0);
+    const script: ScriptedLoad = failed.length
+      ? {
+          statuses: ['LOAD_FAILED'],
+          totalRecords: records,
+          errorLogs: failed.map((f) => ({ errorCode: 'PARSING_ERROR', errorMessage: f.error!.message, fileName: f.uri, recordNum: f.error!.recordNum })),
+          failedFeeds: failed.map((f) => ({ fullUri: f.uri, status: 'LOAD_FAILED' })),
+        }
+      : { totalRecords: records, ...(this.scripts.get(source) ?? { statuses: ['LOAD_COMPLETED'] }) };
     const id = randomUUID();
-    this.loads.set(id, { id, request: body, script: this.scripts.get(body.source as string) ?? { statuses: ['LOAD_COMPLETED'] }, polls: 0 });
+    this.loads.set(id, { id, request: body, script, polls: 0 });
     return [200, { status: '200 OK', payload: { loadId: id } }];
+  }
+
+  private async listKeys(bucket: string, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) keys.push(o.Key);
+      token = page.NextContinuationToken;
+    } while (token);
+    return keys.sort();
+  }
+
+  /** Reads one file and checks it against the Gremlin load data format; an edge file is one with ~from or ~to. */
+  private async checkFile(bucket: string, key: string): Promise<FileCheck> {
+    const uri = `s3://${bucket}/${key}`;
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = await object.Body!.transformToString('utf8');
+    const header = text.split(/\r?\n/, 1)[0].split(',');
+    const kind: Kind = header.includes('~from') || header.includes('~to') ? 'edge' : 'vertex';
+    try {
+      return { uri, records: readGremlinCsv(text, kind).records.length };
+    } catch (err) {
+      const message = (err as Error).message;
+      const recordNum = Number(/^record (\d+)/.exec(message)?.[1] ?? 0);
+      return { uri, records: 0, error: { message: `${kind} file: ${message}`, recordNum } };
+    }
   }
 
   private currentStatus(load: LoadState): string {
@@ -200,4 +279,9 @@ export class FakeNeptuneLoader {
     }
     return [200, { status: '200 OK', payload }];
   }
+}
+
+function splitS3Uri(uri: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  return { bucket: m?.[1] ?? '', prefix: m?.[2] ?? '' };
 }
