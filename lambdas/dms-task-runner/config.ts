@@ -22,3 +22,20 @@ export function parseConfig(env: NodeJS.ProcessEnv): RunnerConfig {
   }
   return parsed.data;
 }
+
+/**
+ * The invocation event: `{"action":"resume"}` resumes a CDC task; anything else (Scheduler's payload, `{}`) runs the
+ * full load. An unknown action fails instead of silently reloading a table set.
+ */
+const eventSchema = z
+  .object({ action: z.enum(['run', 'resume']).optional() })
+  .passthrough();
+
+export function parseEvent(event: unknown): { action: 'run' | 'resume' } {
+  const parsed = eventSchema.safeParse(event ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+    throw new Error(`dms-task-runner event is invalid (${detail}); send {"action":"resume"} to resume a CDC task, or no action to run the full load.`);
+  }
+  return { action: parsed.data.action ?? 'run' };
+}

@@ -89,6 +89,35 @@ export type RunOutcome =
       readonly waitedMs: number;
     };
 
+export interface ResumeOptions {
+  readonly taskArn: string;
+  readonly pollIntervalMs: number;
+  readonly safetyMarginMs: number;
+  /** Lambda's `context.getRemainingTimeInMillis`. */
+  readonly remainingTimeMs: () => number;
+  /** @default 5 */
+  readonly maxAttempts?: number;
+  /** @default 500 */
+  readonly baseBackoffMs?: number;
+}
+
+/**
+ * What `resume` did:
+ * - `resumed`: this call sent `resume-processing` and saw the task running.
+ * - `resume-requested`: it sent `resume-processing`, but the budget ended while the task was still starting (its
+ *   outcome reaches the alarm topic through the DMS event subscription).
+ * - `already-running`: nothing to do.
+ * - `never-started`: the task never ran; a first start must be `start-replication` (the runbook's step, after the
+ *   source is prepared), so nothing was started.
+ */
+export type ResumeOutcome = {
+  readonly outcome: 'resumed' | 'resume-requested' | 'already-running' | 'never-started';
+  readonly taskArn: string;
+  readonly previousStatus: string;
+  readonly status: string;
+  readonly waitedMs: number;
+};
+
 /** The load failed, or the task cannot be started; the message names the task, its status and the reason. */
 export class TaskRunError extends Error {
   constructor(
@@ -103,6 +132,8 @@ export class TaskRunError extends Error {
 
 const RUNNING = new Set(['running', 'starting']);
 const STARTABLE = new Set(['ready', 'stopped', 'failed']);
+/** States that end on their own (a modification or a stop in progress): a resume waits for them. */
+const SETTLING = new Set(['modifying', 'stopping', 'creating']);
 /** Tolerance between this function's clock and DMS's when matching a task's StartDate to our start request. */
 const START_CLOCK_SKEW_MS = 60_000;
 /** Stop reasons of a full-load task that finished its work. */
@@ -243,6 +274,90 @@ export class DmsTaskRunner {
       const current = await this.describe(options.taskArn, retry);
       if (isOutcome(current)) return this.finish(options.taskArn, current, run, log, retry);
       log.debug('task still loading', { status: current.Status, progressPercent: current.ReplicationTaskStats?.FullLoadProgressPercent });
+    }
+  }
+
+  /**
+   * Resumes a stopped CDC task from its checkpoint (`StartReplicationTaskType: resume-processing`), e.g. after
+   * `terraform apply` changed its settings or mappings: the provider stops a running task to modify it and does not
+   * start it again (this kit never sets `start_replication_task`). Per the StartReplicationTask API reference,
+   * `resume-processing` replicates "the changes from the last stop position" of a full-load-and-cdc or cdc task and
+   * is "only available for previously executed tasks"; used on a first run it "will result in data errors", so a
+   * task that never ran is left alone. A task that is still `modifying` or `stopping` is waited for (within the
+   * budget). Full-load tasks are refused: resume-processing would reload their partly loaded tables, which is the
+   * scheduled runner's job.
+   */
+  async resume(options: ResumeOptions): Promise<ResumeOutcome> {
+    const started = this.clock.now();
+    const deadline = started + options.remainingTimeMs() - options.safetyMarginMs;
+    const log = this.log.child({ taskArn: options.taskArn, action: 'resume' });
+    const retry: Retry = { maxAttempts: options.maxAttempts ?? 5, baseMs: options.baseBackoffMs ?? 500, deadline };
+    const outcome = (o: ResumeOutcome['outcome'], previousStatus: string, status: string): ResumeOutcome => {
+      const result = { outcome: o, taskArn: options.taskArn, previousStatus, status, waitedMs: this.clock.now() - started };
+      log.info('resume finished', { outcome: o, previousStatus, status, waitedMs: result.waitedMs });
+      return result;
+    };
+
+    let task = await this.describe(options.taskArn, retry);
+    const previousStatus = task.Status ?? 'unknown';
+    if (task.MigrationType === 'full-load') {
+      throw new TaskRunError(
+        `task ${options.taskArn} is a full-load task; resume-processing would reload its partly loaded tables. Reload it with the scheduled runner (or 'reload-target'). Nothing was started.`,
+        options.taskArn,
+        previousStatus,
+      );
+    }
+    // Wait out a modification or a stop in progress (the provider's apply may still be settling).
+    while (SETTLING.has(task.Status ?? '')) {
+      if (this.clock.now() + options.pollIntervalMs > deadline) {
+        throw new TaskRunError(
+          `task ${options.taskArn} is still ${task.Status} at the end of the budget; nothing was started. Invoke the resume again when it is stopped.`,
+          options.taskArn,
+          task.Status,
+        );
+      }
+      await this.clock.sleep(options.pollIntervalMs);
+      task = await this.describe(options.taskArn, retry);
+    }
+    const status = task.Status ?? 'unknown';
+    if (RUNNING.has(status)) return outcome('already-running', previousStatus, status);
+    if (!STARTABLE.has(status)) {
+      throw new TaskRunError(`task ${options.taskArn} is ${status}; it can be resumed only when stopped or failed. Nothing was started.`, options.taskArn, status);
+    }
+    if (!task.ReplicationTaskStartDate) {
+      log.warn('task never ran: not resuming (a first start must be start-replication, after the source is prepared)', { status });
+      return outcome('never-started', previousStatus, status);
+    }
+    try {
+      await this.withRetry(
+        () => this.client.send(new StartReplicationTaskCommand({ ReplicationTaskArn: options.taskArn, StartReplicationTaskType: 'resume-processing' })),
+        retry,
+      );
+    } catch (err) {
+      if (errorName(err) !== 'InvalidResourceStateFault') throw err;
+      const now = await this.describe(options.taskArn, retry);
+      if (RUNNING.has(now.Status ?? '')) return outcome('already-running', previousStatus, now.Status!);
+      throw new TaskRunError(`task ${options.taskArn} could not be resumed from ${now.Status}: ${(err as Error).message}`, options.taskArn, now.Status);
+    }
+    const requestedAt = this.clock.now();
+    log.info('resume-processing requested', { previousStatus: status, recoveryCheckpoint: task.RecoveryCheckpoint ? 'present' : 'absent' });
+    // As in run(): until the start shows, the task still reports its previous stopped/failed state.
+    let sawStarting = false;
+    for (;;) {
+      if (this.clock.now() + options.pollIntervalMs > deadline) return outcome('resume-requested', previousStatus, 'starting');
+      await this.clock.sleep(options.pollIntervalMs);
+      const now = await this.describe(options.taskArn, retry);
+      if (now.Status === 'running') return outcome('resumed', previousStatus, 'running');
+      if (now.Status === 'starting') sawStarting = true;
+      const startDate = now.ReplicationTaskStats?.StartDate?.getTime();
+      const thisStart = sawStarting || (startDate !== undefined && startDate >= requestedAt - START_CLOCK_SKEW_MS);
+      if ((now.Status === 'failed' || now.Status === 'stopped') && thisStart) {
+        throw new TaskRunError(
+          `task ${options.taskArn} did not resume: it is ${now.Status}${now.LastFailureMessage ? ` (${now.LastFailureMessage})` : ''}${now.StopReason ? `, stop reason ${now.StopReason}` : ''}. See the task log in CloudWatch.`,
+          options.taskArn,
+          now.Status,
+        );
+      }
     }
   }
 

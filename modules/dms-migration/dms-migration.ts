@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { MigrationStack } from '../core';
+import { check, MigrationStack } from '../core';
 import {
   IDmsEndpoint,
   KinesisTargetEndpoint,
@@ -15,6 +15,7 @@ import { DmsMigrationProps, DmsSourceSpec, DmsTargetSpec } from './props';
 import { DmsReplicationInstance, IDmsReplicationInstance } from './replication-instance';
 import { DmsReplicationTask } from './replication-task';
 import { DmsScheduledFullLoad } from './scheduled-full-load';
+import { DmsTaskResumer } from './task-resumer';
 
 /**
  * A whole DMS migration: replication instance (created or reused), source and target endpoints with secrets and
@@ -28,6 +29,8 @@ export class DmsMigration extends Construct {
   readonly task: DmsReplicationTask;
   readonly monitoring?: DmsMonitoring;
   readonly schedule?: DmsScheduledFullLoad;
+  /** Resumes the CDC task after an apply stopped it (CDC tasks unless `resume: false`). */
+  readonly resumer?: DmsTaskResumer;
 
   constructor(scope: Construct, id: string, props: DmsMigrationProps) {
     super(scope, id);
@@ -47,6 +50,8 @@ export class DmsMigration extends Construct {
       tableMappings: props.tableMappings,
       settings: props.settings,
       startOnCreate: props.startOnCreate,
+      cdcStartPosition: props.cdcStartPosition,
+      cdcStartTime: props.cdcStartTime,
       // The cloudwatch-logs role must exist before the task logs; an adopted instance does not wait for it.
       dependsOn: props.replicationInstance ? [props.accountRoles.dependable] : undefined,
     });
@@ -55,6 +60,14 @@ export class DmsMigration extends Construct {
       this.monitoring = new DmsMonitoring(this, 'monitoring', { component: m.component ?? component, topicArn: m.topicArn, subscriptions: m.subscriptions });
       this.monitoring.watchInstance(this.instance, m);
       this.monitoring.watchTask(this.task, m);
+    }
+    check(
+      props.resume === undefined || props.resume === false || this.task.migrationType !== 'full-load',
+      this,
+      "resume is set on a full-load task; resume-processing would reload its partly loaded tables. Drop resume (full loads are re-run by schedule), or use migrationType 'full-load-and-cdc'.",
+    );
+    if (props.resume !== false && this.task.migrationType !== 'full-load') {
+      this.resumer = new DmsTaskResumer(this, 'resumer', { ...(props.resume ?? {}), component: `${component}-resumer`, task: this.task });
     }
     if (props.schedule) {
       this.schedule = new DmsScheduledFullLoad(this, 'schedule', {

@@ -65,6 +65,13 @@ export interface DatabaseEndpointProps {
   readonly connections?: IConnectable;
   /** Further documented attributes (`name=value;...`), appended to the ones this module sets. */
   readonly extraConnectionAttributes?: string;
+  /**
+   * When Terraform modifies this endpoint, first pause the running tasks that use it and restart them afterwards
+   * (provider `pause_replication_tasks`: "Only tasks paused by the resource will be restarted after the modification
+   * completes"). Without it, an endpoint change meets the running task as it is (see "Running replications" in the
+   * README). @default false (the provider's default)
+   */
+  readonly pauseRunningTasks?: boolean;
 }
 
 function checkTls(scope: Construct, props: { sslMode?: string; certificateArn?: string }): TlsMode {
@@ -162,6 +169,7 @@ abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
       secretsManagerAccessRoleArn: this.secretAccessRole.arn,
       extraConnectionAttributes: joinAttributes(spec.extraConnectionAttributes, props.extraConnectionAttributes),
       postgresSettings: spec.postgresSettings,
+      pauseReplicationTasks: props.pauseRunningTasks,
       // The role's policy must exist before DMS tests the connection with it.
       dependsOn: roleResources(this.secretAccessRole),
     });

@@ -8,5 +8,6 @@ export * from './replication-task';
 export * from './serverless-replication';
 export * from './monitoring';
 export * from './scheduled-full-load';
+export * from './task-resumer';
 export * from './props';
 export * from './dms-migration';

@@ -13,6 +13,7 @@ import { DmsMonitoringProps, InstanceAlarmProps, TaskAlarmProps } from './monito
 import { DmsReplicationInstanceProps, IDmsReplicationInstance } from './replication-instance';
 import { MigrationType, TableMappingsInput, TaskSettingsInput } from './replication-task';
 import { DmsScheduledFullLoadProps } from './scheduled-full-load';
+import { DmsTaskResumerProps } from './task-resumer';
 
 /** The source, by kind. Physical names derive from `${component}-source`. */
 export type DmsSourceSpec =
@@ -48,6 +49,19 @@ export interface DmsMigrationProps {
   readonly settings?: TaskSettingsInput;
   /** Start a CDC task when Terraform creates it (never for full-load tasks). @default false */
   readonly startOnCreate?: boolean;
+  /**
+   * Where CDC starts: a native position of the source's log (LSN, binlog position, checkpoint; PostgreSQL: an LSN of
+   * the slot named on the source). Passed to the task with the same synth checks (see `DmsReplicationTask`).
+   */
+  readonly cdcStartPosition?: string;
+  /** A custom CDC start time (RFC 3339 or Unix seconds); refused for PostgreSQL sources. Not with `cdcStartPosition`. */
+  readonly cdcStartTime?: string;
+  /**
+   * CDC tasks: a `DmsTaskResumer` that resumes the task from its checkpoint (`resume-processing`) after an apply
+   * stopped it to modify it. `false` leaves a modified task stopped until resumed by hand.
+   * @default on for 'cdc' and 'full-load-and-cdc' tasks, with resumeAfterApply
+   */
+  readonly resume?: false | Omit<DmsTaskResumerProps, 'task' | 'component'>;
   /** Alarms and events to SNS. `false` turns them off (not recommended). @default on, with a created topic */
   readonly monitoring?: false | (DmsMonitoringProps & InstanceAlarmProps & TaskAlarmProps);
   /** Re-run a full-load task on a schedule (the reporting-server case). */

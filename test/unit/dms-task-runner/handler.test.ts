@@ -65,6 +65,30 @@ describe('dms-task-runner handler', () => {
     expect(JSON.parse(logged!)).toMatchObject({ level: 'error', taskArn: ARN, error: { name: 'AccessDeniedFault' } });
   });
 
+  test('{"action":"resume"} resumes the configured CDC task with resume-processing', async () => {
+    const starts: unknown[] = [];
+    const handler = loadHandler({ REPLICATION_TASK_ARN: ARN, POLL_INTERVAL_SECONDS: '1', SAFETY_MARGIN_SECONDS: '1' }, async (command, sdk) => {
+      if (command instanceof sdk.StartReplicationTaskCommand) {
+        starts.push(command.input);
+        return {};
+      }
+      if (command instanceof sdk.DescribeReplicationTasksCommand) {
+        const status = starts.length ? 'running' : 'stopped';
+        return { ReplicationTasks: [{ ReplicationTaskArn: ARN, MigrationType: 'cdc', Status: status, ReplicationTaskStartDate: new Date('2026-11-20T00:00:00Z') }] };
+      }
+      throw new Error('unexpected command');
+    });
+    await expect(handler({ action: 'resume' }, context(10_000))).resolves.toMatchObject({ outcome: 'resumed', taskArn: ARN });
+    expect(starts).toEqual([{ ReplicationTaskArn: ARN, StartReplicationTaskType: 'resume-processing' }]);
+  });
+
+  test('fails when the event names an unknown action (nothing is called)', async () => {
+    const send = jest.fn();
+    const handler = loadHandler({ REPLICATION_TASK_ARN: ARN }, send);
+    await expect(handler({ action: 'reload' }, context(10_000))).rejects.toThrow('dms-task-runner event is invalid');
+    expect(send).not.toHaveBeenCalled();
+  });
+
   test('fails at cold start when the task ARN is not configured', () => {
     expect(() => loadHandler({ REPLICATION_TASK_ARN: '' })).toThrow('dms-task-runner configuration is invalid');
   });

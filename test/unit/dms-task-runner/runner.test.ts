@@ -300,3 +300,87 @@ describe('dms-task-runner config', () => {
     expect(() => parseConfig({ REPLICATION_TASK_ARN: 'my-task' })).toThrow('must be a DMS task ARN');
   });
 });
+
+/**
+ * The resume path after an apply, against the same hand-written DMS double (FakeDms above: it answers what each test
+ * scripts; real DMS moves the task through its states itself, and refuses resume-processing on a task that never ran
+ * with data errors rather than an exception). Every StartReplicationTask input is checked.
+ */
+describe('dms-task-runner resume (CDC task stopped by an apply)', () => {
+  const cdc = (step: Partial<ReplicationTask>): Step => ({ MigrationType: 'full-load-and-cdc', ...step });
+  const ranBefore = { ReplicationTaskStartDate: new Date(T0 - 3 * 86_400_000), RecoveryCheckpoint: 'checkpoint:V1#27#...' };
+  function resumeSetup(describes: Step[], starts?: Array<Error | undefined>, budgetMs = 300_000) {
+    const dms = new FakeDms(describes, starts);
+    const clock = new FakeClock();
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger({ service: 'test', level: 'debug', sink: (l) => lines.push(JSON.parse(l)) });
+    const runner = new DmsTaskRunner(dms, log, clock);
+    const resume = () => runner.resume({ taskArn: ARN, pollIntervalMs: 10_000, safetyMarginMs: 15_000, remainingTimeMs: () => budgetMs - (clock.t - T0), baseBackoffMs: 500 });
+    return { dms, clock, lines, resume };
+  }
+
+  test('a stopped task that ran before is resumed with resume-processing and reported running', async () => {
+    const { dms, resume } = resumeSetup([cdc({ Status: 'stopped', ...ranBefore }), cdc({ Status: 'starting', ...ranBefore }), cdc({ Status: 'running', ...ranBefore })]);
+    const outcome = await resume();
+    expect(dms.starts_.map((c) => c.input)).toEqual([{ ReplicationTaskArn: ARN, StartReplicationTaskType: 'resume-processing' }]);
+    expect(outcome).toMatchObject({ outcome: 'resumed', previousStatus: 'stopped', status: 'running' });
+  });
+
+  test('waits while the apply is still modifying the task, then resumes', async () => {
+    const { dms, resume } = resumeSetup([cdc({ Status: 'modifying', ...ranBefore }), cdc({ Status: 'modifying', ...ranBefore }), cdc({ Status: 'stopped', ...ranBefore }), cdc({ Status: 'running', ...ranBefore })]);
+    const outcome = await resume();
+    expect(dms.calls.map((c) => c.command)).toEqual([
+      'DescribeReplicationTasksCommand',
+      'DescribeReplicationTasksCommand',
+      'DescribeReplicationTasksCommand',
+      'StartReplicationTaskCommand',
+      'DescribeReplicationTasksCommand',
+    ]);
+    expect(outcome).toMatchObject({ outcome: 'resumed', previousStatus: 'modifying' });
+  });
+
+  test('a running task is left alone', async () => {
+    const { dms, resume } = resumeSetup([cdc({ Status: 'running', ...ranBefore })]);
+    expect(await resume()).toMatchObject({ outcome: 'already-running' });
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test('a task that never ran is not resumed (a first resume-processing causes data errors)', async () => {
+    const { dms, resume, lines } = resumeSetup([cdc({ Status: 'ready' })]);
+    expect(await resume()).toMatchObject({ outcome: 'never-started', status: 'ready' });
+    expect(dms.starts_).toHaveLength(0);
+    expect(lines.some((l) => /never ran/.test(String(l.message)))).toBe(true);
+  });
+
+  test('the previous stopped state shown right after the request is not taken for a failed resume', async () => {
+    const { resume } = resumeSetup([cdc({ Status: 'stopped', ...ranBefore }), cdc({ Status: 'stopped', ...ranBefore }), cdc({ Status: 'running', ...ranBefore })]);
+    expect(await resume()).toMatchObject({ outcome: 'resumed' });
+  });
+
+  test('fails with the failure message when the resumed task fails', async () => {
+    const { resume } = resumeSetup([cdc({ Status: 'stopped', ...ranBefore }), cdc({ Status: 'starting', ...ranBefore }), cdc({ Status: 'failed', LastFailureMessage: 'Source LSN no longer available', ...ranBefore })]);
+    await expect(resume()).rejects.toThrow(/did not resume: it is failed \(Source LSN no longer available\)/);
+  });
+
+  test('fails when the task is a full-load task, starting nothing', async () => {
+    const { dms, resume } = resumeSetup([{ MigrationType: 'full-load', Status: 'stopped', ...ranBefore }]);
+    await expect(resume()).rejects.toThrow('is a full-load task; resume-processing would reload its partly loaded tables');
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test('reports resume-requested when the budget ends while the task is starting', async () => {
+    const { resume } = resumeSetup([cdc({ Status: 'stopped', ...ranBefore }), cdc({ Status: 'starting', ...ranBefore })], undefined, 40_000);
+    expect(await resume()).toMatchObject({ outcome: 'resume-requested' });
+  });
+
+  test('InvalidResourceStateFault on start: someone else started it, reported already-running', async () => {
+    const { resume } = resumeSetup([cdc({ Status: 'stopped', ...ranBefore }), cdc({ Status: 'running', ...ranBefore })], [awsError('InvalidResourceStateFault', 'task is running')]);
+    expect(await resume()).toMatchObject({ outcome: 'already-running' });
+  });
+
+  test('fails when the task is still modifying at the end of the budget', async () => {
+    const { dms, resume } = resumeSetup([cdc({ Status: 'modifying', ...ranBefore })], undefined, 40_000);
+    await expect(resume()).rejects.toThrow('is still modifying at the end of the budget; nothing was started');
+    expect(dms.starts_).toHaveLength(0);
+  });
+});
