@@ -10,3 +10,4 @@ export * from './bundle';
 export * from './lambda';
 export * from './alarms';
 export * from './bucket';
+export * from './failure-notifications';
