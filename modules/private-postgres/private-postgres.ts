@@ -35,6 +35,7 @@ import {
 } from '../core';
 import { PostgresAlarmProps, PostgresAlarms } from './alarms';
 import { PostgresBootstrap } from './bootstrap';
+import { resolveEngineUpgrade } from './upgrades';
 import { databaseInstancesUnder, dependsOnAtSynth, resourcesUnder, securityRulesUnder, vpcEndpointsOf } from './dependencies';
 import { ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './props';
 
@@ -208,8 +209,9 @@ export class PrivatePostgres extends Construct implements IConnectable {
 
     check(IDENT.test(props.databaseName), this, `databaseName "${props.databaseName}" must be lower-case letters, digits and underscores, starting with a letter (e.g. "billing").`);
     const engineVersion = props.engineVersion ?? '17';
-    const major = Number(/^(\d+)/.exec(engineVersion)?.[1]);
-    check(Number.isInteger(major) && major >= 13 && major <= 18, this, `engineVersion "${engineVersion}" is not a supported PostgreSQL major (13-18); use e.g. "17".`);
+    // Major upgrades: the parameter group family follows engineVersion; a change of major needs the declared
+    // previousEngineVersion and allowMajorVersionUpgrade (upgrades.ts, README "Major version upgrade").
+    const upgrade = resolveEngineUpgrade(this, { engine: this.engine, engineVersion, previousEngineVersion: props.previousEngineVersion, allowMajorVersionUpgrade: props.allowMajorVersionUpgrade });
     checkRange(this, 'backupRetentionDays', props.backupRetentionDays, 7, 35, 'Backups shorter than 7 days are refused (RDS-BACKUP).');
     checkRange(this, 'allocatedStorageGiB', props.allocatedStorageGiB, 20, 65536);
     checkRange(this, 'logRetentionDays', props.logRetentionDays, 1, 3653);
@@ -280,7 +282,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
     if (!aurora) {
       const parameterGroup = new DbParameterGroup(this, 'parameters', {
         namePrefix: `${naming.name(component, 'dbParameterGroup').slice(0, 200)}-`,
-        family: `postgres${major}`,
+        family: upgrade.family,
         description: `TLS-only and logging parameters for ${this.identifier}`,
         parameter: parameterList,
         lifecycle: { createBeforeDestroy: true },
@@ -312,7 +314,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
         finalSnapshotIdentifier: finalSnapshot ? `${this.identifier}-final` : undefined,
         copyTagsToSnapshot: true,
         autoMinorVersionUpgrade: true,
-        allowMajorVersionUpgrade: false,
+        allowMajorVersionUpgrade: upgrade.allowMajorVersionUpgrade,
         iamDatabaseAuthenticationEnabled: true,
         enabledCloudwatchLogsExports: ['postgresql', 'upgrade'],
         performanceInsightsEnabled: props.performanceInsights ?? true,
@@ -330,7 +332,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
     } else {
       const clusterParameters = new RdsClusterParameterGroup(this, 'cluster-parameters', {
         namePrefix: `${naming.name(`${component}-cluster`, 'dbParameterGroup').slice(0, 200)}-`,
-        family: `aurora-postgresql${major}`,
+        family: upgrade.family,
         description: `TLS-only and logging parameters for ${this.identifier}`,
         parameter: parameterList,
         lifecycle: { createBeforeDestroy: true },
@@ -356,7 +358,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
         copyTagsToSnapshot: true,
         iamDatabaseAuthenticationEnabled: true,
         enabledCloudwatchLogsExports: ['postgresql'],
-        allowMajorVersionUpgrade: false,
+        allowMajorVersionUpgrade: upgrade.allowMajorVersionUpgrade,
         applyImmediately: !production,
         dependsOn: logGroups,
       });

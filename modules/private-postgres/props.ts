@@ -58,6 +58,18 @@ export interface PrivatePostgresProps {
    * @default '17'
    */
   readonly engineVersion?: string;
+  /**
+   * The version the deployed database runs now, declared only for a major version upgrade (e.g. `'16'` while
+   * `engineVersion` becomes `'17'`): when the majors differ, `allowMajorVersionUpgrade` must be true. Remove both once
+   * the upgrade is applied. See the README runbook "Major version upgrade".
+   * @default none (no upgrade in progress)
+   */
+  readonly previousEngineVersion?: string;
+  /**
+   * Lets RDS change the major version (`allow_major_version_upgrade`). Needs `previousEngineVersion`.
+   * @default false
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
   /** @default 'db.t4g.medium' outside production, 'db.m7g.large' in production ('db.r7g.large' for Aurora) */
   readonly instanceClass?: string;
   /** @default 20 (GiB, gp3; RDS only) */

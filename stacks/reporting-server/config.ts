@@ -1,4 +1,5 @@
 import { SqlServerSourceFacts } from '../../modules/dms-migration';
+import { PrivatePostgresProps } from '../../modules/private-postgres';
 
 /**
  * The playbook's reporting-server case: the source is a reporting copy refreshed every night, with no way to
@@ -14,7 +15,16 @@ export interface ReportingServerConfig {
   readonly availabilityZones: readonly string[];
   readonly dmsAccountRoles: 'create' | 'adopt';
   readonly source: { readonly address: string; readonly databaseName: string; readonly schema: string; readonly facts: SqlServerSourceFacts };
-  readonly target: { readonly databaseName: string; readonly schema: string };
+  readonly target: {
+    readonly databaseName: string;
+    readonly schema: string;
+    /**
+     * Day-two settings of the target database, passed to PrivatePostgres as they are: a major upgrade
+     * (`engineVersion`, `previousEngineVersion`, `allowMajorVersionUpgrade`; modules/private-postgres README
+     * "Major version upgrade"). Unset, the database is created at the module's default version.
+     */
+    readonly database?: Pick<PrivatePostgresProps, 'engineVersion' | 'previousEngineVersion' | 'allowMajorVersionUpgrade'>;
+  };
   /** EventBridge Scheduler cron, after the reporting server's nightly refresh. */
   readonly schedule: { readonly expression: string; readonly timezone: string };
   readonly dmsInstanceClass: string;

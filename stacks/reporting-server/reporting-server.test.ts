@@ -1,5 +1,8 @@
 import { describeProjectBasics, list, synthProject } from '../../test/helpers/example-project';
+import { App, Testing } from '../../modules/core';
+import { CONFIG } from './config';
 import { register } from './index';
+import { ReportingServerStack } from './stack';
 
 const stacks = synthProject(register);
 
@@ -34,5 +37,24 @@ describe('reporting-server specifics', () => {
     expect(list(out, 'aws_dms_replication_task')[0]).toMatchObject({ migration_type: 'full-load', start_replication_task: false });
     expect(list(out, 'aws_scheduler_schedule')[0]).toMatchObject({ schedule_expression: 'cron(30 6 * * ? *)', schedule_expression_timezone: 'Europe/London' });
     expect(list(out, 'aws_dms_endpoint').find((e) => e.engine_name === 'sqlserver')!.extra_connection_attributes).toBeUndefined();
+  });
+});
+
+describe('reporting-server day two: a major upgrade of the target (modules/private-postgres README, "Major version upgrade")', () => {
+  const variant = (database: NonNullable<(typeof CONFIG.production.target)['database']>) => {
+    const app: App = Testing.app();
+    const stack = new ReportingServerStack(app, 'reporting-server-production', { ...CONFIG.production, target: { ...CONFIG.production.target, database } });
+    return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, any>>> };
+  };
+
+  test('16 -> 17: the instance may change major and moves to a postgres17 parameter group', () => {
+    const out = variant({ engineVersion: '17', previousEngineVersion: '16', allowMajorVersionUpgrade: true });
+    const instance = Object.values(out.resource.aws_db_instance)[0];
+    expect(instance).toMatchObject({ engine_version: '17', allow_major_version_upgrade: true });
+    expect(Object.values(out.resource.aws_db_parameter_group)[0].family).toBe('postgres17');
+  });
+
+  test('the upgrade without the flag fails at synth', () => {
+    expect(() => variant({ engineVersion: '17', previousEngineVersion: '16' })).toThrow(/set allowMajorVersionUpgrade: true/);
   });
 });

@@ -30,6 +30,7 @@ export class ReportingServerStack extends MigrationStack {
       network: network.ref,
       databaseName: config.target.databaseName,
       appUser: { username: 'dms_writer', schemas: [config.target.schema] },
+      ...config.target.database,
     });
     const roles = new DmsAccountRoles(this, 'dms-account-roles', { mode: config.dmsAccountRoles });
     this.migration = new DmsMigration(this, 'migration', {
