@@ -29,7 +29,7 @@ export class GlueSecurityGroup extends Construct implements IGlueSecurityGroup {
       preconditions: privateSubnetChecks,
     });
     this.connections = new Connections(this, { securityGroupId: this.securityGroup.id, description: `Glue jobs ${name}` });
-    this.connections.allowInternally(`Glue ${name}: Spark driver and executors talk to each other (Glue requires a self-referencing rule)`);
+    this.connections.allowInternally(`From Glue jobs ${name} to the same group: Spark driver and executors exchange data (Glue requires a self-referencing rule)`);
     this.connections.allowHttpsEgress(`Glue ${name}: HTTPS to S3 (gateway endpoint) and AWS APIs`);
     if (props.network.apiEndpointsSecurityGroupId) {
       new Connections(this, {
