@@ -36,6 +36,11 @@ export interface SecureBucketProps {
    * Their non-current versions expire a day later. @default none
    */
   readonly expirations?: readonly { readonly prefix: string; readonly days: number }[];
+  /**
+   * More bucket policy statements after the TLS-only deny, given the bucket's ARN, e.g. a partner's scoped write
+   * access (S3 keeps one policy per bucket, so they go here). @default none
+   */
+  readonly policyStatements?: (bucketArn: string) => readonly Record<string, unknown>[];
 }
 
 /** S3's naming rules (general purpose buckets), in the order a bad name breaks them; undefined when `name` is valid. */
@@ -150,6 +155,7 @@ export class SecureBucket extends Construct {
             Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           },
+          ...(props.policyStatements?.(this.bucket.arn) ?? []),
         ],
       }),
     });

@@ -1,2 +1,1 @@
 export * from './network';
-export * from './existing-network';

@@ -3,3 +3,5 @@ export * from './private-postgres';
 export * from './bootstrap';
 export * from './alarms';
 export * from './upgrades';
+export * from './logins';
+export { readSchemaFile } from './schema-files';

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list';
-import { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbInstanceRoleAssociation } from '@cdktf/provider-aws/lib/db-instance-role-association';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
@@ -11,16 +10,12 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { RdsClusterRoleAssociation } from '@cdktf/provider-aws/lib/rds-cluster-role-association';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
-import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import {
   check,
   checkRange,
   Connections,
-  Fn,
   IConnectable,
   IGrantable,
   isResolved,
@@ -28,7 +23,6 @@ import {
   NetworkRef,
   newKmsKey,
   newSecurityGroup,
-  NodejsLambda,
   requirePrivateSubnets,
   ServiceRole,
   ValidationError,
@@ -36,13 +30,13 @@ import {
 import { PostgresAlarmProps, PostgresAlarms } from './alarms';
 import { PostgresBootstrap } from './bootstrap';
 import { resolveEngineUpgrade } from './upgrades';
-import { databaseInstancesUnder, dependsOnAtSynth, resourcesUnder, securityRulesUnder, vpcEndpointsOf } from './dependencies';
-import { ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './props';
+import { checkLoginProps, createLogin, DatabaseLogin } from './logins';
+import { databaseInstancesUnder, securityRulesUnder } from './dependencies';
+import { DatabaseLoginProps, ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './props';
 
 export const POSTGRES_PORT = 5432;
 
-/** Reserved concurrency of the rotation Lambda: Secrets Manager's documented minimum against throttling. */
-export const ROTATION_RESERVED_CONCURRENCY = 10;
+export { ROTATION_RESERVED_CONCURRENCY } from './logins';
 
 /** Instance memory in GiB for common classes; max_connections defaults to DBInstanceClassMemory / 9531392 bytes. */
 const CLASS_MEMORY_GIB: Record<string, number> = {
@@ -151,7 +145,6 @@ function parameterGroupParameters(scope: Construct, props: PrivatePostgresProps)
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 /** A name component: what Naming would keep unchanged, short enough to leave room for the project and suffixes. */
 const COMPONENT = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,39}$/;
-const RESERVED_USERS = new Set(['postgres', 'rdsadmin', 'rds_superuser', 'admin', 'public']);
 
 /**
  * A private PostgreSQL database on RDS (or Aurora PostgreSQL): private subnets in >= 2 AZs, its own security group
@@ -191,8 +184,9 @@ export class PrivatePostgres extends Construct implements IConnectable {
   /** The app user's secret (JSON username, password, host, port, dbname), when `appUser` uses a password. */
   readonly appUserSecretArn?: string;
   readonly appUsername?: string;
+  /** The logins by name (appUser's included), each with its own secret, rotation and grants. */
+  readonly logins = new Map<string, DatabaseLogin>();
   private readonly props: PrivatePostgresProps;
-  private appUserSecretVersion?: SecretsmanagerSecretVersion;
   private s3ImportRole?: ServiceRole;
   private _s3GatewayEndpoint?: VpcEndpoint;
   private _bootstrap?: PostgresBootstrap;
@@ -223,8 +217,12 @@ export class PrivatePostgres extends Construct implements IConnectable {
     }
     const masterUsername = props.masterUsername ?? 'postgres';
     check(IDENT.test(masterUsername), this, `masterUsername "${masterUsername}" must be a valid identifier.`);
-    if (props.appUser) {
-      check(IDENT.test(props.appUser.username) && !RESERVED_USERS.has(props.appUser.username), this, `appUser.username "${props.appUser.username}" must be a lower-case identifier other than ${[...RESERVED_USERS].join(', ')}.`);
+    if (props.appUser) checkLoginProps(this, 'appUser', props.appUser);
+    const loginNames = new Set(props.appUser ? [props.appUser.username] : []);
+    for (const [i, login] of (props.logins ?? []).entries()) {
+      checkLoginProps(this, `logins[${i}]`, login);
+      check(!loginNames.has(login.username), this, `logins[${i}].username "${login.username}" is already a login of this database; give each login its own name.`);
+      loginNames.add(login.username);
     }
     if (props.maxAllocatedStorageGiB !== undefined && props.allocatedStorageGiB !== undefined) {
       check(props.maxAllocatedStorageGiB >= props.allocatedStorageGiB, this, 'maxAllocatedStorageGiB must be >= allocatedStorageGiB.');
@@ -389,45 +387,41 @@ export class PrivatePostgres extends Construct implements IConnectable {
       this.masterSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
     }
 
+    // appUser keeps the construct ids it had before logins existed (app-user-secret, app-user-rotation, ...).
+    const login = (l: DatabaseLoginProps & { schemas?: readonly string[] }, idPrefix: string, prop: string) =>
+      createLogin(this, l, {
+        idPrefix,
+        prop,
+        secretName: `${naming.name(component, 'secretsManager')}/${l.username}`,
+        rotationComponent: idPrefix === 'app-user' ? `${component}-secret-rotation` : `${component}-${l.username.replace(/_/g, '-')}-rotation`,
+        production,
+        masterEnvironment: this.masterConnectionEnvironment,
+      });
     if (props.appUser) {
       this.appUsername = props.appUser.username;
-      if ((props.appUser.authentication ?? 'password') === 'password') {
-        const secret = new SecretsmanagerSecret(this, 'app-user-secret', {
-          name: `${naming.name(component, 'secretsManager')}/${props.appUser.username}`,
-          description: `Credentials of database user ${props.appUser.username} on ${this.identifier}`,
-          kmsKeyId: this.kmsKey.arn,
-          recoveryWindowInDays: production ? 30 : 7,
-        });
-        // The password is generated by Secrets Manager at plan and written write-only: it never appears in
-        // the synthesized JSON or in the secret version's state.
-        const password = new DataAwsSecretsmanagerRandomPassword(this, 'app-user-password', {
-          passwordLength: 32,
-          excludePunctuation: true,
-        });
-        const secretVersion = new SecretsmanagerSecretVersion(this, 'app-user-secret-value', {
-          secretId: secret.id,
-          secretStringWo: Fn.jsonencode({
-            engine: 'postgres',
-            username: props.appUser.username,
-            password: password.randomPassword,
-            host: this.address,
-            port: POSTGRES_PORT,
-            dbname: props.databaseName,
-          }),
-          secretStringWoVersion: 1,
-        });
-        this.appUserSecretArn = secret.arn;
-        this.appUserSecretVersion = secretVersion;
-        if (props.appUser.rotation ?? true) this.addRotation(secret, secretVersion, props.appUser.rotationDays ?? 30);
-      }
-      this.bootstrap.addUser({
-        username: props.appUser.username,
-        secretArn: this.appUserSecretArn,
-        secretVersion: this.appUserSecretVersion,
-        iam: props.appUser.authentication === 'iam',
-        schemas: props.appUser.schemas ?? [],
-      });
+      const app = login(props.appUser, 'app-user', 'appUser');
+      this.appUserSecretArn = app.secretArn;
+      this.logins.set(app.username, app);
     }
+    for (const [i, l] of (props.logins ?? []).entries()) this.logins.set(l.username, login(l, `login-${l.username}`, `logins[${i}]`));
+  }
+
+  /** A login of this database by name (appUser's included): its secret for DMS (`secret: db.login('dms')`), Lambdas, Glue. */
+  login(username: string): DatabaseLogin {
+    const found = this.logins.get(username);
+    if (!found) {
+      throw new ValidationError(this, `no login "${username}" on this database; its logins are ${[...this.logins.keys()].join(', ') || 'none'} (set appUser or logins).`);
+    }
+    return found;
+  }
+
+  /**
+   * Applies a SQL file (relative to the repository root, e.g. `stacks/shop/sql/orders.sql`) at deploy time, once per
+   * content, as `owner` (a login, who then owns what it creates) or the master user. Checked at synth.
+   */
+  addSchemaFile(file: string, owner?: string): void {
+    if (owner !== undefined) this.login(owner);
+    this.bootstrap.addSchemaFile(file, owner);
   }
 
   /**
@@ -451,65 +445,17 @@ export class PrivatePostgres extends Construct implements IConnectable {
     return this._bootstrap;
   }
 
-  /** Lets `grantee` read the master secret (or the app user's secret, when one exists) and decrypt it. */
-  grantSecretRead(grantee: IGrantable, which: 'master' | 'app' = this.appUserSecretArn ? 'app' : 'master'): void {
-    const arn = which === 'app' ? this.appUserSecretArn : this.masterSecretArn;
-    if (!arn) throw new ValidationError(this, 'no app user secret: set appUser with authentication "password", or grant the master secret.');
+  /**
+   * Lets `grantee` read a secret and decrypt it: `master`, `app` (appUser's), or a login by name.
+   * @default the app user's secret when it exists, else the master secret
+   */
+  grantSecretRead(grantee: IGrantable, which: string = this.appUserSecretArn ? 'app' : 'master'): void {
+    const arn = which === 'master' ? this.masterSecretArn : which === 'app' ? this.appUserSecretArn : this.login(which).secretArn;
+    if (!arn) {
+      throw new ValidationError(this, which === 'app' ? 'no app user secret: set appUser with authentication "password", or grant the master secret.' : `login "${which}" uses IAM authentication and has no secret; use grantConnect.`);
+    }
     grantee.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [arn] });
     grantee.grantPrincipal.addToPolicy({ actions: ['kms:Decrypt'], resources: [this.kmsKey.arn] });
-  }
-
-  /**
-   * Rotates the app user's secret every `days` with `lambdas/postgres-secret-rotation` (single-user rotation: the
-   * master user sets the new password as a SCRAM verifier). First rotation waits for the schedule, after the bootstrap.
-   */
-  private addRotation(secret: SecretsmanagerSecret, secretVersion: SecretsmanagerSecretVersion, days: number): void {
-    checkRange(this, 'appUser.rotationDays', days, 1, 365);
-    const stack = MigrationStack.of(this);
-    const fn = new NodejsLambda(this, 'app-user-rotation', {
-      entry: 'postgres-secret-rotation',
-      component: `${this.component}-secret-rotation`,
-      description: `Rotates the password of ${this.props.appUser!.username} on ${this.identifier}`,
-      timeoutSeconds: 60,
-      memoryMiB: 256,
-      network: this.props.network,
-      databaseWriter: true,
-      // Secrets Manager warns that a rotation function with concurrency below 10 can be throttled
-      // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html). Ten
-      // master-user connections at most, and only while a rotation runs.
-      reservedConcurrency: ROTATION_RESERVED_CONCURRENCY,
-      environment: this.masterConnectionEnvironment,
-    });
-    this.connections.allowDefaultPortFrom(fn, `rotates the password of ${this.props.appUser!.username}`);
-    this.grantSecretRead(fn, 'master');
-    fn.grantPrincipal.addToPolicy({
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
-      resources: [secret.arn],
-    });
-    fn.grantPrincipal.addToPolicy({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] });
-    fn.grantPrincipal.addToPolicy({ actions: ['kms:GenerateDataKey'], resources: [this.kmsKey.arn] });
-    const permission = fn.allowInvokeFrom('allow-secretsmanager', { principal: 'secretsmanager.amazonaws.com', sourceArn: secret.arn, sourceAccount: stack.accountId });
-    const bootstrapInvocation = this.bootstrap.invocation;
-    const rotation = new SecretsmanagerSecretRotation(this, 'app-user-secret-rotation', {
-      secretId: secret.id,
-      rotationLambdaArn: fn.arn,
-      rotationRules: { automaticallyAfterDays: days },
-      rotateImmediately: false,
-    });
-    // Without rotate_immediately, Secrets Manager runs the function's testSecret step when rotation is set up
-    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html): the user must exist
-    // (bootstrap), and the function must be allowed in, able to reach Secrets Manager and the database, and allowed
-    // to read and write the secret, whose first version must be written.
-    dependsOnAtSynth(rotation, (context) => [
-      permission,
-      bootstrapInvocation,
-      fn.function,
-      ...resourcesUnder(fn.role),
-      ...securityRulesUnder(fn),
-      ...securityRulesUnder(this, true),
-      ...vpcEndpointsOf(this, this.props.network, context),
-      secretVersion,
-    ]);
   }
 
   /**

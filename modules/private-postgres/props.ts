@@ -38,6 +38,45 @@ export interface AppUserProps {
   readonly rotation?: boolean;
 }
 
+/**
+ * What a login may do in a schema. `read`: USAGE, SELECT on its tables and sequences. `write`: also INSERT, UPDATE,
+ * DELETE, TRUNCATE on its tables and USAGE on its sequences, no DDL. `owner`: owns the schema (creates, alters, drops
+ * objects in it; one owner per schema). Covers the tables there now and, through the schema owner's default
+ * privileges, those created later. In every schema some login is granted, each login has exactly its grant (or none).
+ */
+export type SchemaPrivilege = 'read' | 'write' | 'owner';
+
+export interface SchemaGrant {
+  readonly schema: string;
+  readonly privilege: SchemaPrivilege;
+}
+
+/**
+ * A database login for one consumer (DMS, a loader, a reporting tool): its own Secrets Manager secret (JSON engine,
+ * username, password, host, port, dbname: the shape DMS endpoints read), its own rotation and its own grants, created
+ * at deploy time by the bootstrap.
+ */
+export interface DatabaseLoginProps {
+  /** Database role name, e.g. `dms_writer`. */
+  readonly username: string;
+  /** `password` (a rotated secret) or `iam` (no password; clients use `grantConnect`). @default 'password' */
+  readonly authentication?: 'password' | 'iam';
+  /** Schemas and what the login may do there, e.g. `[{ schema: 'landing', privilege: 'write' }]`. @default none */
+  readonly grants?: readonly SchemaGrant[];
+  /**
+   * SQL files (paths relative to the repository root) run by the bootstrap as this login, so it owns the tables they
+   * create; each runs once per content. @default none
+   */
+  readonly schemaFiles?: readonly string[];
+  /** Days between automatic rotations of the password secret. @default 30 */
+  readonly rotationDays?: number;
+  /**
+   * Set false when a long-running client cannot take a password change (e.g. a DMS CDC task writing as this login
+   * until cut-over); the stack then needs a documented SECRETS-ROTATION waiver. @default true
+   */
+  readonly rotation?: boolean;
+}
+
 export interface PrivatePostgresProps {
   /**
    * Name component of every resource of this database (identifier, key alias, security and subnet groups, parameter
@@ -95,8 +134,10 @@ export interface PrivatePostgresProps {
    * Known static parameters with `immediate` fail at synth.
    */
   readonly parameters?: Record<string, string | PostgresParameter>;
-  /** An application/migration user with its own credentials. */
+  /** An application/migration user with its own credentials (owning `schemas`). For several, use `logins`. */
   readonly appUser?: AppUserProps;
+  /** One login per consumer, each with its own secret, rotation and grants. Names must differ from appUser's. @default none */
+  readonly logins?: readonly DatabaseLoginProps[];
   /** @default production: 60 (seconds); non-production: 0 (off) */
   readonly enhancedMonitoringIntervalSeconds?: number;
   /** @default true */

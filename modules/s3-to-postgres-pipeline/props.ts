@@ -29,6 +29,18 @@ export interface ExistingBucket {
   readonly kmsKeyArn?: string;
 }
 
+/**
+ * Another AWS account (or one role in it) allowed to drop files into the landing bucket under `prefixes`: a partner
+ * or an upstream system. It still needs an IAM policy in its own account allowing the same actions on the bucket and
+ * the key (cross-account access takes both sides).
+ */
+export interface PartnerWriter {
+  /** A 12-digit account id (any principal the account allows) or an IAM role ARN (`arn:aws:iam::123456789012:role/uploader`). */
+  readonly principal: string;
+  /** Key prefixes it may write, each a routed prefix or under one (e.g. `people/` or `people/acme/`). */
+  readonly prefixes: readonly string[];
+}
+
 export interface S3ToPostgresPipelineProps {
   /** The database the files load into; the loader runs in its network and is admitted by its security group. */
   readonly database: PrivatePostgres;
@@ -59,10 +71,24 @@ export interface S3ToPostgresPipelineProps {
   /** @default 'stream' */
   readonly strategy?: LoadStrategy;
   /**
-   * Which database secret the loader logs in with. `app` needs the database's appUser (password authentication).
+   * Which database secret the loader logs in with: `app` (the database's appUser), `master`, or the name of one of the
+   * database's `logins` (password authentication), e.g. `loader`.
    * @default 'app' when the database has an app user secret, else 'master'
    */
-  readonly databaseUser?: 'app' | 'master';
+  readonly databaseUser?: 'app' | 'master' | (string & {});
+  /**
+   * SQL files declaring the tables the routes load into (paths relative to the repository root, e.g.
+   * `stacks/shop/sql/orders.sql`). Checked at synth, applied at deploy by the database's bootstrap, once per content,
+   * as the loader's login (which then owns the tables; the master user when `databaseUser` is `master`). Write them to
+   * be re-runnable (`CREATE TABLE IF NOT EXISTS`, `ADD COLUMN IF NOT EXISTS`): a changed file runs again, whole.
+   * @default none (create the tables yourself before the first file lands)
+   */
+  readonly schemaFiles?: readonly string[];
+  /**
+   * Accounts or roles outside this stack allowed to drop files (bucket policy and key policy), e.g.
+   * `[{ principal: '123456789012', prefixes: ['people/'] }]`. Created bucket only. @default none
+   */
+  readonly writers?: readonly PartnerWriter[];
   /**
    * Concurrent loads (each holds one connection). Must fit the database's connection budget.
    * @default min(10, max(1, floor(database.connectionBudget / 4)))

@@ -18,8 +18,9 @@ import {
   SecureBucket,
 } from '../core';
 import { routeProblems, splitTableName } from '../../lambdas/s3-to-postgres/routes';
-import type { PrivatePostgres } from '../private-postgres';
+import { PrivatePostgres, readSchemaFile } from '../private-postgres';
 import { LoadStrategy, PipelineRoute, S3ToPostgresPipelineProps } from './props';
+import { landingKeyPolicy, partnerBucketStatements, partnerWriters, ResolvedWriter } from './writers';
 
 /** Lambda environment variables share a 4 KB limit; leave room for the others. */
 const MAX_ROUTES_JSON = 3000;
@@ -97,26 +98,30 @@ export class S3ToPostgresPipeline extends Construct {
         this,
         'bucketName and bucketNameSuffix name the bucket the module creates; with existingBucket the name is existingBucket.name.',
       );
+      check(
+        !props.writers?.length,
+        this,
+        "writers change the bucket's policy and its key's policy, which only the module's own bucket lets it write; with existingBucket, grant partners in the bucket owner's policies (see the README).",
+      );
       check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.existingBucket.name) || !isResolved(props.existingBucket.name), this, `existingBucket.name "${props.existingBucket.name}" is not a valid bucket name.`);
       this.bucketName = props.existingBucket.name;
       this.bucketArn = props.existingBucket.arn ?? `arn:${stack.partition}:s3:::${props.existingBucket.name}`;
       this.bucketKmsKeyArn = props.existingBucket.kmsKeyArn;
     } else {
       const key = newKmsKey(this, 'bucket-key', 'landing', `Encrypts CSV files landing for ${stack.naming.name('loader')}`);
-      this.bucket = this.createBucket(key.arn, props);
+      const writers = partnerWriters(this, props.writers ?? [], this.routes, stack.partition);
+      this.bucket = this.createBucket(key.arn, props, writers);
       this.bucketName = this.bucket.bucket;
       this.bucketArn = this.bucket.arn;
       this.bucketKmsKeyArn = key.arn;
+      if (writers.length) key.policy = JSON.stringify(landingKeyPolicy(writers, this.bucketArn, stack));
     }
 
     // Loader Lambda in the database's network.
     const ledger = props.ledgerTable ?? 'migration_kit.s3_load_ledger';
     this.ledgerTable = ledger;
     const databaseUser = props.databaseUser ?? (db.appUserSecretArn ? 'app' : 'master');
-    if (databaseUser === 'app') {
-      check(db.appUserSecretArn !== undefined, this, 'databaseUser "app" needs the database to have an appUser with password authentication; set appUser on the database or use databaseUser "master".');
-    }
-    const secretArn = databaseUser === 'app' ? db.appUserSecretArn! : db.masterSecretArn;
+    const { secretArn, login } = this.loaderLogin(databaseUser, db);
     this.loader = new NodejsLambda(this, 'loader', {
       entry: 's3-to-postgres',
       component: 'csv-loader',
@@ -144,7 +149,16 @@ export class S3ToPostgresPipeline extends Construct {
     db.connections.allowDefaultPortFrom(this.loader, 'loads CSV files from the landing bucket');
     db.grantSecretRead(this.loader, databaseUser);
     grantS3Read(this.loader, this.bucketArn, this.prefixes, this.bucketKmsKeyArn);
-    if (this.strategy === 'server-side') db.enableS3Import(this.bucketArn, this.bucketKmsKeyArn, this.prefixes);
+    if (this.strategy === 'server-side') {
+      db.enableS3Import(this.bucketArn, this.bucketKmsKeyArn, this.prefixes);
+      // aws_s3.table_import_from_s3 runs as the loader's login: USAGE on aws_s3/aws_commons and EXECUTE on their functions.
+      if (login) db.bootstrap.allowS3Import(login);
+    }
+    // The tables the routes load into, created by the bootstrap as the loader's login (which then owns them).
+    for (const file of props.schemaFiles ?? []) {
+      readSchemaFile(this, 'schemaFiles', file);
+      db.addSchemaFile(file, login);
+    }
 
     // Failures after every retry land in an encrypted queue instead of being dropped.
     this.deadLetterQueue = new SqsQueue(this, 'dead-letter', {
@@ -191,6 +205,23 @@ export class S3ToPostgresPipeline extends Construct {
     grantS3Write(grantee, this.bucketArn, prefixes, this.bucketKmsKeyArn);
   }
 
+  /** The loader's secret and database role (undefined for the master user) for `databaseUser`. */
+  private loaderLogin(databaseUser: string, db: PrivatePostgres): { secretArn: string; login?: string } {
+    if (databaseUser === 'master') return { secretArn: db.masterSecretArn };
+    if (databaseUser === 'app') {
+      check(db.appUserSecretArn !== undefined, this, 'databaseUser "app" needs the database to have an appUser with password authentication; set appUser on the database or use databaseUser "master".');
+      return { secretArn: db.appUserSecretArn, login: db.appUsername };
+    }
+    const login = db.logins.get(databaseUser);
+    check(
+      login !== undefined,
+      this,
+      `databaseUser "${databaseUser}" is not a login of the database (its logins: ${[...db.logins.keys()].join(', ') || 'none'}); add it to the database's logins, or use "app" or "master".`,
+    );
+    check(login.secretArn !== undefined, this, `databaseUser "${databaseUser}" uses IAM authentication; the loader logs in with a password secret: use a login with authentication "password".`);
+    return { secretArn: login.secretArn, login: login.username };
+  }
+
   private validate(props: S3ToPostgresPipelineProps, db: PrivatePostgres): void {
     const problems = routeProblems(props.routes);
     if (problems.length) throw new ValidationError(this, `invalid routes: ${problems.join(' ')}`);
@@ -232,7 +263,7 @@ export class S3ToPostgresPipeline extends Construct {
     }
   }
 
-  private createBucket(kmsKeyArn: string, props: S3ToPostgresPipelineProps): S3Bucket {
+  private createBucket(kmsKeyArn: string, props: S3ToPostgresPipelineProps, writers: readonly ResolvedWriter[]): S3Bucket {
     // Versioning gives every upload its own identity (the ledger key), even when a key is overwritten.
     return new SecureBucket(this, 'landing', {
       component: 'landing',
@@ -241,6 +272,7 @@ export class S3ToPostgresPipeline extends Construct {
       kmsKeyArn,
       abortIncompleteUploadDays: props.abortIncompleteUploadDays,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
+      policyStatements: writers.length ? (bucketArn) => partnerBucketStatements(writers, bucketArn, kmsKeyArn) : undefined,
     }).bucket;
   }
 

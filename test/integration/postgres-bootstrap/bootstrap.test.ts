@@ -83,7 +83,7 @@ describe('postgres bootstrap against a real Postgres', () => {
     await expect(applyPlan(db.client, plan, passwordOf, log)).rejects.toThrow(/user nobody: needs a secretArn/);
   });
 
-  test('with aws_s3, the plan\'s users get USAGE on aws_s3 and aws_commons and can call the import; without it, they cannot', async () => {
+  test('with aws_s3, the users flagged s3Import get USAGE on aws_s3 and aws_commons and can call the import; without the flag, they cannot', async () => {
     // The stand-in is installed as CREATE EXTENSION aws_s3 CASCADE installs the real one (test/helpers/aws-s3-standin.ts).
     const rds = withAwsS3Extension(db.client, '/nonexistent');
     const plan = BootstrapPlanSchema.parse({ users: [{ username: user, secretArn: 'arn:secret:loader' }] });
@@ -91,18 +91,28 @@ describe('postgres bootstrap against a real Postgres', () => {
     await db.client.query('CREATE TABLE public.s3_grants (id int)');
     await db.client.query(`GRANT INSERT ON public.s3_grants TO ${user}`);
     const call = "SELECT aws_s3.table_import_from_s3('public.s3_grants', 'id', '(format csv)', aws_commons.create_s3_uri('b', 'k.csv', 'eu-west-2'))";
+    const usage = async () =>
+      (
+        await db.client.query(
+          `SELECT n AS schema, has_schema_privilege($1, n, 'USAGE') AS usage FROM unnest(ARRAY['aws_s3', 'aws_commons']) AS n ORDER BY n`,
+          [user],
+        )
+      ).rows;
 
     await applyPlan(rds, plan, passwordOf, log); // no aws_s3 in this plan: no grant
     const before = await loginAs(await passwordOf('arn:secret:loader'));
     await expect(before.query(call)).rejects.toThrow(/permission denied for schema (aws_s3|aws_commons)/);
     await before.end();
-
+    // aws_s3 in the plan, but the user does not import from S3: still no grant.
     await applyPlan(rds, BootstrapPlanSchema.parse({ ...plan, extensions: ['aws_s3'] }), passwordOf, log);
-    const privileges = await db.client.query(
-      `SELECT n AS schema, has_schema_privilege($1, n, 'USAGE') AS usage FROM unnest(ARRAY['aws_s3', 'aws_commons']) AS n ORDER BY n`,
-      [user],
-    );
-    expect(privileges.rows).toEqual([
+    expect(await usage()).toEqual([
+      { schema: 'aws_commons', usage: false },
+      { schema: 'aws_s3', usage: false },
+    ]);
+
+    const importer = BootstrapPlanSchema.parse({ users: [{ username: user, secretArn: 'arn:secret:loader', s3Import: true }], extensions: ['aws_s3'] });
+    await applyPlan(rds, importer, passwordOf, log);
+    expect(await usage()).toEqual([
       { schema: 'aws_commons', usage: true },
       { schema: 'aws_s3', usage: true },
     ]);
@@ -119,6 +129,13 @@ describe('postgres bootstrap against a real Postgres', () => {
     const after = await loginAs(await passwordOf('arn:secret:loader'));
     await expect(after.query(call)).rejects.toThrow(/could not open file "\/nonexistent\/b\/k\.csv"/);
     await after.end();
+
+    // Dropping the flag takes the grant back.
+    await applyPlan(rds, BootstrapPlanSchema.parse({ ...importer, users: [{ ...importer.users[0], s3Import: false }] }), passwordOf, log);
+    expect(await usage()).toEqual([
+      { schema: 'aws_commons', usage: false },
+      { schema: 'aws_s3', usage: false },
+    ]);
     await db.client.query('DROP TABLE public.s3_grants; DROP SCHEMA aws_s3, aws_commons CASCADE');
   });
 

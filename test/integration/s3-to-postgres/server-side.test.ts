@@ -30,8 +30,9 @@ describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_
     mirror = fs.mkdtempSync(path.join(process.env.IT_SERVER_READABLE_DIR!, 's3pg-mirror-'));
     fs.chmodSync(mirror, 0o755);
     // As on RDS: the bootstrap (as the master user) creates the loader's login, the aws_s3 extension (the stand-in,
-    // test/helpers/aws-s3-standin.ts) and the loader's grants on it; the loader then runs as that login, not the master.
-    const plan = BootstrapPlanSchema.parse({ users: [{ username: appUser, secretArn: 'arn:app', schemas: ['migration_kit'] }], extensions: ['aws_s3'] });
+    // test/helpers/aws-s3-standin.ts) and the loader's grants on it (s3Import); the loader then runs as that login, not
+    // the master. Without s3Import the import fails with "permission denied for schema aws_commons".
+    const plan = BootstrapPlanSchema.parse({ users: [{ username: appUser, secretArn: 'arn:app', schemas: ['migration_kit'], s3Import: true }], extensions: ['aws_s3'] });
     await applyPlan(withAwsS3Extension(client, mirror), plan, async () => appPassword, createLogger({ service: 'test', sink: () => undefined }));
     loader = loaderFor({ LOAD_STRATEGY: 'server-side', PGUSER: appUser, PGPASSWORD: appPassword }).loader;
   });
