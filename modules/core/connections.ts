@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { shortHash } from './naming';
-import type { PlanCondition } from './network';
+import { check } from './errors';
+import { awsApiAccess, NetworkRef, PlanCondition, s3PrefixListId } from './network';
 
 /** Anything with a security group that other things connect to or from. */
 export interface IConnectable {
@@ -106,8 +107,41 @@ export class Connections {
     });
   }
 
-  /** Egress on HTTPS to AWS APIs (through VPC endpoints or a NAT). Egress only; never ingress. */
-  allowHttpsEgress(reason = 'HTTPS to AWS APIs (VPC endpoints or NAT)'): void {
+  /**
+   * HTTPS egress to the AWS APIs of `network`, as narrow as the network allows (`network.awsApiAccess`):
+   * - `vpc-endpoints`: 443 to the interface endpoints' security group (ingress there, egress here, by reference)
+   *   and to S3's prefix list (the gateway endpoint). No `0.0.0.0/0`.
+   * - `nat`: `0.0.0.0/0:443`, because public AWS endpoints have no fixed address set; the rule's description says
+   *   so. If the network also has an endpoints security group, this group is admitted to it as well.
+   * `purpose` names the caller and what it calls, e.g. `DMS to Secrets Manager, S3, Kinesis`. Idempotent.
+   */
+  allowAwsApiEgress(network: NetworkRef, purpose: string): void {
+    const access = awsApiAccess(network);
+    const endpointsSg = network.apiEndpointsSecurityGroupId;
+    // With `vpc-endpoints` and no interface endpoints, S3 (gateway endpoint) is all the subnets can reach.
+    check(
+      endpointsSg !== undefined || !network.interfaceEndpoints?.length,
+      this.scope,
+      `network.interfaceEndpoints lists ${network.interfaceEndpoints?.join(', ')} but network.apiEndpointsSecurityGroupId is not set: pass the endpoints' security group, so consumers can be admitted to them.`,
+    );
+    if (endpointsSg) {
+      new Connections(this.scope, { securityGroupId: endpointsSg, defaultPort: 443, description: 'AWS API endpoints' }).allowDefaultPortFrom(
+        { connections: this },
+        `${purpose} (interface endpoints)`,
+      );
+    }
+    if (access === 'vpc-endpoints') {
+      this.allowEgressToPrefixList('allow-https-egress-s3', s3PrefixListId(this.scope, network), 443, `${purpose}: HTTPS to S3 through the gateway endpoint`);
+    } else {
+      this.allowHttpsEgress(`${purpose}: HTTPS to AWS APIs through the VPC's NAT gateway (public AWS endpoints have no fixed addresses a rule could name)`);
+    }
+  }
+
+  /**
+   * `0.0.0.0/0:443` egress. Prefer `allowAwsApiEgress(network, purpose)`, which writes this only when the network
+   * reaches AWS APIs through a NAT gateway. Egress only; never ingress.
+   */
+  allowHttpsEgress(reason = 'HTTPS to AWS APIs through a NAT gateway'): void {
     if (this.scope.node.tryFindChild('allow-https-egress')) return;
     new VpcSecurityGroupEgressRule(this.scope, 'allow-https-egress', {
       securityGroupId: this.props.securityGroupId,
@@ -115,7 +149,7 @@ export class Connections {
       ipProtocol: 'tcp',
       fromPort: 443,
       toPort: 443,
-      description: reason,
+      description: reason.slice(0, 255),
     });
   }
 }

@@ -9,7 +9,7 @@ import { AssetType, TerraformAsset } from './cdktf';
 import { Connections, IConnectable, newSecurityGroup } from './connections';
 import { check, checkRange, isResolved } from './errors';
 import { IGrantable, ServiceRole } from './iam';
-import { NetworkRef } from './network';
+import { NetworkRef, requireZonesInRegion } from './network';
 import { MigrationStack } from './stack';
 
 /** Environment variable names that must never carry a secret value (LAMBDA-ENV); pass a secret ARN instead. */
@@ -121,14 +121,8 @@ export class NodejsLambda extends Construct implements IGrantable, IConnectable 
         vpcId: props.network.vpcId,
       });
       this._connections = new Connections(this, { securityGroupId: this.securityGroup.id, description: `Lambda ${this.functionName}` });
-      this._connections.allowHttpsEgress();
-      if (props.network.apiEndpointsSecurityGroupId) {
-        new Connections(this, {
-          securityGroupId: props.network.apiEndpointsSecurityGroupId,
-          defaultPort: 443,
-          description: 'AWS API endpoints',
-        }).allowDefaultPortFrom(this);
-      }
+      this._connections.allowAwsApiEgress(props.network, `Lambda ${this.functionName} to AWS APIs`);
+      requireZonesInRegion(this, props.network.privateSubnets.map((s, i) => [`network.privateSubnets[${i}].availabilityZone`, s.availabilityZone] as const));
       vpcConfig = { subnetIds: props.network.privateSubnets.map((s) => s.id), securityGroupIds: [this.securityGroup.id] };
       this.role.addToPolicy({
         sid: 'VpcNetworkInterfaces',

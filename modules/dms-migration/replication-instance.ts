@@ -60,14 +60,7 @@ export class DmsPlacement extends Construct implements IConnectable {
     this.securityGroupId = sg.id;
     this.connections = new Connections(this, { securityGroupId: sg.id, description: `DMS ${stack.naming.name(props.component)}` });
     // Secrets Manager, S3, Kinesis and the DMS control plane are reached over HTTPS (VPC endpoints or NAT).
-    this.connections.allowHttpsEgress('DMS to AWS APIs (Secrets Manager, S3, Kinesis) over HTTPS');
-    if (props.network.apiEndpointsSecurityGroupId) {
-      new Connections(this, {
-        securityGroupId: props.network.apiEndpointsSecurityGroupId,
-        defaultPort: 443,
-        description: 'AWS API endpoints',
-      }).allowDefaultPortFrom(this, `DMS ${stack.naming.name(props.component)} to AWS API endpoints`);
-    }
+    this.connections.allowAwsApiEgress(props.network, `DMS ${stack.naming.name(props.component)} to AWS APIs (Secrets Manager, S3, Kinesis)`);
   }
 
   allowEgressToCidr(cidr: string, port: number, description: string): void {

@@ -101,7 +101,7 @@ export class GlueJdbcConnection extends Construct implements IGlueConnection {
       physicalConnectionRequirements: physicalRequirements(this, props.securityGroup, props.subnet),
     });
     if (props.database) {
-      props.database.connections.allowDefaultPortFrom(props.securityGroup, `Glue connection ${this.connectionName} to ${props.engine} ${props.databaseName}`);
+      props.database.connections.allowDefaultPortFrom(props.securityGroup, `JDBC of Glue connection ${this.connectionName}`);
     }
   }
 

@@ -63,6 +63,14 @@ export const LOGS_KEY_ACTIONS = [
 export const LOGS_DESCRIBE_KEY_ACTIONS = ['kms:DescribeKey'];
 
 /**
+ * What an AWS service needs on the CMK of an encrypted SNS topic it publishes to: a data key for the message, and
+ * Decrypt (SNS's key-management page, "Enable compatibility between event sources from AWS services and encrypted
+ * topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html; EventBridge's own list is the same,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html).
+ */
+export const TOPIC_PUBLISHER_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+/**
  * A CMK for Glue: yearly rotation, an alias from the naming helper, and a key policy that (1) delegates to IAM in
  * this account and (2) lets CloudWatch Logs in this region use the key for the named log-group prefixes only
  * (SSE-KMS log encryption of the security configuration), plus `kms:DescribeKey` for CloudWatch Logs. Key policies
@@ -79,6 +87,10 @@ export class GlueKmsKey extends Construct {
     check(prefixes.length > 0, this, 'logGroupNamePrefixes must name at least one prefix, e.g. ["/aws-glue/"].');
     for (const p of prefixes) {
       check(p.startsWith('/') && !p.includes('*'), this, `log group prefix "${p}" must start with "/" and contain no "*" (it is matched as a prefix).`);
+    }
+    const publishers = [...new Set(props.topicPublishers ?? [])];
+    for (const p of publishers) {
+      check(/^[a-z0-9.-]+\.amazonaws\.com$/.test(p), this, `topicPublishers entry "${p}" must be an AWS service principal, e.g. "events.amazonaws.com".`);
     }
     const logGroupArn = (prefix: string) =>
       `arn:${stack.partition}:logs:${stack.region}:${stack.accountId}:log-group:${prefix}*`;
@@ -111,6 +123,18 @@ export class GlueKmsKey extends Construct {
             Action: LOGS_DESCRIBE_KEY_ACTIONS,
             Resource: '*',
           },
+          ...(publishers.length
+            ? [
+                {
+                  Sid: 'ServicesPublishToEncryptedTopics',
+                  Effect: 'Allow',
+                  Principal: { Service: publishers.length === 1 ? publishers[0] : publishers },
+                  Action: TOPIC_PUBLISHER_KEY_ACTIONS,
+                  Resource: '*',
+                  Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+                },
+              ]
+            : []),
         ],
       }),
     });

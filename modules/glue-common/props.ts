@@ -25,6 +25,13 @@ export interface GlueKmsKeyProps {
    * @default ['/aws-glue/']
    */
   readonly logGroupNamePrefixes?: readonly string[];
+  /**
+   * AWS services that publish to SNS topics encrypted with this key, e.g. `['events.amazonaws.com']` for EventBridge
+   * rules (`FailureNotifications`): the key policy lets them call `kms:GenerateDataKey` and `kms:Decrypt`, for this
+   * account only (`aws:SourceAccount`). IAM principals of the account need no entry (the policy delegates to IAM).
+   * @default none
+   */
+  readonly topicPublishers?: readonly string[];
 }
 
 export interface GlueSecurityConfigurationProps {
@@ -182,6 +189,18 @@ export interface GlueJobProps {
 export interface GlueDataBucketProps {
   /** Component for the bucket name, e.g. `etl-data`. */
   readonly component: string;
+  /**
+   * The bucket's whole name. S3 names are global across every AWS account, so the generated one may be taken; this or
+   * `bucketNameSuffix` picks one that is free. Checked at synth: 3-63 characters, lower-case letters, digits and
+   * dashes, starting and ending with a letter or digit. Changing it replaces the bucket.
+   * @default `${project}-${environment}-${component}` (plus `bucketNameSuffix`)
+   */
+  readonly bucketName?: string;
+  /**
+   * Appended to the generated name, e.g. the account id: `billing-prod-etl-data-123456789012`. Lower-case letters,
+   * digits and dashes; the whole name must fit 63 characters (checked at synth). @default none
+   */
+  readonly bucketNameSuffix?: string;
   /** CMK for default SSE-KMS encryption (usually the security configuration's key). */
   readonly kmsKeyArn: string;
   /** Days before non-current object versions expire. @default 30 */

@@ -29,15 +29,8 @@ export class GlueSecurityGroup extends Construct implements IGlueSecurityGroup {
       preconditions: privateSubnetChecks,
     });
     this.connections = new Connections(this, { securityGroupId: this.securityGroup.id, description: `Glue jobs ${name}` });
-    this.connections.allowInternally(`Glue ${name}: Spark driver and executors talk to each other (Glue requires a self-referencing rule)`);
-    this.connections.allowHttpsEgress(`Glue ${name}: HTTPS to S3 (gateway endpoint) and AWS APIs`);
-    if (props.network.apiEndpointsSecurityGroupId) {
-      new Connections(this, {
-        securityGroupId: props.network.apiEndpointsSecurityGroupId,
-        defaultPort: 443,
-        description: 'AWS API endpoints',
-      }).allowDefaultPortFrom(this, `Glue ${name} to AWS API endpoints`);
-    }
+    this.connections.allowInternally(`From Glue jobs ${name} to the same group: Spark driver and executors exchange data (Glue requires a self-referencing rule)`);
+    this.connections.allowAwsApiEgress(props.network, `Glue ${name} to AWS APIs (S3, Glue, Logs, KMS)`);
   }
 
   get securityGroupId(): string {

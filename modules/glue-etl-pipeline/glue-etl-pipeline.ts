@@ -11,6 +11,7 @@ import {
   check,
   checkRange,
   Connections,
+  FailureNotifications,
   IConnectable,
   isResolved,
   MigrationStack,
@@ -55,6 +56,8 @@ export class GlueEtlPipeline extends Construct {
   readonly stateMachine: SfnStateMachine;
   readonly stateMachineRole: ServiceRole;
   readonly stateMachineLogGroup: CloudwatchLogGroup;
+  /** EventBridge rules that send failed job runs and executions to `failureTopic` (and the topic's policy). */
+  readonly failureNotifications: FailureNotifications;
   readonly schedule?: SchedulerSchedule;
   readonly scheduleDeadLetterQueue?: SqsQueue;
 
@@ -112,10 +115,14 @@ export class GlueEtlPipeline extends Construct {
       component,
       description: `ETL pipeline ${stack.naming.name(component)}: data, bookmarks, logs, notifications`,
       logGroupNamePrefixes: ['/aws-glue/', '/aws/vendedlogs/states/'],
+      // EventBridge publishes job and execution failures to the failure topic, which this key encrypts.
+      topicPublishers: ['events.amazonaws.com'],
     });
     this.securityConfiguration = new GlueSecurityConfiguration(this, 'security', { component, kmsKeyArn: this.kmsKey.keyArn });
     this.bucket = new GlueDataBucket(this, 'bucket', {
       component: `${component}-data`,
+      bucketName: props.bucketName,
+      bucketNameSuffix: props.bucketNameSuffix,
       kmsKeyArn: this.kmsKey.keyArn,
       // Staged rows are copies of database data: they expire instead of accumulating.
       expirations: [{ prefix: 'runs/', days: props.runRetentionDays ?? 14 }],
@@ -239,6 +246,14 @@ export class GlueEtlPipeline extends Construct {
       },
       tracingConfiguration: { enabled: true },
       dependsOn: [this.stateMachineLogGroup],
+    });
+    // The definition's NotifyFailure reports what its Catch sees; these rules also report runs started outside the state
+    // machine, each failed attempt, and executions that time out, are aborted, or fail before NotifyFailure runs.
+    this.failureNotifications = new FailureNotifications(this, 'failure-notifications', {
+      component,
+      topicArn: this.failureTopic.arn,
+      glueJobNames: [this.extractJob.jobName, this.transformJob.jobName, this.loadJob.jobName],
+      stateMachineArns: [this.stateMachine.arn],
     });
 
     if (props.schedule) {

@@ -105,4 +105,11 @@ export interface GlueEtlPipelineProps {
   readonly logRetentionDays?: number;
   /** Days the staged copies under `runs/` (extracted and transformed rows) are kept, for inspection or re-runs. @default 14 */
   readonly runRetentionDays?: number;
+  /**
+   * The data bucket's whole name (S3 names are global: the generated one may be taken). Checked at synth (3-63
+   * characters, lower-case letters, digits, dashes). @default `${project}-${environment}-<component>-data`
+   */
+  readonly bucketName?: string;
+  /** Appended to the generated data bucket name, e.g. the account id (`billing-prod-etl-data-123456789012`). @default none */
+  readonly bucketNameSuffix?: string;
 }

@@ -3,6 +3,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { GlueTrigger } from '@cdktf/provider-aws/lib/glue-trigger';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { check, checkRange, Connections, IConnectable, isResolved, MigrationStack, NodejsLambda, ServiceRole, grantStateMachineObservability } from '../core';
+import { FailureNotifications, newAlarmTopic } from '../core';
+import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import {
   GlueDataBucket,
   GlueJdbcConnection,
@@ -59,6 +61,9 @@ export class NeptuneGraphMigration extends Construct {
   readonly directJob?: GlueJob;
   readonly incrementalJob?: GlueJob;
   readonly incrementalTrigger?: GlueTrigger;
+  /** Failed job runs and bulk-load executions are published here (encrypted; `alarmSubscriptions` are subscribed). */
+  readonly failureTopic: SnsTopic;
+  readonly failureNotifications: FailureNotifications;
 
   constructor(scope: Construct, id: string, props: NeptuneGraphMigrationProps) {
     super(scope, id);
@@ -104,7 +109,7 @@ export class NeptuneGraphMigration extends Construct {
     this.neptune = new NeptuneCluster(this, 'neptune', { ...(props.neptune ?? {}), network: props.network, component });
 
     this.securityConfiguration = new GlueSecurityConfiguration(this, 'glue-security', { component });
-    this.bucket = new GlueDataBucket(this, 'data', { component: `${component}-data`, kmsKeyArn: this.securityConfiguration.kmsKeyArn });
+    this.bucket = new GlueDataBucket(this, 'data', { component: `${component}-data`, kmsKeyArn: this.securityConfiguration.kmsKeyArn, bucketName: props.bucketName, bucketNameSuffix: props.bucketNameSuffix });
     check(
       (props.source.database === undefined) !== (props.source.securityGroupId === undefined),
       this,
@@ -187,7 +192,7 @@ export class NeptuneGraphMigration extends Construct {
         },
       });
       this.loaderFunction = loader;
-      this.neptune.connections.allowDefaultPortFrom(loader, `bulk-load Lambda to Neptune ${this.neptune.clusterIdentifier}`);
+      this.neptune.connections.allowDefaultPortFrom(loader, 'starts and polls bulk loads (loader API)');
       this.neptune.grantData(loader, ['neptune-db:StartLoaderJob', 'neptune-db:GetLoaderJobStatus']);
       this.stateMachine = this.buildStateMachine(component, exportJob, loader, bulk, retention);
     }
@@ -213,7 +218,7 @@ export class NeptuneGraphMigration extends Construct {
         securityGroup: this.glueSecurityGroup,
         description: `Glue jobs to Neptune ${this.neptune.clusterIdentifier}`,
       });
-      this.neptune.connections.allowDefaultPortFrom(this.glueSecurityGroup, `Glue upsert jobs to Neptune ${this.neptune.clusterIdentifier}`);
+      this.neptune.connections.allowDefaultPortFrom(this.glueSecurityGroup, 'Gremlin upserts of the direct and incremental jobs');
     }
     const writerModule = props.directWrite || props.incremental ? new GlueScript(this, 'writer-module', { bucket: this.bucket.ref, path: 'neptune/neptune_writer.py' }) : undefined;
     const neptuneArgs = {
@@ -284,6 +289,22 @@ export class NeptuneGraphMigration extends Construct {
         dependsOn: [job.job],
       });
     }
+
+    // Failures reach people: failed runs of every job (by hand, by the incremental trigger, or by the state machine)
+    // and failed bulk-load executions go through EventBridge to one encrypted topic.
+    this.failureTopic = newAlarmTopic(this, {
+      component: `${component}-failures`,
+      publishers: ['events.amazonaws.com'],
+      ids: { key: 'failure-key', alias: 'failure-key-alias', topic: 'failure-topic' },
+      description: `Encrypts failure notifications of ${stack.naming.name(component)}`,
+      subscriptions: props.alarmSubscriptions,
+    }).topic;
+    this.failureNotifications = new FailureNotifications(this, 'failure-notifications', {
+      component,
+      topicArn: this.failureTopic.arn,
+      glueJobNames: [this.exportJob, this.directJob, this.incrementalJob].flatMap((j) => (j ? [j.jobName] : [])),
+      stateMachineArns: this.stateMachine ? [this.stateMachine.arn] : [],
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { IConnectable, NetworkRef } from '../core';
+import type { AlarmSubscription, IConnectable, NetworkRef } from '../core';
 import type { GlueWorkerType } from '../glue-common';
 import type { GraphMapping } from './mapping';
 
@@ -141,4 +141,18 @@ export interface NeptuneGraphMigrationProps {
    */
   readonly gremlinPythonModule?: string;
   readonly glue?: GlueSizing;
+  /**
+   * The data bucket's whole name (S3 names are global: the generated one may be taken). Checked at synth (3-63
+   * characters, lower-case letters, digits, dashes). @default `${project}-${environment}-<component>-data`
+   */
+  readonly bucketName?: string;
+  /** Appended to the generated data bucket name, e.g. the account id (`billing-prod-graph-data-123456789012`). @default none */
+  readonly bucketNameSuffix?: string;
+  /**
+   * Who hears of failures: failed, timed-out or errored runs of the export, direct and incremental jobs (whether
+   * started by hand, the incremental trigger or the state machine) and failed, timed-out or aborted bulk-load
+   * executions reach the module's `failureTopic` through EventBridge rules; these endpoints are subscribed to it.
+   * @default none (subscribe to `failureTopic` elsewhere)
+   */
+  readonly alarmSubscriptions?: readonly AlarmSubscription[];
 }

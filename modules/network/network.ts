@@ -7,19 +7,20 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
-import { check, MigrationStack, NetworkRef, newSecurityGroup, ServiceRole, SubnetRef } from '../core';
+import { check, INTERFACE_ENDPOINT_SERVICES, InterfaceEndpointService, MigrationStack, NetworkRef, newSecurityGroup, requireZonesInRegion, ServiceRole, SubnetRef } from '../core';
 
 export interface PrivateNetworkProps {
   /** VPC CIDR, e.g. `10.20.0.0/16`. Subnets are carved as /20s in order. */
   readonly cidr: string;
-  /** Availability zones, at least two (e.g. `['eu-west-2a', 'eu-west-2b']`). One private subnet per zone. */
+  /** Availability zones of the stack's region, at least two (e.g. `['eu-west-2a', 'eu-west-2b']`). One private subnet per zone. */
   readonly availabilityZones: readonly string[];
   /**
-   * Interface endpoints for AWS APIs the private workloads call, e.g. `['secretsmanager', 'logs', 'sts']`.
-   * S3 always gets a gateway endpoint.
+   * Interface endpoints for AWS APIs the private workloads call, e.g. `['secretsmanager', 'logs', 'sts']`; see
+   * modules/network/README.md for what each module calls. S3 always gets a gateway endpoint. The network has no NAT,
+   * so modules' HTTPS egress is scoped to these endpoints and S3.
    * @default ['secretsmanager', 'sts']
    */
-  readonly interfaceEndpoints?: readonly string[];
+  readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
   /** @default true: VPC flow logs to CloudWatch */
   readonly flowLogs?: boolean;
 }
@@ -42,6 +43,7 @@ export class PrivateNetwork extends Construct {
     const stack = MigrationStack.of(this);
     check(props.availabilityZones.length >= 2, this, `availabilityZones must list at least 2 zones; got ${props.availabilityZones.length}.`);
     check(new Set(props.availabilityZones).size === props.availabilityZones.length, this, 'availabilityZones must not repeat a zone.');
+    requireZonesInRegion(this, props.availabilityZones.map((z, i) => [`availabilityZones[${i}]`, z] as const));
     const match = /^(\d+)\.(\d+)\.0\.0\/16$/.exec(props.cidr);
     check(match !== null, this, `cidr must be a /16 like 10.20.0.0/16; got ${props.cidr}.`);
     const [, a, b] = match!;
@@ -83,6 +85,13 @@ export class PrivateNetwork extends Construct {
     });
 
     const services = props.interfaceEndpoints ?? ['secretsmanager', 'sts'];
+    for (const service of services) {
+      check(
+        INTERFACE_ENDPOINT_SERVICES.includes(service),
+        this,
+        `interfaceEndpoints: "${service}" is not one of ${INTERFACE_ENDPOINT_SERVICES.join(', ')} (S3 always has a gateway endpoint).`,
+      );
+    }
     let apiEndpointsSecurityGroupId: string | undefined;
     if (services.length) {
       const sg = newSecurityGroup(this, 'endpoints-sg', {
@@ -133,6 +142,10 @@ export class PrivateNetwork extends Construct {
       privateRouteTableIds: this.routeTables.map((r) => r.id),
       s3GatewayEndpointId: this.s3Endpoint.id,
       apiEndpointsSecurityGroupId,
+      // No internet gateway, no NAT: AWS APIs are reachable only through the endpoints, so egress is scoped to them.
+      awsApiAccess: 'vpc-endpoints',
+      interfaceEndpoints: services,
+      s3PrefixListId: this.s3Endpoint.prefixListId,
     };
   }
 }

@@ -290,3 +290,52 @@ describe('buildDefinition', () => {
     expect(definition.TimeoutSeconds).toBe(2 * 1200 + 30 + 900);
   });
 });
+
+describe('GlueEtlPipeline failure notifications', () => {
+  const rules = resources(OUT, 'aws_cloudwatch_event_rule');
+  const topicRef = `\${aws_sns_topic.${base.pipeline.failureTopic.friendlyUniqueId}.arn}`;
+
+  test('failed runs of the three jobs and failed executions reach the failure topic through EventBridge', () => {
+    const patterns = rules.map((r) => JSON.parse(r.event_pattern));
+    expect(patterns).toContainEqual({
+      source: ['aws.glue'],
+      'detail-type': ['Glue Job State Change'],
+      detail: { jobName: ['demo-staging-etl-extract', 'demo-staging-etl-transform', 'demo-staging-etl-load'], state: ['FAILED', 'TIMEOUT', 'ERROR'] },
+    });
+    expect(patterns).toContainEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [`\${aws_sfn_state_machine.${base.pipeline.stateMachine.friendlyUniqueId}.arn}`] },
+    });
+    const targets = resources(OUT, 'aws_cloudwatch_event_target');
+    expect(targets).toHaveLength(2);
+    expect(targets.every((t) => t.arn === topicRef && t.input_transformer.input_template.length > 0)).toBe(true);
+  });
+
+  test('the topic policy admits EventBridge from those rules, and the topic\'s key lets EventBridge encrypt', () => {
+    const [policy] = resources(OUT, 'aws_sns_topic_policy');
+    expect(policy.arn).toBe(topicRef);
+    const publish = JSON.parse(policy.policy).Statement.find((s: Json) => s.Sid === 'FailureRulesPublish');
+    expect(publish.Principal).toEqual({ Service: 'events.amazonaws.com' });
+    expect(publish.Condition.ArnEquals['aws:SourceArn']).toHaveLength(2);
+    const topic = resources(OUT, 'aws_sns_topic')[0];
+    const keyId = /aws_kms_key\.([^.]+)\.arn/.exec(topic.kms_master_key_id)![1];
+    const key = JSON.parse(OUT.resource.aws_kms_key[keyId].policy);
+    expect(key.Statement).toContainEqual(
+      expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'] }),
+    );
+  });
+});
+
+describe('GlueEtlPipeline data bucket name', () => {
+  test('bucketName and bucketNameSuffix name the data bucket (S3 names are global)', () => {
+    const whole = JSON.parse(Testing.synth(build({ bucketName: 'acme-etl-data-eu' }).stack));
+    expect(resources(whole, 'aws_s3_bucket').map((b) => b.bucket)).toEqual(['acme-etl-data-eu']);
+    const suffixed = JSON.parse(Testing.synth(build({ bucketNameSuffix: '111111111111' }).stack));
+    expect(resources(suffixed, 'aws_s3_bucket').map((b) => b.bucket)).toEqual(['demo-staging-etl-data-111111111111']);
+  });
+
+  test('fails when the bucket name is not a valid S3 name', () => {
+    expect(() => build({ bucketName: 'ETL_data' })).toThrow(/bucketName "ETL_data" is not a valid S3 bucket name/);
+  });
+});

@@ -8,6 +8,7 @@ import {
   GlueJdbcConnection,
   GlueJob,
   GlueJobRole,
+  GlueKmsKey,
   GlueNetworkConnection,
   GluePythonWheels,
   GlueScript,
@@ -511,5 +512,99 @@ describe('GlueJob', () => {
   ])('fails when %s', (_label, override, message) => {
     const stack = newStack();
     expect(() => fixture(stack, override as object)).toThrow(message);
+  });
+});
+
+describe('GlueKmsKey topicPublishers', () => {
+  test('lets the named services encrypt messages of topics under the key, for this account only', () => {
+    const stack = newStack();
+    new GlueKmsKey(stack, 'kms', { component: 'etl', topicPublishers: ['events.amazonaws.com'] });
+    const statements = JSON.parse(resources(synth(stack), 'aws_kms_key')[0].policy).Statement;
+    expect(statements).toContainEqual({
+      Sid: 'ServicesPublishToEncryptedTopics',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.caller-identity.account_id}' } },
+    });
+  });
+
+  test('adds no statement for publishers by default', () => {
+    const stack = newStack();
+    new GlueKmsKey(stack, 'kms', { component: 'etl' });
+    const statements = JSON.parse(resources(synth(stack), 'aws_kms_key')[0].policy).Statement;
+    expect(statements.map((s: Json) => s.Sid)).not.toContain('ServicesPublishToEncryptedTopics');
+  });
+
+  test('fails when a publisher is not a service principal', () => {
+    const stack = newStack();
+    expect(() => new GlueKmsKey(stack, 'kms', { component: 'etl', topicPublishers: ['arn:aws:iam::111111111111:root'] })).toThrow(
+      /topicPublishers entry "arn:aws:iam::111111111111:root" must be an AWS service principal/,
+    );
+  });
+});
+
+describe('GlueDataBucket name', () => {
+  const KEY = 'arn:aws:kms:eu-west-2:111111111111:key/abc';
+  test('bucketName is used whole; bucketNameSuffix is appended to the generated name', () => {
+    const stack = newStack();
+    new GlueDataBucket(stack, 'a', { component: 'etl-data', kmsKeyArn: KEY, bucketName: 'acme-etl-staging-data' });
+    new GlueDataBucket(stack, 'b', { component: 'graph-data', kmsKeyArn: KEY, bucketNameSuffix: '111111111111' });
+    new GlueDataBucket(stack, 'c', { component: 'plain-data', kmsKeyArn: KEY });
+    expect(resources(synth(stack), 'aws_s3_bucket').map((b) => b.bucket).sort()).toEqual([
+      'acme-etl-staging-data',
+      'demo-staging-graph-data-111111111111',
+      'demo-staging-plain-data',
+    ]);
+  });
+
+  test.each([
+    ['the name has capitals', { bucketName: 'Acme-Data' }, /bucketName "Acme-Data" is not a valid S3 bucket name: only lower-case letters/],
+    ['the name is too long', { bucketName: 'a'.repeat(64) }, /it is 64 characters; S3 allows 3 to 63/],
+    ['the suffix makes the name too long', { bucketNameSuffix: 'x'.repeat(50) }, /generated name \+ bucketNameSuffix\) "demo-staging-etl-data-x+" is not a valid S3 bucket name/],
+    ['the suffix has an underscore', { bucketNameSuffix: 'acct_1' }, /bucketNameSuffix "acct_1" must be lower-case letters, digits and dashes/],
+    ['both are given', { bucketName: 'acme-data', bucketNameSuffix: '1' }, /give bucketName \(the whole name\) or bucketNameSuffix/],
+  ])('fails when %s', (_label, override, message) => {
+    const stack = newStack();
+    expect(() => new GlueDataBucket(stack, 'b', { component: 'etl-data', kmsKeyArn: KEY, ...override })).toThrow(message);
+  });
+});
+
+describe('Glue security-group rule descriptions read client -> server, with the purpose', () => {
+  test('the JDBC admission and the self-referencing rule', () => {
+    const stack = newStack();
+    const sg = new GlueSecurityGroup(stack, 'sg', { network: NETWORK, component: 'etl-glue' });
+    const db = { connections: new Connections(stack, { securityGroupId: 'sg-db', defaultPort: 5432, description: 'PostgreSQL demo-staging-db' }) };
+    new GlueJdbcConnection(stack, 'target', {
+      component: 'etl-target', engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: SECRET, securityGroup: sg, database: db,
+    });
+    const out = synth(stack);
+    const rules = [...resources(out, 'aws_vpc_security_group_ingress_rule'), ...resources(out, 'aws_vpc_security_group_egress_rule')];
+    const jdbc = rules.filter((r) => r.from_port === 5432).map((r) => r.description);
+    expect(jdbc).toEqual([
+      'From Glue jobs demo-staging-etl-glue to PostgreSQL demo-staging-db: JDBC of Glue connection demo-staging-etl-target',
+      'From Glue jobs demo-staging-etl-glue to PostgreSQL demo-staging-db: JDBC of Glue connection demo-staging-etl-target',
+    ]);
+    const self = rules.filter((r) => r.ip_protocol === '-1').map((r) => r.description);
+    expect(self).toEqual([
+      'From Glue jobs demo-staging-etl-glue to the same group: Spark driver and executors exchange data (Glue requires a self-referencing rule)',
+      'From Glue jobs demo-staging-etl-glue to the same group: Spark driver and executors exchange data (Glue requires a self-referencing rule)',
+    ]);
+  });
+});
+
+describe('GlueJobRole under a stack role path', () => {
+  test('the output log groups Glue names after the role include its path', () => {
+    const stack = new MigrationStack(Testing.app(), 'test', {
+      project: 'demo', environment: 'staging', production: false, region: 'eu-west-2', iam: { rolePath: '/migration/' },
+    });
+    const role = new GlueJobRole(stack, 'role', { component: 'extract' });
+    expect(role.logGroupRoleName).toBe('migration/demo-staging-extract-glue');
+    role.ensureOutputLogGroups('demo-staging-glue', 'arn:aws:kms:eu-west-2:111111111111:key/abc', 30);
+    expect(resources(synth(stack), 'aws_cloudwatch_log_group').map((g) => g.name).sort()).toEqual([
+      '/aws-glue/jobs/demo-staging-glue-role/migration/demo-staging-extract-glue/error',
+      '/aws-glue/jobs/demo-staging-glue-role/migration/demo-staging-extract-glue/output',
+    ]);
   });
 });
