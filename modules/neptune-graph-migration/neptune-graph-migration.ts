@@ -168,11 +168,20 @@ export class NeptuneGraphMigration extends Construct {
         connections: [this.sourceConnection],
         timeoutMinutes: bulk.exportTimeoutMinutes ?? 120,
         ...sizing,
-        arguments: { ...common, '--export_bucket': this.bucket.bucketName, '--export_prefix': EXPORT_PREFIX, '--run_id': 'manual' },
+        // --state_bucket/--state_prefix: the export records, per element with a watermarkColumn, the highest watermark
+        // it read, where the incremental job keeps its own; the first incremental run starts there, not from nothing.
+        arguments: {
+          ...common,
+          '--export_bucket': this.bucket.bucketName,
+          '--export_prefix': EXPORT_PREFIX,
+          '--run_id': 'manual',
+          '--state_bucket': this.bucket.bucketName,
+          '--state_prefix': STATE_PREFIX,
+        },
       });
       this.exportJob = exportJob;
       grantCatalogAccess(exportJob, this.catalog.databaseName, false);
-      exportJob.role.grantReadWrite(this.bucket.ref, [EXPORT_PREFIX]);
+      exportJob.role.grantReadWrite(this.bucket.ref, [EXPORT_PREFIX, STATE_PREFIX]);
       this.neptune.grantLoadFrom(this.bucket.bucketArn, [EXPORT_PREFIX], this.securityConfiguration.kmsKeyArn);
 
       const loader = new NodejsLambda(this, 'bulk-loader', {

@@ -64,8 +64,9 @@ def run(cmd, **kwargs):
 class Services:
     """Starts MariaDB, PostgreSQL and moto_server under one scratch folder; stop() ends exactly those processes."""
 
-    def __init__(self, password="harness-Pa55"):
+    def __init__(self, password="harness-Pa55", postgres=True):
         self.home = glue_home()
+        self.with_postgres = postgres
         self.password = password
         # World-traversable, so the postgres user can reach its data folder.
         self.dir = Path(tempfile.mkdtemp(prefix="glue-harness-", dir=os.environ.get("KIT_GLUE_SCRATCH", "/tmp")))
@@ -80,7 +81,8 @@ class Services:
             self._certificate()
             self._start_moto()
             self._start_mariadb()
-            self._start_postgres()
+            if self.with_postgres:
+                self._start_postgres()
         except BaseException:
             self.stop()
             raise
@@ -267,51 +269,9 @@ class Pipeline:
 
     def run_job(self, kind, run_id, extra_arguments=None):
         """Runs one job to completion; returns (returncode, combined output, seconds)."""
-        services = self.services
-        home = services.home
-        jars = ",".join(str(p) for p in sorted((home / "jars").glob("*.jar")))
-        script = self.script(kind)
-        s3a = {
-            "fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
-            "fs.AbstractFileSystem.s3.impl": "org.apache.hadoop.fs.s3a.S3A",
-            "fs.s3a.endpoint": services.endpoint,
-            "fs.s3a.endpoint.region": REGION,
-            "fs.s3a.path.style.access": "true",
-            "fs.s3a.connection.ssl.enabled": "false",
-            "fs.s3a.access.key": "harness",
-            "fs.s3a.secret.key": "harness",
-            "fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
-            "fs.s3a.change.detection.mode": "none",
-        }
-        conf = {
-            "spark.master": "local[2]",
-            "spark.driver.memory": os.environ.get("KIT_GLUE_DRIVER_MEMORY", "1g"),
-            "spark.ui.enabled": "false",
-            "spark.sql.shuffle.partitions": "2",
-            "spark.sql.session.timeZone": "UTC",
-            "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
-            **{f"spark.hadoop.{k}": v for k, v in s3a.items()},
-        }
-        cmd = [str(home / "venv/bin/spark-submit"), "--jars", jars, "--driver-class-path", jars.replace(",", ":"),
-               "--py-files", str(TEMPLATES / "etl" / "etl_common.py")]
-        for k, v in conf.items():
-            cmd += ["--conf", f"{k}={v}"]
-        cmd.append(str(script))
-        cmd += self.argv(kind, {"--run_id": run_id, **(extra_arguments or {})})
-        env = {
-            **os.environ, **services.aws_env(),
-            "PYSPARK_PYTHON": str(home / "venv/bin/python"),
-            "PYTHONPATH": os.pathsep.join([str(HARNESS), str(TEMPLATES / "etl")]),
-            "SPARK_LOCAL_IP": "127.0.0.1",
-            "TZ": "UTC",
-        }
-        started = time.time()
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
-        seconds = time.time() - started
-        output = done.stdout + done.stderr
-        log = services.dir / f"job-{kind}-{run_id}.log"
-        log.write_text(output)
-        return done.returncode, output, seconds
+        argv = self.argv(kind, {"--run_id": run_id, **(extra_arguments or {})})
+        return spark_submit(self.services, self.script(kind), argv, [TEMPLATES / "etl" / "etl_common.py"],
+                            [TEMPLATES / "etl"], log_name=f"job-{kind}-{run_id}.log")
 
     def run_job_checked(self, kind, run_id):
         code, output, seconds = self.run_job(kind, run_id)
@@ -325,6 +285,57 @@ class Pipeline:
         for kind in ("extract", "transform", "load"):
             timings[kind] = round(self.run_job_checked(kind, run_id), 1)
         return timings
+
+
+def spark_submit(services, script, argv, py_files, python_path, log_name, extra_env=None):
+    """`spark-submit --master local[2]` of a real script with Glue's argv; returns (returncode, output, seconds).
+
+    py_files: the job's --extra-py-files (local copies); python_path: folders on the driver's and workers' PYTHONPATH
+    besides this harness (for the awsglue double) and the script's own folder."""
+    home = services.home
+    jars = ",".join(str(p) for p in sorted((home / "jars").glob("*.jar")))
+    s3a = {
+        "fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+        "fs.AbstractFileSystem.s3.impl": "org.apache.hadoop.fs.s3a.S3A",
+        "fs.s3a.endpoint": services.endpoint,
+        "fs.s3a.endpoint.region": REGION,
+        "fs.s3a.path.style.access": "true",
+        "fs.s3a.connection.ssl.enabled": "false",
+        "fs.s3a.access.key": "harness",
+        "fs.s3a.secret.key": "harness",
+        "fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "fs.s3a.change.detection.mode": "none",
+    }
+    conf = {
+        "spark.master": "local[2]",
+        "spark.driver.memory": os.environ.get("KIT_GLUE_DRIVER_MEMORY", "1g"),
+        "spark.ui.enabled": "false",
+        "spark.sql.shuffle.partitions": "2",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
+        **{f"spark.hadoop.{k}": v for k, v in s3a.items()},
+    }
+    cmd = [str(home / "venv/bin/spark-submit"), "--jars", jars, "--driver-class-path", jars.replace(",", ":")]
+    if py_files:
+        cmd += ["--py-files", ",".join(str(p) for p in py_files)]
+    for k, v in conf.items():
+        cmd += ["--conf", f"{k}={v}"]
+    cmd.append(str(script))
+    cmd += argv
+    env = {
+        **os.environ, **services.aws_env(),
+        "PYSPARK_PYTHON": str(home / "venv/bin/python"),
+        "PYTHONPATH": os.pathsep.join([str(HARNESS)] + [str(p) for p in python_path]),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "TZ": "UTC",
+        **(extra_env or {}),
+    }
+    started = time.time()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    seconds = time.time() - started
+    output = done.stdout + done.stderr
+    (services.dir / log_name).write_text(output)
+    return done.returncode, output, seconds
 
 
 class JobFailed(Exception):

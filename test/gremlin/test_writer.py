@@ -25,9 +25,9 @@ import unittest
 
 sys.path.insert(0, os.environ["NEPTUNE_TEMPLATES"])
 
+import graph_tools  # noqa: E402
 import neptune_mapping as nm  # noqa: E402
 import neptune_writer as nw  # noqa: E402
-from gremlin_python.driver.client import Client  # noqa: E402
 
 PORT = int(os.environ["GREMLIN_PORT"])
 # The endpoint is a host name, as a Neptune cluster endpoint is: TLS verifies it against the certificate.
@@ -98,46 +98,13 @@ EXPECTED_EDGES = {
     "SHIPS:shipment-1->order-10248": ("SHIPS", "shipment-1", "order-10248", {}),
 }
 
-# What the test reads back: every element with the Java class of its id and of each property value.
-INSPECT = """
-def props = { el -> el.properties().toList().collect { p -> [p.key(), p.value(), p.value().getClass().getSimpleName()] } }
-[SOURCE.V().toList().collect { v -> [v.id(), v.id().getClass().getSimpleName(), v.label(), props(v)] },
- SOURCE.E().toList().collect { e -> [e.id(), e.id().getClass().getSimpleName(), e.label(), e.outVertex().id(), e.inVertex().id(), props(e)] }]
-"""
-
-
-def client():
-    return Client("wss://localhost:%d/gremlin" % PORT, "g")
-
-
 def read_graph(source="g"):
     """(vertices, edges) in the shapes of EXPECTED_VERTICES / EXPECTED_EDGES; asserts every id is a String."""
-    c = client()
-    try:
-        vertices, edges = c.submit(INSPECT.replace("SOURCE", source)).all().result()
-    finally:
-        c.close()
-    out_v, out_e = {}, {}
-    for vid, id_type, label, props in vertices:
-        if id_type != "String":
-            raise AssertionError("vertex id %r is a %s: Neptune ids are strings" % (vid, id_type))
-        values = {}
-        for key, value, kind in props:
-            values.setdefault(key, set()).add((value, kind))
-        out_v[vid] = (label, values)
-    for eid, id_type, label, source_id, target_id, props in edges:
-        if id_type != "String":
-            raise AssertionError("edge id %r is a %s: Neptune ids are strings" % (eid, id_type))
-        out_e[eid] = (label, source_id, target_id, {key: (value, kind) for key, value, kind in props})
-    return out_v, out_e
+    return graph_tools.read_graph(PORT, source)
 
 
 def clear(source="g"):
-    c = client()
-    try:
-        c.submit("%s.V().drop().iterate(); %s.E().count()" % (source, source)).all().result()
-    finally:
-        c.close()
+    graph_tools.clear(PORT, source)
 
 
 def element(kind, label):
@@ -233,7 +200,7 @@ class ServerLikeNeptuneTest(GraphTestCase):
     other tests would silently run against a kinder graph."""
 
     def test_the_default_vertex_property_cardinality_is_set_as_on_neptune(self):
-        c = client()
+        c = graph_tools.client(PORT)
         try:
             # on an existing vertex: properties folded into addV() are attached with list cardinality whatever the default
             counts = c.submit("g.addV('Probe').property(T.id, 'probe-1').iterate(); "

@@ -307,5 +307,33 @@ def _main():
     sys.stdout.write(json.dumps(out))
 
 
+
+# ---------------------------------------------------------------------------------------------------------------
+# Incremental watermarks: the state format the incremental job keeps (neptune_writer.run_incremental) and the export
+# job seeds (export.py), one JSON object per element at <state_prefix><kind>-<folder>.json.
+
+def encode_watermark(value):
+    import datetime
+    import decimal
+
+    if isinstance(value, datetime.datetime):
+        return {"type": "timestamp", "value": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"type": "date", "value": value.isoformat()}
+    if isinstance(value, bool):
+        raise ValueError("a boolean cannot be a watermark")
+    if isinstance(value, (int, decimal.Decimal)):
+        return {"type": "number", "value": str(value)}
+    if isinstance(value, float):
+        return {"type": "number", "value": repr(value)}
+    if isinstance(value, str):
+        return {"type": "string", "value": value}
+    raise ValueError("a %s cannot be a watermark" % type(value).__name__)
+
+
+def state_key(prefix, kind, element):
+    return "%s%s-%s.json" % (prefix, kind, element["folder"])
+
+
 if __name__ == "__main__":
     _main()

@@ -254,23 +254,10 @@ def upsert_partition(config, element, kind, rows, batch_size, partition=0):
 # Re-reading a window before the watermark catches every row committed within `lookback_seconds` of its stamp; the
 # upserts are idempotent, so re-applying rows already written changes nothing.
 
-def encode_watermark(value):
-    import datetime
-    import decimal
-
-    if isinstance(value, datetime.datetime):
-        return {"type": "timestamp", "value": value.isoformat()}
-    if isinstance(value, datetime.date):
-        return {"type": "date", "value": value.isoformat()}
-    if isinstance(value, bool):
-        raise ValueError("a boolean cannot be a watermark")
-    if isinstance(value, (int, decimal.Decimal)):
-        return {"type": "number", "value": str(value)}
-    if isinstance(value, float):
-        return {"type": "number", "value": repr(value)}
-    if isinstance(value, str):
-        return {"type": "string", "value": value}
-    raise ValueError("a %s cannot be a watermark" % type(value).__name__)
+# The watermark format and key are neptune_mapping's, shared with export.py (which records the watermark its export
+# covered, so the first incremental run starts there) without shipping this module to the export job.
+encode_watermark = nm.encode_watermark
+state_key = nm.state_key
 
 
 def decode_watermark(state):
@@ -314,10 +301,6 @@ def window_start(last, lookback_seconds):
 def in_window(value, start):
     """True when a row's watermark value is read by a run whose window starts at `start` (see window_start)."""
     return value is not None and (start is None or value >= start)
-
-
-def state_key(prefix, kind, element):
-    return "%s%s-%s.json" % (prefix, kind, element["folder"])
 
 
 def run_incremental(mapping, read_changes, upsert, load_state, save_state, commit, log=print, lookback_seconds=0):

@@ -195,6 +195,9 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     expect(exp.command.script_location).toMatch(/\/scripts\/neptune\/export\.py$/);
     expect(exp.connections).toEqual(['demo-staging-graph-source-mysql']);
     expect(exp.default_arguments).toMatchObject({ '--export_prefix': 'exports/', '--job-bookmark-option': 'job-bookmark-disable' });
+    // the export records its watermarks where the incremental job keeps its own
+    expect(exp.default_arguments['--state_prefix']).toBe(jobs['demo-staging-graph-incremental'].default_arguments['--state_prefix']);
+    expect(exp.default_arguments['--state_bucket']).toBe(jobs['demo-staging-graph-incremental'].default_arguments['--state_bucket']);
     const inc = jobs['demo-staging-graph-incremental'];
     expect(inc.connections).toEqual(['demo-staging-graph-source-mysql', 'demo-staging-graph-neptune-network']);
     // gremlinpython is installed offline from the uploaded wheels (the subnets have no route to PyPI); this used to
@@ -295,7 +298,13 @@ describe('NeptuneGraphMigration (staging, every mode)', () => {
     expect(inc).toContainEqual(expect.objectContaining({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: expect.stringMatching(/\/python-modules\/\*$/) }));
     expect(statementsFor(out, 'graph_direct_role')).toContainEqual(expect.objectContaining({ Resource: expect.stringMatching(/\/python-modules\/\*$/) }));
     const exp = statementsFor(out, 'graph_export_role');
-    expect(exp).toContainEqual(expect.objectContaining({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: expect.stringMatching(/\/exports\/\*$/) }));
+    // exports/ for the CSV, state/incremental/ for the watermarks the export covered (the first incremental run starts there)
+    expect(exp).toContainEqual(
+      expect.objectContaining({
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: [expect.stringMatching(/\/exports\/\*$/), expect.stringMatching(/\/state\/incremental\/\*$/)],
+      }),
+    );
     expect(exp.some((s) => String(s.Action).includes('neptune-db'))).toBe(false);
     expect(exp).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['glue:GetTable']), Resource: expect.arrayContaining([expect.stringMatching(/:table\/demo_staging_graph_source\/\*$/)]) }));
   });
