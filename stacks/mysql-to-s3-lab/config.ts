@@ -1,4 +1,4 @@
-import { NetworkRef } from '../../modules/core';
+import { ExistingNetworkProps } from '../../modules/network';
 
 /**
  * The DMS lab (seed: dms-mysql-to-s3-lab.md), made safe: RDS MySQL `retail` -> S3 data lake with full load + CDC,
@@ -11,8 +11,11 @@ export interface MysqlToS3LabConfig {
   readonly production: boolean;
   readonly region: string;
   readonly stateBucket: string;
-  /** The VPC of the source RDS instance (DMS runs beside it): its private subnets in >= 2 AZs. */
-  readonly network: NetworkRef;
+  /**
+   * The VPC of the source RDS instance (DMS runs beside it): its private subnets in >= 2 AZs. It has no NAT; its
+   * Secrets Manager endpoint and S3 gateway endpoint are checked at plan (modules/network, ExistingNetwork).
+   */
+  readonly network: ExistingNetworkProps;
   /** Both lab stacks share one account: the staging stack creates the DMS account roles, production adopts them. */
   readonly dmsAccountRoles: 'create' | 'adopt';
   readonly source: {
@@ -61,6 +64,8 @@ export const CONFIG: Record<'staging' | 'production', MysqlToS3LabConfig> = {
         { id: 'subnet-0a1b2c3d4e5f60012', availabilityZone: 'eu-west-2b' },
       ],
       apiEndpointsSecurityGroupId: 'sg-0a1b2c3d4e5f60021',
+      awsApiAccess: 'vpc-endpoints',
+      interfaceEndpoints: ['secretsmanager'],
     },
     source: {
       address: 'source-mysql-db.c1a2b3c4d5e6.eu-west-2.rds.amazonaws.com',
@@ -84,6 +89,8 @@ export const CONFIG: Record<'staging' | 'production', MysqlToS3LabConfig> = {
         { id: 'subnet-0a1b2c3d4e5f60015', availabilityZone: 'eu-west-2c' },
       ],
       apiEndpointsSecurityGroupId: 'sg-0a1b2c3d4e5f60022',
+      awsApiAccess: 'vpc-endpoints',
+      interfaceEndpoints: ['secretsmanager'],
     },
     source: {
       address: 'retail-mysql.c1a2b3c4d5e6.eu-west-2.rds.amazonaws.com',

@@ -52,6 +52,16 @@ describe('mysql-to-s3-lab specifics', () => {
     expect(list(out, 'aws_dms_endpoint')[0]).toMatchObject({ engine_name: 'mysql', ssl_mode: 'require' });
   });
 
+  test('the existing VPC is checked at plan (Secrets Manager endpoint, S3 route) and DMS egress goes only to its endpoints and S3', () => {
+    const vpc = Object.values(out.data!.aws_vpc)[0] as { id: string; lifecycle: { precondition: Array<{ condition: string }> } };
+    expect(vpc.id).toBe('vpc-0a1b2c3d4e5f60001');
+    const conditions = vpc.lifecycle.precondition.map((p) => p.condition).join('\n');
+    expect(conditions).toMatch(/data\.aws_vpc_endpoint\.network_existing-secretsmanager_\w+\.private_dns_enabled/);
+    expect(conditions).toMatch(/r\.destination_prefix_list_id\], data\.aws_prefix_list\.s3-prefix-list\.id/);
+    const https = list(out, 'aws_vpc_security_group_egress_rule').filter((r) => r.from_port === 443);
+    expect(https.map((r) => r.referenced_security_group_id ?? r.prefix_list_id ?? r.cidr_ipv4).sort()).toEqual(['${data.aws_prefix_list.s3-prefix-list.id}', 'sg-0a1b2c3d4e5f60021']);
+  });
+
   test('alarms on CDC latency and instance health', () => {
     expect(list(out, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name)).toEqual(expect.arrayContaining(['CDCLatencySource', 'CDCLatencyTarget', 'FreeStorageSpace']));
   });

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Connections, MigrationStack, TerraformOutput } from '../../modules/core';
 import { DmsAccountRoles } from '../../modules/dms-account-roles';
 import { DmsMigration, TableMappings } from '../../modules/dms-migration';
+import { ExistingNetwork } from '../../modules/network';
 import { MysqlToS3LabConfig } from './config';
 import { LakeBucket } from './lake-bucket';
 
@@ -42,7 +43,7 @@ export class MysqlToS3LabStack extends MigrationStack {
 
     this.migration = new DmsMigration(this, 'migration', {
       component: 'retail',
-      network: config.network,
+      network: new ExistingNetwork(this, 'network', config.network).ref,
       accountRoles: roles,
       instance: { instanceClass: 'dms.t3.medium', engineVersion: '3.5.4' },
       source: {
