@@ -202,12 +202,28 @@ export function quoteName(engine: GlueJdbcEngine, name: string): string {
 }
 
 /**
+ * A MySQL date with a zero month or day (`2024-00-15`, `2024-03-00`; stored when sql_mode lacks NO_ZERO_IN_DATE,
+ * https://mariadb.com/docs/server/ref/mdb/sql-modes/NO_ZERO_IN_DATE) names no day: Connector/J cannot read it at all
+ * (`IllegalArgumentException: MONTH`, whatever `zeroDateTimeBehavior` says), so one such value failed the whole
+ * extract. Policy: columns mapped to `date` or `timestamp` are read as NULL when their month or day is 0, as
+ * `zeroDateTimeBehavior=CONVERT_TO_NULL` already does for the all-zero date (etl_common.jdbc_properties). MONTH() and
+ * DAYOFMONTH() return 0 for such a part (https://mariadb.com/kb/en/month/, https://mariadb.com/kb/en/dayofmonth/;
+ * MySQL's Date and Time Functions page says the same); the column keeps its name and type.
+ */
+function extractColumn(engine: GlueJdbcEngine, column: ColumnMapping): string {
+  const name = quoteName(engine, column.source);
+  if (engine !== 'mysql' || (column.type !== 'date' && column.type !== 'timestamp')) return name;
+  return `CASE WHEN MONTH(${name}) = 0 OR DAYOFMONTH(${name}) = 0 THEN NULL ELSE ${name} END AS ${name}`;
+}
+
+/**
  * Keyset page query: no OFFSET, so every page is an index range scan on the key. Only mapped columns are selected:
- * excluded columns (e.g. password hashes) never leave the source.
+ * excluded columns (e.g. password hashes) never leave the source. MySQL date and timestamp columns with a zero month
+ * or day are read as NULL (extractColumn).
  */
 export function extractSql(engine: GlueJdbcEngine, table: TableMapping): string {
   const key = quoteName(engine, table.keyColumn);
-  const columns = table.columns.map((c) => quoteName(engine, c.source)).join(', ');
+  const columns = table.columns.map((c) => extractColumn(engine, c)).join(', ');
   return `SELECT ${columns} FROM ${quoteName(engine, table.sourceTable)} WHERE ${key} > {after} ORDER BY ${key} LIMIT {limit}`;
 }
 

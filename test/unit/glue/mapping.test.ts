@@ -67,6 +67,27 @@ describe('generated SQL', () => {
     expect(extractSql('mysql', ORDERS)).not.toMatch(/OFFSET|internal_notes/i);
   });
 
+  test('MySQL date and timestamp columns with a zero month or day are read as NULL; other columns and Postgres as they are', () => {
+    // 2024-00-15 failed the whole extract (Connector/J: IllegalArgumentException: MONTH); the harness has such a row.
+    const events: TableMapping = {
+      sourceTable: 'shop.events',
+      targetTable: 'public.event',
+      keyColumn: 'id',
+      columns: [
+        { source: 'id', type: 'bigint' },
+        { source: 'day', type: 'date' },
+        { source: 'At', target: 'at', type: 'timestamp' },
+        { source: 'note', type: 'string' },
+      ],
+    };
+    expect(extractSql('mysql', events)).toBe(
+      'SELECT `id`, CASE WHEN MONTH(`day`) = 0 OR DAYOFMONTH(`day`) = 0 THEN NULL ELSE `day` END AS `day`, ' +
+        'CASE WHEN MONTH(`At`) = 0 OR DAYOFMONTH(`At`) = 0 THEN NULL ELSE `At` END AS `At`, `note` ' +
+        'FROM `shop`.`events` WHERE `id` > {after} ORDER BY `id` LIMIT {limit}',
+    );
+    expect(extractSql('postgresql', events)).toBe('SELECT "id", "day", "At", "note" FROM "shop"."events" WHERE "id" > {after} ORDER BY "id" LIMIT {limit}');
+  });
+
   test('the probe reads the column list without rows', () => {
     expect(probeSql('mysql', ORDERS)).toBe('SELECT * FROM `shop`.`orders` WHERE 1 = 0');
   });
