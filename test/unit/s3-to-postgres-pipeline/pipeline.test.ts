@@ -329,3 +329,131 @@ describe('S3ToPostgresPipeline: validation at synth', () => {
     expect(() => build({ routes: [] })).toThrow(/^test\/pipeline: invalid routes/);
   });
 });
+
+describe('S3ToPostgresPipeline: logins, schema files and partner writers (issue 17)', () => {
+  const LOGINS = { logins: [{ username: 'csv_loader', grants: [{ schema: 'landing', privilege: 'owner' as const }] }, { username: 'reporting', grants: [{ schema: 'landing', privilege: 'read' as const }] }] };
+  const PARTNER_ROLE = 'arn:aws:iam::444455556666:role/partner-uploader';
+
+  test('databaseUser names a login: the loader reads that login\'s secret only; server-side grants aws_s3 to that login only', () => {
+    const { json, database } = build({ databaseUser: 'csv_loader', strategy: 'server-side' }, { db: LOGINS });
+    const out = json();
+    const loader = resources(out, 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-csv-loader')!;
+    expect(loader.environment.variables.DB_SECRET_ARN).toMatch(/^\$\{aws_secretsmanager_secret\.db_login-csv_loader-secret_[A-F0-9]+\.arn\}$/);
+    const reads = loaderStatements(out).filter((s) => asArray(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(reads.map((s) => s.Resource)).toEqual([expect.stringMatching(/db_login-csv_loader-secret/)]);
+    const plan = JSON.parse(onlyResource(out, 'aws_lambda_invocation').input);
+    expect(plan.users.map((u: { username: string; s3Import?: boolean }) => [u.username, u.s3Import ?? false])).toEqual([
+      ['csv_loader', true],
+      ['reporting', false],
+    ]);
+    expect(plan.extensions).toEqual(['aws_s3']);
+    expect(database.login('csv_loader').grants).toEqual([{ schema: 'landing', privilege: 'owner' }]);
+  });
+
+  test('schemaFiles run as the loader\'s login; with the master user, as the master', () => {
+    const file = 'test/unit/private-postgres/sql/orders.sql';
+    const asLogin = JSON.parse(onlyResource(build({ databaseUser: 'csv_loader', schemaFiles: [file] }, { db: LOGINS }).json(), 'aws_lambda_invocation').input);
+    expect(asLogin.schemaFiles).toEqual([expect.objectContaining({ name: file, owner: 'csv_loader', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+    const asMaster = JSON.parse(onlyResource(build({ schemaFiles: [file] }).json(), 'aws_lambda_invocation').input);
+    expect(asMaster.schemaFiles).toEqual([expect.not.objectContaining({ owner: expect.anything() })]);
+    expect(() => build({ schemaFiles: ['test/unit/private-postgres/sql/with-commit.sql'] })).toThrow(/^test\/pipeline: schemaFiles: .*with-commit\.sql statement 2 \(line 2: COMMIT\): transaction control/);
+  });
+
+  test.each([
+    ['a login the database lacks', { databaseUser: 'nobody' }, /databaseUser "nobody" is not a login of the database \(its logins: csv_loader, reporting\)/],
+    ['an IAM login', { databaseUser: 'iam_user' }, /databaseUser "iam_user" uses IAM authentication/],
+  ])('fails when databaseUser is %s', (_label, props, message) => {
+    const db = { logins: [...LOGINS.logins, ...(props.databaseUser === 'iam_user' ? [{ username: 'iam_user', authentication: 'iam' as const }] : [])] };
+    expect(() => build(props as Partial<S3ToPostgresPipelineProps>, { db })).toThrow(message);
+  });
+
+  describe('partner writers', () => {
+    const out = build({ writers: [{ principal: '111122223333', prefixes: ['people/'] }, { principal: PARTNER_ROLE, prefixes: ['events/acme/'] }] }).json();
+    const bucketArn = `\${aws_s3_bucket.${Object.keys(out.resource.aws_s3_bucket)[0]}.arn}`;
+    const keyArn = `\${aws_kms_key.${Object.keys(out.resource.aws_kms_key).find((k) => k.startsWith('pipeline_bucket-key'))}.arn}`;
+
+    test('the bucket policy allows each writer the upload actions on its prefixes only, and refuses another KMS key', () => {
+      const policy = JSON.parse(onlyResource(out, 'aws_s3_bucket_policy').policy);
+      expect(policy.Statement.slice(1)).toEqual([
+        {
+          Sid: 'PartnerWrite0',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:${data.aws_partition.partition.partition}:iam::111122223333:root' },
+          Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Resource: [`${bucketArn}/people/*`],
+        },
+        {
+          Sid: 'PartnerWrite0BucketKeyOnly',
+          Effect: 'Deny',
+          Principal: { AWS: 'arn:${data.aws_partition.partition.partition}:iam::111122223333:root' },
+          Action: 's3:PutObject',
+          Resource: [`${bucketArn}/people/*`],
+          Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn } },
+        },
+        { Sid: 'PartnerWrite1', Effect: 'Allow', Principal: { AWS: PARTNER_ROLE }, Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], Resource: [`${bucketArn}/events/acme/*`] },
+        {
+          Sid: 'PartnerWrite1BucketKeyOnly',
+          Effect: 'Deny',
+          Principal: { AWS: PARTNER_ROLE },
+          Action: 's3:PutObject',
+          Resource: [`${bucketArn}/events/acme/*`],
+          Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn } },
+        },
+      ]);
+      // Object ownership stays with the bucket: ACLs disabled, so no ACL condition is needed.
+      expect(onlyResource(out, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    });
+
+    test('the landing key lets the writers use it only through S3 and only for this bucket; the account keeps IAM control', () => {
+      const key = Object.entries(out.resource.aws_kms_key as Record<string, { policy: string }>).find(([k]) => k.startsWith('pipeline_bucket-key'))![1];
+      expect(JSON.parse(key.policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'EnableIamPolicies',
+            Effect: 'Allow',
+            Principal: { AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.caller-identity\.account_id\}:root$/) },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Sid: 'PartnerWritesThroughS3',
+            Effect: 'Allow',
+            Principal: { AWS: ['arn:${data.aws_partition.partition.partition}:iam::111122223333:root', PARTNER_ROLE] },
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-2.amazonaws.com', 'kms:EncryptionContext:aws:s3:arn': bucketArn } },
+          },
+        ],
+      });
+    });
+
+    test('passes the policy check', () => {
+      expect(checkStack('test', out as any).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
+    });
+
+    test('without writers the key keeps the default policy and the bucket policy only denies plain HTTP', () => {
+      const plain = build().json();
+      const key = Object.entries(plain.resource.aws_kms_key as Record<string, { policy?: string }>).find(([k]) => k.startsWith('pipeline_bucket-key'))![1];
+      expect(key.policy).toBeUndefined();
+      expect(JSON.parse(onlyResource(plain, 'aws_s3_bucket_policy').policy).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['DenyInsecureTransport']);
+    });
+
+    test.each([
+      ['an 11-digit account', { principal: '11112222333', prefixes: ['people/'] }, /writers\[0\]\.principal "11112222333" must be a 12-digit AWS account id .* or an IAM role ARN/],
+      ['a user ARN', { principal: 'arn:aws:iam::111122223333:user/bob', prefixes: ['people/'] }, /writers\[0\]\.principal "arn:aws:iam::111122223333:user\/bob" must be/],
+      ['a wildcard principal', { principal: '*', prefixes: ['people/'] }, /writers\[0\]\.principal "\*" must be/],
+      ['an unrouted prefix', { principal: '111122223333', prefixes: ['orders/'] }, /writers\[0\]\.prefixes: "orders\/" is not a routed prefix or under one \(routes: "people\/", "people\/archive\/", "events\/"\)/],
+      ['a wildcard prefix', { principal: '111122223333', prefixes: ['people/*'] }, /writers\[0\]\.prefixes: "people\/\*" is not a routed prefix/],
+      ['no prefixes', { principal: '111122223333', prefixes: [] }, /writers\[0\]\.prefixes is empty/],
+    ])('fails at synth on %s', (_label, writer, message) => {
+      expect(() => build({ writers: [writer] })).toThrow(message);
+    });
+
+    test('fails with an adopted bucket, whose policies the module does not own', () => {
+      expect(() => build({ existingBucket: { name: 'legacy-drop-zone' }, writers: [{ principal: '111122223333', prefixes: ['people/'] }] })).toThrow(
+        /writers change the bucket's policy and its key's policy/,
+      );
+    });
+  });
+});

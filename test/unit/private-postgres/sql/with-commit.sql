@@ -1,0 +1,2 @@
+CREATE TABLE IF NOT EXISTS landing.a (id int);
+COMMIT;
