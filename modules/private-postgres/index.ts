@@ -5,3 +5,4 @@ export * from './alarms';
 export * from './upgrades';
 export * from './logins';
 export { readSchemaFile } from './schema-files';
+export * from './restore';

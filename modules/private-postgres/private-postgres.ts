@@ -30,6 +30,7 @@ import {
 import { PostgresAlarmProps, PostgresAlarms } from './alarms';
 import { PostgresBootstrap } from './bootstrap';
 import { resolveEngineUpgrade } from './upgrades';
+import { resolveRestore, RESTORE_ARGUMENTS_CREATE_ONLY } from './restore';
 import { checkLoginProps, createLogin, DatabaseLogin } from './logins';
 import { databaseInstancesUnder, securityRulesUnder } from './dependencies';
 import { DatabaseLoginProps, ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './props';
@@ -206,6 +207,8 @@ export class PrivatePostgres extends Construct implements IConnectable {
     // Major upgrades: the parameter group family follows engineVersion; a change of major needs the declared
     // previousEngineVersion and allowMajorVersionUpgrade (upgrades.ts, README "Major version upgrade").
     const upgrade = resolveEngineUpgrade(this, { engine: this.engine, engineVersion, previousEngineVersion: props.previousEngineVersion, allowMajorVersionUpgrade: props.allowMajorVersionUpgrade });
+    // Created from a snapshot or a point in time (restore.ts, README "Restore"): the data, database and master user come from the source.
+    const restore = resolveRestore(this, this.engine, props.restoreFrom);
     checkRange(this, 'backupRetentionDays', props.backupRetentionDays, 7, 35, 'Backups shorter than 7 days are refused (RDS-BACKUP).');
     checkRange(this, 'allocatedStorageGiB', props.allocatedStorageGiB, 20, 65536);
     checkRange(this, 'logRetentionDays', props.logRetentionDays, 1, 3653);
@@ -291,7 +294,9 @@ export class PrivatePostgres extends Construct implements IConnectable {
         engine: 'postgres',
         engineVersion,
         instanceClass: this.instanceClass,
-        dbName: props.databaseName,
+        dbName: restore ? undefined : props.databaseName,
+        snapshotIdentifier: restore?.snapshotIdentifier,
+        restoreToPointInTime: restore?.instancePointInTime,
         username: masterUsername,
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: this.kmsKey.keyId,
@@ -300,7 +305,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
         maxAllocatedStorage: props.maxAllocatedStorageGiB ?? allocated * 5,
         storageType: 'gp3',
         storageEncrypted: true,
-        kmsKeyId: this.kmsKey.arn,
+        kmsKeyId: restore?.kmsKeyArn ?? this.kmsKey.arn,
         dbSubnetGroupName: this.subnetGroup.name,
         vpcSecurityGroupIds: [this.securityGroup.id],
         publiclyAccessible: false,
@@ -323,6 +328,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
         caCertIdentifier: 'rds-ca-rsa2048-g1',
         applyImmediately: !production,
         dependsOn: logGroups,
+        lifecycle: { ignoreChanges: RESTORE_ARGUMENTS_CREATE_ONLY },
       });
       this.address = this.instance.address;
       this.endpoint = this.instance.endpoint;
@@ -339,7 +345,9 @@ export class PrivatePostgres extends Construct implements IConnectable {
         clusterIdentifier: this.identifier,
         engine: 'aurora-postgresql',
         engineVersion,
-        databaseName: props.databaseName,
+        databaseName: restore ? undefined : props.databaseName,
+        snapshotIdentifier: restore?.snapshotIdentifier,
+        restoreToPointInTime: restore?.clusterPointInTime,
         masterUsername,
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: this.kmsKey.keyId,
@@ -359,6 +367,7 @@ export class PrivatePostgres extends Construct implements IConnectable {
         allowMajorVersionUpgrade: upgrade.allowMajorVersionUpgrade,
         applyImmediately: !production,
         dependsOn: logGroups,
+        lifecycle: { ignoreChanges: RESTORE_ARGUMENTS_CREATE_ONLY },
       });
       const count = multiAz ? 2 : 1;
       for (let i = 0; i < count; i++) {

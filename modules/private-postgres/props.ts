@@ -1,4 +1,5 @@
 import { NetworkRef } from '../core';
+import { PostgresRestoreSource } from './restore';
 
 export type PostgresEngine = 'postgres' | 'aurora-postgresql';
 
@@ -109,6 +110,14 @@ export interface PrivatePostgresProps {
    * @default false
    */
   readonly allowMajorVersionUpgrade?: boolean;
+  /**
+   * Create the database from a snapshot or a point in time of another database (the rollback path of a failed
+   * cut-over): `{ snapshotIdentifier, kmsKeyArn }` or `{ pointInTime: { sourceDbInstanceIdentifier | sourceClusterIdentifier,
+   * restoreTime | useLatestRestorableTime: true }, kmsKeyArn }` (`kmsKeyArn`: RDS only, the source's key). Read only
+   * when the database is created: restore into a new `component`. See the README "Restore".
+   * @default none (an empty database)
+   */
+  readonly restoreFrom?: PostgresRestoreSource;
   /** @default 'db.t4g.medium' outside production, 'db.m7g.large' in production ('db.r7g.large' for Aurora) */
   readonly instanceClass?: string;
   /** @default 20 (GiB, gp3; RDS only) */

@@ -21,9 +21,10 @@ export interface ReportingServerConfig {
     /**
      * Day-two settings of the target database, passed to PrivatePostgres as they are: a major upgrade
      * (`engineVersion`, `previousEngineVersion`, `allowMajorVersionUpgrade`; modules/private-postgres README
-     * "Major version upgrade"). Unset, the database is created at the module's default version.
+     * "Major version upgrade"), or the rollback of a failed reload into a restored copy (`component` and
+     * `restoreFrom`; README "Restore"). Unset, the database is created empty at the module's default version.
      */
-    readonly database?: Pick<PrivatePostgresProps, 'engineVersion' | 'previousEngineVersion' | 'allowMajorVersionUpgrade'>;
+    readonly database?: Pick<PrivatePostgresProps, 'engineVersion' | 'previousEngineVersion' | 'allowMajorVersionUpgrade' | 'component' | 'restoreFrom'>;
   };
   /** EventBridge Scheduler cron, after the reporting server's nightly refresh. */
   readonly schedule: { readonly expression: string; readonly timezone: string };

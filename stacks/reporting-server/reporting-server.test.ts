@@ -1,4 +1,5 @@
 import { describeProjectBasics, list, synthProject } from '../../test/helpers/example-project';
+import { checkStack } from '../../tools/policy-check/engine';
 import { App, Testing } from '../../modules/core';
 import { CONFIG } from './config';
 import { register } from './index';
@@ -56,5 +57,18 @@ describe('reporting-server day two: a major upgrade of the target (modules/priva
 
   test('the upgrade without the flag fails at synth', () => {
     expect(() => variant({ engineVersion: '17', previousEngineVersion: '16' })).toThrow(/set allowMajorVersionUpgrade: true/);
+  });
+
+  test('rollback of a failed reload: the target restored from the pre-reload snapshot as a new database, DMS writing to it, policy clean', () => {
+    const kmsKeyArn = 'arn:aws:kms:eu-west-2:111122223333:key/0a1b2c3d-1111-2222-3333-444455556666';
+    const out = variant({ component: 'db-restored', restoreFrom: { snapshotIdentifier: 'reports-prod-db-before-reload', kmsKeyArn } });
+    const instance = Object.values(out.resource.aws_db_instance)[0];
+    expect(instance).toMatchObject({ identifier: 'reports-prod-db-restored', snapshot_identifier: 'reports-prod-db-before-reload', kms_key_id: kmsKeyArn, deletion_protection: true });
+    const target = Object.values(out.resource.aws_dms_endpoint).find((e) => e.endpoint_type === 'target')!;
+    // DMS logs in with the restored database's app-user secret (its host is the restored instance's address).
+    const [secretId] = Object.entries(out.resource.aws_secretsmanager_secret).find(([, v]) => v.name === 'reports-prod-db-restored/dms_writer')!;
+    expect(target.secrets_manager_arn).toBe(`\${aws_secretsmanager_secret.${secretId}.arn}`);
+    const result = checkStack('reporting-server-production', out as any);
+    expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
   });
 });
