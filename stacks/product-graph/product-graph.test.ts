@@ -50,11 +50,13 @@ describe('product-graph example project', () => {
       'direct_job_name',
       'export_job_name',
       'incremental_job_name',
+      'incremental_trigger_name',
       'neptune_endpoint',
       'neptune_reader_endpoint',
       'neptune_security_group_id',
     ]);
     expect(JSON.stringify(outputs)).not.toMatch(/password|secret/i);
+    expect(outputs.incremental_trigger_name.value).toMatch(/^\$\{aws_glue_trigger\.[A-Za-z0-9_-]+\.name\}$/);
   });
 });
 

@@ -54,6 +54,8 @@ export class ProductGraphStack extends MigrationStack {
     new TerraformOutput(this, 'export_job_name', { value: m.exportJob!.jobName });
     new TerraformOutput(this, 'direct_job_name', { value: m.directJob!.jobName });
     new TerraformOutput(this, 'incremental_job_name', { value: m.incrementalJob!.jobName });
+    // The incremental schedule's handle (deactivated until incrementalScheduleEnabled; see the module README).
+    new TerraformOutput(this, 'incremental_trigger_name', { value: m.incrementalTrigger!.name });
     new TerraformOutput(this, 'crawler_name', { value: m.catalog.crawler.name });
     new TerraformOutput(this, 'data_bucket', { value: m.bucket.bucketName });
   }
