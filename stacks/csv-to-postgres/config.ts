@@ -3,6 +3,7 @@
  * A forked project edits this file (names, region, CIDRs, sizes) and nothing else to get started.
  */
 import type { AlarmSubscription } from '../../modules/core';
+import type { PartnerWriter } from '../../modules/s3-to-postgres-pipeline';
 
 export interface CsvToPostgresConfig {
   readonly project: string;
@@ -16,6 +17,11 @@ export interface CsvToPostgresConfig {
   readonly instanceClass?: string;
   /** Who hears the loader's alarms (errors, throttles, dead letters); subscribed at deploy, confirmed by the recipient. */
   readonly alarmSubscriptions?: readonly AlarmSubscription[];
+  /**
+   * Accounts or roles outside this project that drop files into the landing bucket, each on its routed prefixes.
+   * They also need an IAM policy in their own account (see modules/s3-to-postgres-pipeline/README.md).
+   */
+  readonly partnerWriters?: readonly PartnerWriter[];
 }
 
 const shared = {
@@ -27,7 +33,8 @@ const shared = {
 } as const;
 
 export const CONFIG: Record<'staging' | 'production', CsvToPostgresConfig> = {
-  staging: { ...shared, environment: 'staging', production: false, vpcCidr: '10.40.0.0/16' },
+  // 444455556666 stands for the partner's staging account (AWS's documentation account id): replace it.
+  staging: { ...shared, environment: 'staging', production: false, vpcCidr: '10.40.0.0/16', partnerWriters: [{ principal: '444455556666', prefixes: ['events/'] }] },
   production: {
     ...shared,
     environment: 'prod',
@@ -37,5 +44,7 @@ export const CONFIG: Record<'staging' | 'production', CsvToPostgresConfig> = {
     instanceClass: 'db.m7g.large',
     // SNS emails a confirmation link first: the subscription delivers once the recipient clicks it.
     alarmSubscriptions: [{ protocol: 'email', endpoint: 'data-platform-oncall@example.com' }],
+    // In production only the partner's uploader role may write, and only its own folder.
+    partnerWriters: [{ principal: 'arn:aws:iam::444455556666:role/csv-uploader', prefixes: ['events/partner-a/'] }],
   },
 };

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Testing } from '../../modules/core';
 import { CONFIG } from './config';
 import { CsvToPostgresStack } from './stack';
@@ -16,6 +19,33 @@ describe('csv-to-postgres example: the pipeline beside the database', () => {
     ]);
     expect(loader.environment.variables.LEDGER_TABLE).toBe('landing.s3_load_ledger');
     expect(loader.environment.variables.DB_SECRET_ARN).toMatch(/aws_secretsmanager_secret\./);
+  });
+
+  test('the landing tables come from sql/landing-tables.sql, created as the loader; reporting may only read them', () => {
+    const plan = JSON.parse(Object.values(json.resource.aws_lambda_invocation as Record<string, { input: string }>)[0].input);
+    const sql = fs.readFileSync(path.join(__dirname, 'sql', 'landing-tables.sql'), 'utf8');
+    expect(plan.schemaFiles).toEqual([{ name: 'stacks/csv-to-postgres/sql/landing-tables.sql', sql, sha256: createHash('sha256').update(sql).digest('hex'), owner: 'loader' }]);
+    expect(plan.users).toEqual([
+      { username: 'loader', secretArn: expect.stringMatching(/app-user-secret/), iam: false, schemas: ['landing'] },
+      { username: 'reporting', secretArn: expect.stringMatching(/login-reporting-secret/), iam: false, schemas: [], grants: [{ schema: 'landing', privilege: 'read' }] },
+    ]);
+    const loader = resources(json, 'aws_lambda_function').find((f) => f.function_name === 'csvload-staging-csv-loader')!;
+    expect(loader.environment.variables.DB_SECRET_ARN).toMatch(/app-user-secret/);
+  });
+
+  test('the partner account may write under events/ only, through the bucket policy and the landing key', () => {
+    const policy = JSON.parse(Object.values(json.resource.aws_s3_bucket_policy as Record<string, { policy: string }>)[0].policy);
+    const partner = policy.Statement.find((s: { Sid: string }) => s.Sid === 'PartnerWrite0');
+    expect(partner).toEqual({
+      Sid: 'PartnerWrite0',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:${data.aws_partition.partition.partition}:iam::444455556666:root' },
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      Resource: [expect.stringMatching(/^\$\{aws_s3_bucket\.[^}]+\.arn\}\/events\/\*$/)],
+    });
+    const keys = Object.values(json.resource.aws_kms_key as Record<string, { policy?: string; description: string }>).filter((k) => k.description.startsWith('Encrypts CSV files landing'));
+    expect(keys).toHaveLength(1);
+    expect(JSON.parse(keys[0].policy!).Statement[1]).toMatchObject({ Sid: 'PartnerWritesThroughS3', Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-2.amazonaws.com' } } });
   });
 
   test('outputs the bucket, loader, dead-letter queue and alarm topic (handles only)', () => {

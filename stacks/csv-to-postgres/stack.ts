@@ -7,8 +7,9 @@ import { CsvToPostgresConfig } from './config';
 
 /**
  * A private Postgres in a private VPC, and the pipeline that loads CSV files dropped in the landing bucket into it:
- * `people/*.csv` replaces landing.people, `events/*.csv` is appended to landing.events (tables owned by the app user,
- * created before the first file arrives).
+ * `people/*.csv` replaces landing.people, `events/*.csv` is appended to landing.events. The tables are declared in
+ * sql/landing-tables.sql, created at deploy time as the `loader` login, which owns the landing schema; a `reporting`
+ * login may read it and nothing else; a partner account drops files under `events/`.
  */
 export class CsvToPostgresStack extends MigrationStack {
   readonly network: PrivateNetwork;
@@ -28,7 +29,10 @@ export class CsvToPostgresStack extends MigrationStack {
       network: this.network.ref,
       databaseName: config.databaseName,
       instanceClass: config.instanceClass,
+      // The loader owns the landing schema (appUser: its secret and rotation keep their ids from before logins).
       appUser: { username: 'loader', schemas: ['landing'] },
+      // One login per consumer: reporting reads the landing tables, with its own rotated secret.
+      logins: [{ username: 'reporting', grants: [{ schema: 'landing', privilege: 'read' }] }],
     });
 
     this.pipeline = new S3ToPostgresPipeline(this, 'pipeline', {
@@ -38,8 +42,12 @@ export class CsvToPostgresStack extends MigrationStack {
         { prefix: 'people/', table: 'landing.people', mode: 'replace' },
         { prefix: 'events/', table: 'landing.events', mode: 'append' },
       ],
-      // The app user owns the landing schema: the ledger lives there, so it needs no extra grants.
+      databaseUser: 'loader',
+      // Created by the bootstrap as the loader, which then owns (and may truncate) them.
+      schemaFiles: ['stacks/csv-to-postgres/sql/landing-tables.sql'],
+      // The loader owns the landing schema: the ledger lives there, so it needs no extra grants.
       ledgerTable: 'landing.s3_load_ledger',
+      writers: config.partnerWriters,
       alarmSubscriptions: config.alarmSubscriptions,
     });
 
@@ -47,6 +55,7 @@ export class CsvToPostgresStack extends MigrationStack {
     new TerraformOutput(this, 'database_security_group_id', { value: this.database.securityGroupId });
     new TerraformOutput(this, 'database_master_secret_arn', { value: this.database.masterSecretArn });
     new TerraformOutput(this, 'database_app_secret_arn', { value: this.database.clientSecretArn });
+    new TerraformOutput(this, 'database_reporting_secret_arn', { value: this.database.login('reporting').secretArn! });
     new TerraformOutput(this, 'landing_bucket_name', { value: this.pipeline.bucketName });
     new TerraformOutput(this, 'loader_function_name', { value: this.pipeline.loader.functionName });
     new TerraformOutput(this, 'loader_dead_letter_queue_url', { value: this.pipeline.deadLetterQueue.url });
