@@ -10,6 +10,7 @@ import {
   S3TargetEndpoint,
   SqlServerSourceEndpoint,
 } from './endpoints';
+import { DmsApplyExceptionsCheck } from './apply-exceptions';
 import { DmsMonitoring } from './monitoring';
 import { DmsMigrationProps, DmsSourceSpec, DmsTargetSpec } from './props';
 import { DmsReplicationInstance, IDmsReplicationInstance } from './replication-instance';
@@ -28,6 +29,8 @@ export class DmsMigration extends Construct {
   readonly target: IDmsEndpoint;
   readonly task: DmsReplicationTask;
   readonly monitoring?: DmsMonitoring;
+  /** Counts the target's apply exceptions and alarms on them (CDC tasks into PostgreSQL, with monitoring). */
+  readonly applyExceptions?: DmsApplyExceptionsCheck;
   readonly schedule?: DmsScheduledFullLoad;
   /** Resumes the CDC task after an apply stopped it (CDC tasks unless `resume: false`). */
   readonly resumer?: DmsTaskResumer;
@@ -60,6 +63,28 @@ export class DmsMigration extends Construct {
       this.monitoring = new DmsMonitoring(this, 'monitoring', { component: m.component ?? component, topicArn: m.topicArn, subscriptions: m.subscriptions });
       this.monitoring.watchInstance(this.instance, m);
       this.monitoring.watchTask(this.task, m);
+      const wanted = m.applyExceptions;
+      const applies = this.target instanceof PostgresTargetEndpoint && this.task.migrationType !== 'full-load';
+      check(
+        wanted === undefined || wanted === false || applies,
+        this,
+        this.task.migrationType === 'full-load'
+          ? 'monitoring.applyExceptions is set on a full-load task, which writes no control tables (DMS creates them for full-load-and-cdc and CDC-only tasks). Drop applyExceptions.'
+          : `monitoring.applyExceptions is set, but the target is ${this.target.engineName}: only database targets have the awsdms_apply_exceptions control table. Drop applyExceptions.`,
+      );
+      // By default only where the check can reach the target (its security group is known); asked for explicitly,
+      // an unreachable target fails at synth with the fix.
+      const reachable = applies && (this.target as PostgresTargetEndpoint).admitsClients;
+      if (applies && wanted !== false && (reachable || wanted !== undefined)) {
+        this.applyExceptions = new DmsApplyExceptionsCheck(this, 'apply-exceptions', {
+          component: `${component}-apply-exc`,
+          task: this.task,
+          target: this.target as PostgresTargetEndpoint,
+          network: props.network,
+          alarmTopicArn: this.monitoring.topicArn,
+          periodMinutes: wanted?.periodMinutes,
+        });
+      }
     }
     check(
       props.resume === undefined || props.resume === false || this.task.migrationType !== 'full-load',

@@ -119,6 +119,7 @@ abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
   readonly engineName: string;
   readonly port: number;
   readonly serverName: string;
+  readonly databaseName?: string;
   /** The login secret DMS reads. */
   readonly secret: SecretRef;
   protected readonly peer?: IConnectable;
@@ -145,6 +146,7 @@ abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
     this.engineName = spec.engineName;
     this.port = props.port ?? spec.defaultPort;
     this.serverName = props.serverName;
+    this.databaseName = props.databaseName;
     this.peer = props.connections;
     this.secret = spec.secretFactory ? spec.secretFactory(this) : props.secret;
     const managed = rdsManagedMasterSecret(this, this.secret.secretArn);
@@ -174,6 +176,22 @@ abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
       dependsOn: roleResources(this.secretAccessRole),
     });
     this.endpointArn = this.endpoint.endpointArn;
+  }
+
+  /**
+   * Admits another client (e.g. a Lambda that reads the target's control tables) to the database on its port, by
+   * security group. Returns false when the endpoint was given no `connections` (a database outside this stack's
+   * security groups), and nothing was opened.
+   */
+  /** Whether the database's security group is known (`database` or `connections`), so clients can be admitted. */
+  get admitsClients(): boolean {
+    return this.peer !== undefined;
+  }
+
+  allowClientFrom(client: IConnectable, purpose: string): boolean {
+    if (!this.peer) return false;
+    this.peer.connections.allowFrom(client, this.port, purpose);
+    return true;
   }
 
   bind(instance: IDmsReplicationInstance): void {

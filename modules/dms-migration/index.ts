@@ -9,5 +9,6 @@ export * from './serverless-replication';
 export * from './monitoring';
 export * from './scheduled-full-load';
 export * from './task-resumer';
+export * from './apply-exceptions';
 export * from './props';
 export * from './dms-migration';

@@ -9,6 +9,7 @@ import {
   S3TargetEndpointProps,
   SqlServerSourceEndpointProps,
 } from './endpoints';
+import { ApplyExceptionsAlarmProps } from './apply-exceptions';
 import { DmsMonitoringProps, InstanceAlarmProps, TaskAlarmProps } from './monitoring';
 import { DmsReplicationInstanceProps, IDmsReplicationInstance } from './replication-instance';
 import { MigrationType, TableMappingsInput, TaskSettingsInput } from './replication-task';
@@ -62,8 +63,11 @@ export interface DmsMigrationProps {
    * @default on for 'cdc' and 'full-load-and-cdc' tasks, with resumeAfterApply
    */
   readonly resume?: false | Omit<DmsTaskResumerProps, 'task' | 'component'>;
-  /** Alarms and events to SNS. `false` turns them off (not recommended). @default on, with a created topic */
-  readonly monitoring?: false | (DmsMonitoringProps & InstanceAlarmProps & TaskAlarmProps);
+  /**
+   * Alarms and events to SNS, and for CDC tasks into PostgreSQL the apply-exceptions check (`applyExceptions`).
+   * `false` turns them off (not recommended). @default on, with a created topic
+   */
+  readonly monitoring?: false | (DmsMonitoringProps & InstanceAlarmProps & TaskAlarmProps & ApplyExceptionsAlarmProps);
   /** Re-run a full-load task on a schedule (the reporting-server case). */
   readonly schedule?: Omit<DmsScheduledFullLoadProps, 'task' | 'component' | 'alarmTopicArn'>;
 }

@@ -29,7 +29,8 @@ export class SqlServerToPostgresStack extends MigrationStack {
     this.network = new PrivateNetwork(this, 'network', {
       cidr: config.vpcCidr,
       availabilityZones: config.availabilityZones,
-      interfaceEndpoints: ['secretsmanager', 'sts', 'logs'],
+      // monitoring: the DMS apply-exceptions check publishes its count with PutMetricData from the VPC.
+      interfaceEndpoints: ['secretsmanager', 'sts', 'logs', 'monitoring'],
     });
     this.database = new PrivatePostgres(this, 'database', {
       network: this.network.ref,
