@@ -176,3 +176,14 @@ describe('splitSqlStatements and schemaFileProblems (shared by synth and the boo
     expect(schemaFileProblems('big.sql', `-- ${'x'.repeat(MAX_SCHEMA_FILE_BYTES)}`)).toEqual([`big.sql is ${MAX_SCHEMA_FILE_BYTES + 3} bytes; the limit is ${MAX_SCHEMA_FILE_BYTES} (split it into several files)`]);
   });
 });
+
+describe('a login as the DMS target\'s secret', () => {
+  test('PostgresTargetEndpoint takes db.loginSecret(name): DMS reads that login\'s secret and decrypts with the database key', () => {
+    const { PostgresTargetEndpoint } = jest.requireActual('../../../modules/dms-migration');
+    const { stack, db, json } = build({ logins: LOGINS });
+    new PostgresTargetEndpoint(stack, 'target', { component: 'target', database: db, secret: db.loginSecret('dms_writer') });
+    const out = json();
+    expect(onlyResource(out, 'aws_dms_endpoint').secrets_manager_arn).toMatch(/^\$\{aws_secretsmanager_secret\.db_login-dms_writer-secret_[A-F0-9]+\.arn\}$/);
+    expect(() => db.loginSecret('reporting')).toThrow(/login "reporting" uses IAM authentication and has no secret/);
+  });
+});
