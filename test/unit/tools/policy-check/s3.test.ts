@@ -121,6 +121,21 @@ describe('S3 rules', () => {
     expect(findingsOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith({ Resource: '*', Principal: { AWS: '*' } }) } }))).toEqual([]);
   });
 
+  // Mutation testing (issue 19): the wildcard forms AWS accepts, and a Deny scoped by NotResource.
+  test.each([
+    ['Action "*" (every action of every service includes every s3 action)', { Action: '*' }],
+    ['Resource "arn:aws:s3:::*" (every bucket and every object)', { Resource: 'arn:aws:s3:::*' }],
+    ['Action given as a list holding "s3:*"', { Action: ['s3:GetObject', 's3:*'] }],
+  ] as const)('S3-TLS-ONLY accepts %s', (_, changes) => {
+    expect(findingsOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith(changes) } }))).toEqual([]);
+  });
+
+  test('S3-TLS-ONLY fails on a Deny scoped by NotResource, which names no resource it covers', () => {
+    expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith({ Resource: undefined, NotResource: 'arn:aws:s3:::elsewhere/*' }) } }))).toMatch(
+      /denies plain HTTP on no resource but not on the bucket ARN or its objects/,
+    );
+  });
+
   test('S3-TLS-ONLY fails when the policy is an unparseable token', () => {
     expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: '${jsonencode(local.policy)}' } }))).toMatch(/policy must be a literal JSON document so it can be reviewed/);
   });
