@@ -4,7 +4,7 @@
  * resource. A waived violation is reported with its reason, never hidden. Unknown rules or resources in a waiver,
  * and waivers without a reason, are errors.
  */
-import { Rule } from './rule';
+import { Rule, WaiverHint } from './rule';
 import { RULES, RULE_IDS } from './rules';
 import { policyWaiversOf, StackIndex, TfJson } from './tf';
 
@@ -18,6 +18,21 @@ export interface Finding {
   readonly fix: string;
   /** The waiver's reason, when the finding is waived. */
   readonly waived?: string;
+  /** Set where the module refuses the fix for this resource: the waiver to use instead (already in `fix`). */
+  readonly waiverHint?: WaiverHint & { readonly key: string; readonly call: string };
+}
+
+/** The stack-relative construct path of a resource (`migration/task/task`), from its recorded path. */
+function constructPath(path: string | undefined, stack: string): string | undefined {
+  if (!path) return undefined;
+  return path.startsWith(`${stack}/`) ? path.slice(stack.length + 1) : path;
+}
+
+/** The waivePolicy call for a resource the module refuses to fix; the reason is quoted for a TS string. */
+export function waiverCall(rule: string, stack: string, address: string, path: string | undefined, reason: string): string {
+  const where = constructPath(path, stack);
+  const target = where ? `<the construct at ${where}>` : `<the resource ${address}>`;
+  return `this.waivePolicy('${rule}', ${target}, '${reason.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')`;
 }
 
 export interface RuleTally {
@@ -104,7 +119,15 @@ export function checkStack(name: string, json: TfJson, rules: readonly Rule[] = 
         } else {
           tally.failed++;
         }
-        findings.push({ rule: rule.id, stack: name, address: resource.address, path: resource.path, ...v, waived: key ? waivers.byKey.get(key) : undefined });
+        const hint = rule.moduleRefusesFix?.(resource, v, { stack, production });
+        const waiverKey = `${rule.id}:${resource.address}`;
+        const waiverHint = hint ? { ...hint, key: waiverKey, call: waiverCall(rule.id, name, resource.address, resource.path, hint.reason) } : undefined;
+        const fix = !waiverHint
+          ? v.fix
+          : key
+            ? `${v.fix} (the module refuses that fix here: ${waiverHint.because}; already waived by "${key}")`
+            : `${v.fix}. But the module refuses that fix here: ${waiverHint.because}. Waive it in the stack instead: ${waiverHint.call} (waiver key "${waiverKey}")`;
+        findings.push({ rule: rule.id, stack: name, address: resource.address, path: resource.path, ...v, fix, waived: key ? waivers.byKey.get(key) : undefined, waiverHint });
       }
     }
     if (rule.checkStack) {

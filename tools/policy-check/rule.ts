@@ -26,8 +26,22 @@ export interface Rule {
   readonly types: readonly string[];
   readonly productionOnly?: boolean;
   check(resource: TfResource, ctx: RuleContext): Violation[];
+  /**
+   * Where the kit's module itself refuses the fix for this resource (e.g. DMS-TASK-VALIDATION on a task that masks
+   * columns: dms-migration turns validation off and refuses `validation: true`), why; the finding then names the
+   * `waivePolicy` call to use instead of a fix nobody can apply. Undefined where the fix can be applied.
+   */
+  moduleRefusesFix?(resource: TfResource, violation: Violation, ctx: RuleContext): WaiverHint | undefined;
   /** Checks on the stack outside its resources (provider, backend, locals, variables, data sources). */
   checkStack?(ctx: RuleContext): StackViolation[];
+}
+
+/** Why the module refuses a rule's fix for one resource, and a reason to start the waiver from. */
+export interface WaiverHint {
+  /** What the module does instead, and why (DMS guide or provider behaviour). */
+  readonly because: string;
+  /** A starting reason for the waiver (the reviewer reads it; edit it to the case). */
+  readonly reason: string;
 }
 
 /** A violation outside the resources: `address` is `provider.aws`, `terraform.backend.s3`, `locals`, `variable.x`... */

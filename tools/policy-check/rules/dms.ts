@@ -53,6 +53,18 @@ export function targetEndpoint(stack: StackIndex, task: TfResource): TfResource 
   return stack.target(task.attrs.target_endpoint_arn, 'aws_dms_endpoint', 'aws_dms_s3_endpoint');
 }
 
+/** Whether the task's table mappings mask columns (`data-masking-*` transformation rules). */
+export function masksColumns(task: TfResource): boolean {
+  const raw = task.attrs.table_mappings;
+  if (typeof raw !== 'string') return false;
+  try {
+    const doc = JSON.parse(raw) as { rules?: Array<Record<string, unknown>> };
+    return (doc.rules ?? []).some((r) => typeof r['rule-action'] === 'string' && String(r['rule-action']).startsWith('data-masking-'));
+  } catch {
+    return false;
+  }
+}
+
 export const dmsRules: Rule[] = [
   {
     id: 'DMS-PRIVATE',
@@ -143,6 +155,15 @@ export const dmsRules: Rule[] = [
         ? []
         : [violation(`ValidationSettings.EnableValidation is ${found(on)} for a database target`, 'set "ValidationSettings": { "EnableValidation": true } so DMS compares source and target rows')];
     },
+    // dms-migration turns validation off for a task that masks columns and refuses validation: true for it: a masked
+    // value never matches its source, so every masked row would be reported mismatched (DMS premigration assessment).
+    moduleRefusesFix: (r, v) =>
+      masksColumns(r) && /for a database target/.test(v.message)
+        ? {
+            because: 'the task masks columns (data-masking rules), and dms-migration keeps validation off for it and refuses validation: true (a masked value never matches its source, so validation would report every masked row as mismatched)',
+            reason: 'The task masks columns, which DMS validation would report as mismatched; the masked tables are checked by row counts (templates/postgres/row-counts.sql) instead.',
+          }
+        : undefined,
   },
   {
     id: 'DMS-TASK-LOB-SAFE',
@@ -176,6 +197,17 @@ export const dmsRules: Rule[] = [
           `use full LOB mode ("FullLobMode": true), or a PostgreSQL source with postgres_settings.fail_tasks_on_lob_truncation = true; where only limited LOB mode is possible (S3, Kinesis targets), waive "DMS-TASK-LOB-SAFE:${r.address}" with the largest LOB the preflight measured, below LobMaxSize`,
         ),
       ];
+    },
+    // S3 and Kinesis targets support only limited LOB mode (DMS guide, target limitations): dms-migration refuses
+    // full and inline LOB mode for them.
+    moduleRefusesFix: (r, v, { stack }) => {
+      const target = targetEndpoint(stack, r);
+      const engine = target ? endpointEngine(target) : undefined;
+      if (!/limited LOB mode/.test(v.message) || (engine !== 's3' && engine !== 'kinesis')) return undefined;
+      return {
+        because: `the target is ${engine}, which supports only limited LOB mode (DMS guide, ${engine === 's3' ? 'CHAP_Target.S3' : 'CHAP_Target.Kinesis'} limitations), and dms-migration refuses full and inline LOB mode for it`,
+        reason: 'Only limited LOB mode is possible into this target; LobMaxSize is above the largest LOB the preflight measured (<value, query>).',
+      };
     },
   },
   {
