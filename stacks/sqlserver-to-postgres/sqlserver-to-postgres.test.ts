@@ -50,4 +50,14 @@ describe('sqlserver-to-postgres specifics', () => {
     const target = list(out, 'aws_dms_endpoint').find((e) => e.endpoint_type === 'target')!;
     expect(target.secrets_manager_arn).toContain('aws_secretsmanager_secret.database_app-user-secret');
   });
+
+  test('day two: apply exceptions alarm to the migration topic, and the task resumes after an apply stops it', () => {
+    const alarm = list(out, 'aws_cloudwatch_metric_alarm').find((a) => a.metric_name === 'ApplyExceptions')!;
+    expect(alarm).toMatchObject({ namespace: 'MigrationKit/DMS', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    expect(alarm.alarm_actions[0]).toMatch(/^\$\{aws_sns_topic\./);
+    const check = list(out, 'aws_lambda_function').find((f) => f.environment.variables.METRIC_NAMESPACE)!;
+    expect(check.environment.variables).toMatchObject({ CONTROL_SCHEMA: 'billing', DB_SECRET_ARN: expect.stringContaining('aws_secretsmanager_secret.database_app-user-secret') });
+    expect(list(out, 'aws_vpc_endpoint').map((e) => String(e.service_name))).toEqual(expect.arrayContaining([expect.stringMatching(/\.monitoring$/)]));
+    expect(JSON.parse(list(out, 'aws_lambda_invocation').find((i) => i.input.includes('resume'))!.input)).toEqual({ action: 'resume' });
+  });
 });
