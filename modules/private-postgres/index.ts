@@ -6,3 +6,4 @@ export * from './upgrades';
 export * from './logins';
 export { readSchemaFile } from './schema-files';
 export * from './restore';
+export * from './aurora';

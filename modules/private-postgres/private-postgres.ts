@@ -31,6 +31,7 @@ import { PostgresAlarmProps, PostgresAlarms } from './alarms';
 import { PostgresBootstrap } from './bootstrap';
 import { resolveEngineUpgrade } from './upgrades';
 import { resolveRestore, RESTORE_ARGUMENTS_CREATE_ONLY } from './restore';
+import { resolveAuroraTopology } from './aurora';
 import { checkLoginProps, createLogin, DatabaseLogin } from './logins';
 import { databaseInstancesUnder, securityRulesUnder } from './dependencies';
 import { DatabaseLoginProps, ParameterApplyMethod, PostgresEngine, PrivatePostgresProps } from './props';
@@ -178,6 +179,13 @@ export class PrivatePostgres extends Construct implements IConnectable {
   readonly address: string;
   /** `host:port` of the writer. */
   readonly endpoint: string;
+  /**
+   * Aurora: hostname of the cluster's reader endpoint, which balances connections over the readers (the writer when
+   * there are none). For read-only consumers: reports, exports, validation queries. Undefined for RDS.
+   */
+  readonly readerAddress?: string;
+  /** Aurora: `host:port` of the reader endpoint. Undefined for RDS. */
+  readonly readerEndpoint?: string;
   /** The RDS-managed master secret (JSON `username`, `password`). */
   readonly masterSecretArn: string;
   /** The CMK that encrypts storage, secrets and Performance Insights. */
@@ -237,8 +245,18 @@ export class PrivatePostgres extends Construct implements IConnectable {
     const component = this.component;
     this.identifier = naming.name(component, 'rdsIdentifier');
     this.databaseName = props.databaseName;
-    this.instanceClass = props.instanceClass ?? (production ? (aurora ? 'db.r7g.large' : 'db.m7g.large') : 'db.t4g.medium');
-    this.connectionBudget = estimateMaxConnections(this.instanceClass);
+    // Aurora depth (aurora.ts): readers spread over the zones, Serverless v2 capacity.
+    const topology = resolveAuroraTopology(this, {
+      engine: this.engine,
+      production,
+      multiAz: props.multiAz,
+      instanceClass: props.instanceClass,
+      readerCount: props.readerCount,
+      serverlessV2: props.serverlessV2,
+      availabilityZones: props.network.privateSubnets.flatMap((s) => (s.availabilityZone ? [s.availabilityZone] : [])),
+    });
+    this.instanceClass = topology.instanceClass ?? props.instanceClass ?? (production ? (aurora ? 'db.r7g.large' : 'db.m7g.large') : 'db.t4g.medium');
+    this.connectionBudget = topology.connectionBudget ?? estimateMaxConnections(this.instanceClass);
 
     this.kmsKey = newKmsKey(this, 'key', component, `Encrypts ${this.identifier}: storage, master secret, Performance Insights`);
     this.secretKmsKeyArn = this.kmsKey.arn;
@@ -365,11 +383,12 @@ export class PrivatePostgres extends Construct implements IConnectable {
         iamDatabaseAuthenticationEnabled: true,
         enabledCloudwatchLogsExports: ['postgresql'],
         allowMajorVersionUpgrade: upgrade.allowMajorVersionUpgrade,
+        serverlessv2ScalingConfiguration: topology.serverless,
         applyImmediately: !production,
         dependsOn: logGroups,
         lifecycle: { ignoreChanges: RESTORE_ARGUMENTS_CREATE_ONLY },
       });
-      const count = multiAz ? 2 : 1;
+      const count = 1 + topology.readerCount;
       for (let i = 0; i < count; i++) {
         this.clusterInstances.push(
           new RdsClusterInstance(this, `cluster-instance-${i}`, {
@@ -379,6 +398,10 @@ export class PrivatePostgres extends Construct implements IConnectable {
             engineVersion,
             instanceClass: this.instanceClass,
             dbSubnetGroupName: this.subnetGroup.name,
+            // Spread over the zones when created; never a reason to replace an instance (availability_zone forces
+            // a new one, and after a failover the writer may sit anywhere).
+            availabilityZone: topology.instanceZones[i],
+            lifecycle: { ignoreChanges: ['availability_zone'] },
             publiclyAccessible: false,
             autoMinorVersionUpgrade: true,
             copyTagsToSnapshot: true,
@@ -393,6 +416,8 @@ export class PrivatePostgres extends Construct implements IConnectable {
       }
       this.address = this.cluster.endpoint;
       this.endpoint = `${this.cluster.endpoint}:${POSTGRES_PORT}`;
+      this.readerAddress = this.cluster.readerEndpoint;
+      this.readerEndpoint = `${this.cluster.readerEndpoint}:${POSTGRES_PORT}`;
       this.masterSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
     }
 
@@ -422,16 +447,6 @@ export class PrivatePostgres extends Construct implements IConnectable {
       throw new ValidationError(this, `no login "${username}" on this database; its logins are ${[...this.logins.keys()].join(', ') || 'none'} (set appUser or logins).`);
     }
     return found;
-  }
-
-  /**
-   * A password login's secret as DMS endpoints and Glue connections take it (`{ secretArn, kmsKeyArn }`), e.g.
-   * `new PostgresTargetEndpoint(this, 'target', { database: db, secret: db.loginSecret('dms_writer') })`.
-   */
-  loginSecret(username: string): { readonly secretArn: string; readonly kmsKeyArn: string } {
-    const login = this.login(username);
-    if (!login.secretArn) throw new ValidationError(this, `login "${username}" uses IAM authentication and has no secret; give it authentication "password" to hand its secret to DMS.`);
-    return { secretArn: login.secretArn, kmsKeyArn: login.kmsKeyArn };
   }
 
   /**

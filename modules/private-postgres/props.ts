@@ -1,5 +1,6 @@
 import { NetworkRef } from '../core';
 import { PostgresRestoreSource } from './restore';
+import { ServerlessV2Capacity } from './aurora';
 
 export type PostgresEngine = 'postgres' | 'aurora-postgresql';
 
@@ -118,6 +119,18 @@ export interface PrivatePostgresProps {
    * @default none (an empty database)
    */
   readonly restoreFrom?: PostgresRestoreSource;
+  /**
+   * Aurora: reader instances beside the writer (0-15), spread round-robin over the private subnets' zones; the
+   * cluster's reader endpoint (`readerEndpoint`) balances over them. At least 1 in production.
+   * @default production (multiAz): 1, otherwise 0
+   */
+  readonly readerCount?: number;
+  /**
+   * Aurora Serverless v2: every instance is `db.serverless` and scales between these capacities (ACU, ~2 GiB each,
+   * steps of 0.5; 0 = automatic pause, refused in production). `connectionBudget` follows `maxCapacity`.
+   * @default none (provisioned instances of instanceClass)
+   */
+  readonly serverlessV2?: ServerlessV2Capacity;
   /** @default 'db.t4g.medium' outside production, 'db.m7g.large' in production ('db.r7g.large' for Aurora) */
   readonly instanceClass?: string;
   /** @default 20 (GiB, gp3; RDS only) */

@@ -1,3 +1,4 @@
+import { ServerlessV2Capacity } from '../../modules/private-postgres';
 import { TableConfigInput } from '../../modules/stream-to-postgres';
 
 /**
@@ -45,7 +46,11 @@ export interface LedgerReplicaConfig {
      */
     readonly cdcStartPosition: string;
   };
-  readonly target: { readonly databaseName: string; readonly instanceClass?: string };
+  /**
+   * The Aurora target: `readerCount` readers spread over the zones (default: one in production), or Serverless v2
+   * capacity instead of `instanceClass` (modules/private-postgres README, "Aurora: readers, Serverless v2").
+   */
+  readonly target: { readonly databaseName: string; readonly instanceClass?: string; readonly readerCount?: number; readonly serverlessV2?: ServerlessV2Capacity };
   readonly dms: { readonly instanceClass: string; readonly allocatedStorageGiB: number };
   /**
    * The `high_water_mark` templates/postgres/cdc-start-slot.sql printed with the slot (UTC): earlier than every change

@@ -1,6 +1,7 @@
 import { Testing } from '../../modules/core';
 import { register } from './index';
 import { CONFIG } from './config';
+import { LedgerReplicaStack } from './stack';
 import { crossAccountSecretReads } from '../../test/helpers/cross-account-secrets';
 import { checkStack } from '../../tools/policy-check/engine';
 import { TfJson } from '../../tools/policy-check/tf';
@@ -100,6 +101,7 @@ describe('example project ledger-replica', () => {
       'change_stream_arn',
       'consumer_function',
       'database_endpoint',
+      'database_reader_endpoint',
       'export_bucket',
       'failed_changes_queue_url',
       'full_load_task_arn',
@@ -121,6 +123,24 @@ describe('example project ledger-replica', () => {
         expect(a.dimensions.DBClusterIdentifier).toBe(list(out, 'aws_rds_cluster')[0].cluster_identifier);
       }
     }
+  });
+
+  test('the reader endpoint is a handle on the cluster\'s reader endpoint', () => {
+    const out = stacks.get('ledger-replica-production')!;
+    const [clusterId] = Object.keys(out.resource.aws_rds_cluster);
+    expect(out.output.database_reader_endpoint.value).toBe(`\${aws_rds_cluster.${clusterId}.reader_endpoint}:5432`);
+  });
+
+  test('variant: a Serverless v2 target with two readers in three zones, alarmed on reader lag, policy clean', () => {
+    const config = { ...CONFIG.production, target: { ...CONFIG.production.target, instanceClass: undefined, readerCount: 2, serverlessV2: { minCapacity: 2, maxCapacity: 32 } } };
+    const out = JSON.parse(Testing.synth(new LedgerReplicaStack(Testing.app(), 'ledger-replica-production', config))) as Out;
+    expect(list(out, 'aws_rds_cluster')[0].serverlessv2_scaling_configuration).toEqual({ min_capacity: 2, max_capacity: 32 });
+    const instances = list(out, 'aws_rds_cluster_instance');
+    expect(instances.map((i) => i.instance_class)).toEqual(['db.serverless', 'db.serverless', 'db.serverless']);
+    expect(new Set(instances.map((i) => i.availability_zone)).size).toBe(Math.min(3, new Set(config.availabilityZones).size));
+    expect(list(out, 'aws_cloudwatch_metric_alarm').map((a) => a.metric_name)).toContain('AuroraReplicaLag');
+    const result = checkStack('ledger-replica-production', out);
+    expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
   });
 
   test.each([...stacks])('%s: roles reading the source account\'s secret may decrypt it, via Secrets Manager only', (_name, out) => {

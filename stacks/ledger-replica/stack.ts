@@ -37,6 +37,8 @@ export class LedgerReplicaStack extends MigrationStack {
       databaseName: config.target.databaseName,
       engine: 'aurora-postgresql',
       instanceClass: config.target.instanceClass,
+      readerCount: config.target.readerCount,
+      serverlessV2: config.target.serverlessV2,
       // The replica's login, shared by the DMS full load and the stream consumer: it owns the target schemas, so the
       // tables the consumer creates are the ones the load may truncate. Its secret holds host and port, which DMS
       // reads from the secret; the Aurora-managed master secret holds only username and password
@@ -96,5 +98,6 @@ export class LedgerReplicaStack extends MigrationStack {
     new TerraformOutput(this, 'consumer_function', { value: this.replica.consumer.functionName });
     new TerraformOutput(this, 'alerts_topic_arn', { value: monitoring.topicArn });
     new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint });
+    new TerraformOutput(this, 'database_reader_endpoint', { value: this.database.readerEndpoint!, description: 'Read-only queries (row counts, validation) without load on the writer; the writer itself while there are no readers' });
   }
 }
