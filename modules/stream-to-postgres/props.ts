@@ -9,7 +9,10 @@ export interface StreamTargetDatabase extends PostgresDatabaseLike {
   readonly engine: 'postgres' | 'aurora-postgresql';
   /** Estimated max_connections; the consumer's concurrency is checked against it. */
   readonly connectionBudget: number;
-  grantSecretRead(grantee: IGrantable, which?: 'master' | 'app'): void;
+  /** `master`, `app`, or (PrivatePostgres) a login's name. */
+  grantSecretRead(grantee: IGrantable, which?: string): void;
+  /** A password login's secret (PrivatePostgres `logins`); needed for `databaseLogin`. */
+  loginSecret?(username: string): { readonly secretArn: string; readonly kmsKeyArn?: string };
 }
 
 /** Kinesis capacity. */
@@ -115,6 +118,12 @@ export interface StreamToPostgresProps {
   readonly timeoutSeconds?: number;
   /** Connect as the database's app user (needs one with password authentication). @default true when the database has an app user */
   readonly useAppUserSecret?: boolean;
+  /**
+   * Connect as this login of the database (PrivatePostgres `logins`, password authentication) instead of the app
+   * user; with `fullLoad`, the DMS Postgres target logs in with the same login's secret (it truncates the tables the
+   * consumer creates). Not with `useAppUserSecret`. @default the app user (see useAppUserSecret)
+   */
+  readonly databaseLogin?: string;
   /**
    * Invoke the consumer once at deploy (and when the table config changes) to create the live, tombstone and
    * audit tables and the bookkeeping columns. Turn off when a DBA manages the schema. @default true

@@ -34,7 +34,7 @@ import {
 import { parseInstant } from '../../lambdas/stream-to-postgres/records';
 import { parseTableConfig, TableMapping } from '../../lambdas/stream-to-postgres/table-config';
 import { externalTables } from './external-tables';
-import { StreamToPostgresProps } from './props';
+import { StreamTargetDatabase, StreamToPostgresProps } from './props';
 
 /** Lambda environment variables share 4 KB; leave room for the others. */
 const MAX_TABLE_CONFIG_CHARS = 3300;
@@ -131,7 +131,8 @@ export class StreamToPostgres extends Construct {
       this,
       `reservedConcurrency ${this.reservedConcurrency} would take more than half of the database's ~${budget} connections; lower it or use a larger instance class.`,
     );
-    const useApp = props.useAppUserSecret ?? db.appUserSecretArn !== undefined;
+    const loginSecret = props.databaseLogin === undefined ? undefined : this.loginSecretOf(props, db);
+    const useApp = !loginSecret && (props.useAppUserSecret ?? db.appUserSecretArn !== undefined);
     check(!useApp || db.appUserSecretArn !== undefined, this, 'useAppUserSecret is set but the database has no app user; set appUser on the database or drop useAppUserSecret.');
     if (props.fullLoad && !props.fullLoad.instance) {
       check(props.changeSource !== undefined, this, 'fullLoad needs a replication instance: pass fullLoad.instance, or changeSource (whose instance is then used).');
@@ -139,6 +140,8 @@ export class StreamToPostgres extends Construct {
     if (props.fullLoad) {
       checkRange(this, 'fullLoad.textLength', props.fullLoad.textLength, 1, 1073741824);
       check(hwm !== undefined, this, 'fullLoad is set without highWaterMark: the stream would re-apply changes the export already holds, and older ones could overwrite it. Set highWaterMark to the export\'s consistent point.');
+    }
+    if (props.fullLoad && !loginSecret) {
       check(
         props.fullLoad.useAppUserSecret !== false && db.appUserSecretArn !== undefined,
         this,
@@ -164,7 +167,7 @@ export class StreamToPostgres extends Construct {
     });
 
     // --- consumer ----------------------------------------------------------------------------------------
-    const secretArn = useApp ? db.appUserSecretArn! : db.masterSecretArn;
+    const secretArn = loginSecret?.secretArn ?? (useApp ? db.appUserSecretArn! : db.masterSecretArn);
     this.consumer = new NodejsLambda(this, 'consumer', {
       entry: 'stream-to-postgres',
       component: `${component}-consumer`,
@@ -187,7 +190,7 @@ export class StreamToPostgres extends Construct {
       },
     });
     db.connections.allowDefaultPortFrom(this.consumer, 'applies the change stream to the tables');
-    db.grantSecretRead(this.consumer, useApp ? 'app' : 'master');
+    db.grantSecretRead(this.consumer, props.databaseLogin ?? (useApp ? 'app' : 'master'));
     // A standard (shared-throughput) iterator: no enhanced fan-out consumer is registered, so no
     // kinesis:SubscribeToShard, which applies only to consumer ARNs (stream/NAME/consumer/NAME:ts), never to the stream
     // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html).
@@ -300,10 +303,11 @@ export class StreamToPostgres extends Construct {
         tables,
         ignoreHeaderRows: 1,
       });
-      // The app user's secret (validated above): the same login as the consumer, which owns the tables.
+      // The consumer's login (the app user's secret, or databaseLogin's; validated above), which owns the tables.
       this.postgresTarget = new PostgresTargetEndpoint(this, 'postgres-target', {
         component: `${component}-load`,
         database: db,
+        ...(loginSecret ? { secret: loginSecret } : {}),
       });
       const mappings = new TableMappings();
       for (const t of this.tables) mappings.include({ schema: t.targetSchema, table: t.targetTable });
@@ -331,6 +335,13 @@ export class StreamToPostgres extends Construct {
    * support no custom CDC start time (DMS guide, CHAP_Task.CDC): for them the high-water mark cannot be the start,
    * and the LSN of a slot created before the export must be given (templates/postgres/cdc-start-slot.sql).
    */
+  /** The secret of `databaseLogin`, checked at synth (a login of the database, with a password; not with useAppUserSecret). */
+  private loginSecretOf(props: StreamToPostgresProps, db: StreamTargetDatabase): { readonly secretArn: string; readonly kmsKeyArn?: string } {
+    check(props.useAppUserSecret === undefined, this, `databaseLogin "${props.databaseLogin}" and useAppUserSecret both choose the consumer's login; keep one.`);
+    check(db.loginSecret !== undefined, this, `databaseLogin "${props.databaseLogin}" needs a database with logins (a PrivatePostgres); pass useAppUserSecret instead.`);
+    return db.loginSecret(props.databaseLogin!);
+  }
+
   private cdcStartPosition(cs: NonNullable<StreamToPostgresProps['changeSource']>, hwm: string | undefined): string | undefined {
     if (cs.cdcStartPosition !== undefined || hwm === undefined) return cs.cdcStartPosition;
     if (cs.source.engineName === 'postgres' || cs.source.engineName === 'aurora-postgresql') {
