@@ -115,6 +115,8 @@ function newSource(scope: Construct, component: string, spec: DmsSourceSpec): ID
       return new PostgresSourceEndpoint(scope, 'source', { ...spec, component });
     case 's3':
       return new S3SourceEndpoint(scope, 'source', { ...spec, component });
+    case 'existing':
+      return spec.endpoint;
   }
 }
 
@@ -126,5 +128,7 @@ function newTarget(scope: Construct, component: string, spec: DmsTargetSpec): ID
       return new S3TargetEndpoint(scope, 'target', { ...spec, component });
     case 'kinesis':
       return new KinesisTargetEndpoint(scope, 'target', { ...spec, component });
+    case 'existing':
+      return spec.endpoint;
   }
 }

@@ -797,3 +797,76 @@ export class KinesisTargetEndpoint extends Construct implements IDmsEndpoint {
     void instance; // Kinesis over HTTPS.
   }
 }
+
+/** `arn:<partition>:dms:<region>:<account>:endpoint:<resource id>` */
+const ENDPOINT_ARN = /^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:endpoint:[A-Za-z0-9-]+$/;
+/** Engines an adopted endpoint may name (the DMS API's EngineName values this kit's tasks handle). */
+const ADOPTABLE_ENGINES = ['sqlserver', 'mysql', 'aurora', 'mariadb', 'postgres', 'aurora-postgresql', 'oracle', 's3', 'kinesis'] as const;
+
+export interface ExistingDmsEndpointProps {
+  /** The endpoint's ARN (`aws dms describe-endpoints --query 'Endpoints[].EndpointArn'`). */
+  readonly endpointArn: string;
+  readonly endpointType: 'source' | 'target';
+  /** Its engine, as DMS names it (EngineName). Decides validation and LOB defaults of the task. */
+  readonly engineName: (typeof ADOPTABLE_ENGINES)[number];
+  /** SQL Server sources: the capture mode the source is set up for (decides the allowed migration types). */
+  readonly sqlServerMode?: SqlServerMode;
+  /** PostgreSQL sources: the slot named on the endpoint, needed for a native CDC start position. */
+  readonly slotName?: string;
+  /**
+   * The network path the task opens from the replication instance: the database's security group and port (AWS
+   * databases), or the source's `cidr` and port (on premises, e.g. `10.20.30.40/32`). Neither: nothing is opened
+   * (S3, Kinesis, or a path that exists already).
+   */
+  readonly network?: { readonly connections: IConnectable; readonly port: number } | { readonly cidr: string; readonly port: number };
+}
+
+/**
+ * An endpoint made outside this stack (another stack, the console, a platform team), adopted by ARN: tasks take it like
+ * one created here. Its secret, TLS and settings stay where it was made; this stack only opens the network path.
+ */
+export class ExistingDmsEndpoint extends Construct implements IDmsEndpoint {
+  readonly endpointArn: string;
+  readonly endpointType: 'source' | 'target';
+  readonly engineName: string;
+  readonly targetKind?: TargetKind;
+  readonly sqlServerMode?: SqlServerMode;
+  readonly slotName?: string;
+  private readonly network?: ExistingDmsEndpointProps['network'];
+
+  constructor(scope: Construct, id: string, props: ExistingDmsEndpointProps) {
+    super(scope, id);
+    check(
+      !isResolved(props.endpointArn) || ENDPOINT_ARN.test(props.endpointArn),
+      this,
+      `endpointArn "${props.endpointArn}" is not a DMS endpoint ARN (arn:aws:dms:<region>:<account>:endpoint:<id>); copy it from 'aws dms describe-endpoints'.`,
+    );
+    check((ADOPTABLE_ENGINES as readonly string[]).includes(props.engineName), this, `engineName "${props.engineName}" is not one of ${ADOPTABLE_ENGINES.join(', ')}.`);
+    check(
+      props.sqlServerMode === undefined || (props.engineName === 'sqlserver' && props.endpointType === 'source'),
+      this,
+      `sqlServerMode is for SQL Server sources; this endpoint is a ${props.engineName} ${props.endpointType}. Drop sqlServerMode.`,
+    );
+    check(
+      props.slotName === undefined || (['postgres', 'aurora-postgresql'].includes(props.engineName) && props.endpointType === 'source'),
+      this,
+      `slotName is for PostgreSQL sources; this endpoint is a ${props.engineName} ${props.endpointType}. Drop slotName.`,
+    );
+    if (props.network) checkRange(this, 'network.port', props.network.port, 1, 65535);
+    this.endpointArn = props.endpointArn;
+    this.endpointType = props.endpointType;
+    this.engineName = props.engineName;
+    this.targetKind = props.endpointType === 'target' ? (props.engineName === 's3' ? 's3' : props.engineName === 'kinesis' ? 'kinesis' : 'database') : undefined;
+    this.sqlServerMode = props.sqlServerMode;
+    this.slotName = props.slotName;
+    this.network = props.network;
+  }
+
+  bind(instance: IDmsReplicationInstance): void {
+    const n = this.network;
+    if (!n) return;
+    const what = `DMS ${instance.replicationInstanceId} to ${this.engineName} ${this.endpointType} (adopted endpoint)`;
+    if ('connections' in n) n.connections.connections.allowFrom(instance, n.port, what);
+    else instance.allowEgressToCidr(n.cidr, n.port, what);
+  }
+}

@@ -1,6 +1,7 @@
 import { DmsAccountRoles } from '../dms-account-roles';
 import { NetworkRef } from '../core';
 import {
+  IDmsEndpoint,
   KinesisTargetEndpointProps,
   MySqlSourceEndpointProps,
   PostgresSourceEndpointProps,
@@ -21,13 +22,17 @@ export type DmsSourceSpec =
   | ({ readonly kind: 'sqlserver' } & Omit<SqlServerSourceEndpointProps, 'component'>)
   | ({ readonly kind: 'mysql' } & Omit<MySqlSourceEndpointProps, 'component'>)
   | ({ readonly kind: 'postgres' } & Omit<PostgresSourceEndpointProps, 'component'>)
-  | ({ readonly kind: 's3' } & Omit<S3SourceEndpointProps, 'component'>);
+  | ({ readonly kind: 's3' } & Omit<S3SourceEndpointProps, 'component'>)
+  /** An endpoint made elsewhere, adopted by ARN (`new ExistingDmsEndpoint(...)`). */
+  | { readonly kind: 'existing'; readonly endpoint: IDmsEndpoint };
 
 /** The target, by kind. */
 export type DmsTargetSpec =
   | ({ readonly kind: 'postgres' } & Omit<PostgresTargetEndpointProps, 'component'>)
   | ({ readonly kind: 's3' } & Omit<S3TargetEndpointProps, 'component'>)
-  | ({ readonly kind: 'kinesis' } & Omit<KinesisTargetEndpointProps, 'component'>);
+  | ({ readonly kind: 'kinesis' } & Omit<KinesisTargetEndpointProps, 'component'>)
+  /** An endpoint made elsewhere, adopted by ARN (`new ExistingDmsEndpoint(...)`). */
+  | { readonly kind: 'existing'; readonly endpoint: IDmsEndpoint };
 
 export interface DmsMigrationProps {
   /** Component for physical names. @default 'migration' */
