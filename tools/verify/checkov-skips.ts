@@ -51,8 +51,8 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   },
   {
     check: 'CKV_AWS_117',
-    resources: ['aws_lambda_function.*schedule_runner_function_*'],
-    reason: 'The DMS task runner calls only the DMS API; it reaches no database or private endpoint, so a VPC would add ENIs and endpoints for no data path.',
+    resources: ['aws_lambda_function.*schedule_runner_function_*', 'aws_lambda_function.*_resumer_function_*'],
+    reason: 'The DMS task runner (scheduled full load, and the resume of a CDC task after an apply) calls only the DMS API; it reaches no database or private endpoint, so a VPC would add ENIs and endpoints for no data path.',
   },
   // DMS
   {
