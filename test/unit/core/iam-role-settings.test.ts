@@ -16,6 +16,17 @@ const PATH = '/migration/';
 /** DMS finds these at role/<name>: they keep the path "/" (and still carry the boundary). */
 const DMS_ACCOUNT_ROLES = new Set<string>([DMS_VPC_ROLE_NAME, DMS_CLOUDWATCH_LOGS_ROLE_NAME]);
 
+/**
+ * Role ARNs in a synthesized stack that lack `path`: built from the deploying account (the caller identity) or naming
+ * one of the stack's own roles. Literal ARNs of other accounts' roles (a cross-account uploader in a bucket policy)
+ * are the user's, not the kit's.
+ */
+function unpathedRoleArns(out: { resource: Record<string, Record<string, any>> } & Record<string, unknown>, path: string): string[] {
+  const own = Object.values(out.resource.aws_iam_role ?? {}).map((r) => r.name as string);
+  const arns = JSON.stringify(out).match(/arn:[^"\\]*:iam::[^"\\]*:role\/[^"\\]*/g) ?? [];
+  return arns.filter((arn) => (arn.includes('${data.aws_caller_identity') || own.some((n) => arn.endsWith(`/${n}`))) && !arn.includes(`:role${path}`));
+}
+
 describe('every IAM role of every example stack carries the stack-level boundary and path', () => {
   // The setting comes from the App's context, so each example stack gets it without editing its config. A module
   // that creates a role without them (another IamRole, or a ServiceRole given its own path) fails here.
@@ -44,10 +55,16 @@ describe('every IAM role of every example stack carries the stack-level boundary
   });
 
   test('no role ARN is built from a name without the path (policies and settings use the roles\' arn attribute)', () => {
-    for (const [name, out] of outs) {
-      const built = JSON.stringify(out).match(/arn:[^"]*:iam::[^"]*:role\/[^"]*/g) ?? [];
-      expect({ name, built: built.filter((arn) => !arn.includes(`:role${PATH}`)) }).toEqual({ name, built: [] });
-    }
+    for (const [name, out] of outs) expect({ name, built: unpathedRoleArns(out, PATH) }).toEqual({ name, built: [] });
+  });
+
+  test('fails when a policy builds a role ARN from the account and a name (the check above can fail)', () => {
+    const resource = { aws_iam_role: { r: { name: 'demo-x', path: PATH } } };
+    const built = 'arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller-identity.account_id}:role/demo-x';
+    expect(unpathedRoleArns({ resource, policy: { p: built } }, PATH)).toEqual([built]);
+    expect(unpathedRoleArns({ resource, policy: { p: 'arn:aws:iam::111122223333:role/demo-x' } }, PATH)).toEqual(['arn:aws:iam::111122223333:role/demo-x']);
+    expect(unpathedRoleArns({ resource, policy: { p: 'arn:aws:iam::444455556666:role/their-uploader' } }, PATH)).toEqual([]);
+    expect(unpathedRoleArns({ resource, policy: { p: built.replace(':role/', `:role${PATH}`) } }, PATH)).toEqual([]);
   });
 
   test('Glue log groups named after a role include its path, as Glue names them', () => {
