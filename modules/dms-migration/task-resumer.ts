@@ -10,8 +10,7 @@ export interface DmsTaskResumerProps {
   /** The CDC (or full-load-and-cdc) task to resume. */
   readonly task: DmsReplicationTask;
   /**
-   * Invoke the resume from Terraform (`aws_lambda_invocation`) whenever the task's settings, mappings or CDC start
-   * point change, so an apply that stopped the running task to modify it leaves it running again. The first apply
+   * Invoke the resume from Terraform (`aws_lambda_invocation`) whenever the task's settings or mappings change, so an apply that stopped the running task to modify it leaves it running again. The first apply
    * (task just created, never run) resumes nothing. With it off, resume by hand:
    * `aws lambda invoke --function-name <name> --payload '{"action":"resume"}' out.json`.
    * @default true
@@ -60,12 +59,12 @@ export class DmsTaskResumer extends Construct {
         functionName: this.function.function.functionName,
         input: JSON.stringify({ action: 'resume' }),
         // The provider's update (stop, modify, wait for the modification) has finished before this runs: the
-        // invocation depends on the task, and re-runs when what the provider modifies in place changes.
+        // invocation depends on the task, and re-runs when its settings or mappings change. Not on a new CDC start
+        // point: resume-processing continues from the checkpoint and would ignore it; a new start point is a
+        // deliberate restart with start-replication (StartReplicationTask API reference), left to the operator.
         triggers: {
           settings: digest(props.task.settingsJson),
           mappings: digest(props.task.tableMappingsJson),
-          cdcStartPosition: t.cdcStartPosition ?? '',
-          cdcStartTime: t.cdcStartTime ?? '',
         },
         dependsOn: [t, this.function.function, ...this.function.role.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource)],
       });
