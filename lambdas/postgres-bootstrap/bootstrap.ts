@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 import type { Logger } from '../shared/logger';
-import { BootstrapPlan, grantsOf, ident, literal, planProblems, SchemaPrivilege, scramVerifier } from './plan';
+import { BootstrapPlan, cloneOf, grantsOf, ident, literal, planProblems, SchemaPrivilege, scramVerifier } from './plan';
 import { splitSqlStatements, statementPreview } from './sql-files';
 
 export interface BootstrapResult {
@@ -22,8 +22,11 @@ export class BootstrapError extends Error {
   }
 }
 
-/** Reads a user's password from its secret (JSON with `password`). */
-export type PasswordSource = (secretArn: string) => Promise<string>;
+/**
+ * Reads a user's secret (JSON with `password`, and `username`): the password alone, or both. With alternating users
+ * the secret's `username` says which of the pair (`<user>` or `<user>_clone`) the password belongs to.
+ */
+export type PasswordSource = (secretArn: string) => Promise<string | { readonly username?: string; readonly password: string }>;
 
 /**
  * Schemas an extension puts its objects in, which the plan's users need USAGE on (and EXECUTE on their functions)
@@ -68,9 +71,16 @@ export async function applyPlan(db: Client, plan: BootstrapPlan, passwordOf: Pas
   const problems = planProblems(plan);
   if (problems.length) throw new BootstrapError(`invalid plan, nothing changed: ${problems.join('; ')}`);
   const result: BootstrapResult = { usersCreated: [], usersUpdated: [], schemas: [], extensions: [], grants: [], schemaFilesApplied: [], schemaFilesSkipped: [] };
+  // role -> password to set; with alternating users only the role the secret names (the other keeps its password,
+  // which stays valid until the next rotation: a running client is not cut off).
   const passwords = new Map<string, string>();
   for (const user of plan.users) {
-    if (user.secretArn) passwords.set(user.username, await passwordOf(user.secretArn));
+    if (!user.secretArn) continue;
+    const read = await passwordOf(user.secretArn);
+    const { username = user.username, password } = typeof read === 'string' ? { password: read } : read;
+    const allowed = user.alternate ? [user.username, cloneOf(user.username)] : [user.username];
+    if (!allowed.includes(username)) throw new BootstrapError(`user ${user.username}: its secret names user ${username}, expected ${allowed.join(' or ')}`);
+    passwords.set(username, password);
   }
   const { rows } = await db.query<{ db: string; me: string }>('SELECT current_database() AS db, current_user AS me');
   const { db: database, me } = rows[0];
@@ -88,9 +98,11 @@ export async function applyPlan(db: Client, plan: BootstrapPlan, passwordOf: Pas
     for (const user of plan.users) {
       const exists = (await db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [user.username])).rowCount === 1;
       const password = passwords.get(user.username);
-      const auth = password ? `PASSWORD ${literal(scramVerifier(password))}` : 'PASSWORD NULL';
-      await db.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${ident(user.username)} WITH LOGIN NOSUPERUSER NOCREATEROLE ${auth}`);
+      // An alternating user whose secret names the clone keeps its own password (PASSWORD NULL only when created).
+      const auth = password ? ` PASSWORD ${literal(scramVerifier(password))}` : user.alternate && exists ? '' : ' PASSWORD NULL';
+      await db.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${ident(user.username)} WITH LOGIN NOSUPERUSER NOCREATEROLE${auth}`);
       (exists ? result.usersUpdated : result.usersCreated).push(user.username);
+      if (user.alternate) await applyClone(db, user.username, passwords.get(cloneOf(user.username)), database, result);
       if (user.iam) {
         const iamRole = (await db.query("SELECT 1 FROM pg_roles WHERE rolname = 'rds_iam'")).rowCount === 1;
         if (!iamRole) throw new BootstrapError(`user ${user.username}: role rds_iam does not exist; IAM authentication needs RDS or Aurora PostgreSQL`);
@@ -170,6 +182,24 @@ export async function applyPlan(db: Client, plan: BootstrapPlan, passwordOf: Pas
   }
   log.info('bootstrap applied', { database, ...result });
   return result;
+}
+
+/**
+ * The second login of an alternating-users pair: a member of the user (so it holds exactly the user's privileges,
+ * now and later) whose sessions start as the user (`ALTER ROLE ... SET role`), so what it creates belongs to the user
+ * too. AWS's alternating-users rotation clones the user on the first rotation
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-strategy.html); here the bootstrap creates the
+ * clone, so the rotation function only ever changes passwords.
+ */
+async function applyClone(db: Client, username: string, password: string | undefined, database: string, result: BootstrapResult): Promise<void> {
+  const clone = cloneOf(username);
+  const exists = (await db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [clone])).rowCount === 1;
+  const auth = password ? ` PASSWORD ${literal(scramVerifier(password))}` : exists ? '' : ' PASSWORD NULL';
+  await db.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${ident(clone)} WITH LOGIN NOSUPERUSER NOCREATEROLE${auth}`);
+  (exists ? result.usersUpdated : result.usersCreated).push(clone);
+  await db.query(`GRANT ${ident(username)} TO ${ident(clone)}`);
+  await db.query(`ALTER ROLE ${ident(clone)} SET role = ${literal(username)}`);
+  await db.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(database)} TO ${ident(clone)}`);
 }
 
 /**

@@ -8,11 +8,11 @@ import { BootstrapPlanSchema } from './plan';
 const log = createLogger({ service: 'postgres-bootstrap' });
 const secrets = new SecretsManagerClient({});
 
-async function passwordOf(secretArn: string): Promise<string> {
+async function passwordOf(secretArn: string): Promise<{ username?: string; password: string }> {
   const out = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  const password = (JSON.parse(out.SecretString ?? '{}') as { password?: string }).password;
+  const { username, password } = JSON.parse(out.SecretString ?? '{}') as { username?: string; password?: string };
   if (!password) throw new BootstrapError(`secret ${secretArn} has no password field`);
-  return password;
+  return { username, password };
 }
 
 /** Invoked by Terraform (aws_lambda_invocation) on every change of the plan. Throws so `apply` fails loudly. */

@@ -47,6 +47,11 @@ export const BootstrapPlanSchema = z.object({
         grants: z.array(SchemaGrantSchema).default([]),
         /** Calls aws_s3.table_import_from_s3 (server-side loads): USAGE on aws_s3, aws_commons and EXECUTE on their functions. */
         s3Import: z.boolean().default(false),
+        /**
+         * Alternating-users rotation: a second login `<username>_clone`, member of the user, whose sessions act as it
+         * (`ALTER ROLE ... SET role`); the secret names whichever of the two was rotated last.
+         */
+        alternate: z.boolean().default(false),
       }),
     )
     .default([]),
@@ -97,6 +102,8 @@ export function planProblems(plan: BootstrapPlan, options: { checkHashes?: boole
     if (users.has(user.username)) out.push(`user ${user.username} is listed twice`);
     users.add(user.username);
     if (!user.secretArn && !user.iam) out.push(`user ${user.username}: needs a secretArn (password login) or iam: true`);
+    if (user.alternate && (user.iam || !user.secretArn)) out.push(`user ${user.username}: alternating users need a password login (a secretArn), not IAM`);
+    if (user.alternate && cloneOf(user.username).length > 63) out.push(`user ${user.username}: ${cloneOf(user.username)} is longer than 63 characters; use a name of at most 57 for alternating users`);
     const seen = new Set<string>();
     for (const grant of grantsOf(user)) {
       if (seen.has(grant.schema)) out.push(`user ${user.username}: schema ${grant.schema} is granted twice; give one privilege (read, write or owner)`);
@@ -124,4 +131,9 @@ export function planProblems(plan: BootstrapPlan, options: { checkHashes?: boole
 /** A user's grants, with its owned `schemas` as `owner` grants. */
 export function grantsOf(user: BootstrapPlan['users'][number]): Array<z.infer<typeof SchemaGrantSchema>> {
   return [...user.schemas.map((schema) => ({ schema, privilege: 'owner' as const })), ...user.grants];
+}
+
+/** The second login of an alternating-users pair (Secrets Manager's naming: `<user>_clone`). */
+export function cloneOf(username: string): string {
+  return `${username}_clone`;
 }

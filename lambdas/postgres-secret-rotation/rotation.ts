@@ -58,11 +58,25 @@ export class RotationError extends Error {
   }
 }
 
+/**
+ * `single-user`: each rotation sets a new password for the secret's user. `alternating-users`: each rotation moves the
+ * secret to the other login of the pair (`<user>` <-> `<user>_clone`, created by the bootstrap) with a new password,
+ * so the credentials a running client read before stay valid until the next rotation
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-strategy.html).
+ */
+export type RotationStrategy = 'single-user' | 'alternating-users';
+
+/** The other login of an alternating pair. */
+export function alternateUser(username: string): string {
+  return username.endsWith('_clone') ? username.slice(0, -'_clone'.length) : `${username}_clone`;
+}
+
 export async function rotate(
   secretId: string,
   token: string,
   requestedStep: string,
   ports: { secrets: SecretsPort; db: DatabasePort; log: Logger },
+  strategy: RotationStrategy = 'single-user',
 ): Promise<'done' | 'skipped'> {
   const { secrets, db, log } = ports;
   const step = normalizeStep(requestedStep);
@@ -84,7 +98,8 @@ export async function rotate(
       const current = await secrets.get(secretId, 'AWSCURRENT');
       if (!current?.username) throw new RotationError(secretId, step, 'the current version has no username');
       if (await secrets.get(secretId, 'AWSPENDING', token)) return 'skipped';
-      await secrets.put(secretId, token, { ...current, password: await secrets.randomPassword() });
+      const username = strategy === 'alternating-users' ? alternateUser(current.username) : current.username;
+      await secrets.put(secretId, token, { ...current, username, password: await secrets.randomPassword() });
       break;
     }
     case 'setSecret': {

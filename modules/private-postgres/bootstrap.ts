@@ -16,6 +16,8 @@ export interface BootstrapUser {
   readonly schemas?: readonly string[];
   /** What the user may do in which schema (read, write, owner); in the schemas a plan names, nothing else. */
   readonly grants?: readonly SchemaGrant[];
+  /** Alternating-users rotation: the bootstrap also creates `<username>_clone`, acting as the user. */
+  readonly alternate?: boolean;
   /** The resource that writes the secret's value: the first run waits for it. */
   readonly secretVersion?: TerraformResource;
 }
@@ -126,6 +128,7 @@ export class PostgresBootstrap extends Construct {
         schemas: [...(u.schemas ?? [])],
         ...(u.grants?.length ? { grants: u.grants.map((g) => ({ schema: g.schema, privilege: g.privilege })) } : {}),
         ...(this.s3ImportUsers.has(u.username) ? { s3Import: true } : {}),
+        ...(u.alternate ? { alternate: true } : {}),
       })) as BootstrapPlan['users'],
       extensions: [...this.extensions].sort(),
       ...(this.schemaFiles.length ? { schemaFiles: this.schemaFiles } : {}),
@@ -135,7 +138,7 @@ export class PostgresBootstrap extends Construct {
   /** The Lambda's own plan checks (lambdas/postgres-bootstrap/plan.ts), at synth: two owners of a schema, a file's owner that is no user. */
   private checkPlan(what: string): void {
     const draft = BootstrapPlanSchema.parse({
-      users: this.users.map((u) => ({ username: u.username, secretArn: u.secretArn, iam: u.iam ?? false, schemas: [...(u.schemas ?? [])], grants: [...(u.grants ?? [])] })),
+      users: this.users.map((u) => ({ username: u.username, secretArn: u.secretArn, iam: u.iam ?? false, schemas: [...(u.schemas ?? [])], grants: [...(u.grants ?? [])], alternate: u.alternate ?? false })),
       schemaFiles: this.schemaFiles,
     });
     const problems = planProblems(draft);

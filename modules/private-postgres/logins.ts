@@ -73,6 +73,12 @@ export function checkLoginProps(scope: Construct, prop: string, login: DatabaseL
     seen.add(grant.schema);
   }
   checkRange(scope, `${prop}.rotationDays`, login.rotationDays, 1, 365);
+  const strategy = login.rotationStrategy ?? 'single-user';
+  check(strategy === 'single-user' || strategy === 'alternating-users', scope, `${prop}.rotationStrategy "${strategy}" is not one of single-user, alternating-users.`);
+  if (strategy === 'alternating-users') {
+    check((login.authentication ?? 'password') === 'password' && login.rotation !== false, scope, `${prop}.rotationStrategy "alternating-users" rotates a password: it needs authentication "password" and rotation on.`);
+    check(login.username.length <= 57, scope, `${prop}.username "${login.username}" is ${login.username.length} characters; with alternating users its clone "${login.username}_clone" must fit Postgres's 63: use at most 57.`);
+  }
 }
 
 /**
@@ -111,7 +117,7 @@ export function createLogin(db: LoginHost, login: DatabaseLoginProps & { readonl
       secretStringWoVersion: 1,
     });
     secretArn = secret.arn;
-    if (login.rotation ?? true) rotation = addRotation(db, login.username, secret, secretVersion, login.rotationDays ?? 30, options);
+    if (login.rotation ?? true) rotation = addRotation(db, login.username, secret, secretVersion, login.rotationDays ?? 30, options, login.rotationStrategy ?? 'single-user');
   }
   db.bootstrap.addUser({
     username: login.username,
@@ -120,6 +126,7 @@ export function createLogin(db: LoginHost, login: DatabaseLoginProps & { readonl
     iam: authentication === 'iam',
     schemas: login.schemas ?? [],
     grants: login.grants ?? [],
+    alternate: login.rotationStrategy === 'alternating-users',
   });
   for (const file of login.schemaFiles ?? []) db.bootstrap.addSchemaFile(file, login.username);
   const grants = [...(login.schemas ?? []).map((schema) => ({ schema, privilege: 'owner' as const })), ...(login.grants ?? [])];
@@ -137,6 +144,7 @@ function addRotation(
   secretVersion: SecretsmanagerSecretVersion,
   days: number,
   options: LoginOptions,
+  strategy: 'single-user' | 'alternating-users',
 ): SecretsmanagerSecretRotation {
   const stack = MigrationStack.of(db);
   const fn = new NodejsLambda(db, `${options.idPrefix}-rotation`, {
@@ -151,9 +159,9 @@ function addRotation(
     // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html). Ten
     // master-user connections at most, and only while a rotation runs.
     reservedConcurrency: ROTATION_RESERVED_CONCURRENCY,
-    environment: options.masterEnvironment,
+    environment: { ...options.masterEnvironment, ...(strategy === 'alternating-users' ? { ROTATION_STRATEGY: strategy } : {}) },
   });
-  db.connections.allowDefaultPortFrom(fn, `rotates the password of ${username}`);
+  db.connections.allowDefaultPortFrom(fn, `rotates the password of ${username}${strategy === 'alternating-users' ? ` (alternating with ${username}_clone)` : ''}`);
   db.grantSecretRead(fn, 'master');
   fn.grantPrincipal.addToPolicy({
     actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],

@@ -77,6 +77,13 @@ export interface DatabaseLoginProps {
    * until cut-over); the stack then needs a documented SECRETS-ROTATION waiver. @default true
    */
   readonly rotation?: boolean;
+  /**
+   * `alternating-users`: the bootstrap also creates `<username>_clone` (a member of the login, whose sessions act as
+   * it), and each rotation moves the secret to the other one with a new password, so credentials a running client
+   * read (a DMS CDC task, a loader's pool) stay valid until the next rotation instead of failing at this one. Usernames
+   * of at most 57 characters; password logins only. @default 'single-user'
+   */
+  readonly rotationStrategy?: 'single-user' | 'alternating-users';
 }
 
 export interface PrivatePostgresProps {

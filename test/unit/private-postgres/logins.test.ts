@@ -187,3 +187,25 @@ describe('a login as the DMS target\'s secret', () => {
     expect(() => db.loginSecret('reporting')).toThrow(/login "reporting" uses IAM authentication and has no secret/);
   });
 });
+
+describe('alternating-users rotation (issue 14)', () => {
+  test('the plan asks for the clone, and the login\'s rotation function alternates', () => {
+    const out = build({ logins: [{ username: 'dms_writer', grants: [{ schema: 'landing', privilege: 'write' }], rotationStrategy: 'alternating-users' }, { username: 'loader' }] }).json();
+    const plan = JSON.parse(onlyResource(out, 'aws_lambda_invocation').input);
+    expect(plan.users.map((u: { username: string; alternate?: boolean }) => [u.username, u.alternate ?? false])).toEqual([
+      ['dms_writer', true],
+      ['loader', false],
+    ]);
+    const fns = resources(out, 'aws_lambda_function');
+    expect(fns.find((f) => f.function_name === 'demo-staging-db-dms-writer-rotation')!.environment.variables.ROTATION_STRATEGY).toBe('alternating-users');
+    expect(fns.find((f) => f.function_name === 'demo-staging-db-loader-rotation')!.environment.variables.ROTATION_STRATEGY).toBeUndefined();
+  });
+
+  test.each([
+    ['an IAM login', { username: 'a', authentication: 'iam' as const, rotationStrategy: 'alternating-users' as const }, /rotationStrategy "alternating-users" rotates a password: it needs authentication "password" and rotation on/],
+    ['rotation off', { username: 'a', rotation: false, rotationStrategy: 'alternating-users' as const }, /rotationStrategy "alternating-users" rotates a password/],
+    ['a name too long for its clone', { username: 'a'.repeat(58), rotationStrategy: 'alternating-users' as const }, /is 58 characters; with alternating users its clone .* must fit Postgres's 63: use at most 57/],
+  ])('fails at synth with %s', (_label, login, message) => {
+    expect(() => build({ logins: [login] })).toThrow(message);
+  });
+});

@@ -272,7 +272,7 @@ describe('PrivatePostgres validation', () => {
     ['the monitoring interval is not allowed', { enhancedMonitoringIntervalSeconds: 7 }, /enhancedMonitoringIntervalSeconds must be one of/],
     ['rds.force_ssl is overridden', { parameters: { 'rds.force_ssl': '0' } }, /parameter rds.force_ssl is managed by the module/],
     ['the app user is a reserved name', { appUser: { username: 'postgres' } }, /appUser.username "postgres"/],
-    ['subnets share one AZ', { network: { vpcId: 'v', privateSubnets: [{ id: 'a', availabilityZone: 'x1' }, { id: 'b', availabilityZone: 'x1' }] } }, /subnets must span >= 2 availability zones/],
+    ['subnets share one AZ', { network: { vpcId: 'v', privateSubnets: [{ id: 'a', availabilityZone: 'eu-west-2a' }, { id: 'b', availabilityZone: 'eu-west-2a' }] } }, /subnets must span >= 2 availability zones/],
     ['autoscaling ceiling is below the storage', { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 50 }, /maxAllocatedStorageGiB must be >= allocatedStorageGiB/],
   ])('fails when %s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
