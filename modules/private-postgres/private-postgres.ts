@@ -450,6 +450,16 @@ export class PrivatePostgres extends Construct implements IConnectable {
   }
 
   /**
+   * A password login's secret as DMS endpoints and Glue connections take it (`{ secretArn, kmsKeyArn }`), e.g.
+   * `new PostgresTargetEndpoint(this, 'target', { database: db, secret: db.loginSecret('dms_writer') })`.
+   */
+  loginSecret(username: string): { readonly secretArn: string; readonly kmsKeyArn: string } {
+    const login = this.login(username);
+    if (!login.secretArn) throw new ValidationError(this, `login "${username}" uses IAM authentication and has no secret; give it authentication "password" to hand its secret to DMS.`);
+    return { secretArn: login.secretArn, kmsKeyArn: login.kmsKeyArn };
+  }
+
+  /**
    * Applies a SQL file (relative to the repository root, e.g. `stacks/shop/sql/orders.sql`) at deploy time, once per
    * content, as `owner` (a login, who then owns what it creates) or the master user. Checked at synth.
    */
