@@ -40,8 +40,9 @@ export interface IamRoleSettings {
 }
 
 /**
- * The context key that sets `IamRoleSettings` for every stack of an App (e.g. in `cdktf.json`'s `context`), when a
- * stack's props do not: one setting for a whole forked project in a landing zone.
+ * The context key that sets `IamRoleSettings` for every stack of an App, when a stack's props do not: one setting for
+ * a whole forked project in a landing zone. Set it in `new App({ context })`, or in `cdktf.json`'s `context` when the
+ * cdktf CLI runs the App (the CLI passes it as `CDKTF_CONTEXT_JSON`; `npm run synth` runs main.ts without the CLI).
  */
 export const IAM_ROLE_SETTINGS_CONTEXT_KEY = 'aws-data-migration-kit:iam';
 
