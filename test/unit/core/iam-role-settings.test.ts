@@ -92,6 +92,19 @@ describe('MigrationStack iam settings', () => {
     expect(r.permissions_boundary).toBeUndefined();
   });
 
+  test('cdktf.json\'s context reaches the stacks the way the cdktf CLI passes it (CDKTF_CONTEXT_JSON)', () => {
+    const saved = process.env.CDKTF_CONTEXT_JSON;
+    process.env.CDKTF_CONTEXT_JSON = JSON.stringify({ [IAM_ROLE_SETTINGS_CONTEXT_KEY]: { permissionsBoundaryArn: BOUNDARY, rolePath: PATH } });
+    try {
+      const stack = new MigrationStack(Testing.app(), 's', { project: 'demo', environment: 'staging', production: false, region: 'eu-west-2' });
+      new ServiceRole(stack, 'r', { name: 'demo-staging-x', servicePrincipal: 'glue.amazonaws.com', description: 'x' });
+      expect(resources(synthJson(stack), 'aws_iam_role')[0]).toMatchObject({ path: PATH, permissions_boundary: BOUNDARY });
+    } finally {
+      if (saved === undefined) delete process.env.CDKTF_CONTEXT_JSON;
+      else process.env.CDKTF_CONTEXT_JSON = saved;
+    }
+  });
+
   test('without settings a role has no boundary and the default path', () => {
     const stack = testStack();
     const role = new ServiceRole(stack, 'r', { name: 'demo-staging-x', servicePrincipal: 'glue.amazonaws.com', description: 'x' });
