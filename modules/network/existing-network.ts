@@ -15,7 +15,6 @@ import {
   newSecurityGroup,
   PlanCondition,
   requireZonesInRegion,
-  s3PrefixList,
   SubnetRef,
 } from '../core';
 
@@ -153,16 +152,21 @@ export class ExistingNetwork extends Construct {
         }),
       );
     }
-    // With 'vpc-endpoints' and no gateway endpoint to create, one must be on every route table already; its id (the
-    // route's gateway_id) tells modules not to add another.
-    let existingS3GatewayEndpointId: string | undefined;
+    // With 'vpc-endpoints' and no gateway endpoint to create, the VPC's S3 gateway endpoint must be on every route
+    // table. Looked up as an endpoint, not in the route tables: data aws_route_table leaves gateway-endpoint routes
+    // out of `routes` (the real provider does; test/network-plan shows it). A VPC without one fails the lookup.
+    let existingS3: DataAwsVpcEndpoint | undefined;
     if (props.awsApiAccess === 'vpc-endpoints' && !props.createS3GatewayEndpoint) {
-      const s3List = `data.aws_prefix_list.${s3PrefixList(this).friendlyUniqueId}.id`;
-      existingS3GatewayEndpointId = `\${one(distinct([for r in ${routes(routeTables[0])} : r.gateway_id if r.destination_prefix_list_id == ${s3List}]))}`;
+      const s3 = new DataAwsVpcEndpoint(this, 'existing-s3-gateway', {
+        vpcId: props.vpcId,
+        serviceName: `com.amazonaws.${stack.region}.s3`,
+        filter: [{ name: 'vpc-endpoint-type', values: ['Gateway'] }],
+      });
+      existingS3 = s3;
       routeTables.forEach((rt, i) =>
         conditions.push({
-          condition: `\${contains([for r in ${routes(rt)} : r.destination_prefix_list_id], ${s3List})}`,
-          errorMessage: `${this.node.path}: route table \${${data('aws_route_table', rt, 'route_table_id')}} of ${subnets[i].id} has no route to the S3 gateway endpoint, and awsApiAccess is 'vpc-endpoints' (no NAT). Set createS3GatewayEndpoint: true, or attach the VPC's S3 gateway endpoint to this route table.`,
+          condition: `\${contains(${data('aws_vpc_endpoint', s3, 'route_table_ids')}, ${data('aws_route_table', rt, 'route_table_id')})}`,
+          errorMessage: `${this.node.path}: route table \${${data('aws_route_table', rt, 'route_table_id')}} of ${subnets[i].id} has no route to the S3 gateway endpoint \${${data('aws_vpc_endpoint', s3, 'id')}}, and awsApiAccess is 'vpc-endpoints' (no NAT). Set createS3GatewayEndpoint: true, or attach the VPC's S3 gateway endpoint to this route table.`,
         }),
       );
     }
@@ -235,11 +239,11 @@ export class ExistingNetwork extends Construct {
       privateRouteTableIds: routeTableIds,
       // Modules that would add an S3 gateway endpoint of their own (Neptune, Postgres s3Import) skip it when the
       // VPC has one: created here, or checked at plan with 'vpc-endpoints'.
-      ...(this.s3Endpoint || existingS3GatewayEndpointId ? { s3GatewayEndpointId: this.s3Endpoint?.id ?? existingS3GatewayEndpointId } : {}),
+      ...(this.s3Endpoint || existingS3 ? { s3GatewayEndpointId: (this.s3Endpoint ?? existingS3)!.id } : {}),
       apiEndpointsSecurityGroupId: endpointsSecurityGroupId,
       awsApiAccess: props.awsApiAccess,
       interfaceEndpoints: [...existing, ...create],
-      ...(this.s3Endpoint ? { s3PrefixListId: this.s3Endpoint.prefixListId } : {}),
+      ...(this.s3Endpoint || existingS3 ? { s3PrefixListId: (this.s3Endpoint ?? existingS3)!.prefixListId } : {}),
     };
   }
 }

@@ -57,9 +57,12 @@ describe('mysql-to-s3-lab specifics', () => {
     expect(vpc.id).toBe('vpc-0a1b2c3d4e5f60001');
     const conditions = vpc.lifecycle.precondition.map((p) => p.condition).join('\n');
     expect(conditions).toMatch(/data\.aws_vpc_endpoint\.network_existing-secretsmanager_\w+\.private_dns_enabled/);
-    expect(conditions).toMatch(/r\.destination_prefix_list_id\], data\.aws_prefix_list\.s3-prefix-list\.id/);
+    expect(conditions).toMatch(/contains\(data\.aws_vpc_endpoint\.network_existing-s3-gateway_\w+\.route_table_ids, data\.aws_route_table\.network_route-table-1_\w+\.route_table_id\)/);
     const https = list(out, 'aws_vpc_security_group_egress_rule').filter((r) => r.from_port === 443);
-    expect(https.map((r) => r.referenced_security_group_id ?? r.prefix_list_id ?? r.cidr_ipv4).sort()).toEqual(['${data.aws_prefix_list.s3-prefix-list.id}', 'sg-0a1b2c3d4e5f60021']);
+    expect(https.map((r) => r.referenced_security_group_id ?? r.prefix_list_id ?? r.cidr_ipv4).sort()).toEqual([
+      expect.stringMatching(/^\$\{data\.aws_vpc_endpoint\.network_existing-s3-gateway_\w+\.prefix_list_id\}$/),
+      'sg-0a1b2c3d4e5f60021',
+    ]);
   });
 
   test('alarms on CDC latency and instance health', () => {

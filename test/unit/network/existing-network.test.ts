@@ -70,19 +70,27 @@ describe('ExistingNetwork: endpoints created on request', () => {
 });
 
 describe('ExistingNetwork: plan-time checks of what the VPC must provide', () => {
-  test("vpc-endpoints without createS3GatewayEndpoint: each subnet's route table must route to S3's prefix list", () => {
+  test("vpc-endpoints without createS3GatewayEndpoint: the VPC's S3 gateway endpoint must be on each subnet's route table", () => {
     const { json, network } = build({});
-    const s3 = preconditions(json).filter((p) => p.condition.includes('destination_prefix_list_id'));
+    const lookup = Object.entries(json.data!.aws_vpc_endpoint).find(([name]) => name.startsWith('network_existing-s3-gateway_'))!;
+    expect(lookup[1]).toEqual({
+      vpc_id: 'vpc-0a1b2c3d4e5f60001',
+      service_name: 'com.amazonaws.eu-west-2.s3',
+      filter: [{ name: 'vpc-endpoint-type', values: ['Gateway'] }],
+    });
+    const s3 = preconditions(json).filter((p) => p.condition.includes('existing-s3-gateway'));
     expect(s3).toHaveLength(2);
-    expect(s3[0].condition).toMatch(/^\$\{contains\(\[for r in data\.aws_route_table\.network_route-table-0_\w+\.routes : r\.destination_prefix_list_id\], data\.aws_prefix_list\.s3-prefix-list\.id\)\}$/);
-    expect(s3[0].error_message).toMatch(/of subnet-a has no route to the S3 gateway endpoint, and awsApiAccess is 'vpc-endpoints' \(no NAT\)\. Set createS3GatewayEndpoint: true/);
-    // Modules (Neptune, Postgres s3Import) then know the VPC has one and do not add another.
-    expect(network.ref.s3GatewayEndpointId).toMatch(/r\.gateway_id if r\.destination_prefix_list_id == data\.aws_prefix_list\.s3-prefix-list\.id/);
+    expect(s3[0].condition).toBe(`\${contains(data.aws_vpc_endpoint.${lookup[0]}.route_table_ids, data.aws_route_table.${Object.keys(json.data!.aws_route_table)[0]}.route_table_id)}`);
+    expect(s3[0].error_message).toMatch(/of subnet-a has no route to the S3 gateway endpoint .*, and awsApiAccess is 'vpc-endpoints' \(no NAT\)\. Set createS3GatewayEndpoint: true/);
+    // Modules (Neptune, Postgres s3Import) then know the VPC has one and do not add another; egress uses its prefix list.
+    expect(network.ref.s3GatewayEndpointId).toBeDefined();
+    const s3Egress = resources(json, 'aws_vpc_security_group_egress_rule').filter((r) => r.prefix_list_id);
+    expect(s3Egress.map((r) => r.prefix_list_id)).toEqual([`\${data.aws_vpc_endpoint.${lookup[0]}.prefix_list_id}`]);
   });
 
   test('existing interface endpoints are looked up and must be available, with private DNS, in the endpoints group', () => {
     const { json } = build({ interfaceEndpoints: ['secretsmanager', 'sts'], apiEndpointsSecurityGroupId: 'sg-endpoints', createS3GatewayEndpoint: true });
-    const lookups = Object.values(json.data!.aws_vpc_endpoint);
+    const lookups = Object.entries(json.data!.aws_vpc_endpoint).filter(([name]) => !name.includes('s3-gateway')).map(([, v]) => v);
     expect(lookups).toEqual([
       { vpc_id: 'vpc-0a1b2c3d4e5f60001', service_name: 'com.amazonaws.eu-west-2.secretsmanager' },
       { vpc_id: 'vpc-0a1b2c3d4e5f60001', service_name: 'com.amazonaws.eu-west-2.sts' },
@@ -104,7 +112,7 @@ describe('ExistingNetwork: plan-time checks of what the VPC must provide', () =>
       /^\$\{anytrue\(\[for r in data\.aws_route_table\.network_route-table-1_\w+\.routes : r\.cidr_block == "0\.0\.0\.0\/0" && \(coalesce\(r\.nat_gateway_id, "-"\) != "-" \|\| coalesce\(r\.transit_gateway_id, "-"\) != "-"\)\]\)\}$/,
     );
     expect(nat[1].error_message).toMatch(/awsApiAccess is 'nat' but route table .* of subnet-b has no 0\.0\.0\.0\/0 route to a NAT or transit gateway/);
-    expect(preconditions(json).some((p) => p.condition.includes('destination_prefix_list_id'))).toBe(false);
+    expect(preconditions(json).some((p) => p.condition.includes('s3-gateway'))).toBe(false);
     expect(resources(json, 'aws_vpc_security_group_egress_rule').filter((r) => r.cidr_ipv4 === '0.0.0.0/0')).toHaveLength(1);
   });
 
