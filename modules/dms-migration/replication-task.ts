@@ -82,18 +82,7 @@ export class DmsReplicationTask extends Construct {
     this.instance = props.instance;
     this.targetKind = props.target.targetKind ?? 'database';
 
-    const mode = props.source.sqlServerMode;
-    this.migrationType = props.migrationType ?? (mode === 'full-load-only' ? 'full-load' : 'full-load-and-cdc');
-    if (mode) {
-      const allowed = migrationTypesFor(mode);
-      check(
-        allowed.includes(this.migrationType),
-        this,
-        mode === 'full-load-only'
-          ? `migrationType '${this.migrationType}' captures changes, but the SQL Server source is in 'full-load-only' mode (no change capture set up). Use migrationType 'full-load', or switch the source to 'ms-cdc' / 'ms-replication'.`
-          : `migrationType 'full-load' with a '${mode}' source leaves the change capture unused (and the source's log growing). Use 'full-load-and-cdc', or mode 'full-load-only'.`,
-      );
-    }
+    this.migrationType = migrationTypeFor(this, props.source, props.migrationType);
     check(
       !(props.startOnCreate && this.migrationType === 'full-load'),
       this,
@@ -154,6 +143,25 @@ export class DmsReplicationTask extends Construct {
   }
 }
 
+/**
+ * The migration type: the one given, or the default for the source (full-load for a full-load-only SQL Server
+ * source); refused when a SQL Server source's capture mode cannot serve it. Shared by tasks and serverless configs.
+ */
+export function migrationTypeFor(scope: Construct, source: IDmsEndpoint, given: MigrationType | undefined): MigrationType {
+  const mode = source.sqlServerMode;
+  const migrationType = given ?? (mode === 'full-load-only' ? 'full-load' : 'full-load-and-cdc');
+  if (mode) {
+    check(
+      migrationTypesFor(mode).includes(migrationType),
+      scope,
+      mode === 'full-load-only'
+        ? `migrationType '${migrationType}' captures changes, but the SQL Server source is in 'full-load-only' mode (no change capture set up). Use migrationType 'full-load', or switch the source to 'ms-cdc' / 'ms-replication'.`
+        : `migrationType 'full-load' with a '${mode}' source leaves the change capture unused (and the source's log growing). Use 'full-load-and-cdc', or mode 'full-load-only'.`,
+    );
+  }
+  return migrationType;
+}
+
 /** DMS pages the CDC start rules follow. */
 export const CDC_START_DOCS = {
   guide: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Task.CDC.html',
@@ -204,7 +212,8 @@ function validateCdcStart(scope: Construct, props: DmsReplicationTaskProps, migr
   );
 }
 
-function toMappings(scope: Construct, input: TableMappingsInput): TableMappings {
+/** Table mappings from the builder or raw JSON; bad JSON fails with the construct's path. */
+export function toMappings(scope: Construct, input: TableMappingsInput): TableMappings {
   if (input instanceof TableMappings) return input;
   try {
     return TableMappings.fromJson(input);
@@ -213,7 +222,8 @@ function toMappings(scope: Construct, input: TableMappingsInput): TableMappings 
   }
 }
 
-function toSettings(
+/** Task settings from typed props (safe defaults for the target) or a raw document; shared by tasks and serverless configs. */
+export function toSettings(
   scope: Construct,
   input: TaskSettingsInput | undefined,
   targetKind: TargetKind,

@@ -4,9 +4,8 @@ import { DmsAccountRoles } from '../dms-account-roles';
 import { check, Connections, IConnectable, MigrationStack, NetworkRef, newKmsKey, ValidationError } from '../core';
 import { IDmsEndpoint } from './endpoints';
 import { DmsPlacement, IDmsReplicationInstance } from './replication-instance';
-import { MigrationType, TableMappingsInput } from './replication-task';
-import { TableMappings } from './table-mappings';
-import { buildTaskSettings, TaskSettingsProps, validateTaskSettings, VALIDATION_SOURCE_ENGINES } from './task-settings';
+import { migrationTypeFor, MigrationType, TableMappingsInput, TaskSettingsInput, toMappings, toSettings } from './replication-task';
+import { validateTaskSettings } from './task-settings';
 
 /** DMS Capacity Units DMS Serverless accepts. */
 export const SERVERLESS_DCUS = [1, 2, 4, 8, 16, 32, 64, 128, 192, 256, 384] as const;
@@ -20,7 +19,8 @@ export interface DmsServerlessReplicationProps {
   /** @default 'full-load-and-cdc' ('full-load' for full-load-only SQL Server sources) */
   readonly migrationType?: MigrationType;
   readonly tableMappings: TableMappingsInput;
-  readonly settings?: TaskSettingsProps;
+  /** Typed settings (safe defaults) or `{ raw }`, validated as a task's are. */
+  readonly settings?: TaskSettingsInput;
   /** @default 1 */
   readonly minCapacityUnits?: number;
   /** @default 16 */
@@ -49,19 +49,14 @@ export class DmsServerlessReplication extends Construct implements IConnectable 
     check(min <= max, this, `minCapacityUnits ${min} is above maxCapacityUnits ${max}.`);
     const multiAz = props.multiAz ?? stack.production;
     check(!(stack.production && !multiAz), this, 'multiAz is false in a production stack; remove multiAz: false.');
-    const mode = props.source.sqlServerMode;
-    const migrationType = props.migrationType ?? (mode === 'full-load-only' ? 'full-load' : 'full-load-and-cdc');
+    // The same checks as a task: the SQL Server mode's migration types, mappings, and settings (typed or raw).
+    const migrationType = migrationTypeFor(this, props.source, props.migrationType);
     const targetKind = props.target.targetKind ?? 'database';
-    const mappings = props.tableMappings instanceof TableMappings ? props.tableMappings : TableMappings.fromJson(props.tableMappings);
+    const mappings = toMappings(this, props.tableMappings);
     check(mappings.hasInclude, this, 'table mappings select no table: add at least one include rule.');
-    const settings = buildTaskSettings({
-      ...(props.settings ?? {}),
-      validation: props.settings?.validation ?? (targetKind === 'database' && !mappings.usesMasking && VALIDATION_SOURCE_ENGINES.has(props.source.engineName)),
-      targetTablePrepMode: props.settings?.targetTablePrepMode ?? (targetKind === 'database' ? 'TRUNCATE_BEFORE_LOAD' : 'DO_NOTHING'),
-      // Full LOB mode where sizes are unknown; S3 and Kinesis targets support only limited LOB mode.
-      lob: props.settings?.lob ?? (targetKind === 'database' ? { mode: 'full' } : { mode: 'limited', maxSizeKiB: 32 }),
-    });
-    const problems = validateTaskSettings(settings, { targetKind, allowDropAndCreate: props.settings?.allowDropAndCreate, masking: mappings.usesMasking, sourceEngine: props.source.engineName });
+    const resolved = toSettings(this, props.settings, targetKind, mappings.usesMasking, props.source.engineName);
+    const settings = resolved.doc;
+    const problems = validateTaskSettings(settings, { targetKind, allowDropAndCreate: resolved.allowDropAndCreate, masking: mappings.usesMasking, sourceEngine: props.source.engineName });
     if (problems.length) throw new ValidationError(this, problems.join(' '));
 
     this.placement = new DmsPlacement(this, 'placement', { network: props.network, component: props.component, accountRoles: props.accountRoles });
