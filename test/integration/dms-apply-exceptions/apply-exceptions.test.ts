@@ -1,5 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { runCheck } from '../../../lambdas/dms-apply-exceptions/check';
 import { parseConfig } from '../../../lambdas/dms-apply-exceptions/config';
@@ -145,12 +148,27 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
+/** moto_server on PATH, or in the Glue harness venv (`npm run test:glue` installs it); undefined when neither has it. */
+function findMotoServer(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'moto_server');
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  const cache = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aws-data-migration-kit', 'toolchain');
+  const venvs = fs.existsSync(cache) ? fs.readdirSync(cache).filter((d) => d.startsWith('glue-pyspark-')) : [];
+  return venvs.map((d) => path.join(cache, d, 'venv', 'bin', 'moto_server')).find((p) => fs.existsSync(p));
+}
+const MOTO = findMotoServer();
+// Without moto (a clean machine before `npm run test:glue`), this one end-to-end test is skipped, and says so; the
+// core tests above run against Postgres regardless.
+const describeWithMoto = MOTO ? describe : describe.skip;
+
 /**
  * The deployed handler: login from a Secrets Manager stand-in (FakeSecretsManager), the real Postgres, and
  * PutMetricData to moto's CloudWatch (a Query-API imitation: it does not check SigV4, IAM or the namespace condition,
  * and keeps datapoints in memory), read back with GetMetricStatistics.
  */
-describe('dms-apply-exceptions handler end to end', () => {
+describeWithMoto(`dms-apply-exceptions handler end to end${MOTO ? '' : ' (skipped: no moto_server on PATH or in the Glue harness venv; run npm run test:glue once)'}`, () => {
   const role = `apply_exc_${process.pid}`;
   const password = 'Apply-Exc-Pa55word-z9';
   const secretArn = `arn:aws:secretsmanager:eu-west-2:123456789012:secret:${role}`;
@@ -170,7 +188,7 @@ describe('dms-apply-exceptions handler end to end', () => {
     await secrets.start();
     secrets.set(secretArn, { username: role, password, host: process.env.PGHOST, port: Number(process.env.PGPORT), dbname: db.name });
     const port = await freePort();
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    moto = spawn(MOTO!, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
     await waitForPort(port, 20_000);
     motoUrl = `http://127.0.0.1:${port}/`;
     Object.assign(process.env, {
