@@ -35,6 +35,8 @@ export interface PostgresAlarmProps {
    * `MaximumUsedTransactionIDs` (Count, maximum) above this. AWS's vacuuming guidance treats 1 billion as "take action"
    * (wraparound makes the database read-only at about 2 billion):
    * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Autovacuum.NeedVacuuming.html
+   * (the Aurora User Guide's page of the same name gives the same levels, and "Resolving identifiable vacuum blockers in
+   * Aurora PostgreSQL" tracks the age with this metric).
    * @default 1000000000
    */
   readonly maximumUsedTransactionIds?: number;
