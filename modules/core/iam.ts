@@ -145,6 +145,21 @@ export class ServiceRole extends Construct implements IGrantable {
         ],
       }),
     });
+    // A customer managed policy is attached only in its own account: a boundary from another account fails at plan,
+    // naming it, rather than at CreateRole. AWS managed boundaries (account "aws") fit every account.
+    const boundaryAccount = isResolved(settings.permissionsBoundaryArn)
+      ? /^arn:[^:]+:iam::(\d{12}):policy\//.exec(settings.permissionsBoundaryArn!)?.[1]
+      : undefined;
+    if (boundaryAccount) {
+      this.role.lifecycle = {
+        precondition: [
+          {
+            condition: Op.eq(stack.accountId, boundaryAccount),
+            errorMessage: `iam.permissionsBoundaryArn ${settings.permissionsBoundaryArn} is a policy of account ${boundaryAccount}, not the deploying account: a role's boundary must be a managed policy of its own account (or an AWS managed policy). Use the boundary policy the landing zone created in this account.`,
+          },
+        ],
+      };
+    }
     (props.managedPolicyArns ?? []).forEach((arn, i) => {
       if (/FullAccess|AdministratorAccess/.test(arn)) {
         throw new ValidationError(this, `managed policy ${arn} is too broad; grant the specific actions with addToPolicy().`);

@@ -105,6 +105,19 @@ describe('MigrationStack iam settings', () => {
     }
   });
 
+  test('a boundary of a named account is checked at plan against the deploying account; an AWS managed one is not', () => {
+    const own = testStack({ iam: { permissionsBoundaryArn: BOUNDARY } });
+    new ServiceRole(own, 'r', { name: 'demo-staging-x', servicePrincipal: 'glue.amazonaws.com', description: 'x' });
+    const [pre] = resources(synthJson(own), 'aws_iam_role')[0].lifecycle.precondition;
+    expect(pre.condition).toBe('${(data.aws_caller_identity.caller-identity.account_id == "123456789012")}');
+    expect(pre.error_message).toMatch(/policy of account 123456789012, not the deploying account/);
+    const managed = testStack({ iam: { permissionsBoundaryArn: 'arn:aws:iam::aws:policy/PowerUserAccess' } });
+    new ServiceRole(managed, 'r', { name: 'demo-staging-x', servicePrincipal: 'glue.amazonaws.com', description: 'x' });
+    const role = resources(synthJson(managed), 'aws_iam_role')[0];
+    expect(role.permissions_boundary).toBe('arn:aws:iam::aws:policy/PowerUserAccess');
+    expect(role.lifecycle).toBeUndefined();
+  });
+
   test('without settings a role has no boundary and the default path', () => {
     const stack = testStack();
     const role = new ServiceRole(stack, 'r', { name: 'demo-staging-x', servicePrincipal: 'glue.amazonaws.com', description: 'x' });
