@@ -104,7 +104,10 @@ export class GlueEtlPipeline extends Construct {
       check(EMAIL.test(email), this, `notificationEmails entry "${email}" is not an email address.`);
     }
     try {
-      this.plan = buildPlan(props.source.engine, props.target.engine, props.tables, { createTargetTables: props.createTargetTables });
+      this.plan = buildPlan(props.source.engine, props.target.engine, props.tables, {
+        createTargetTables: props.createTargetTables,
+        postLoadSql: props.postLoadSql,
+      });
     } catch (e) {
       if (e instanceof MappingError) throw new ValidationError(this, `mapping: ${e.message}`);
       throw e;

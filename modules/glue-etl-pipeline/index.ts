@@ -2,3 +2,4 @@ export * from './props';
 export * from './mapping';
 export * from './definition';
 export * from './glue-etl-pipeline';
+export * from './expressions';

@@ -3,6 +3,17 @@
  * here from the validated mapping (so it is unit-tested; the scripts only substitute run-time placeholders).
  */
 import type { GlueJdbcEngine } from '../glue-common';
+import {
+  AggregateTable,
+  checkExpression,
+  checkResultType,
+  ComputedColumn,
+  ExpressionError,
+  ExpressionScope,
+  renderCast,
+  renderSpark,
+  sparkName,
+} from './expressions';
 
 /** Spark SQL types a column can be cast to in the transform step. */
 export type ColumnType = 'string' | 'int' | 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp' | `decimal(${number},${number})`;
@@ -37,6 +48,14 @@ export interface TableMapping {
    * @default 'full'
    */
   readonly mode?: TableMode;
+  /**
+   * Columns computed from the mapped source columns (arithmetic, comparisons, CASE WHEN, COALESCE), type-checked at
+   * synth and evaluated by the transform job; loaded beside the mapped columns. See expressions.ts.
+   * @default none
+   */
+  readonly computed?: readonly ComputedColumn[];
+  /** The rows grouped by key into separate target tables (sum/count/min/max/avg). Needs `mode: 'full'`. @default none */
+  readonly aggregates?: readonly AggregateTable[];
 }
 
 export type TableMode = 'full' | 'append';
@@ -66,6 +85,27 @@ export interface TablePlan {
   readonly upsertSql: string;
   /** `CREATE TABLE IF NOT EXISTS` for the target, when the pipeline creates target tables. */
   readonly createTargetSql?: string;
+  /** Computed columns: Spark SQL over the extracted columns (named by source name, after the declared cast). */
+  readonly computed: readonly { readonly target: string; readonly type: ColumnType; readonly sql: string }[];
+  /** Aggregate tables the transform job computes from this table's rows and the load job upserts. */
+  readonly aggregates: readonly AggregatePlan[];
+}
+
+/** One aggregate table: computed by `selectSql` over the view `etl_rows`, loaded through its own staging table. */
+export interface AggregatePlan {
+  readonly targetTable: string;
+  /** Folder-safe name used in S3 keys (the target table, lower-cased). */
+  readonly slug: string;
+  /** Target names of the group key (the aggregate table's primary key). */
+  readonly keyColumns: readonly string[];
+  readonly columns: readonly { readonly target: string; readonly type: ColumnType }[];
+  /** Spark SQL over the temporary view `etl_rows` (the table's extracted columns by source name, cast). */
+  readonly selectSql: string;
+  readonly stageTable: string;
+  readonly createStageSql: string;
+  readonly dropStageSql: string;
+  readonly upsertSql: string;
+  readonly createTargetSql?: string;
 }
 
 export interface EtlPlan {
@@ -73,6 +113,8 @@ export interface EtlPlan {
   readonly sourceEngine: GlueJdbcEngine;
   readonly targetEngine: GlueJdbcEngine;
   readonly tables: readonly TablePlan[];
+  /** Statements run in the target, in one transaction, after every table loaded (validated: see checkPostLoadSql). */
+  readonly postLoadSql: readonly string[];
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -99,7 +141,13 @@ function fail(message: string): never {
 
 function checkIdentifier(what: string, name: string): void {
   if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
-    fail(`${what} "${name}" must be a plain identifier (letters, digits, underscores; not starting with a digit).`);
+    // A column that is really an expression ("qty * price") is a computed column: say where that feature is.
+    const hint = / column$/.test(what)
+      ? ' To compute a value from other columns (arithmetic, CASE WHEN, COALESCE), declare it under `computed`: ' +
+        "{ target: 'total', type: 'decimal(12,2)', expression: mul(col('qty'), col('price')) }; to sum or count per key, use " +
+        '`aggregates` (modules/glue-etl-pipeline/README.md, "Computed columns and aggregates").'
+      : '';
+    fail(`${what} "${name}" must be a plain identifier (letters, digits, underscores; not starting with a digit).${hint}`);
   }
   if (name.length > MAX_IDENTIFIER) fail(`${what} "${name}" is ${name.length} characters; the limit is ${MAX_IDENTIFIER}.`);
 }
@@ -189,6 +237,7 @@ export function validateMappings(tables: readonly TableMapping[]): void {
         `${t.sourceTable}: keyColumn "${t.keyColumn}" has type ${key.type}; keyset pagination needs an integer key (int or bigint).`,
       );
     }
+    validateComputedAndAggregates(t, targets);
   }
 }
 
@@ -331,6 +380,8 @@ export function tableSlug(table: TableMapping): string {
 export interface BuildPlanOptions {
   /** Add `createTargetSql` to every table (the load creates missing target tables). @default false */
   readonly createTargetTables?: boolean;
+  /** Idempotent statements run in the target after the load (see checkPostLoadSql). @default none */
+  readonly postLoadSql?: readonly string[];
 }
 
 /** Validates the mappings and builds the plan the Glue scripts execute. */
@@ -341,10 +392,12 @@ export function buildPlan(
   options: BuildPlanOptions = {},
 ): EtlPlan {
   validateMappings(tables);
+  const postLoadSql = checkPostLoadSql(options.postLoadSql ?? []);
   return {
     version: 1,
     sourceEngine,
     targetEngine,
+    postLoadSql,
     tables: tables.map((t) => ({
       sourceTable: t.sourceTable,
       targetTable: t.targetTable,
@@ -359,8 +412,193 @@ export function buildPlan(
       stageTable: stageTableName(targetEngine, t.targetTable),
       createStageSql: createStageSql(targetEngine, t),
       dropStageSql: 'DROP TABLE IF EXISTS {stage}',
-      upsertSql: upsertSql(targetEngine, t),
-      ...(options.createTargetTables ? { createTargetSql: createTargetSql(targetEngine, t) } : {}),
+      // Computed columns are loaded like mapped ones: the upsert and the created table include them.
+      upsertSql: upsertSql(targetEngine, withComputed(t)),
+      ...(options.createTargetTables ? { createTargetSql: createTargetSql(targetEngine, withComputed(t)) } : {}),
+      computed: computedPlan(t),
+      aggregates: (t.aggregates ?? []).map((a) => aggregatePlan(targetEngine, t, a, options.createTargetTables ?? false)),
     })),
   };
+}
+
+// ---- Computed columns, aggregate tables, post-load SQL (expressions.ts holds the expression tree) ----
+
+const AGGREGATE_FUNCTIONS = new Set(['sum', 'count', 'min', 'max', 'avg']);
+
+function scopeOf(t: TableMapping): ExpressionScope {
+  return {
+    table: t.sourceTable,
+    columns: new Map(t.columns.map((c) => [c.source.toLowerCase(), { name: c.source, type: c.type }])),
+    excluded: new Set((t.exclude ?? []).map((e) => e.toLowerCase())),
+  };
+}
+
+function checked<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof ExpressionError) fail(e.message);
+    throw e;
+  }
+}
+
+function validateComputedAndAggregates(t: TableMapping, targets: Set<string>): void {
+  const scope = scopeOf(t);
+  const targetNames = new Map(t.columns.map((c) => [(c.target ?? c.source).toLowerCase(), `mapped column "${c.source}"`]));
+  const computed: readonly ComputedColumn[] = t.computed ?? [];
+  if (!Array.isArray(computed)) fail(`${t.sourceTable}: computed must be a list of { target, type, expression }.`);
+  for (const c of computed) {
+    checkIdentifier(`${t.sourceTable}: computed target`, c.target);
+    checkColumnType(t.sourceTable, c.target, c.type);
+    const clash = targetNames.get(c.target.toLowerCase());
+    if (clash) fail(`${t.sourceTable}: computed column "${c.target}" has the target name of ${clash}; give it another name.`);
+    targetNames.set(c.target.toLowerCase(), `computed column "${c.target}"`);
+    const where = `computed "${c.target}"`;
+    checked(() => checkResultType(checkExpression(c.expression, scope, where), c.type, scope, where));
+  }
+  const aggregates: readonly AggregateTable[] = t.aggregates ?? [];
+  if (!Array.isArray(aggregates)) fail(`${t.sourceTable}: aggregates must be a list of { targetTable, groupBy, measures }.`);
+  if (aggregates.length > 0 && (t.mode ?? 'full') !== 'full') {
+    fail(
+      `${t.sourceTable}: aggregates need mode 'full' (an append run reads only the new rows, so its sums would replace the totals); ` +
+        'use mode full, or aggregate in the target with postLoadSql (e.g. a view).',
+    );
+  }
+  for (const a of aggregates) {
+    const target = splitTable(`${t.sourceTable}: aggregate targetTable`, a.targetTable);
+    if (target.table.length + STAGE_SUFFIX_LENGTH > MAX_IDENTIFIER) {
+      fail(`${a.targetTable}: aggregate table name must be at most ${MAX_IDENTIFIER - STAGE_SUFFIX_LENGTH} characters (staging table suffix).`);
+    }
+    if (targets.has(a.targetTable.toLowerCase())) fail(`targetTable ${a.targetTable} is the target of two mappings or aggregates; loads would overwrite each other.`);
+    targets.add(a.targetTable.toLowerCase());
+    const what = `aggregate ${a.targetTable}`;
+    if (!Array.isArray(a.groupBy) || a.groupBy.length === 0) fail(`${t.sourceTable}: ${what}: groupBy must name at least one mapped column (the aggregate table's key).`);
+    const names = new Map<string, string>();
+    for (const g of a.groupBy) {
+      const c = typeof g === 'string' ? scope.columns.get(g.toLowerCase()) : undefined;
+      if (!c) checked(() => checkExpression({ col: g }, scope, `${what}: groupBy`)); // throws the unknown-column message
+      const name = aggregateKeyTarget(t, g);
+      if (names.has(name.toLowerCase())) fail(`${t.sourceTable}: ${what}: groupBy lists "${g}" twice.`);
+      names.set(name.toLowerCase(), `group key "${g}"`);
+    }
+    if (!Array.isArray(a.measures) || a.measures.length === 0) fail(`${t.sourceTable}: ${what}: measures must list at least one { target, type, fn }.`);
+    for (const m of a.measures) {
+      checkIdentifier(`${t.sourceTable}: ${what}: measure target`, m.target);
+      checkColumnType(t.sourceTable, m.target, m.type);
+      if (names.has(m.target.toLowerCase())) fail(`${t.sourceTable}: ${what}: measure "${m.target}" has the name of ${names.get(m.target.toLowerCase())}.`);
+      names.set(m.target.toLowerCase(), `measure "${m.target}"`);
+      const where = `${what}: measure "${m.target}"`;
+      if (!AGGREGATE_FUNCTIONS.has(m.fn)) fail(`${t.sourceTable}: ${where}: fn "${m.fn}" must be one of sum, count, min, max, avg.`);
+      if (m.fn === 'count') {
+        if (m.type !== 'int' && m.type !== 'bigint') fail(`${t.sourceTable}: ${where}: count needs type bigint or int, not ${m.type}.`);
+        if (m.of !== undefined) checked(() => checkExpression(m.of!, scope, where));
+        continue;
+      }
+      if (m.of === undefined) fail(`${t.sourceTable}: ${where}: ${m.fn} needs \`of\` (the expression to aggregate).`);
+      const k = checked(() => checkExpression(m.of!, scope, where));
+      if ((m.fn === 'sum' || m.fn === 'avg') && k !== 'numeric') fail(`${t.sourceTable}: ${where}: ${m.fn} needs a numeric expression, got ${k}.`);
+      checked(() => checkResultType(m.fn === 'sum' || m.fn === 'avg' ? 'numeric' : k, m.type, scope, where));
+    }
+    if (a.where !== undefined && checked(() => checkExpression(a.where!, scope, `${what}: where`)) !== 'boolean') {
+      fail(`${t.sourceTable}: ${what}: where must be a boolean condition (a comparison, and/or/not, isNull).`);
+    }
+  }
+}
+
+/** The mapping with its computed columns appended as columns (for the upsert and the created target table). */
+function withComputed(t: TableMapping): TableMapping {
+  const computed = t.computed ?? [];
+  return computed.length === 0 ? t : { ...t, columns: [...t.columns, ...computed.map((c) => ({ source: c.target, target: c.target, type: c.type }))] };
+}
+
+function computedPlan(t: TableMapping): TablePlan['computed'] {
+  const scope = scopeOf(t);
+  return (t.computed ?? []).map((c) => ({ target: c.target, type: c.type, sql: renderCast(renderSpark(c.expression, scope), c.type) }));
+}
+
+function mappedColumn(t: TableMapping, source: string): ColumnMapping {
+  return t.columns.find((c) => c.source.toLowerCase() === source.toLowerCase())!;
+}
+
+function aggregateKeyTarget(t: TableMapping, source: string): string {
+  const c = mappedColumn(t, source);
+  return c.target ?? c.source;
+}
+
+/** The Spark SQL of an aggregate (over the view `etl_rows`) and the target-side SQL that loads it. */
+function aggregatePlan(engine: GlueJdbcEngine, t: TableMapping, a: AggregateTable, createTargetTables: boolean): AggregatePlan {
+  const scope = scopeOf(t);
+  const keys = a.groupBy.map((g) => {
+    const c = mappedColumn(t, g);
+    return { source: c.source, target: c.target ?? c.source, type: c.type };
+  });
+  const measures = a.measures.map((m) => {
+    const inner = m.of === undefined ? '*' : renderSpark(m.of, scope);
+    return { target: m.target, type: m.type, sql: renderCast(`${m.fn}(${inner})`, m.type) };
+  });
+  // A NULL group key cannot be a primary-key value in the target: those rows are left out (README).
+  const conditions = [...keys.map((k) => `${sparkName(k.source)} IS NOT NULL`), ...(a.where ? [renderSpark(a.where, scope)] : [])];
+  const selectSql =
+    `SELECT ${[...keys.map((k) => `${sparkName(k.source)} AS ${sparkName(k.target)}`), ...measures.map((m) => `${m.sql} AS ${sparkName(m.target)}`)].join(', ')} ` +
+    `FROM etl_rows WHERE ${conditions.join(' AND ')} GROUP BY ${keys.map((k) => sparkName(k.source)).join(', ')}`;
+  const columns = [...keys.map((k) => ({ target: k.target, type: k.type })), ...measures.map((m) => ({ target: m.target, type: m.type }))];
+  const q = (n: string) => quoteName(engine, n);
+  const target = q(a.targetTable);
+  const list = columns.map((c) => q(c.target)).join(', ');
+  const keyList = keys.map((k) => q(k.target)).join(', ');
+  const rest = measures.map((m) => m.target);
+  const upsert =
+    engine === 'postgresql'
+      ? `INSERT INTO ${target} AS t (${list}) SELECT ${list} FROM {stage} ON CONFLICT (${keyList}) DO UPDATE SET ` +
+        `${rest.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')} ` +
+        `WHERE (${rest.map((c) => `t.${q(c)}`).join(', ')}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${q(c)}`).join(', ')})`
+      : `INSERT INTO ${target} (${list}) SELECT ${columns.map((c) => `s.${q(c.target)}`).join(', ')} FROM (SELECT ${list} FROM {stage}) AS s ` +
+        `ON DUPLICATE KEY UPDATE ${rest.map((c) => `${q(c)} = s.${q(c)}`).join(', ')}`;
+  const createTarget =
+    `CREATE TABLE IF NOT EXISTS ${target} (` +
+    `${columns.map((c, i) => `${q(c.target)} ${targetColumnType(engine, c.type)}${i < keys.length ? ' NOT NULL' : ''}`).join(', ')}, ` +
+    `PRIMARY KEY (${keyList}))`;
+  return {
+    targetTable: a.targetTable,
+    slug: a.targetTable.toLowerCase(),
+    keyColumns: keys.map((k) => k.target),
+    columns,
+    selectSql,
+    stageTable: stageTableName(engine, a.targetTable),
+    createStageSql: createStageSql(engine, { ...t, targetTable: a.targetTable }),
+    dropStageSql: 'DROP TABLE IF EXISTS {stage}',
+    upsertSql: upsert,
+    ...(createTargetTables ? { createTargetSql: createTarget } : {}),
+  };
+}
+
+/**
+ * Statement forms a post-load step may use: each gives the same result when run again (the load runs them after every
+ * run, including retries). Postgres runs them in one transaction; MySQL commits each DDL statement by itself.
+ */
+const POST_LOAD_FORMS: readonly RegExp[] = [
+  /^CREATE\s+OR\s+REPLACE\s+(VIEW|FUNCTION|PROCEDURE)\s/i,
+  /^CREATE\s+(TABLE|SCHEMA|MATERIALIZED\s+VIEW|(UNIQUE\s+)?INDEX)\s+IF\s+NOT\s+EXISTS\s/i,
+  /^REFRESH\s+MATERIALIZED\s+VIEW\s/i,
+  /^DROP\s+(VIEW|TABLE|MATERIALIZED\s+VIEW|INDEX|FUNCTION)\s+IF\s+EXISTS\s/i,
+  /^ANALYZE(\s|$)/i,
+];
+
+/** Validates the post-load statements (one statement each, an idempotent form); returns them trimmed. */
+export function checkPostLoadSql(statements: readonly string[]): string[] {
+  if (!Array.isArray(statements)) fail('postLoadSql must be a list of SQL statements.');
+  return statements.map((raw, i) => {
+    const sql = typeof raw === 'string' ? raw.trim().replace(/;\s*$/, '') : '';
+    const what = `postLoadSql[${i}]`;
+    if (!sql) fail(`${what} is empty; give one SQL statement.`);
+    if (sql.includes(';')) fail(`${what} holds more than one statement (";"); give each statement its own entry.`);
+    if (/CONCURRENTLY/i.test(sql) && /^CREATE/i.test(sql)) fail(`${what}: CREATE INDEX CONCURRENTLY cannot run inside the load's transaction; drop CONCURRENTLY.`);
+    if (!POST_LOAD_FORMS.some((f) => f.test(sql))) {
+      fail(
+        `${what} "${sql.slice(0, 60)}" is not one of the idempotent forms (CREATE OR REPLACE VIEW/FUNCTION, CREATE ... IF NOT EXISTS, ` +
+          'REFRESH MATERIALIZED VIEW, DROP ... IF EXISTS, ANALYZE): it runs after every load and every retry, so running it again must change nothing.',
+      );
+    }
+    return sql;
+  });
 }

@@ -88,6 +88,13 @@ export interface GlueEtlPipelineProps {
    * @default false
    */
   readonly createTargetTables?: boolean;
+  /**
+   * SQL statements run in the target after every table (and aggregate) loaded, e.g. `CREATE OR REPLACE VIEW` over the
+   * loaded tables or `REFRESH MATERIALIZED VIEW`. They run after every run and retry, so only idempotent forms are
+   * accepted (checked at synth: CREATE OR REPLACE, CREATE ... IF NOT EXISTS, REFRESH MATERIALIZED VIEW,
+   * DROP ... IF EXISTS, ANALYZE); Postgres runs them in one transaction. @default none
+   */
+  readonly postLoadSql?: readonly string[];
   /** Rows per keyset page read from the source. @default 100000 */
   readonly pageSize?: number;
   /** Rows per JDBC batch written to the staging table. @default 5000 */

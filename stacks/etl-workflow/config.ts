@@ -3,6 +3,7 @@
  * read through a Glue JDBC connection, transformed by a declared column mapping, and upserted into a private
  * Postgres created here. One typed entry per environment; a forked project edits this file to get started.
  */
+import { caseWhen, cmp, coalesce, col, lit } from '../../modules/glue-etl-pipeline';
 import type { EtlJobSizing, EtlScheduleProps, TableMapping } from '../../modules/glue-etl-pipeline';
 
 export interface EtlWorkflowConfig {
@@ -45,6 +46,8 @@ export interface EtlWorkflowConfig {
   readonly tables: readonly TableMapping[];
   /** The load creates missing target tables from the mapping (this example's Postgres starts empty). */
   readonly createTargetTables: boolean;
+  /** Idempotent statements run in the target after each load (here: a reporting view over the loaded tables). */
+  readonly postLoadSql?: readonly string[];
   readonly extract?: EtlJobSizing;
   readonly load?: EtlJobSizing;
   readonly loadParallelism?: number;
@@ -52,7 +55,10 @@ export interface EtlWorkflowConfig {
   readonly notificationEmails?: readonly string[];
 }
 
-/** The shop's orders and customers, renamed and retyped on the way into Postgres. */
+/**
+ * The shop's orders and customers, renamed and retyped on the way into Postgres, plus what the reports need: each
+ * order's counted amount (cancelled orders count 0, a missing total counts 0) and the order totals per customer.
+ */
 const TABLES: readonly TableMapping[] = [
   {
     sourceTable: 'shop.customers',
@@ -78,7 +84,32 @@ const TABLES: readonly TableMapping[] = [
       { source: 'ordered_at', type: 'timestamp' },
     ],
     exclude: ['internal_notes'],
+    computed: [
+      {
+        target: 'counted_amount',
+        type: 'decimal(12,2)',
+        expression: caseWhen([[cmp(col('status'), '=', lit('cancelled')), lit(0)]], coalesce(col('total'), lit(0))),
+      },
+    ],
+    aggregates: [
+      {
+        targetTable: 'shop.customer_order_total',
+        groupBy: ['customer_id'],
+        where: cmp(col('status'), '<>', lit('cancelled')),
+        measures: [
+          { target: 'order_count', type: 'bigint', fn: 'count' },
+          { target: 'total_amount', type: 'decimal(16,2)', fn: 'sum', of: coalesce(col('total'), lit(0)) },
+          { target: 'last_ordered_at', type: 'timestamp', fn: 'max', of: col('ordered_at') },
+        ],
+      },
+    ],
   },
+];
+
+/** A reporting view over the loaded tables, replaced after every load (CREATE OR REPLACE is idempotent). */
+const POST_LOAD_SQL = [
+  'CREATE OR REPLACE VIEW shop.customer_summary AS SELECT c.customer_id, c.name, c.email, t.order_count, t.total_amount, ' +
+    't.last_ordered_at FROM shop.customer c JOIN shop.customer_order_total t USING (customer_id)',
 ];
 
 const shared = {
@@ -89,6 +120,7 @@ const shared = {
   targetSchema: 'shop',
   tables: TABLES,
   createTargetTables: true,
+  postLoadSql: POST_LOAD_SQL,
 } as const;
 
 export const CONFIG: Record<'staging' | 'production', EtlWorkflowConfig> = {

@@ -59,6 +59,24 @@ describe('etl-workflow example project', () => {
     ]);
   });
 
+  test('the plan computes each order\'s counted amount, the order totals per customer and a summary view', () => {
+    const plan = JSON.parse(resources(PROD, 'aws_s3_object').find((o) => o.key === 'plans/etl-plan.json')!.content);
+    const orders = plan.tables[1];
+    expect(orders.computed).toEqual([
+      {
+        target: 'counted_amount',
+        type: 'decimal(12,2)',
+        sql: "CAST((CASE WHEN (`status` = 'cancelled') THEN 0 ELSE coalesce(`total`, 0) END) AS DECIMAL(12,2))",
+      },
+    ]);
+    expect(orders.createTargetSql).toContain('"counted_amount" numeric(12,2)');
+    expect(orders.aggregates).toHaveLength(1);
+    expect(orders.aggregates[0]).toMatchObject({ targetTable: 'shop.customer_order_total', keyColumns: ['customer_id'] });
+    expect(orders.aggregates[0].selectSql).toContain('CAST(sum(coalesce(`total`, 0)) AS DECIMAL(16,2)) AS `total_amount`');
+    expect(orders.aggregates[0].createTargetSql).toMatch(/^CREATE TABLE IF NOT EXISTS "shop"\."customer_order_total" \("customer_id" bigint NOT NULL, /);
+    expect(plan.postLoadSql).toEqual([expect.stringMatching(/^CREATE OR REPLACE VIEW shop\.customer_summary AS /)]);
+  });
+
   test('outputs are non-secret handles only', () => {
     expect(Object.keys(PROD.output).sort()).toEqual(['data_bucket', 'database_endpoint', 'failure_topic_arn', 'glue_jobs', 'state_machine_arn']);
     expect(JSON.stringify(PROD.output)).not.toMatch(/secret|password/i);

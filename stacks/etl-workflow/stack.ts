@@ -51,6 +51,7 @@ export class EtlWorkflowStack extends MigrationStack {
       },
       tables: config.tables,
       createTargetTables: config.createTargetTables,
+      postLoadSql: config.postLoadSql,
       extract: config.extract,
       load: config.load,
       loadParallelism: config.loadParallelism,

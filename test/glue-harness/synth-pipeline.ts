@@ -4,7 +4,7 @@
  * DefaultArguments (Terraform references such as the bucket name left as `${...}` for the harness to fill in).
  *
  * Input (stdin, JSON): { tables, source: {host, port, databaseName, secretArn}, target: {...}, createTargetTables?, pageSize?,
- *   loadBatchSize?, loadParallelism? }. Output (stdout, JSON): { plan, jobs: { extract|transform|load: { script, arguments } } }.
+ *   loadBatchSize?, loadParallelism?, postLoadSql? }. Output (stdout, JSON): { plan, jobs: { extract|transform|load: { script, arguments } } }.
  * Usage: tsx test/glue-harness/synth-pipeline.ts < input.json
  */
 import * as fs from 'node:fs';
@@ -27,6 +27,7 @@ interface Input {
   pageSize?: number;
   loadBatchSize?: number;
   loadParallelism?: number;
+  postLoadSql?: string[];
 }
 
 const input = JSON.parse(fs.readFileSync(0, 'utf8')) as Input;
@@ -44,6 +45,7 @@ new GlueEtlPipeline(stack, 'etl', {
   pageSize: input.pageSize,
   loadBatchSize: input.loadBatchSize,
   loadParallelism: input.loadParallelism,
+  postLoadSql: input.postLoadSql,
 });
 const out: Json = JSON.parse(Testing.synth(stack));
 const jobs: Json = {};

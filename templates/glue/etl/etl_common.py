@@ -121,6 +121,11 @@ def run_prefix(stage, run_id, table):
     return f"runs/{check_run_id(run_id)}/{stage}/{table['slug']}/"
 
 
+def aggregate_prefix(run_id, table, aggregate):
+    """S3 key prefix of one aggregate table's rows for one run (under its source table's transform prefix)."""
+    return f"{run_prefix('transform', run_id, table)}aggregates/{aggregate['slug']}/"
+
+
 def parse_s3_uri(uri):
     m = re.match(r"^s3://([^/]+)/(.+)$", uri or "")
     if not m:

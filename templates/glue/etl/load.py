@@ -5,6 +5,8 @@ bulk-append the rows into it with Spark JDBC (batched inserts, bounded paralleli
 (`INSERT ... ON CONFLICT DO UPDATE` / `ON DUPLICATE KEY UPDATE`) in a transaction and drop the staging table.
 A failure before the commit leaves the target untouched; running the load again gives the same target rows.
 For `append` tables the watermark (last extracted key) is written only after that table's upsert committed.
+A table's aggregate tables are loaded the same way right after it. Once every table is loaded, the plan's post-load
+statements (idempotent forms only, checked at synth) run in the target in one transaction.
 """
 import sys
 import time
@@ -49,27 +51,27 @@ def execute(connection, sql):
         statement.close()
 
 
-def load_table(table, url, props, bucket, run_id, batch_size, parallelism):
-    prefix = etl.run_prefix("transform", run_id, table)
-    manifest = etl.read_json(f"s3://{bucket}/{prefix}_manifest.json")
-    if table.get("createTargetSql"):
-        connection = connect(url, props)
-        try:
-            execute(connection, table["createTargetSql"])  # IF NOT EXISTS: an existing table is left as it is
-            connection.commit()
-        finally:
-            connection.close()
-    if manifest["rows"] == 0:
-        etl.log(logger, "table empty, target untouched", table=table["targetTable"])
+def create_target(spec, url, props):
+    """CREATE TABLE IF NOT EXISTS for a table or aggregate, when the pipeline creates target tables."""
+    if not spec.get("createTargetSql"):
         return
-    stage = etl.stage_name(table, run_id)
-    started = time.time()
     connection = connect(url, props)
     try:
-        execute(connection, etl.fill(table["dropStageSql"], stage=stage))
-        execute(connection, etl.fill(table["createStageSql"], stage=stage))
+        execute(connection, spec["createTargetSql"])  # IF NOT EXISTS: an existing table is left as it is
         connection.commit()
-        frame = spark.read.parquet(f"s3://{bucket}/{prefix}data/")
+    finally:
+        connection.close()
+
+
+def upsert_rows(spec, data_uri, url, props, run_id, batch_size, parallelism):
+    """Staging table, bulk append, one upsert in a transaction, drop: for a table or an aggregate table."""
+    stage = etl.stage_name(spec, run_id)
+    connection = connect(url, props)
+    try:
+        execute(connection, etl.fill(spec["dropStageSql"], stage=stage))
+        execute(connection, etl.fill(spec["createStageSql"], stage=stage))
+        connection.commit()
+        frame = spark.read.parquet(data_uri)
         (
             frame.coalesce(parallelism)
             .write.mode("append")
@@ -77,25 +79,66 @@ def load_table(table, url, props, bucket, run_id, batch_size, parallelism):
             .option("isolationLevel", "READ_COMMITTED")
             .jdbc(url=url, table=stage, properties=props)
         )
-        affected = execute(connection, etl.fill(table["upsertSql"], stage=stage))
+        affected = execute(connection, etl.fill(spec["upsertSql"], stage=stage))
         connection.commit()
-        execute(connection, etl.fill(table["dropStageSql"], stage=stage))
+        execute(connection, etl.fill(spec["dropStageSql"], stage=stage))
         connection.commit()
+        return affected
     except Exception:
         connection.rollback()
-        etl.log(logger, "load failed; target transaction rolled back", table=table["targetTable"], stage=stage)
+        etl.log(logger, "load failed; target transaction rolled back", table=spec["targetTable"], stage=stage)
         try:
-            execute(connection, etl.fill(table["dropStageSql"], stage=stage))
+            execute(connection, etl.fill(spec["dropStageSql"], stage=stage))
             connection.commit()
         except Exception as cleanup:  # the next attempt of this run drops it anyway
-            etl.log(logger, "staging table left for the next attempt", table=table["targetTable"], stage=stage,
+            etl.log(logger, "staging table left for the next attempt", table=spec["targetTable"], stage=stage,
                     error=type(cleanup).__name__)
         raise
     finally:
         connection.close()
+
+
+def load_table(table, url, props, bucket, run_id, batch_size, parallelism):
+    prefix = etl.run_prefix("transform", run_id, table)
+    manifest = etl.read_json(f"s3://{bucket}/{prefix}_manifest.json")
+    aggregates = table.get("aggregates", [])
+    for spec in [table, *aggregates]:
+        create_target(spec, url, props)
+    if manifest["rows"] == 0:
+        etl.log(logger, "table empty, target untouched", table=table["targetTable"])
+        return
+    started = time.time()
+    affected = upsert_rows(table, f"s3://{bucket}/{prefix}data/", url, props, run_id, batch_size, parallelism)
     etl.log(logger, "table loaded", table=table["targetTable"], rows=manifest["rows"], rowsChanged=affected,
             seconds=round(time.time() - started, 1))
+    for aggregate in aggregates:
+        agg_prefix = etl.aggregate_prefix(run_id, table, aggregate)
+        rows = etl.read_json(f"s3://{bucket}/{agg_prefix}_manifest.json")["rows"]
+        if rows == 0:
+            etl.log(logger, "aggregate empty, target untouched", table=aggregate["targetTable"])
+            continue
+        changed = upsert_rows(aggregate, f"s3://{bucket}/{agg_prefix}data/", url, props, run_id, batch_size, parallelism)
+        etl.log(logger, "aggregate loaded", table=aggregate["targetTable"], rows=rows, rowsChanged=changed)
     commit_watermark(table, bucket, run_id)
+
+
+def run_post_load(statements, url, props):
+    """The plan's post-load statements, in order, in one transaction (Postgres DDL is transactional)."""
+    if not statements:
+        return
+    connection = connect(url, props)
+    try:
+        for sql in statements:
+            execute(connection, sql)
+        connection.commit()
+    except Exception:
+        connection.rollback()
+        etl.log(logger, "post-load SQL failed; its transaction rolled back (the loaded tables stay committed)",
+                statements=len(statements))
+        raise
+    finally:
+        connection.close()
+    etl.log(logger, "post-load SQL ran", statements=len(statements))
 
 
 def commit_watermark(table, bucket, run_id):
@@ -118,6 +161,7 @@ def main():
     for table in plan["tables"]:
         load_table(table, ARGS["target_jdbc_url"], props, ARGS["data_bucket"], run_id,
                    int(ARGS["batch_size"]), int(ARGS["write_parallelism"]))
+    run_post_load(plan.get("postLoadSql", []), ARGS["target_jdbc_url"], props)
     job.commit()
 
 

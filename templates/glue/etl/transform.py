@@ -1,5 +1,6 @@
 """Transform: applies the declared column mapping to each extracted table (rename, cast; excluded columns were
-never extracted).
+never extracted), adds the computed columns and writes the aggregate tables (both rendered to Spark SQL at synth from
+the mapping's typed expressions, modules/glue-etl-pipeline/expressions.ts).
 
 The mapping was validated at synth and the source's columns checked against it by the extract job; the extracted
 columns are checked again here before anything is written. Casts run with ANSI semantics, so a value that does not
@@ -41,8 +42,15 @@ def transform_table(table, bucket, run_id):
     problems = etl.check_columns(table, frame.columns)
     if problems:
         raise etl.EtlError("; ".join(problems) + ". Nothing was transformed or loaded.")
-    projected = frame.select(
-        *[F.col(f"`{source}`").cast(spark_type).alias(target) for source, spark_type, target in etl.projection(table, frame.columns)]
+    # The mapped columns cast to their declared types, named by their declared source names: what the computed
+    # columns' and aggregates' expressions refer to.
+    typed = frame.select(
+        *[F.col(f"`{actual}`").cast(spark_type).alias(column["source"])
+          for (actual, spark_type, _), column in zip(etl.projection(table, frame.columns), table["columns"])]
+    )
+    projected = typed.select(
+        *[F.col(f"`{column['source']}`").alias(column["target"]) for column in table["columns"]],
+        *[F.expr(column["sql"]).alias(column["target"]) for column in table.get("computed", [])],
     )
     projected.write.mode("overwrite").parquet(f"s3://{bucket}/{target_prefix}data/")
     rows = spark.read.parquet(f"s3://{bucket}/{target_prefix}data/").count()
@@ -50,6 +58,18 @@ def transform_table(table, bucket, run_id):
         raise etl.EtlError(f"{table['sourceTable']}: extracted {manifest['rows']} rows but transformed {rows}")
     etl.write_json(bucket, f"{target_prefix}_manifest.json", {"rows": rows, "columns": projected.columns})
     etl.log(logger, "table transformed", table=table["sourceTable"], rows=rows, seconds=round(time.time() - started, 1))
+    for aggregate in table.get("aggregates", []):
+        transform_aggregate(table, aggregate, typed, bucket, run_id)
+
+
+def transform_aggregate(table, aggregate, typed, bucket, run_id):
+    """One aggregate table: its SELECT ... GROUP BY over this table's rows (the view etl_rows), written for the load."""
+    prefix = etl.aggregate_prefix(run_id, table, aggregate)
+    typed.createOrReplaceTempView("etl_rows")
+    spark.sql(aggregate["selectSql"]).write.mode("overwrite").parquet(f"s3://{bucket}/{prefix}data/")
+    rows = spark.read.parquet(f"s3://{bucket}/{prefix}data/").count()
+    etl.write_json(bucket, f"{prefix}_manifest.json", {"rows": rows})
+    etl.log(logger, "aggregate computed", table=aggregate["targetTable"], source=table["sourceTable"], rows=rows)
 
 
 def main():
