@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import type { TerraformResource } from './cdktf';
 import { shortHash } from './naming';
 import { check } from './errors';
 import { awsApiAccess, NetworkRef, PlanCondition, s3PrefixListId } from './network';
@@ -17,6 +18,11 @@ export interface ConnectionsProps {
   readonly defaultPort?: number;
   /** Readable name used in rule descriptions, e.g. "postgres billing-prod-db". */
   readonly description: string;
+  /**
+   * Resources every rule that references this group waits for, e.g. the VPC peering that makes a group in another
+   * VPC referenceable (`VpcPeering.peerConnections`).
+   */
+  readonly dependsOn?: readonly TerraformResource[];
 }
 
 /**
@@ -55,7 +61,10 @@ export class Connections {
     const id = `allow-${shortHash(`${peer.connections.scope.node.path}:${port}`)}`;
     if (this.scope.node.tryFindChild(id)) return;
     const description = connectionDescription(peer.connections.props.description, this.props.description, purpose);
+    const waitFor = [...(this.props.dependsOn ?? []), ...(peer.connections.props.dependsOn ?? [])];
+    const dependsOn = waitFor.length ? { dependsOn: waitFor } : {};
     new VpcSecurityGroupIngressRule(this.scope, id, {
+      ...dependsOn,
       securityGroupId: this.props.securityGroupId,
       referencedSecurityGroupId: peer.connections.securityGroupId,
       ipProtocol: 'tcp',
@@ -64,6 +73,7 @@ export class Connections {
       description,
     });
     new VpcSecurityGroupEgressRule(peer.connections.scope, `${id}-egress-${shortHash(this.scope.node.path)}`, {
+      ...dependsOn,
       securityGroupId: peer.connections.securityGroupId,
       referencedSecurityGroupId: this.props.securityGroupId,
       ipProtocol: 'tcp',

@@ -1,2 +1,3 @@
 export * from './network';
 export * from './existing-network';
+export * from './peering';

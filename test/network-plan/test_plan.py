@@ -186,3 +186,25 @@ def test_fails_when_a_subnet_is_in_another_zone_than_given(tmp_path, moto_url, e
     code, text = plan(tmp_path, moto_url, {"vpcId": vpc["vpcId"], "privateSubnets": subnets, "awsApiAccess": "vpc-endpoints"})
     assert code != 0
     assert f"privateSubnets[1] {subnets[1]['id']} must be in {vpc['vpcId']} and eu-west-2c; it is in {vpc['vpcId']}, eu-west-2b" in text
+
+
+def test_peering_checks_the_peer_cidr_and_dns_at_plan(tmp_path, moto_url, ec2):
+    vpc = make_vpc(ec2, s3_on=(), nat_on=(0, 1))
+    tables = [ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [s["id"]]}])["RouteTables"][0]["RouteTableId"] for s in vpc["privateSubnets"]]
+    assert tables == vpc["tables"]
+    source = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
+    source_rt = ec2.create_route_table(VpcId=source)["RouteTable"]["RouteTableId"]
+    props = network(vpc, awsApiAccess="nat")
+    code, text = plan(tmp_path, moto_url, {**props, "peer": {"vpcId": source, "cidr": "10.60.0.0/16", "routeTableIds": [source_rt]}})
+    assert code != 0
+    assert f"peer.cidr is 10.60.0.0/16 but {source} has 10.50.0.0/16" in text
+
+    # moto's new VPCs have DNS hostnames off (as AWS's non-default VPCs do): DNS resolution across the peering needs them.
+    code, text = plan(tmp_path / "dns", moto_url, {**props, "peer": {"vpcId": source, "cidr": "10.50.0.0/16", "routeTableIds": [source_rt]}})
+    assert code != 0
+    assert f"DNS resolution across the peering needs enableDnsSupport and enableDnsHostnames on {source}" in text
+
+    ec2.modify_vpc_attribute(VpcId=source, EnableDnsHostnames={"Value": True})
+    code, text = plan(tmp_path / "ok", moto_url, {**props, "peer": {"vpcId": source, "cidr": "10.50.0.0/16", "routeTableIds": [source_rt]}})
+    assert code == 0, text
+    assert "aws_vpc_peering_connection.peering_connection" in text
