@@ -1,7 +1,8 @@
 /**
  * The Glue scripts cannot run here (no Spark, no Neptune), so: every script must compile, and the parts that do not
  * need Spark (upsert planning, the Gremlin traversal, retries, the incremental watermark protocol) run as Python
- * unit tests against the mapping compiled by the TypeScript compiler.
+ * unit tests against the mapping compiled by the TypeScript compiler. The whole jobs run under PySpark against
+ * Gremlin Server in `npm run test:glue` (test/glue-harness/test_graph.py).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
