@@ -163,8 +163,12 @@ export class MigrationStack extends TerraformStack {
     // under the top-level "//" key, which Terraform's JSON syntax treats as a comment: metadata, not configuration
     // (a local that nothing references is what tflint's terraform_unused_declarations reports).
     this.addOverride('//.policy_waivers', this.policyWaivers);
-    // S3 native lock files (use_lockfile) need Terraform or OpenTofu >= 1.10; older CLIs would ignore the lock.
-    this.addOverride('terraform.required_version', '>= 1.10.0');
+    // Write-only arguments (`secret_string_wo` on the login secrets) need Terraform or OpenTofu >= 1.11: OpenTofu
+    // 1.10 rejects them at validate ("Write-only attributes are only supported in Terraform 1.11 and later"), as
+    // `npm run verify` showed; S3 native lock files (use_lockfile) need >= 1.10. The higher bound wins.
+    // https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only ,
+    // https://opentofu.org/docs/language/ephemerality/write-only-attributes
+    this.addOverride('terraform.required_version', '>= 1.11.0');
   }
 
   /**

@@ -13,7 +13,7 @@
 # seconds each step took. Usage: bash tools/toolchain/install.sh [--print-dir]
 set -euo pipefail
 
-TOFU_VERSION=v1.10.10
+TOFU_VERSION=v1.12.6
 TFLINT_VERSION=v0.64.0
 CHECKOV_VERSION=3.3.30
 # The provider release @cdktf/provider-aws 21.22.1 was generated from (its package.json: cdktf.provider), and the
@@ -119,6 +119,31 @@ else
   log "terraform-provider-aws: $provider_note"
 fi
 
+# 4b. The pinned provider could not be built: use a released provider that a local filesystem mirror on this
+# machine holds (KIT_PROVIDER_MIRRORS, space-separated; default /opt/tf-plugins, the layout `terraform providers
+# mirror` writes), the highest version found. It is linked into the mirror under its own version, never under the
+# pinned one: verify validates a copy of each stack whose constraint names this version, and says so.
+substitute_version=""; substitute_path=""
+if [ -n "$provider_note" ]; then
+  for m in ${KIT_PROVIDER_MIRRORS:-/opt/tf-plugins}; do
+    for d in "$m"/registry.terraform.io/hashicorp/aws/*/"$os_arch" "$m"/registry.opentofu.org/hashicorp/aws/*/"$os_arch"; do
+      [ -d "$d" ] || continue
+      v="$(basename "$(dirname "$d")")"
+      ls "$d"/terraform-provider-aws_v"$v"* >/dev/null 2>&1 || continue
+      if [ -z "$substitute_version" ] || [ "$(printf '%s\n%s\n' "$substitute_version" "$v" | sort -V | tail -1)" = "$v" ]; then
+        substitute_version="$v"; substitute_path="$d"
+      fi
+    done
+  done
+  if [ -n "$substitute_version" ]; then
+    mkdir -p "$mirror/registry.opentofu.org/hashicorp/aws/$substitute_version"
+    ln -sfn "$substitute_path" "$mirror/registry.opentofu.org/hashicorp/aws/$substitute_version/$os_arch"
+    log "terraform-provider-aws: using $substitute_version from $substitute_path for validate (the stacks pin $PROVIDER_AWS_VERSION)"
+  else
+    log "terraform-provider-aws: no local mirror holds a provider either (looked in ${KIT_PROVIDER_MIRRORS:-/opt/tf-plugins}); validate cannot run"
+  fi
+fi
+
 python3 - "$cache/status.json" <<EOF
 import json, sys
 status = {
@@ -131,7 +156,8 @@ status = {
   },
   "providerMirror": "$mirror",
   "providerAws": {"version": "$PROVIDER_AWS_VERSION", "commit": "$PROVIDER_AWS_COMMIT",
-                  "installed": not "$provider_note", "note": "$provider_note" or None},
+                  "installed": not "$provider_note", "note": "$provider_note" or None,
+                  "substitute": {"version": "$substitute_version", "path": "$substitute_path"} if "$substitute_version" else None},
 }
 json.dump(status, open(sys.argv[1], "w"), indent=2)
 EOF

@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import { loadStacks, SynthStack } from '../policy-check/tf';
 import { CHECKOV_SKIPS } from './checkov-skips';
-import { runCheckov, runTflint, runTofu, TflintResult, TofuResult } from './runners';
+import { runCheckov, runTflint, runTofu, TflintResult, tofuCanary, TofuResult } from './runners';
 import { applySkips, Finding } from './skips';
 import { readToolchain, ToolchainMissing } from './toolchain';
 
@@ -72,6 +72,8 @@ function main(): number {
   const workDir = path.resolve('.build', 'verify');
   const tflintConfig = path.join(__dirname, 'tflint.hcl');
   const started = Date.now();
+  process.stderr.write(`verify: tofu canary (a planted unknown argument must fail validate)\n`);
+  const canary = tofuCanary(stacks[0], toolchain, workDir);
   const tofu = new Map<string, TofuResult>();
   const tflint = new Map<string, TflintResult>();
   for (const stack of stacks) {
@@ -90,7 +92,10 @@ function main(): number {
     const l = tflint.get(stack.name)!;
     const failed = outcome.failed.filter((f) => f.stack === stack.name).length;
     const skipped = outcome.skipped.filter((s) => s.finding.stack === stack.name).length;
-    const tofuCell = t.state === 'blocked' ? 'blocked: no AWS provider' : `${count(t.diagnostics, 'error')}/${count(t.diagnostics, 'warning')}`;
+    const tofuCell =
+      t.state === 'blocked'
+        ? 'blocked: no AWS provider'
+        : `${count(t.diagnostics, 'error')}/${count(t.diagnostics, 'warning')}${t.providerVersion ? ` (provider ${t.providerVersion})` : ''}`;
     rows.push([stack.name, tofuCell, `${count(l.diagnostics, 'error')}/${count(l.diagnostics, 'warning')}`, `${failed}/${skipped}`]);
     failures += count(t.diagnostics, 'error') + l.diagnostics.length + failed + (t.state === 'blocked' && options.requireValidate ? 1 : 0);
   }
@@ -106,6 +111,10 @@ function main(): number {
   for (const i of outcome.invalid) out.push(`INVALID SKIP ${i.problem}`);
   if (checkov.parsingErrors) out.push(`CHECKOV could not parse ${checkov.parsingErrors} file(s)`);
   failures += outcome.stale.length + outcome.invalid.length + checkov.parsingErrors;
+  if (canary) {
+    out.push(`TOFU CANARY  ${canary}`);
+    failures += 1;
+  }
 
   const blocked = stacks.filter((s) => tofu.get(s.name)!.state === 'blocked').length;
   if (blocked) {
@@ -117,7 +126,11 @@ function main(): number {
   out.push(
     `tools: ${toolchain.tools.tofu.version}; ${toolchain.tools.tflint.version}` +
       `${toolchain.tools.tflint.rulesetAws ? ` (tflint-ruleset-aws ${toolchain.tools.tflint.rulesetAws})` : ''}; ${toolchain.tools.checkov.version}` +
-      (toolchain.providerAws.installed ? `; terraform-provider-aws built from commit ${toolchain.providerAws.commit} (mirrored as ${toolchain.providerAws.version})` : ''),
+      (toolchain.providerAws.installed ? `; terraform-provider-aws built from commit ${toolchain.providerAws.commit} (mirrored as ${toolchain.providerAws.version})` : '') +
+      (!toolchain.providerAws.installed && toolchain.providerAws.substitute
+        ? `; terraform-provider-aws ${toolchain.providerAws.substitute.version} from ${toolchain.providerAws.substitute.path} in place of the pinned ${toolchain.providerAws.version}` +
+          ` (${toolchain.providerAws.note}): validate reads each stack with that provider's schema`
+        : ''),
   );
   out.push(
     `verify: ${stacks.length} stack(s), checkov ${checkov.passed} passed / ${outcome.failed.length} failed / ${outcome.skipped.length} skipped, ` +

@@ -19,6 +19,8 @@ export interface TofuResult {
   /** `ok` when init and validate ran; `blocked` when the AWS provider is not in the mirror (validate cannot run). */
   readonly state: 'ok' | 'blocked' | 'error';
   readonly diagnostics: Diagnostic[];
+  /** The provider version validate ran with when it is not the one the stack pins (a substitute from a local mirror). */
+  readonly providerVersion?: string;
 }
 
 export interface TflintResult {
@@ -48,13 +50,35 @@ function firstLines(text: string, n = 3): string {
 
 const PROVIDER_NOT_IN_MIRROR = /was not found in any of the search locations|Failed to query available provider packages/;
 
+/**
+ * The configuration validate reads when the pinned provider is not installed but a substitute is: the stack's JSON
+ * with only `required_providers.aws.version` set to the substitute's version (init would refuse it otherwise), beside
+ * a link to the stack's assets. Nothing else changes, so every resource and argument is read as synthesized.
+ */
+export function substituteProviderInput(json: SynthStack['json'], version: string): SynthStack['json'] {
+  const terraform = (json.terraform ?? {}) as Record<string, unknown>;
+  const providers = (terraform.required_providers ?? {}) as Record<string, Record<string, unknown>>;
+  if (!providers.aws) throw new Error('the stack declares no aws provider in terraform.required_providers');
+  return { ...json, terraform: { ...terraform, required_providers: { ...providers, aws: { ...providers.aws, version } } } };
+}
+
 export function runTofu(stack: SynthStack, toolchain: ToolchainStatus, workDir: string): TofuResult {
   const dataDir = path.join(workDir, stack.name, 'tofu-data');
   fs.mkdirSync(dataDir, { recursive: true });
+  const substitute = !toolchain.providerAws.installed ? toolchain.providerAws.substitute ?? undefined : undefined;
+  let cwd = stackDir(stack);
+  if (substitute) {
+    cwd = path.join(workDir, stack.name, 'tofu-input');
+    fs.rmSync(cwd, { recursive: true, force: true });
+    fs.mkdirSync(cwd, { recursive: true });
+    fs.writeFileSync(path.join(cwd, 'cdk.tf.json'), JSON.stringify(substituteProviderInput(stack.json, substitute.version), null, 2));
+    const assets = path.join(stackDir(stack), 'assets');
+    if (fs.existsSync(assets)) fs.symlinkSync(assets, path.join(cwd, 'assets'));
+  }
   // No CLI configuration of the user's (credentials helpers, registry mirrors) and no plugin cache: only the mirror.
   const env = { TF_DATA_DIR: dataDir, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
   const init = run(toolchain.tools.tofu.path, ['init', '-backend=false', '-input=false', '-no-color', `-plugin-dir=${toolchain.providerMirror}`], {
-    cwd: stackDir(stack),
+    cwd,
     env,
   });
   if (init.status !== 0) {
@@ -62,7 +86,7 @@ export function runTofu(stack: SynthStack, toolchain: ToolchainStatus, workDir: 
     if (!toolchain.providerAws.installed && PROVIDER_NOT_IN_MIRROR.test(output)) return { state: 'blocked', diagnostics: [] };
     return { state: 'error', diagnostics: [{ severity: 'error', message: `tofu init: ${firstLines(init.stderr || init.stdout, 6)}` }] };
   }
-  const validate = run(toolchain.tools.tofu.path, ['validate', '-json', '-no-color'], { cwd: stackDir(stack), env });
+  const validate = run(toolchain.tools.tofu.path, ['validate', '-json', '-no-color'], { cwd, env });
   let parsed: { diagnostics?: { severity: string; summary: string; detail?: string; address?: string }[] };
   try {
     parsed = JSON.parse(validate.stdout);
@@ -73,7 +97,29 @@ export function runTofu(stack: SynthStack, toolchain: ToolchainStatus, workDir: 
     severity: d.severity === 'error' ? ('error' as const) : ('warning' as const),
     message: `${d.address ? `${d.address}: ` : ''}${d.summary}${d.detail ? `: ${firstLines(d.detail, 2)}` : ''}`,
   }));
-  return { state: diagnostics.some((d) => d.severity === 'error') ? 'error' : 'ok', diagnostics };
+  return { state: diagnostics.some((d) => d.severity === 'error') ? 'error' : 'ok', diagnostics, providerVersion: substitute?.version };
+}
+
+/**
+ * Proves validate can fail before its silence is trusted: a copy of `stack` with one argument the provider does not
+ * have (`kit_verify_canary` on its first resource) must be reported. Returns the problem, or null when validate
+ * caught the planted argument (or could not run: then the stacks are reported as blocked anyway).
+ */
+export function tofuCanary(stack: SynthStack, toolchain: ToolchainStatus, workDir: string): string | null {
+  const resources = (stack.json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  const type = Object.keys(resources).sort()[0];
+  if (!type) return null;
+  const name = Object.keys(resources[type]).sort()[0];
+  const planted = JSON.parse(JSON.stringify(stack.json)) as SynthStack['json'];
+  (planted.resource as Record<string, Record<string, Record<string, unknown>>>)[type][name].kit_verify_canary = 'planted by verify';
+  const canaryDir = path.join(workDir, '_canary');
+  fs.rmSync(canaryDir, { recursive: true, force: true });
+  fs.mkdirSync(canaryDir, { recursive: true });
+  fs.writeFileSync(path.join(canaryDir, 'cdk.tf.json'), JSON.stringify(planted));
+  const result = runTofu({ ...stack, name: '_canary', file: path.join(canaryDir, 'cdk.tf.json'), json: planted }, toolchain, workDir);
+  if (result.state === 'blocked') return null;
+  const caught = result.diagnostics.some((d) => d.severity === 'error' && d.message.includes('kit_verify_canary'));
+  return caught ? null : `validate did not report an argument planted in ${type}.${name} (kit_verify_canary): its silence on the stacks proves nothing`;
 }
 
 export function runTflint(stack: SynthStack, toolchain: ToolchainStatus, config: string): TflintResult {

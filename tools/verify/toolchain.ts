@@ -14,7 +14,14 @@ export interface ToolchainStatus {
     readonly checkov: { readonly path: string; readonly version: string };
   };
   readonly providerMirror: string;
-  readonly providerAws: { readonly version: string; readonly commit: string; readonly installed: boolean; readonly note: string | null };
+  readonly providerAws: {
+    readonly version: string;
+    readonly commit: string;
+    readonly installed: boolean;
+    readonly note: string | null;
+    /** A released provider from a local filesystem mirror, used for validate when the pinned one cannot be built. */
+    readonly substitute?: { readonly version: string; readonly path: string } | null;
+  };
 }
 
 /** The same folder the install script uses: $KIT_TOOLCHAIN_DIR, else ${XDG_CACHE_HOME:-~/.cache}/aws-data-migration-kit/toolchain. */

@@ -36,7 +36,7 @@ describe('MigrationStack', () => {
     const provider = (json as any).provider.aws[0];
     expect(provider.default_tags[0].tags).toMatchObject({ project: 'demo', environment: 'staging', 'managed-by': 'cdktf' });
     expect(json.terraform!.backend.s3).toMatchObject({ bucket: 'state-bucket', key: 'demo/staging/terraform.tfstate', encrypt: true, use_lockfile: true });
-    expect((json.terraform as Record<string, unknown>).required_version).toBe('>= 1.10.0');
+    expect((json.terraform as Record<string, unknown>).required_version).toBe('>= 1.11.0');
     // Not a local: Terraform would see an unused declaration (tflint terraform_unused_declarations).
     expect(json.locals).toBeUndefined();
     expect((json as any)['//'].policy_waivers).toEqual({ 'SECRETS-ROTATION': 'on-premises login; rotated by the DBA team' });
