@@ -1,9 +1,12 @@
 import {
+  cdcSupport,
   migrationTypesFor,
   pickSqlServerMode,
+  SqlServerModeError,
   SqlServerSourceFacts,
   sqlServerExtraConnectionAttributes,
   validateSqlServerMode,
+  usesNonSysadminWrapper,
   validateSqlServerOptions,
 } from '../../../modules/dms-migration';
 
@@ -232,5 +235,53 @@ describe('extra connection attributes: the log-reading settings', () => {
     expect(sqlServerExtraConnectionAttributes('ms-cdc', { querySingleAlwaysOnNode: false, additional: { alwaysOnSharedSynchedBackupIsEnabled: 'false', zFirst: 'x' } }, { sysadmin: true })).toBe(
       'alwaysOnSharedSynchedBackupIsEnabled=false;ignoreMsReplicationEnablement=true;querySingleAlwaysOnNode=false;zFirst=x;',
     );
+  });
+});
+
+// Second Stryker run (docs/mutation-scores.md): the survivors that name a rule.
+describe('the rules behind the survivors of the second run', () => {
+  test('a one-off load picks full-load-only because changes need not be captured', () => {
+    expect(pickSqlServerMode({ ...base, continuous: false }).reasons.join(' ')).toContain('changes need not be captured');
+  });
+
+  test('the fallback to MS-CDC names the edition and version that support it', () => {
+    expect(pickSqlServerMode({ ...base, edition: 'standard', version: 2017 }).reasons[0]).toMatch(/\); standard 2017 supports MS-CDC$/);
+  });
+
+  // CDC on Standard came with 2016 SP1: a service pack of an older release does not bring it.
+  test.each<[number, number]>([
+    [2014, 2],
+    [2012, 4],
+  ])('fails MS-CDC on Standard %i SP%i, naming release and service pack', (version, servicePack) => {
+    expect(cdcSupport({ ...base, edition: 'standard', version, servicePack })).toEqual({
+      ok: false,
+      why: `CDC on Standard edition needs SQL Server 2016 SP1 or later; this is ${version} SP${servicePack}`,
+    });
+  });
+
+  test('a cloud-hosted Standard source supports MS-CDC without a version (every RDS / Managed Instance release has it)', () => {
+    expect(cdcSupport({ ...base, edition: 'standard', hosting: 'rds', version: undefined })).toEqual({ ok: true });
+    expect(pickSqlServerMode({ ...base, edition: 'standard', hosting: 'azure-sql-managed-instance', version: undefined }).mode).toBe('ms-cdc');
+  });
+
+  test('accepts MS-Replication on Web edition with sysadmin although that edition has no CDC', () => {
+    expect(validateSqlServerMode('ms-replication', { ...base, edition: 'web', sysadmin: true })).toEqual([]);
+  });
+
+  test('a full load never uses the non-sysadmin wrapper, so readBackupOnly there conflicts only with the missing sysadmin', () => {
+    expect(usesNonSysadminWrapper('full-load-only', {}, {})).toBe(false);
+    expect(validateSqlServerOptions('full-load-only', { readBackupOnly: true }, {})).toEqual([expect.stringContaining('options.readBackupOnly requires a sysadmin DMS login')]);
+  });
+
+  test('the error names itself, so logs and stack traces show SqlServerModeError', () => {
+    const err = (() => {
+      try {
+        pickSqlServerMode({ ...base, edition: 'express' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(SqlServerModeError);
+    expect(err!.name).toBe('SqlServerModeError');
   });
 });
