@@ -274,14 +274,13 @@ describe('the rules behind the survivors of the second run', () => {
   });
 
   test('the error names itself, so logs and stack traces show SqlServerModeError', () => {
-    const err = (() => {
-      try {
-        pickSqlServerMode({ ...base, edition: 'express' });
-      } catch (e) {
-        return e as Error;
-      }
-    })();
+    let err: unknown;
+    try {
+      pickSqlServerMode({ ...base, edition: 'express' });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(SqlServerModeError);
-    expect(err!.name).toBe('SqlServerModeError');
+    expect((err as Error).name).toBe('SqlServerModeError');
   });
 });
