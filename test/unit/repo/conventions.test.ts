@@ -12,6 +12,9 @@ function tsFiles(dir: string): string[] {
 }
 
 const SOURCE = ['modules', 'stacks', 'lambdas', 'tools'].flatMap(tsFiles).concat(['main.ts']);
+/** The kit's own code; stacks/ (example projects, which a fork edits into its own) is left out of the marker check. */
+const KIT_CODE = ['modules', 'lambdas', 'tools'].flatMap(tsFiles).concat(['main.ts']);
+const UNFINISHED = /\bTODO\b|\bFIXME\b|not implemented/i;
 
 describe('repository conventions', () => {
   test('only modules/core/cdktf.ts imports cdktf (a switch to its fork is a one-file change)', () => {
@@ -38,8 +41,17 @@ describe('repository conventions', () => {
     expect(missing).toEqual([]);
   });
 
-  test('no unfinished markers in shipped code', () => {
-    const offenders = SOURCE.filter((f) => /\bTODO\b|\bFIXME\b|not implemented/i.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+  // Only the kit's shipped code (modules/, lambdas/, tools/, main.ts) must be free of TODO/FIXME/"not implemented":
+  // stacks/ holds a forked project's own code, where work-in-progress markers are the project's business.
+  test('no unfinished markers in shipped code (modules/, lambdas/, tools/, main.ts; stacks/ is the project\'s own)', () => {
+    expect(KIT_CODE.some((f) => f.startsWith(`stacks${path.sep}`))).toBe(false);
+    expect(KIT_CODE.some((f) => f.startsWith(`modules${path.sep}`))).toBe(true);
+    const offenders = KIT_CODE.filter((f) => UNFINISHED.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
     expect(offenders).toEqual([]);
+  });
+
+  test('the unfinished-marker pattern catches TODO, FIXME and "not implemented" but not words that contain them', () => {
+    expect(['// TODO: x', '/* FIXME */', "throw new Error('Not implemented')"].every((t) => UNFINISHED.test(t))).toBe(true);
+    expect(['TODOS', 'todoList', 'unfixmeable'].some((t) => UNFINISHED.test(t))).toBe(false);
   });
 });
