@@ -54,8 +54,10 @@ const MAX_HEADER_BYTES = 1024 * 1024;
 /** An S3 event record reduced to what the loader needs; the key is decoded here. */
 export interface EventObject {
   readonly bucket: string;
-  /** As in the event: URL-encoded, `+` for space. */
+  /** As in the event: URL-encoded, `+` for space, for S3 notifications; the key itself from EventBridge. */
   readonly rawKey: string;
+  /** `url` (S3 event notifications, the default) or `none` (EventBridge events). */
+  readonly keyEncoding?: 'url' | 'none';
   readonly versionId?: string;
   readonly eTag?: string;
 }
@@ -67,7 +69,7 @@ export interface EventObject {
 export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<LoadResult> {
   let key: string;
   try {
-    key = decodeS3Key(event.rawKey);
+    key = event.keyEncoding === 'none' ? event.rawKey : decodeS3Key(event.rawKey);
   } catch {
     throw new LoadError({ bucket: event.bucket, key: event.rawKey }, 'the event key is not valid URL encoding', false);
   }

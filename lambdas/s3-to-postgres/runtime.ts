@@ -1,4 +1,3 @@
-import type { S3Event } from 'aws-lambda';
 import { Pool } from 'pg';
 import { resolveDbConfig } from '../shared/db';
 import { createLogger, Logger } from '../shared/logger';
@@ -8,6 +7,7 @@ import { LoadError, toLoadError } from './errors';
 import { ensureLedger } from './ledger';
 import { LoadResult, loadObject, LoaderDeps } from './load';
 import { decodeS3Key } from './routes';
+import { eventObjects, LoaderEvent } from './events';
 import { ObjectSource, S3ObjectSource } from './source';
 
 export interface EventSummary {
@@ -15,7 +15,7 @@ export interface EventSummary {
 }
 
 export interface Loader {
-  handle(event: S3Event): Promise<EventSummary>;
+  handle(event: LoaderEvent): Promise<EventSummary>;
   /** Ends the pool (tests, benchmarks). */
   close(): Promise<void>;
 }
@@ -53,7 +53,8 @@ export function createLoader(env: NodeJS.ProcessEnv = process.env, overrides: { 
   };
 
   return {
-    async handle(event: S3Event): Promise<EventSummary> {
+    async handle(event: LoaderEvent): Promise<EventSummary> {
+      const objects = eventObjects(event);
       ready ??= init().catch(async (err) => {
         ready = undefined;
         const failed = pool;
@@ -66,36 +67,29 @@ export function createLoader(env: NodeJS.ProcessEnv = process.env, overrides: { 
         deps = await ready;
       } catch (err) {
         // Name the objects this invocation was for: the async retry and the on-failure destination show this message.
-        const first = event.Records?.[0]?.s3;
-        let key = first?.object.key ?? '?';
+        const first = objects[0];
+        let key = first?.rawKey ?? '?';
         try {
-          key = decodeS3Key(key);
+          if (first?.keyEncoding !== 'none') key = decodeS3Key(key);
         } catch {
           // keep the key as the event spelled it
         }
-        throw toLoadError(err, { bucket: first?.bucket.name ?? '?', key });
+        throw toLoadError(err, { bucket: first?.bucket ?? '?', key });
       }
       const results: LoadResult[] = [];
       const failures: Error[] = [];
       // Records load one by one (one connection); a failure does not stop the others, then fails the invocation so
       // the async retry and the on-failure destination see it. Records already loaded are ledger hits on retry.
-      for (const record of event.Records ?? []) {
+      for (const object of objects) {
         try {
-          results.push(
-            await loadObject(deps, {
-              bucket: record.s3.bucket.name,
-              rawKey: record.s3.object.key,
-              versionId: record.s3.object.versionId,
-              eTag: record.s3.object.eTag,
-            }),
-          );
+          results.push(await loadObject(deps, object));
         } catch (err) {
           failures.push(err as Error);
         }
       }
       if (failures.length === 1) throw failures[0];
       if (failures.length > 1) {
-        const err = new Error(`${failures.length} of ${event.Records.length} objects failed: ${failures.map((f) => f.message).join(' | ')}`);
+        const err = new Error(`${failures.length} of ${objects.length} objects failed: ${failures.map((f) => f.message).join(' | ')}`);
         err.name = failures.every((f) => f instanceof LoadError && !f.retryable) ? 'LoadRejectedError' : 'LoadRetryableError';
         throw err;
       }

@@ -269,6 +269,30 @@ describe('s3-to-postgres loader (stream strategy, real Postgres + S3 API)', () =
     expect((await client.query('SELECT object_key FROM migration_kit.s3_load_ledger')).rows).toEqual([{ object_key: key }]);
   });
 
+  test('an EventBridge "Object Created" event loads the key as spelled (not URL-decoded: a + stays a plus)', async () => {
+    // Shape: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html. Decoding it like a notification
+    // key would read "people/eb a b.csv", which does not exist.
+    const key = 'people/eb a+b.csv';
+    const eTag = await putObject(s3, bucket, key, SEED);
+    const ev = {
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Object Created',
+      source: 'aws.s3' as const,
+      account: '111122223333',
+      time: '2021-11-12T00:00:00Z',
+      region: 'eu-west-2',
+      resources: [`arn:aws:s3:::${bucket}`],
+      detail: { version: '0', bucket: { name: bucket }, object: { key, size: SEED.length, etag: eTag }, reason: 'PutObject' },
+    };
+    const out = await loader.handle(ev);
+    expect(out.results).toEqual([expect.objectContaining({ status: 'loaded', key, rows: 2 })]);
+    expect((await client.query('SELECT object_key FROM migration_kit.s3_load_ledger')).rows).toEqual([{ object_key: key }]);
+    // The same upload announced again (EventBridge delivers at least once) is a ledger hit.
+    expect((await loader.handle(ev)).results[0]).toEqual(expect.objectContaining({ status: 'skipped' }));
+    expect(await count(client, 'people')).toBe(2);
+  });
+
   test('a file larger than one read chunk streams through with the row count verified', async () => {
     const n = 60_000;
     const body = 'id,name,note\n' + Array.from({ length: n }, (_, i) => `${i},name ${i},"multi\nline ${i}"`).join('\n') + '\n';

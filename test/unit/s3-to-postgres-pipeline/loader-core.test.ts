@@ -6,6 +6,7 @@ import { loadConfig } from '../../../lambdas/s3-to-postgres/config';
 import { CsvFormatError, CsvRecordCounter, parseHeader } from '../../../lambdas/s3-to-postgres/csv';
 import { LoadError, toLoadError } from '../../../lambdas/s3-to-postgres/errors';
 import { ledgerDdl } from '../../../lambdas/s3-to-postgres/ledger';
+import { eventObjects } from '../../../lambdas/s3-to-postgres/events';
 import { beginTransaction, loadObject } from '../../../lambdas/s3-to-postgres/load';
 import { decodeS3Key, matchRoute, resolveRoutes, routeProblems } from '../../../lambdas/s3-to-postgres/routes';
 import { mapHeader, TableColumn } from '../../../lambdas/s3-to-postgres/table';
@@ -231,5 +232,55 @@ describe('beginTransaction', () => {
     const second = fakePool([denied, undefined]);
     await expect(beginTransaction(second.pool, () => undefined)).rejects.toThrow('permission denied');
     expect(second.connects()).toBe(1);
+  });
+});
+
+describe('eventObjects: S3 event notifications and EventBridge events', () => {
+  // Shapes from https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html (records,
+  // URL-encoded keys) and https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html (detail, raw keys).
+  const eventBridge = (key: string, detailType = 'Object Created') => ({
+    version: '0',
+    id: '17793124-05d4-b198-2fde-7ededc63b103',
+    'detail-type': detailType,
+    source: 'aws.s3' as const,
+    account: '111122223333',
+    time: '2021-11-12T00:00:00Z',
+    region: 'ca-central-1',
+    resources: ['arn:aws:s3:::drop'],
+    detail: {
+      version: '0',
+      bucket: { name: 'drop' },
+      object: { key, size: 5, etag: 'b1946ac92492d2347c6235b4d2611184', 'version-id': 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e', sequencer: '617f08299329d189' },
+      'request-id': 'N4N7GDK58NMKJ12R',
+      requester: '123456789012',
+      reason: 'PutObject',
+    },
+  });
+
+  test('an EventBridge event gives its one object with the key as is (a + stays a plus), its version and ETag', () => {
+    expect(eventObjects(eventBridge('people/a+b c%41.csv'))).toEqual([
+      { bucket: 'drop', rawKey: 'people/a+b c%41.csv', keyEncoding: 'none', versionId: 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e', eTag: 'b1946ac92492d2347c6235b4d2611184' },
+    ]);
+  });
+
+  test('S3 notification records keep their URL-encoded keys for loadObject to decode', () => {
+    const objects = eventObjects({ Records: [{ s3: { bucket: { name: 'drop' }, object: { key: 'people/a%2Bb+c.csv', eTag: 'e1', versionId: 'v1' } } }] } as any);
+    expect(objects).toEqual([{ bucket: 'drop', rawKey: 'people/a%2Bb+c.csv', keyEncoding: 'url', versionId: 'v1', eTag: 'e1' }]);
+    expect(decodeS3Key(objects[0].rawKey)).toBe('people/a+b c.csv');
+  });
+
+  test('an aws.s3 event other than Object Created is refused, naming it', () => {
+    expect(() => eventObjects(eventBridge('people/x.csv', 'Object Deleted'))).toThrow('unexpected EventBridge event "Object Deleted" from aws.s3');
+  });
+
+  test('loadObject takes an EventBridge key literally: a key that is not valid URL encoding is not an error', async () => {
+    // "%zz" would fail decodeURIComponent; with keyEncoding "none" it is routed (here to no route) as spelled.
+    const logger = { warn: () => undefined } as any;
+    const out = await loadObject({ routes: resolveRoutes([{ prefix: 'people/', table: 'people', mode: 'append' }]), logger } as any, {
+      bucket: 'drop',
+      rawKey: 'other/100%zz.csv',
+      keyEncoding: 'none',
+    });
+    expect(out).toEqual(expect.objectContaining({ status: 'skipped', key: 'other/100%zz.csv' }));
   });
 });
