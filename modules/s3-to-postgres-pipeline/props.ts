@@ -11,6 +11,14 @@ export type LoadMode = 'replace' | 'append';
  */
 export type LoadStrategy = 'stream' | 'server-side';
 
+/**
+ * How S3 tells the loader a file arrived. `s3`: an S3 event notification (`aws_s3_bucket_notification` with the
+ * loader as Lambda destination), which REPLACES the bucket's whole notification configuration. `eventbridge`: the
+ * bucket sends its events to EventBridge and a rule here matches "Object Created" under the routed prefixes and
+ * suffixes; other consumers of the bucket keep their notifications.
+ */
+export type NotificationMode = 's3' | 'eventbridge';
+
 /** One key prefix loaded into one table. */
 export interface PipelineRoute {
   /** Key prefix, e.g. `people/`. `""` matches every key. The longest matching prefix wins. */
@@ -54,11 +62,19 @@ export interface S3ToPostgresPipelineProps {
   readonly routes: readonly PipelineRoute[];
   /**
    * Adopt a bucket instead of creating one. Encryption, versioning, public access, TLS policy and lifecycle are then
-   * the bucket owner's job, and this module's notification REPLACES any notification configuration the bucket has
-   * (S3 keeps one per bucket).
+   * the bucket owner's job. Needs `notifications` (no default: see there).
    * @default a new bucket: SSE-KMS (own CMK), versioned, public access blocked, TLS-only, lifecycle rules
    */
   readonly existingBucket?: ExistingBucket;
+  /**
+   * How new files reach the loader. `s3` writes the bucket's notification configuration, REPLACING whatever it has
+   * (S3 keeps one per bucket); `eventbridge` routes S3's EventBridge events with a rule instead. For the module's own
+   * bucket `eventbridge` also switches the bucket's EventBridge delivery on. For an adopted bucket the module writes
+   * no notification configuration at all: its owner enables EventBridge delivery (see the README), and the bucket
+   * must be in this stack's account and region (S3 sends to that account's default bus).
+   * @default 's3' for the module's bucket; required with `existingBucket` (`eventbridge` unless nothing else uses the bucket's notifications)
+   */
+  readonly notifications?: NotificationMode;
   /**
    * The landing bucket's whole name (S3 names are global: the generated one may be taken). Checked at synth (3-63
    * characters, lower-case letters, digits, dashes). Not with `existingBucket`. @default `${project}-${environment}-landing`

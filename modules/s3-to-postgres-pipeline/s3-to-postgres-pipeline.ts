@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
@@ -19,7 +21,7 @@ import {
 } from '../core';
 import { routeProblems, splitTableName } from '../../lambdas/s3-to-postgres/routes';
 import { PrivatePostgres, readSchemaFile } from '../private-postgres';
-import { LoadStrategy, PipelineRoute, S3ToPostgresPipelineProps } from './props';
+import { LoadStrategy, NotificationMode, PipelineRoute, S3ToPostgresPipelineProps } from './props';
 import { landingKeyPolicy, partnerBucketStatements, partnerWriters, ResolvedWriter } from './writers';
 
 /** Lambda environment variables share a 4 KB limit; leave room for the others. */
@@ -34,6 +36,25 @@ export function notificationPrefixes(routes: readonly PipelineRoute[]): string[]
   const kept: string[] = [];
   for (const p of prefixes) if (!kept.some((k) => p.startsWith(k))) kept.push(p);
   return kept.sort();
+}
+
+/**
+ * The EventBridge pattern for S3 "Object Created" events of `bucketName` whose key is under one of `prefixes` and
+ * ends with one of `suffixes`. Fields from "EventBridge event message structure"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html); a prefix AND a suffix on one field needs
+ * a `wildcard` matcher ("Comparison operators for use in event patterns",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html), so `*` and `\` are
+ * refused in prefixes and suffixes at synth rather than escaped.
+ */
+export function objectCreatedPattern(bucketName: string, prefixes: readonly string[], suffixes: readonly string[]): object {
+  return {
+    source: ['aws.s3'],
+    'detail-type': ['Object Created'],
+    detail: {
+      bucket: { name: [bucketName] },
+      object: { key: prefixes.flatMap((p) => suffixes.map((s) => ({ wildcard: `${p}*${s}` }))) },
+    },
+  };
 }
 
 /**
@@ -63,6 +84,9 @@ export class S3ToPostgresPipeline extends Construct {
   readonly routes: readonly PipelineRoute[];
   /** `schema.table` of the load ledger (one row per loaded object). */
   readonly ledgerTable: string;
+  readonly notifications: NotificationMode;
+  /** The EventBridge rule (`notifications: 'eventbridge'`). */
+  readonly eventRule?: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: S3ToPostgresPipelineProps) {
     super(scope, id);
@@ -71,6 +95,7 @@ export class S3ToPostgresPipeline extends Construct {
     this.routes = props.routes.map((r) => ({ prefix: r.prefix, table: r.table, mode: r.mode }));
     this.strategy = props.strategy ?? 'stream';
     this.suffixes = props.suffixes ?? ['.csv'];
+    this.notifications = this.notificationMode(props);
     this.validate(props, db);
     this.prefixes = notificationPrefixes(this.routes);
 
@@ -172,24 +197,28 @@ export class S3ToPostgresPipeline extends Construct {
       maxEventAgeSeconds: props.maxEventAgeSeconds ?? 21600,
     });
 
-    // S3 -> Lambda, pinned to this bucket and account.
-    const permission = this.loader.allowInvokeFrom('s3-invoke', {
-      principal: 's3.amazonaws.com',
-      sourceArn: this.bucketArn,
-      sourceAccount: stack.accountId,
-    });
-    new S3BucketNotification(this, 'notification', {
-      bucket: this.bucketName,
-      lambdaFunction: this.prefixes.flatMap((prefix) =>
-        this.suffixes.map((suffix) => ({
-          lambdaFunctionArn: this.loader.arn,
-          events: ['s3:ObjectCreated:*'],
-          ...(prefix ? { filterPrefix: prefix } : {}),
-          filterSuffix: suffix,
-        })),
-      ),
-      dependsOn: [permission],
-    });
+    if (this.notifications === 's3') {
+      // S3 -> Lambda, pinned to this bucket and account.
+      const permission = this.loader.allowInvokeFrom('s3-invoke', {
+        principal: 's3.amazonaws.com',
+        sourceArn: this.bucketArn,
+        sourceAccount: stack.accountId,
+      });
+      new S3BucketNotification(this, 'notification', {
+        bucket: this.bucketName,
+        lambdaFunction: this.prefixes.flatMap((prefix) =>
+          this.suffixes.map((suffix) => ({
+            lambdaFunctionArn: this.loader.arn,
+            events: ['s3:ObjectCreated:*'],
+            ...(prefix ? { filterPrefix: prefix } : {}),
+            filterSuffix: suffix,
+          })),
+        ),
+        dependsOn: [permission],
+      });
+    } else {
+      this.eventRule = this.routeEventBridge(props.existingBucket === undefined);
+    }
 
     check(
       props.alarmTopicArn === undefined || !props.alarmSubscriptions?.length,
@@ -198,6 +227,56 @@ export class S3ToPostgresPipeline extends Construct {
     );
     this.alarmTopicArn = props.alarmTopicArn ?? this.createAlarmTopic(props.alarmSubscriptions);
     this.createAlarms(props.errorAlarmThreshold ?? 1);
+  }
+
+  /**
+   * `notifications`, defaulted for the module's bucket and required for an adopted one: `aws_s3_bucket_notification`
+   * (also with `eventbridge = true`) replaces the bucket's whole configuration, as PutBucketNotificationConfiguration
+   * does (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html), and a silent
+   * default either breaks the bucket's other consumers (`s3`) or stops loads until the owner enables EventBridge.
+   */
+  private notificationMode(props: S3ToPostgresPipelineProps): NotificationMode {
+    const mode = props.notifications;
+    check(mode === undefined || mode === 's3' || mode === 'eventbridge', this, `notifications must be "s3" or "eventbridge"; got ${JSON.stringify(mode)}.`);
+    if (props.existingBucket) {
+      check(
+        mode !== undefined,
+        this,
+        `existingBucket "${props.existingBucket.name}" needs notifications: "eventbridge" (the bucket owner enables EventBridge delivery once; the bucket's other notifications stay) or "s3" (this module writes the bucket's notification configuration, REPLACING every notification the bucket has: only for a bucket nothing else listens to).`,
+      );
+    }
+    const resolved = mode ?? 's3';
+    if (resolved === 'eventbridge') {
+      for (const [what, values] of [['route prefix', (props.routes ?? []).map((r) => r.prefix)], ['suffix', props.suffixes ?? ['.csv']]] as const) {
+        for (const v of values) {
+          check(
+            !/[*\\]/.test(v),
+            this,
+            `${what} "${v}" holds "*" or "\\", which the EventBridge rule's wildcard pattern would read as a wildcard or an escape; with notifications "eventbridge", use keys without them.`,
+          );
+        }
+      }
+    }
+    return resolved;
+  }
+
+  /**
+   * S3 -> EventBridge (default bus) -> rule -> loader. The module's own bucket gets EventBridge delivery switched on
+   * here; an adopted bucket's notification configuration is left alone (its owner switches delivery on). The target
+   * invokes the loader asynchronously, so its retries, maximum event age and dead-letter queue apply as for S3.
+   */
+  private routeEventBridge(ownBucket: boolean): CloudwatchEventRule {
+    const stack = MigrationStack.of(this);
+    if (ownBucket) new S3BucketNotification(this, 'notification', { bucket: this.bucketName, eventbridge: true });
+    const rule = new CloudwatchEventRule(this, 'object-created', {
+      name: stack.naming.name('csv-loader-object-created', 'eventRule'),
+      description: `S3 Object Created in ${this.bucketName} under ${this.prefixes.length} routed prefix(es) -> ${stack.naming.name('csv-loader')}`.slice(0, 512),
+      eventPattern: JSON.stringify(objectCreatedPattern(this.bucketName, this.prefixes, this.suffixes)),
+    });
+    // Only this rule may invoke the loader through EventBridge.
+    const permission = this.loader.allowInvokeFrom('eventbridge-invoke', { principal: 'events.amazonaws.com', sourceArn: rule.arn });
+    new CloudwatchEventTarget(this, 'object-created-loader', { rule: rule.name, arn: this.loader.arn, dependsOn: [permission] });
+    return rule;
   }
 
   /** Lets `grantee` (an uploader) put objects under the routed prefixes, encrypting them with the bucket's CMK. */

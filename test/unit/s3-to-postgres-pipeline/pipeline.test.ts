@@ -139,7 +139,7 @@ describe('S3ToPostgresPipeline: created bucket', () => {
     expect(resources(build({ bucketNameSuffix: '123456789012' }).json(), 'aws_s3_bucket')[0].bucket).toBe('demo-staging-landing-123456789012');
     expect(resources(build({ bucketName: 'acme-partner-drop' }).json(), 'aws_s3_bucket')[0].bucket).toBe('acme-partner-drop');
     expect(() => build({ bucketName: 'Acme_Drop' })).toThrow('test/pipeline/landing: bucketName "Acme_Drop" is not a valid S3 bucket name');
-    expect(() => build({ bucketName: 'acme-drop', existingBucket: { name: 'their-bucket' } })).toThrow(
+    expect(() => build({ bucketName: 'acme-drop', existingBucket: { name: 'their-bucket' }, notifications: 'eventbridge' })).toThrow(
       'bucketName and bucketNameSuffix name the bucket the module creates; with existingBucket the name is existingBucket.name.',
     );
   });
@@ -220,8 +220,8 @@ describe('S3ToPostgresPipeline: options', () => {
     expect(checkStack('test', json as any).findings.filter((f) => !f.waived)).toEqual([]);
   });
 
-  test('adopting a bucket creates no bucket, adds the notification and scopes IAM to that bucket and its key', () => {
-    const json = build({ existingBucket: { name: 'legacy-drop-zone', kmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/abc' } }).json();
+  test('adopting a bucket with notifications "s3" creates no bucket, adds the notification and scopes IAM to that bucket and its key', () => {
+    const json = build({ existingBucket: { name: 'legacy-drop-zone', kmsKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/abc' }, notifications: 's3' }).json();
     expect(resources(json, 'aws_s3_bucket')).toHaveLength(0);
     expect(onlyResource(json, 'aws_s3_bucket_notification').bucket).toBe('legacy-drop-zone');
     expect(onlyResource(json, 'aws_lambda_permission').source_arn).toMatch(/^arn:\$\{data\.aws_partition\..*\}:s3:::legacy-drop-zone$/);
@@ -451,9 +451,71 @@ describe('S3ToPostgresPipeline: logins, schema files and partner writers (issue 
     });
 
     test('fails with an adopted bucket, whose policies the module does not own', () => {
-      expect(() => build({ existingBucket: { name: 'legacy-drop-zone' }, writers: [{ principal: '111122223333', prefixes: ['people/'] }] })).toThrow(
+      expect(() => build({ existingBucket: { name: 'legacy-drop-zone' }, notifications: 'eventbridge', writers: [{ principal: '111122223333', prefixes: ['people/'] }] })).toThrow(
         /writers change the bucket's policy and its key's policy/,
       );
     });
+  });
+});
+
+describe('S3ToPostgresPipeline: notifications through EventBridge', () => {
+  const eventPattern = (json: ReturnType<typeof synthJson>) => JSON.parse(onlyResource(json, 'aws_cloudwatch_event_rule').event_pattern);
+
+  test('an adopted bucket needs an explicit choice: the error names both modes and what "s3" replaces', () => {
+    expect(() => build({ existingBucket: { name: 'legacy-drop-zone' } })).toThrow(
+      'existingBucket "legacy-drop-zone" needs notifications: "eventbridge" (the bucket owner enables EventBridge delivery once; the bucket\'s other notifications stay) or "s3" (this module writes the bucket\'s notification configuration, REPLACING every notification the bucket has: only for a bucket nothing else listens to).',
+    );
+  });
+
+  test('adopted bucket, "eventbridge": no aws_s3_bucket_notification at all, a rule on Object Created under the routed prefixes and suffixes of that bucket', () => {
+    const json = build({ existingBucket: { name: 'legacy-drop-zone' }, notifications: 'eventbridge', suffixes: ['.csv', '.CSV'] }).json();
+    // Any aws_s3_bucket_notification (even eventbridge = true) would replace the owner's whole configuration.
+    expect(resources(json, 'aws_s3_bucket_notification')).toHaveLength(0);
+    expect(resources(json, 'aws_s3_bucket')).toHaveLength(0);
+    expect(eventPattern(json)).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: {
+        bucket: { name: ['legacy-drop-zone'] },
+        // people/archive/ is inside people/: collapsed as for S3 filters; the Lambda picks the longest route.
+        object: { key: [{ wildcard: 'events/*.csv' }, { wildcard: 'events/*.CSV' }, { wildcard: 'people/*.csv' }, { wildcard: 'people/*.CSV' }] },
+      },
+    });
+    expect(onlyResource(json, 'aws_cloudwatch_event_rule').name).toBe('demo-staging-csv-loader-object-created');
+  });
+
+  test('the rule targets the loader, and only that rule may invoke it through EventBridge (no S3 permission)', () => {
+    const json = build({ existingBucket: { name: 'legacy-drop-zone' }, notifications: 'eventbridge' }).json();
+    const ruleKey = Object.keys(json.resource.aws_cloudwatch_event_rule)[0];
+    const target = onlyResource(json, 'aws_cloudwatch_event_target');
+    expect(target.rule).toBe(`\${aws_cloudwatch_event_rule.${ruleKey}.name}`);
+    expect(target.arn).toMatch(/^\$\{aws_lambda_function\.pipeline_loader_function_[A-F0-9]+\.arn\}$/);
+    expect(onlyResource(json, 'aws_lambda_permission')).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 'events.amazonaws.com',
+      source_arn: `\${aws_cloudwatch_event_rule.${ruleKey}.arn}`,
+    });
+    // The loader's async settings (retries, max age, DLQ) apply to EventBridge invocations too.
+    expect(resources(json, 'aws_lambda_function_event_invoke_config')).toHaveLength(1);
+    expect(checkStack('test', json as any).findings.filter((f) => !f.waived)).toEqual([]);
+  });
+
+  test('the module\'s own bucket with "eventbridge" switches EventBridge delivery on, with no Lambda destination', () => {
+    const json = build({ notifications: 'eventbridge' }).json();
+    const notification = onlyResource(json, 'aws_s3_bucket_notification');
+    expect(notification.eventbridge).toBe(true);
+    expect(notification.lambda_function).toBeUndefined();
+    expect(eventPattern(json).detail.bucket.name).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\..*\.bucket\}$/)]);
+    expect(checkStack('test', json as any).findings.filter((f) => !f.waived)).toEqual([]);
+  });
+
+  test('the module\'s own bucket defaults to "s3": a Lambda notification and no rule', () => {
+    const json = build().json();
+    expect(onlyResource(json, 'aws_s3_bucket_notification').lambda_function).toHaveLength(2);
+    expect(resources(json, 'aws_cloudwatch_event_rule')).toHaveLength(0);
+  });
+
+  test('"*" or "\\" in a suffix is refused with "eventbridge" (the wildcard pattern would read it)', () => {
+    expect(() => build({ notifications: 'eventbridge', suffixes: ['.c*v'] })).toThrow('suffix ".c*v" holds "*" or "\\"');
   });
 });
