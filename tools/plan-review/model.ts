@@ -56,6 +56,7 @@ export const NODE_KINDS: Record<string, NodeKind> = {
   aws_secretsmanager_secret: 'secret',
   aws_cloudwatch_event_rule: 'trigger',
   aws_scheduler_schedule: 'trigger',
+  aws_glue_trigger: 'trigger',
 };
 
 const NAME_ATTRS = ['function_name', 'bucket', 'identifier', 'cluster_identifier', 'replication_task_id', 'replication_config_identifier', 'endpoint_id', 'name'];
@@ -103,7 +104,8 @@ export function modelStack(stack: StackIndex): StackModel {
   }
   // Physical name -> node, to follow definitions that name resources literally (Step Functions JobName, ARNs).
   const byName = new Map<string, string>();
-  for (const n of nodes.values()) if (n.label.length > 3) byName.set(n.label, n.id);
+  // A Glue trigger is usually named after the job it starts: it must not take that name from the job.
+  for (const n of nodes.values()) if (n.label.length > 3 && n.type !== 'aws_glue_trigger') byName.set(n.label, n.id);
   const namesLongestFirst = [...byName.entries()].sort((a, b) => b[0].length - a[0].length);
 
   const external = (text: string): string => {
@@ -176,11 +178,20 @@ export function modelStack(stack: StackIndex): StackModel {
   }
   for (const t of stack.ofType('aws_cloudwatch_event_target')) {
     const rule = stack.target(t.attrs.rule, 'aws_cloudwatch_event_rule') ?? stack.ofType('aws_cloudwatch_event_rule').find((r) => labelOf(r) === t.attrs.rule);
-    for (const target of targets(t.attrs.arn)) add(rule?.address, target, 'triggers', t);
+    // A rule with schedule_expression runs on a schedule instead of matching events; its target's dead_letter_config
+    // gets what EventBridge could not deliver (EventBridge API DeadLetterConfig, "Using dead-letter queues to process undelivered events").
+    const expression = literalString(rule?.attrs.schedule_expression);
+    for (const target of targets(t.attrs.arn)) add(rule?.address, target, expression ? `triggers ${expression}` : 'triggers', t);
+    for (const dlq of targets(block(t.attrs.dead_letter_config)?.arn)) add(rule?.address, dlq, 'dead letters', t);
   }
   for (const s of stack.ofType('aws_scheduler_schedule')) {
     const expression = literalString(s.attrs.schedule_expression);
-    for (const target of targets(block(s.attrs.target)?.arn)) add(s.address, target, expression ? `triggers ${expression}` : 'triggers', s);
+    const off = s.attrs.state === 'DISABLED' ? ' (disabled)' : '';
+    const target = block(s.attrs.target);
+    for (const t of targets(target?.arn)) add(s.address, t, `${expression ? `triggers ${expression}` : 'triggers'}${off}`, s);
+    // Scheduler sends an event it could not deliver (after its retries) to the target's dead-letter queue
+    // (EventBridge Scheduler "Configuring a schedule's dead-letter queue", docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html).
+    for (const dlq of targets(block(target?.dead_letter_config)?.arn)) add(s.address, dlq, 'dead letters', s);
   }
 
   // DMS: source -> task -> target, through the endpoints to the databases, buckets and streams they name.
@@ -221,6 +232,7 @@ export function modelStack(stack: StackIndex): StackModel {
       for (const c of targets(name, false)) add(job.address, c, 'via connection', job);
     }
   }
+  glueCrawlersTriggersAndSecrets(stack, targets, add);
   // Step Functions: every resource its definition names (jobs, functions, tasks, topics) is run by the machine.
   for (const m of stack.ofType('aws_sfn_state_machine')) {
     let strings: string[] = [];
@@ -314,4 +326,50 @@ export function modelStack(stack: StackIndex): StackModel {
   const optional = new Set(['external', 'network', 'aws_dms_endpoint', 'aws_dms_s3_endpoint']);
   const kept = [...nodes.values()].filter((n) => used.has(n.id) || (!optional.has(n.kind) && !optional.has(n.type)));
   return { nodes: kept, flows };
+}
+
+type Targets = (value: unknown, allowExternal?: boolean) => string[];
+type Add = (from: string | undefined, to: string | undefined, label: string, via: TfResource, kind?: Flow['kind']) => void;
+
+/**
+ * Glue's scheduled and conditional triggers, what each crawler crawls, and the secret a Glue connection reads.
+ * - aws_glue_trigger: `SCHEDULED` (a cron `schedule`), `CONDITIONAL` (a `predicate` on other jobs' or crawlers'
+ *   states) or `ON_DEMAND`; `actions` name the jobs and crawlers it starts (Glue "AWS Glue triggers",
+ *   docs.aws.amazon.com/glue/latest/dg/about-triggers.html; Terraform aws_glue_trigger). Drawn: trigger -> each job/crawler, and each watched job -> trigger.
+ * - aws_glue_crawler: `jdbc_target`/`s3_target`/`mongodb_target`/`delta_target` name a `connection_name` and a
+ *   `path` (Terraform aws_glue_crawler). Drawn: crawler -> connection (`crawls <path>`); with no connection, crawler
+ *   -> the bucket or table its path names. The connection's own flow (jdbc) leads on to the database.
+ * - aws_glue_connection: `SECRET_ID` in connection_properties is the secret Glue reads the user name and password
+ *   from at run time, for jobs and crawlers (Glue "Storing connection credentials in AWS Secrets Manager",
+ *   docs.aws.amazon.com/glue/latest/dg/connection-properties-secrets-manager.html). Drawn: secret -> connection (`credentials`).
+ */
+function glueCrawlersTriggersAndSecrets(stack: StackIndex, targets: Targets, add: Add): void {
+  for (const t of stack.ofType('aws_glue_trigger')) {
+    const type = literalString(t.attrs.type);
+    const schedule = literalString(t.attrs.schedule);
+    const how = type === 'SCHEDULED' && schedule ? `triggers ${schedule}` : type === 'ON_DEMAND' ? 'triggers on demand' : 'triggers';
+    const label = `${how}${t.attrs.enabled === false ? ' (disabled)' : ''}`;
+    for (const a of blocks(t.attrs.actions)) {
+      for (const target of targets([a.job_name, a.crawler_name].filter((v) => v !== undefined), false)) add(t.address, target, label, t);
+    }
+    for (const c of blocks(block(t.attrs.predicate)?.conditions)) {
+      const state = literalString(c.state) ?? literalString(c.crawl_state);
+      for (const watched of targets([c.job_name, c.crawler_name].filter((v) => v !== undefined), false)) add(watched, t.address, state ? `on ${state}` : 'on completion', t);
+    }
+  }
+  for (const crawler of stack.ofType('aws_glue_crawler')) {
+    for (const attr of ['jdbc_target', 's3_target', 'mongodb_target', 'delta_target', 'dynamodb_target']) {
+      for (const target of blocks(crawler.attrs[attr])) {
+        const path = literalString(target.path);
+        const label = path ? `crawls ${path}` : 'crawls';
+        const connection = target.connection_name !== undefined ? targets(target.connection_name, false) : [];
+        if (connection.length) connection.forEach((c) => add(crawler.address, c, label, crawler));
+        else for (const t of targets(target.path, false)) add(crawler.address, t, label, crawler);
+      }
+    }
+  }
+  for (const c of stack.ofType('aws_glue_connection')) {
+    const secret = block(c.attrs.connection_properties)?.SECRET_ID;
+    for (const t of targets(secret)) add(t, c.address, 'credentials', c);
+  }
 }

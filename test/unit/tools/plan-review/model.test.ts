@@ -59,7 +59,7 @@ describe('plan-review data-flow model', () => {
       }),
     );
     expect(flowsOf(m)).toEqual(
-      expect.arrayContaining(['cdc -> applier: batches', 'applier -> failed-batches: failed batches', 'alerts -> failed-batches: delivers', 'nightly -> applier: triggers']),
+      expect.arrayContaining(['cdc -> applier: batches', 'applier -> failed-batches: failed batches', 'alerts -> failed-batches: delivers', 'nightly -> applier: triggers rate(1 day)']),
     );
   });
 
