@@ -12,6 +12,7 @@ import {
   MigrationStack,
   NetworkRef,
   newKmsKey,
+  PlanCondition,
   newSecurityGroup,
   requirePrivateSubnets,
   shortHash,
@@ -21,6 +22,31 @@ import { compareEngineVersions } from './table-mappings';
 /** Replication engines before this are end of life (3.5.2) or lack masking and PostgreSQL 17/18 targets. */
 export const DEFAULT_ENGINE_VERSION = '3.5.4';
 const MIN_ENGINE_VERSION = '3.5.3';
+
+/**
+ * engine_version with automatic minor upgrades on. terraform-provider-aws reads the running version into
+ * `engine_version` and suppresses no difference (internal/service/dms/replication_instance.go: the schema has no
+ * DiffSuppressFunc, Read does `d.Set(names.AttrEngineVersion, instance.EngineVersion)`), so once DMS upgrades 3.5.4 to a
+ * newer minor, every plan would set 3.5.4 again: a downgrade, which DMS does not support ("Working with replication
+ * engine versions", https://docs.aws.amazon.com/dms/latest/userguide/CHAP_ReplicationInstance.EngineVersions.html).
+ * Automatic upgrades stay on (Security Hub DMS.6, AWS Config dms-auto-minor-version-upgrade-check), so Terraform
+ * ignores engine_version after create, and a postcondition keeps `engineVersion` true as a floor: the running version
+ * (refreshed state, which ignore_changes plans unchanged) must be at least the configured one.
+ */
+export function engineVersionLifecycle(path: string, engineVersion: string): { ignoreChanges: string[]; postcondition: PlanCondition[] } {
+  // x.y.z as one number (x*10^6 + y*10^3 + z): OpenTofu/Terraform compare no version strings.
+  const numeric = (v: string) => `sum([for i, p in split(".", ${v}) : tonumber(p) * pow(1000, 2 - i)])`;
+  const floor = engineVersion.split('.').reduce((n, p, i) => n + Number(p) * 1000 ** (2 - i), 0);
+  return {
+    ignoreChanges: ['engine_version'],
+    postcondition: [
+      {
+        condition: `\${${numeric('self.engine_version')} >= ${floor}}`,
+        errorMessage: `${path}: engineVersion is ${engineVersion} but the replication instance runs \${self.engine_version}. Terraform leaves the engine version to DMS's automatic minor upgrades, so raise it with: aws dms modify-replication-instance --replication-instance-arn \${self.replication_instance_arn} --engine-version ${engineVersion} --apply-immediately (add --allow-major-version-upgrade across a major), then plan again.`,
+      },
+    ],
+  };
+}
 
 /** What tasks and endpoints need from a replication instance, created here or adopted. */
 export interface IDmsReplicationInstance extends IConnectable {
@@ -89,7 +115,13 @@ export interface DmsReplicationInstanceProps {
   readonly instanceClass?: string;
   /** Storage for logs and cached changes, GiB (5-6144). @default 50 */
   readonly allocatedStorageGiB?: number;
-  /** Replication engine, >= 3.5.3. @default '3.5.4' */
+  /**
+   * Replication engine the instance is created with, and the floor it must run at least (full `x.y.z`, >= 3.5.3).
+   * DMS applies minor upgrades itself (auto_minor_version_upgrade is on), so Terraform ignores later changes of the
+   * running version; raising this above the running version fails the plan with the `aws dms
+   * modify-replication-instance` command to run (README "Engine versions and automatic minor upgrades").
+   * @default '3.5.4'
+   */
   readonly engineVersion?: string;
   /** Standby in a second AZ. @default true in production, false otherwise (production refuses false) */
   readonly multiAz?: boolean;
@@ -128,6 +160,11 @@ export class DmsReplicationInstance extends Construct implements IDmsReplication
     checkRange(this, 'allocatedStorageGiB', props.allocatedStorageGiB, 5, 6144);
     this.engineVersion = props.engineVersion ?? DEFAULT_ENGINE_VERSION;
     check(
+      /^\d+\.\d+\.\d+$/.test(this.engineVersion),
+      this,
+      `engineVersion "${this.engineVersion}" is not a full replication engine version; give all three parts, e.g. "${DEFAULT_ENGINE_VERSION}" (the plan compares it with the running version part by part).`,
+    );
+    check(
       compareEngineVersions(this.engineVersion, MIN_ENGINE_VERSION) >= 0,
       this,
       `engineVersion ${this.engineVersion} is end of life or lacks masking and PostgreSQL 17/18 targets; use ${DEFAULT_ENGINE_VERSION} or later.`,
@@ -158,6 +195,7 @@ export class DmsReplicationInstance extends Construct implements IDmsReplication
       applyImmediately: !stack.production,
       preferredMaintenanceWindow: props.preferredMaintenanceWindow,
       dependsOn: [props.accountRoles.dependable],
+      lifecycle: engineVersionLifecycle(this.node.path, this.engineVersion),
     });
     this.replicationInstanceArn = this.instance.replicationInstanceArn;
   }

@@ -215,6 +215,14 @@ export class PrivatePostgres extends Construct implements IConnectable {
     // Major upgrades: the parameter group family follows engineVersion; a change of major needs the declared
     // previousEngineVersion and allowMajorVersionUpgrade (upgrades.ts, README "Major version upgrade").
     const upgrade = resolveEngineUpgrade(this, { engine: this.engine, engineVersion, previousEngineVersion: props.previousEngineVersion, allowMajorVersionUpgrade: props.allowMajorVersionUpgrade });
+    // auto_minor_version_upgrade is on (instances below): terraform-provider-aws keeps a configured "17" while RDS runs
+    // "17.x", but replaces a pinned "17.4" with the running version once RDS upgrades it, and every plan would then try
+    // to set 17.4 again (compareActualEngineVersion; README "Engine versions and automatic minor upgrades").
+    check(
+      /^\d+$/.test(engineVersion),
+      this,
+      `engineVersion "${engineVersion}" pins a minor version, but RDS applies minor upgrades itself (auto_minor_version_upgrade is on): after the first one every plan would try to set "${engineVersion}" again, a downgrade. Give the major only: engineVersion: "${engineVersion.split('.')[0]}" (the running version is engine_version_actual).`,
+    );
     // Created from a snapshot or a point in time (restore.ts, README "Restore"): the data, database and master user come from the source.
     const restore = resolveRestore(this, this.engine, props.restoreFrom);
     checkRange(this, 'backupRetentionDays', props.backupRetentionDays, 7, 35, 'Backups shorter than 7 days are refused (RDS-BACKUP).');

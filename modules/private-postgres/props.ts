@@ -101,7 +101,8 @@ export interface PrivatePostgresProps {
   /** @default 'postgres' (RDS for PostgreSQL). `aurora-postgresql` creates a cluster with writer (+ reader in production). */
   readonly engine?: PostgresEngine;
   /**
-   * Major (e.g. `17`) or full version. A major lets RDS apply minor upgrades (auto_minor_version_upgrade is on).
+   * Major only (e.g. `17`): RDS applies minor upgrades itself (auto_minor_version_upgrade is on) and a pinned minor
+   * would show as a downgrade in every plan after the first upgrade (README "Engine versions and automatic minor upgrades").
    * DMS 3.5.4+ supports PostgreSQL 9.4-18 as a target.
    * @default '17'
    */

@@ -43,7 +43,7 @@ export function resolveEngineUpgrade(scope: Construct, props: EngineUpgradeProps
   check(
     Number.isInteger(major) && major >= SUPPORTED_MAJORS.min && major <= SUPPORTED_MAJORS.max,
     scope,
-    `engineVersion "${engineVersion}" is not a supported PostgreSQL major (${SUPPORTED_MAJORS.min}-${SUPPORTED_MAJORS.max}); use e.g. "17" or "17.4".`,
+    `engineVersion "${engineVersion}" is not a supported PostgreSQL major (${SUPPORTED_MAJORS.min}-${SUPPORTED_MAJORS.max}); use a major, e.g. "17".`,
   );
   const allow = props.allowMajorVersionUpgrade ?? false;
   if (previousEngineVersion === undefined) {

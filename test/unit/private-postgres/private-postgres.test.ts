@@ -142,7 +142,7 @@ describe('PrivatePostgres parameter apply methods (RDS accepts immediate only fo
 
 describe('PrivatePostgres Aurora variant', () => {
   test('cluster with TLS cluster parameters, managed password, one writer outside production', () => {
-    const json = build({ engine: 'aurora-postgresql', engineVersion: '16.6' }).json();
+    const json = build({ engine: 'aurora-postgresql', engineVersion: '16' }).json();
     const cluster = onlyResource(json, 'aws_rds_cluster');
     expect(cluster).toMatchObject({ engine: 'aurora-postgresql', storage_encrypted: true, manage_master_user_password: true, iam_database_authentication_enabled: true, backup_retention_period: 7 });
     expect(onlyResource(json, 'aws_rds_cluster_parameter_group')).toMatchObject({ family: 'aurora-postgresql16' });

@@ -10,8 +10,8 @@ function synth(props: Partial<PrivatePostgresProps> = {}) {
 describe('PrivatePostgres major version upgrades (issue 14 item 2)', () => {
   test.each([
     ['postgres', '16', 'postgres16', 'aws_db_parameter_group'],
-    ['postgres', '17.4', 'postgres17', 'aws_db_parameter_group'],
-    ['aurora-postgresql', '16.6', 'aurora-postgresql16', 'aws_rds_cluster_parameter_group'],
+    ['postgres', '17', 'postgres17', 'aws_db_parameter_group'],
+    ['aurora-postgresql', '16', 'aurora-postgresql16', 'aws_rds_cluster_parameter_group'],
     ['aurora-postgresql', '17', 'aurora-postgresql17', 'aws_rds_cluster_parameter_group'],
   ] as const)('%s %s: the parameter group family follows the engine version (%s), replaced before destroy under a name prefix', (engine, engineVersion, family, type) => {
     const group = onlyResource(synth({ engine, engineVersion }), type);
@@ -36,13 +36,13 @@ describe('PrivatePostgres major version upgrades (issue 14 item 2)', () => {
   });
 
   test('Aurora 16 -> 17: the cluster carries the flag and an aurora-postgresql17 cluster parameter group', () => {
-    const json = synth({ engine: 'aurora-postgresql', engineVersion: '17.4', previousEngineVersion: '16.6', allowMajorVersionUpgrade: true });
-    expect(onlyResource(json, 'aws_rds_cluster')).toMatchObject({ engine_version: '17.4', allow_major_version_upgrade: true });
+    const json = synth({ engine: 'aurora-postgresql', engineVersion: '17', previousEngineVersion: '16.6', allowMajorVersionUpgrade: true });
+    expect(onlyResource(json, 'aws_rds_cluster')).toMatchObject({ engine_version: '17', allow_major_version_upgrade: true });
     expect(onlyResource(json, 'aws_rds_cluster_parameter_group').family).toBe('aurora-postgresql17');
   });
 
   test('a minor change with the same major needs no flag', () => {
-    expect(onlyResource(synth({ engineVersion: '17.4', previousEngineVersion: '17.2' }), 'aws_db_instance').allow_major_version_upgrade).toBe(false);
+    expect(onlyResource(synth({ engineVersion: '17', previousEngineVersion: '17.2' }), 'aws_db_instance').allow_major_version_upgrade).toBe(false);
   });
 
   test.each([
