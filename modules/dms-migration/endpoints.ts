@@ -382,8 +382,8 @@ export interface PostgresDatabaseLike extends IConnectable {
   readonly address: string;
   readonly port: number | string;
   readonly databaseName: string;
-  /** RDS-managed (username and password only): never given to DMS. */
-  readonly masterSecretArn: string;
+  /** RDS-managed (username and password only): never given to DMS. Undefined for an adopted database (ExistingPostgres). */
+  readonly masterSecretArn?: string;
   readonly secretKmsKeyArn?: string;
   /** The app user's secret (username, password, host, port, dbname): the one DMS logs in with. */
   readonly appUserSecretArn?: string;

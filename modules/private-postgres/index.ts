@@ -7,3 +7,5 @@ export * from './logins';
 export { readSchemaFile } from './schema-files';
 export * from './restore';
 export * from './aurora';
+export * from './database';
+export * from './existing-postgres';

@@ -134,6 +134,11 @@ export class StreamToPostgres extends Construct {
     const loginSecret = props.databaseLogin === undefined ? undefined : this.loginSecretOf(props, db);
     const useApp = !loginSecret && (props.useAppUserSecret ?? db.appUserSecretArn !== undefined);
     check(!useApp || db.appUserSecretArn !== undefined, this, 'useAppUserSecret is set but the database has no app user; set appUser on the database or drop useAppUserSecret.');
+    check(
+      loginSecret !== undefined || useApp || db.masterSecretArn !== undefined,
+      this,
+      'useAppUserSecret: false would have the consumer log in as the master user, but the database has no master secret (an ExistingPostgres); drop useAppUserSecret, or pick a login with databaseLogin.',
+    );
     if (props.fullLoad && !props.fullLoad.instance) {
       check(props.changeSource !== undefined, this, 'fullLoad needs a replication instance: pass fullLoad.instance, or changeSource (whose instance is then used).');
     }
@@ -167,7 +172,7 @@ export class StreamToPostgres extends Construct {
     });
 
     // --- consumer ----------------------------------------------------------------------------------------
-    const secretArn = loginSecret?.secretArn ?? (useApp ? db.appUserSecretArn! : db.masterSecretArn);
+    const secretArn = loginSecret?.secretArn ?? (useApp ? db.appUserSecretArn! : db.masterSecretArn!);
     this.consumer = new NodejsLambda(this, 'consumer', {
       entry: 'stream-to-postgres',
       component: `${component}-consumer`,
