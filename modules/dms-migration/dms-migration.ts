@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { check, MigrationStack } from '../core';
+import { check, MigrationStack, ValidationError } from '../core';
 import {
   IDmsEndpoint,
   KinesisTargetEndpoint,
@@ -16,6 +16,7 @@ import { DmsMigrationProps, DmsSourceSpec, DmsTargetSpec } from './props';
 import { DmsReplicationInstance, IDmsReplicationInstance } from './replication-instance';
 import { DmsReplicationTask } from './replication-task';
 import { DmsScheduledFullLoad } from './scheduled-full-load';
+import { DmsServerlessReplication } from './serverless-replication';
 import { DmsTaskResumer } from './task-resumer';
 
 /**
@@ -24,27 +25,55 @@ import { DmsTaskResumer } from './task-resumer';
  * full-load tasks, an optional schedule that re-runs the load.
  */
 export class DmsMigration extends Construct {
-  readonly instance: IDmsReplicationInstance;
   readonly source: IDmsEndpoint;
   readonly target: IDmsEndpoint;
-  readonly task: DmsReplicationTask;
+  /** The DMS Serverless replication (`compute: { kind: 'serverless' }`); then there is no instance and no task. */
+  readonly serverless?: DmsServerlessReplication;
   readonly monitoring?: DmsMonitoring;
   /** Counts the target's apply exceptions and alarms on them (CDC tasks into PostgreSQL, with monitoring). */
   readonly applyExceptions?: DmsApplyExceptionsCheck;
   readonly schedule?: DmsScheduledFullLoad;
   /** Resumes the CDC task after an apply stopped it (CDC tasks unless `resume: false`). */
   readonly resumer?: DmsTaskResumer;
+  private readonly _instance?: IDmsReplicationInstance;
+  private readonly _task?: DmsReplicationTask;
 
   constructor(scope: Construct, id: string, props: DmsMigrationProps) {
     super(scope, id);
     MigrationStack.of(this);
     const component = props.component ?? 'migration';
-    this.instance =
+    const compute = props.compute ?? { kind: 'instance' };
+    check(compute.kind === 'instance' || compute.kind === 'serverless', this, `compute.kind must be "instance" or "serverless"; got ${JSON.stringify((compute as { kind: unknown }).kind)}.`);
+    if (compute.kind === 'serverless') {
+      refuseForServerless(this, props);
+      this.source = newSource(this, component, props.source);
+      this.target = newTarget(this, component, props.target);
+      this.serverless = new DmsServerlessReplication(this, 'serverless', {
+        component,
+        network: props.network,
+        accountRoles: props.accountRoles,
+        source: this.source,
+        target: this.target,
+        migrationType: props.migrationType,
+        tableMappings: props.tableMappings,
+        settings: props.settings,
+        minCapacityUnits: compute.minCapacityUnits,
+        maxCapacityUnits: compute.maxCapacityUnits,
+        multiAz: compute.multiAz,
+      });
+      if (props.monitoring !== false) {
+        const m = props.monitoring ?? {};
+        this.monitoring = new DmsMonitoring(this, 'monitoring', { component: m.component ?? component, topicArn: m.topicArn, subscriptions: m.subscriptions, eventBridge: true });
+        this.monitoring.watchServerless(this.serverless);
+      }
+      return;
+    }
+    this._instance =
       props.replicationInstance ??
       new DmsReplicationInstance(this, 'instance', { ...(props.instance ?? {}), network: props.network, accountRoles: props.accountRoles, component });
     this.source = newSource(this, component, props.source);
     this.target = newTarget(this, component, props.target);
-    this.task = new DmsReplicationTask(this, 'task', {
+    this._task = new DmsReplicationTask(this, 'task', {
       component,
       instance: this.instance,
       source: this.source,
@@ -102,6 +131,39 @@ export class DmsMigration extends Construct {
         alarmTopicArn: this.monitoring?.topicArn,
       });
     }
+  }
+
+  /** The replication instance (created or adopted). A serverless migration has none: use `serverless`. */
+  get instance(): IDmsReplicationInstance {
+    if (!this._instance) throw new ValidationError(this, 'this migration is serverless (compute.kind "serverless"): it has no replication instance; use migration.serverless.');
+    return this._instance;
+  }
+
+  /** The replication task. A serverless migration has none: use `serverless` (its `replicationConfigArn`). */
+  get task(): DmsReplicationTask {
+    if (!this._task) throw new ValidationError(this, 'this migration is serverless (compute.kind "serverless"): it has no replication task; use migration.serverless.replicationConfigArn.');
+    return this._task;
+  }
+}
+
+/**
+ * Options that need a replication instance or task, refused for DMS Serverless with the reason (see the README's
+ * "Serverless" section for the documentation behind each).
+ */
+function refuseForServerless(scope: Construct, props: DmsMigrationProps): void {
+  const refuse = (given: boolean, message: string) => check(!given, scope, `compute.kind "serverless": ${message}`);
+  refuse(props.replicationInstance !== undefined || props.instance !== undefined, 'replicationInstance and instance configure a replication instance, which DMS Serverless does not use; drop them (capacity is compute.minCapacityUnits/maxCapacityUnits).');
+  refuse(props.schedule !== undefined, "schedule re-runs a task with StartReplicationTask; a serverless replication is started with StartReplication, which the runner does not call. Drop schedule, or use compute { kind: 'instance' }.");
+  refuse(props.resume !== undefined && props.resume !== false, "resume runs the task resumer (StartReplicationTask resume-processing) on a task; a serverless replication has no task. Drop resume, or use compute { kind: 'instance' }.");
+  refuse(props.startOnCreate === true || props.cdcStartPosition !== undefined || props.cdcStartTime !== undefined, 'startOnCreate, cdcStartPosition and cdcStartTime are task settings; start a serverless replication with `aws dms start-replication --replication-config-arn <arn> --start-replication-type start-replication` (with --cdc-start-position or --cdc-start-time for a CDC start point).');
+  if (props.monitoring) {
+    const m = props.monitoring;
+    const instanceOrTask = (['cpuPercent', 'freeableMemoryMiB', 'freeStorageGiB', 'cdcLatencySeconds', 'cdcChangesOnDisk'] as const).filter((k) => m[k] !== undefined);
+    refuse(
+      instanceOrTask.length > 0,
+      `monitoring.${instanceOrTask.join(', monitoring.')} set alarms on instance and task metrics (dimensions ReplicationInstanceIdentifier / ReplicationTaskIdentifier), which a serverless replication does not publish under; drop them. Its state changes reach the topic through EventBridge.`,
+    );
+    refuse(m.applyExceptions !== undefined && m.applyExceptions !== false, 'monitoring.applyExceptions counts rows a task writes to awsdms_apply_exceptions by its task name; drop it for serverless.');
   }
 }
 

@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DmsEventSubscription } from '@cdktf/provider-aws/lib/dms-event-subscription';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { AlarmSubscription, check, checkRange, isResolved, MigrationStack, newAlarmTopic } from '../core';
 import { IDmsReplicationInstance } from './replication-instance';
 import { DmsReplicationTask } from './replication-task';
+import type { DmsServerlessReplication } from './serverless-replication';
 
 export interface DmsMonitoringProps {
   /** Component for physical names. @default 'dms' */
@@ -18,6 +21,11 @@ export interface DmsMonitoringProps {
    * defined). @default none
    */
   readonly subscriptions?: readonly AlarmSubscription[];
+  /**
+   * Also let EventBridge publish to the topic created here (its key and topic policy), for `watchServerless`'s rules.
+   * With `topicArn`, that topic's policy and key must allow `events.amazonaws.com` themselves. @default false
+   */
+  readonly eventBridge?: boolean;
 }
 
 export interface InstanceAlarmProps {
@@ -47,11 +55,17 @@ export class DmsMonitoring extends Construct {
   private readonly component: string;
   private readonly taskArns: string[] = [];
   private readonly instanceIds = new Set<string>();
+  /** EventBridge rules allowed to publish to the topic created here (`aws:SourceArn`). */
+  private readonly eventRuleArns: string[] = [];
+  private readonly eventBridge: boolean;
+  private topicPolicy?: SnsTopicPolicy;
+  private ownTopicArn?: string;
 
   constructor(scope: Construct, id: string, props: DmsMonitoringProps = {}) {
     super(scope, id);
     this.stack = MigrationStack.of(this);
     this.component = props.component ?? 'dms';
+    this.eventBridge = props.eventBridge ?? false;
     check(
       props.topicArn === undefined || !props.subscriptions?.length,
       this,
@@ -64,35 +78,13 @@ export class DmsMonitoring extends Construct {
       // CloudWatch and DMS publish to an encrypted topic only if the key lets them (the AWS-managed SNS key does not).
       const { topic } = newAlarmTopic(this, {
         component: `${this.component}-alerts`,
-        publishers: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'],
+        publishers: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com', ...(this.eventBridge ? ['events.amazonaws.com'] : [])],
         ids: { key: 'key', alias: 'key-alias', topic: 'topic' },
         description: `Encrypts DMS alarms and events of ${stack.naming.name(this.component)}`,
         subscriptions: props.subscriptions,
       });
-      new SnsTopicPolicy(this, 'topic-policy', {
-        arn: topic.arn,
-        policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'AlarmAndEventPublishers',
-              Effect: 'Allow',
-              Principal: { Service: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] },
-              Action: 'sns:Publish',
-              Resource: topic.arn,
-              Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
-            },
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 'sns:Publish',
-              Resource: topic.arn,
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
-        }),
-      });
+      this.ownTopicArn = topic.arn;
+      this.topicPolicy = new SnsTopicPolicy(this, 'topic-policy', { arn: topic.arn, policy: this.topicPolicyJson(topic.arn) });
       this.topicArn = topic.arn;
     }
   }
@@ -172,6 +164,77 @@ export class DmsMonitoring extends Construct {
       sourceIds: [task.replicationTaskId],
       eventCategories: ['failure', 'state change'],
       enabled: true,
+    });
+  }
+
+  /**
+   * DMS Serverless: its "DMS Replication State Change" events (EventBridge, source `aws.dms`; the replication config's
+   * ARN in `resources`) to the topic, so a failed or stopped replication reaches people as a task's events do.
+   * No metric alarms and no `aws_dms_event_subscription`: event subscriptions take SourceType `replication-instance`
+   * or `replication-task` only ([CreateEventSubscription](https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateEventSubscription.html)),
+   * and the CloudWatch alarms of an instance and a task name `ReplicationInstanceIdentifier` /
+   * `ReplicationTaskIdentifier` dimensions, which a serverless replication does not have (see the README).
+   * Events: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-dms.html,
+   * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_EventBridge.html.
+   */
+  watchServerless(replication: DmsServerlessReplication): CloudwatchEventRule {
+    check(
+      this.eventBridge || this.ownTopicArn === undefined,
+      this,
+      'watchServerless publishes through EventBridge: create DmsMonitoring with eventBridge: true so the topic and its key allow events.amazonaws.com.',
+    );
+    const id = replication.config.replicationConfigIdentifier;
+    const n = this.keyOf(id, `${this.eventRuleArns.length + 1}`);
+    const rule = new CloudwatchEventRule(this, `serverless-${n}-events`, {
+      name: this.stack.naming.name(`${this.component}-sls-${n}-events`, 'eventRule'),
+      description: `State changes (failures, stops) of DMS Serverless replication ${id}`.slice(0, 512),
+      eventPattern: JSON.stringify({
+        source: ['aws.dms'],
+        'detail-type': ['DMS Replication State Change'],
+        resources: [replication.replicationConfigArn],
+      }),
+    });
+    new CloudwatchEventTarget(this, `serverless-${n}-events-topic`, { rule: rule.name, arn: this.topicArn });
+    this.eventRuleArns.push(rule.arn);
+    if (this.topicPolicy && this.ownTopicArn) this.topicPolicy.policy = this.topicPolicyJson(this.ownTopicArn);
+    return rule;
+  }
+
+  /** CloudWatch and DMS publish from this account; EventBridge only from the rules of `watchServerless`. */
+  private topicPolicyJson(topicArn: string): string {
+    const stack = this.stack;
+    return JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AlarmAndEventPublishers',
+          Effect: 'Allow',
+          Principal: { Service: ['cloudwatch.amazonaws.com', 'dms.amazonaws.com'] },
+          Action: 'sns:Publish',
+          Resource: topicArn,
+          Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+        },
+        ...(this.eventRuleArns.length
+          ? [
+              {
+                Sid: 'ServerlessReplicationEvents',
+                Effect: 'Allow',
+                Principal: { Service: 'events.amazonaws.com' },
+                Action: 'sns:Publish',
+                Resource: topicArn,
+                Condition: { ArnEquals: { 'aws:SourceArn': [...this.eventRuleArns] } },
+              },
+            ]
+          : []),
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sns:Publish',
+          Resource: topicArn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
     });
   }
 

@@ -15,7 +15,17 @@ import { DmsMonitoringProps, InstanceAlarmProps, TaskAlarmProps } from './monito
 import { DmsReplicationInstanceProps, IDmsReplicationInstance } from './replication-instance';
 import { MigrationType, TableMappingsInput, TaskSettingsInput } from './replication-task';
 import { DmsScheduledFullLoadProps } from './scheduled-full-load';
+import { DmsServerlessReplicationProps } from './serverless-replication';
 import { DmsTaskResumerProps } from './task-resumer';
+
+/**
+ * Where the migration runs. `instance` (default): a replication instance (created, or `replicationInstance`) and a
+ * task. `serverless`: a DMS Serverless replication config (`aws_dms_replication_config`) that scales between
+ * `minCapacityUnits` and `maxCapacityUnits` DCUs; what it does not support is refused at synth (see the README).
+ */
+export type DmsCompute =
+  | { readonly kind: 'instance' }
+  | ({ readonly kind: 'serverless' } & Pick<DmsServerlessReplicationProps, 'minCapacityUnits' | 'maxCapacityUnits' | 'multiAz'>);
 
 /** The source, by kind. Physical names derive from `${component}-source`. */
 export type DmsSourceSpec =
@@ -75,4 +85,9 @@ export interface DmsMigrationProps {
   readonly monitoring?: false | (DmsMonitoringProps & InstanceAlarmProps & TaskAlarmProps & ApplyExceptionsAlarmProps);
   /** Re-run a full-load task on a schedule (the reporting-server case). */
   readonly schedule?: Omit<DmsScheduledFullLoadProps, 'task' | 'component' | 'alarmTopicArn'>;
+  /**
+   * A replication instance and task, or DMS Serverless, e.g. `{ kind: 'serverless', minCapacityUnits: 2, maxCapacityUnits: 32 }`.
+   * @default { kind: 'instance' }
+   */
+  readonly compute?: DmsCompute;
 }
