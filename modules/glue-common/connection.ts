@@ -31,6 +31,35 @@ function grantGetConnection(scope: Construct, grantee: IGrantable, connectionArn
 }
 
 /**
+ * `host` and `port` are given next to the secret even when the secret holds them too: Glue reads only the user name
+ * and password from `SECRET_ID`, the JDBC URL needs the address at plan time, and reading the secret's value in
+ * Terraform (an aws_secretsmanager_secret_version data source) would copy the password into the plan and the state.
+ * What can be checked at synth is that they agree with `database` when both are known: its port (the one the
+ * security-group rule opens) and its address (when it is a literal, e.g. an ExistingPostgres).
+ */
+function checkMatchesDatabase(scope: Construct, props: GlueJdbcConnectionProps, port: number): void {
+  const database = props.database as (GlueJdbcConnectionProps['database'] & { readonly address?: unknown; readonly port?: unknown }) | undefined;
+  if (!database) return;
+  const dbPort = typeof database.port === 'number' ? database.port : database.connections.defaultPort;
+  const where = database.connections.props.description;
+  if (dbPort !== undefined && isResolved(dbPort) && isResolved(port)) {
+    check(
+      dbPort === port,
+      scope,
+      `port ${port}${props.port === undefined ? ` (the ${props.engine} default)` : ''} is not the port of database (${where}), ${dbPort}: the JDBC URL would name one port and the security-group rule open the other. Set port: ${dbPort} (or pass the database that listens on ${port}).`,
+    );
+  }
+  const address = database.address;
+  if (typeof address === 'string' && isResolved(address) && isResolved(props.host)) {
+    check(
+      address.toLowerCase() === props.host.toLowerCase(),
+      scope,
+      `host "${props.host}" is not the address of database (${where}), "${address}": the connection would reach another server than the one whose security group admits it. Set host to the database's address.`,
+    );
+  }
+}
+
+/**
  * A Glue JDBC connection to MySQL or PostgreSQL: credentials from Secrets Manager (`SECRET_ID`, never a
  * PASSWORD property), TLS enforced (`JDBC_ENFORCE_SSL`: TLS with host-name matching, so the database must present a
  * certificate for `host` from a CA Glue trusts, or the CA given as `tlsCaCertificateS3Uri`, `CUSTOM_JDBC_CERT`), and
@@ -86,6 +115,7 @@ export class GlueJdbcConnection extends Construct implements IGlueConnection {
     this.secretArn = props.secretArn;
     this.secretKmsKeyArn = props.secretKmsKeyArn;
     this.jdbcUrl = `jdbc:${props.engine}://${props.host}:${this.port}/${props.databaseName}`;
+    checkMatchesDatabase(this, props, this.port);
     this.connectionName = stack.naming.name(props.component, 'glue');
     this.connection = new GlueConnection(this, 'connection', {
       name: this.connectionName,
