@@ -26,7 +26,17 @@ export interface SqlServerToPostgresConfig {
     readonly facts: SqlServerSourceFacts;
   };
   readonly target: { readonly databaseName: string; readonly schema: string; readonly instanceClass?: string };
-  readonly dms: { readonly instanceClass: string; readonly allocatedStorageGiB: number; readonly cdcLatencyAlarmSeconds: number };
+  readonly dms: {
+    readonly instanceClass: string;
+    readonly allocatedStorageGiB: number;
+    readonly cdcLatencyAlarmSeconds: number;
+    /**
+     * Run on DMS Serverless instead of the replication instance (instanceClass, allocatedStorageGiB and the CDC
+     * latency alarm then do not apply: modules/dms-migration README, "Serverless as an option of DmsMigration").
+     * @default the replication instance
+     */
+    readonly serverless?: { readonly minCapacityUnits: number; readonly maxCapacityUnits: number };
+  };
 }
 
 const shared = {

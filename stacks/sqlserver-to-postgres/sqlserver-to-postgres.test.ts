@@ -1,5 +1,8 @@
 import { describeProjectBasics, list, synthProject } from '../../test/helpers/example-project';
+import { checkStack } from '../../tools/policy-check/engine';
+import { CONFIG } from './config';
 import { register } from './index';
+import { SqlServerToPostgresStack } from './stack';
 
 const stacks = synthProject(register);
 
@@ -59,5 +62,34 @@ describe('sqlserver-to-postgres specifics', () => {
     expect(check.environment.variables).toMatchObject({ CONTROL_SCHEMA: 'billing', DB_SECRET_ARN: expect.stringContaining('aws_secretsmanager_secret.database_app-user-secret') });
     expect(list(out, 'aws_vpc_endpoint').map((e) => String(e.service_name))).toEqual(expect.arrayContaining([expect.stringMatching(/\.monitoring$/)]));
     expect(JSON.parse(list(out, 'aws_lambda_invocation').find((i) => i.input.includes('resume'))!.input)).toEqual({ action: 'resume' });
+  });
+});
+
+describe('sqlserver-to-postgres on DMS Serverless (config.dms.serverless)', () => {
+  // The same project with its replication on DMS Serverless: production config, capacity 2-32 DCUs.
+  const variant = synthProject((app) => [
+    new SqlServerToPostgresStack(app, 'sqlserver-to-postgres-serverless', { ...CONFIG.production, dms: { ...CONFIG.production.dms, serverless: { minCapacityUnits: 2, maxCapacityUnits: 32 } } }),
+  ]).get('sqlserver-to-postgres-serverless')!;
+
+  test('a multi-AZ replication config replaces the instance and the task, with the same mappings and settings', () => {
+    expect(list(variant, 'aws_dms_replication_instance')).toHaveLength(0);
+    expect(list(variant, 'aws_dms_replication_task')).toHaveLength(0);
+    const [cfg] = list(variant, 'aws_dms_replication_config');
+    expect(cfg).toMatchObject({ replication_type: 'full-load-and-cdc', compute_config: { min_capacity_units: 2, max_capacity_units: 32, multi_az: true } });
+    expect(JSON.parse(cfg.table_mappings).rules).toContainEqual(expect.objectContaining({ 'rule-type': 'transformation', 'rule-action': 'rename', value: 'billing' }));
+    expect(JSON.parse(cfg.replication_settings).ValidationSettings.EnableValidation).toBe(true);
+    expect(Object.keys(variant.output)).toEqual(expect.arrayContaining(['replication_config_arn', 'dms_security_group_id', 'alerts_topic_arn']));
+  });
+
+  test('its state changes reach the alerts topic through EventBridge', () => {
+    const [rule] = list(variant, 'aws_cloudwatch_event_rule').filter((r) => JSON.parse(r.event_pattern).source?.[0] === 'aws.dms');
+    expect(JSON.parse(rule.event_pattern)['detail-type']).toEqual(['DMS Replication State Change']);
+  });
+
+  test('passes every policy rule', () => {
+    const result = checkStack('sqlserver-to-postgres-serverless', variant);
+    expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+    expect(result.waiverErrors).toEqual([]);
+    expect(result.unusedWaivers).toEqual([]);
   });
 });

@@ -40,11 +40,14 @@ export class SqlServerToPostgresStack extends MigrationStack {
     });
     const roles = new DmsAccountRoles(this, 'dms-account-roles', { mode: config.dmsAccountRoles });
     const mode = pickSqlServerMode(config.source.facts).mode;
+    const serverless = config.dms.serverless;
     this.migration = new DmsMigration(this, 'migration', {
       component: 'billing',
       network: this.network.ref,
       accountRoles: roles,
-      instance: { instanceClass: config.dms.instanceClass, allocatedStorageGiB: config.dms.allocatedStorageGiB },
+      ...(serverless
+        ? { compute: { kind: 'serverless' as const, ...serverless } }
+        : { instance: { instanceClass: config.dms.instanceClass, allocatedStorageGiB: config.dms.allocatedStorageGiB } }),
       source: {
         kind: 'sqlserver',
         serverAddress: config.source.address,
@@ -63,7 +66,7 @@ export class SqlServerToPostgresStack extends MigrationStack {
       // Full LOB mode (the default) until templates/sqlserver/00-preflight-checks.sql (section 8) has measured the
       // largest LOB: limited LOB mode would truncate larger ones with only a warning in the task log.
       settings: { targetTablePrepMode: 'TRUNCATE_BEFORE_LOAD', controlSchema: config.target.schema },
-      monitoring: { cdcLatencySeconds: config.dms.cdcLatencyAlarmSeconds },
+      monitoring: serverless ? {} : { cdcLatencySeconds: config.dms.cdcLatencyAlarmSeconds },
     });
 
     const source = this.migration.source as SqlServerSourceEndpoint;
@@ -72,12 +75,20 @@ export class SqlServerToPostgresStack extends MigrationStack {
       this.waivePolicy('SECRETS-ROTATION', source.createdSecret.secret, 'The SQL Server login DMS reads lives on the on-premises server, so AWS cannot rotate it: the DBA rotates it on the source and puts the new value (modules/dms-migration README, "Credentials").');
     }
     new TerraformOutput(this, 'sqlserver_mode', { value: mode, description: 'Capture mode picked from the source facts: run templates/sqlserver/ for it' });
-    new TerraformOutput(this, 'replication_task_arn', { value: this.migration.task.replicationTaskArn });
-    new TerraformOutput(this, 'replication_instance_arn', { value: this.migration.instance.replicationInstanceArn });
-    new TerraformOutput(this, 'dms_security_group_id', {
-      value: this.migration.instance.connections.securityGroupId,
-      description: 'Admit the private subnets of this VPC on the on-premises firewall (SQL Server port)',
-    });
+    if (this.migration.serverless) {
+      new TerraformOutput(this, 'replication_config_arn', { value: this.migration.serverless.replicationConfigArn });
+      new TerraformOutput(this, 'dms_security_group_id', {
+        value: this.migration.serverless.connections.securityGroupId,
+        description: 'Admit the private subnets of this VPC on the on-premises firewall (SQL Server port)',
+      });
+    } else {
+      new TerraformOutput(this, 'replication_task_arn', { value: this.migration.task.replicationTaskArn });
+      new TerraformOutput(this, 'replication_instance_arn', { value: this.migration.instance.replicationInstanceArn });
+      new TerraformOutput(this, 'dms_security_group_id', {
+        value: this.migration.instance.connections.securityGroupId,
+        description: 'Admit the private subnets of this VPC on the on-premises firewall (SQL Server port)',
+      });
+    }
     new TerraformOutput(this, 'source_secret_arn', { value: source.secret.secretArn });
     if (source.createdSecret) {
       new TerraformOutput(this, 'source_secret_put_command', { value: source.createdSecret.putSecretValueCommand, description: 'Run once with the DMS login created by templates/sqlserver/login-*.sql' });
