@@ -1,5 +1,5 @@
 import type { AlarmSubscription, NetworkRef } from '../core';
-import type { PrivatePostgres } from '../private-postgres';
+import type { PostgresDatabase } from '../private-postgres';
 
 /** How a file's rows reach its table: `replace` (the file becomes the table) or `append` (rows are added). */
 export type LoadMode = 'replace' | 'append';
@@ -50,8 +50,12 @@ export interface PartnerWriter {
 }
 
 export interface S3ToPostgresPipelineProps {
-  /** The database the files load into; the loader runs in its network and is admitted by its security group. */
-  readonly database: PrivatePostgres;
+  /**
+   * The database the files load into (a `PrivatePostgres`, or an `ExistingPostgres` the kit did not create); the
+   * loader runs in its network and is admitted by its security group. An `ExistingPostgres` takes neither
+   * `schemaFiles` nor strategy "server-side" (both need the kit's bootstrap) nor databaseUser "master".
+   */
+  readonly database: PostgresDatabase;
   /**
    * Private subnets the loader runs in, with routes to S3 (gateway endpoint) and Secrets Manager (interface
    * endpoint or NAT).

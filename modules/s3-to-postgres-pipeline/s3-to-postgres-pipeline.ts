@@ -20,7 +20,7 @@ import {
   SecureBucket,
 } from '../core';
 import { routeProblems, splitTableName } from '../../lambdas/s3-to-postgres/routes';
-import { PrivatePostgres, readSchemaFile } from '../private-postgres';
+import { PostgresDatabase, readSchemaFile } from '../private-postgres';
 import { LoadStrategy, NotificationMode, PipelineRoute, S3ToPostgresPipelineProps } from './props';
 import { landingKeyPolicy, partnerBucketStatements, partnerWriters, ResolvedWriter } from './writers';
 
@@ -91,7 +91,7 @@ export class S3ToPostgresPipeline extends Construct {
   constructor(scope: Construct, id: string, props: S3ToPostgresPipelineProps) {
     super(scope, id);
     const stack = MigrationStack.of(this);
-    const db: PrivatePostgres = props.database;
+    const db: PostgresDatabase = props.database;
     this.routes = props.routes.map((r) => ({ prefix: r.prefix, table: r.table, mode: r.mode }));
     this.strategy = props.strategy ?? 'stream';
     this.suffixes = props.suffixes ?? ['.csv'];
@@ -113,7 +113,7 @@ export class S3ToPostgresPipeline extends Construct {
     check(
       !isResolved(budget) || this.reservedConcurrency <= budget,
       this,
-      `reservedConcurrency ${this.reservedConcurrency} exceeds the database connection budget (${budget} for ${db.instanceClass}); each load holds one connection. Use at most ${Math.max(1, Math.floor(budget / 4))} or a larger instance class.`,
+      `reservedConcurrency ${this.reservedConcurrency} exceeds the database connection budget (${budget}${db.instanceClass ? ` for ${db.instanceClass}` : ''}); each load holds one connection. Use at most ${Math.max(1, Math.floor(budget / 4))} or a larger instance class.`,
     );
 
     // Bucket: created with every guard rail, or adopted as is.
@@ -285,8 +285,11 @@ export class S3ToPostgresPipeline extends Construct {
   }
 
   /** The loader's secret and database role (undefined for the master user) for `databaseUser`. */
-  private loaderLogin(databaseUser: string, db: PrivatePostgres): { secretArn: string; login?: string } {
-    if (databaseUser === 'master') return { secretArn: db.masterSecretArn };
+  private loaderLogin(databaseUser: string, db: PostgresDatabase): { secretArn: string; login?: string } {
+    if (databaseUser === 'master') {
+      check(db.masterSecretArn !== undefined, this, 'databaseUser "master": the database has no master secret (an ExistingPostgres); use "app" (the default) or one of its logins.');
+      return { secretArn: db.masterSecretArn };
+    }
     if (databaseUser === 'app') {
       check(db.appUserSecretArn !== undefined, this, 'databaseUser "app" needs the database to have an appUser with password authentication; set appUser on the database or use databaseUser "master".');
       return { secretArn: db.appUserSecretArn, login: db.appUsername };
@@ -301,7 +304,7 @@ export class S3ToPostgresPipeline extends Construct {
     return { secretArn: login.secretArn, login: login.username };
   }
 
-  private validate(props: S3ToPostgresPipelineProps, db: PrivatePostgres): void {
+  private validate(props: S3ToPostgresPipelineProps, db: PostgresDatabase): void {
     const problems = routeProblems(props.routes);
     if (problems.length) throw new ValidationError(this, `invalid routes: ${problems.join(' ')}`);
     const json = JSON.stringify(this.routes);

@@ -3,7 +3,9 @@ import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import { DmsReplicationInstance, PostgresSourceEndpoint, PostgresTargetEndpoint } from '../../../modules/dms-migration';
 import { GlueEtlPipeline } from '../../../modules/glue-etl-pipeline';
 import { etlDatabaseOf, ExistingPostgres, ExistingPostgresProps, PostgresDatabase, PrivatePostgres } from '../../../modules/private-postgres';
+import { S3ToPostgresPipeline, S3ToPostgresPipelineProps } from '../../../modules/s3-to-postgres-pipeline';
 import { StreamToPostgres, StreamToPostgresProps } from '../../../modules/stream-to-postgres';
+import { checkStack } from '../../../tools/policy-check/engine';
 
 /** ExistingPostgres: a database the kit did not create, behind the PostgresDatabase interface every consumer takes. */
 type Json = Record<string, any>;
@@ -152,5 +154,44 @@ describe('consumers on an ExistingPostgres', () => {
     expect(decrypts.length).toBeGreaterThan(0);
     expect(() => etlDatabaseOf(db, 'master')).toThrow(/etlDatabaseOf\(orders\): the database has no master secret \(an ExistingPostgres\)/);
     expect(etlDatabaseOf(db, 'dms_writer').secretArn).toBe(DMS_SECRET);
+  });
+});
+
+describe('S3ToPostgresPipeline on an ExistingPostgres', () => {
+  const ROUTES = [{ prefix: 'people/', table: 'public.people', mode: 'replace' as const }];
+  function pipeline(over: Partial<S3ToPostgresPipelineProps> = {}, db: Partial<ExistingPostgresProps> = {}) {
+    const stack = newStack();
+    const database = new ExistingPostgres(stack, 'db', { ...BASE, ...db });
+    new S3ToPostgresPipeline(stack, 'pipeline', { database, routes: ROUTES, ...over });
+    return synth(stack);
+  }
+
+  test('the loader runs in the database network, reads the app secret with the given key, and is admitted on the given group', () => {
+    const out = pipeline({}, { port: 5433 });
+    const loader = all(out, 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-csv-loader')!;
+    expect(loader.environment.variables).toMatchObject({ PGHOST: HOST, PGPORT: '5433', PGDATABASE: 'orders', DB_SECRET_ARN: APP_SECRET });
+    expect(loader.vpc_config.subnet_ids).toEqual(['subnet-a', 'subnet-b']);
+    expect(ingressOnDb(out)).toEqual([expect.objectContaining({ from_port: 5433, to_port: 5433, ip_protocol: 'tcp' })]);
+    const statements = statementsOf(out, 'pipeline_loader_role');
+    expect(statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map((s) => [s.Resource].flat())).toEqual([[APP_SECRET]]);
+    expect(statements.some((s) => [s.Action].flat().includes('kms:Decrypt') && [s.Resource].flat().includes(KEY))).toBe(true);
+    // Budget 200: min(10, 200 / 4) loads at once.
+    expect(loader.reserved_concurrent_executions).toBe(10);
+    const result = checkStack('test', out as any);
+    expect(result.findings.filter((f) => !f.waived)).toEqual([]);
+  });
+
+  test('a login by name', () => {
+    const loader = all(pipeline({ databaseUser: 'dms_writer' }), 'aws_lambda_function').find((f) => f.function_name === 'demo-staging-csv-loader')!;
+    expect(loader.environment.variables.DB_SECRET_ARN).toBe(DMS_SECRET);
+  });
+
+  test.each([
+    ['schema files', { schemaFiles: ['test/unit/private-postgres/sql/existing-people.sql'] }, /schema file .* an ExistingPostgres has no deploy-time bootstrap .* Apply the file yourself before deploying/],
+    ['the server-side import', { strategy: 'server-side' as const }, /the server-side aws_s3 import needs an IAM role associated with the database .* Use strategy "stream"/],
+    ['the master user', { databaseUser: 'master' }, /pipeline: databaseUser "master": the database has no master secret \(an ExistingPostgres\)/],
+    ['more loads than connections', { reservedConcurrency: 20 }, /reservedConcurrency 20 exceeds the database connection budget \(12\); each load holds one connection/],
+  ])('fails at synth on %s', (_label, over, message) => {
+    expect(() => pipeline(over as Partial<S3ToPostgresPipelineProps>, { connectionBudget: 12 })).toThrow(message);
   });
 });

@@ -1,0 +1,1 @@
+CREATE TABLE IF NOT EXISTS public.people (id bigint PRIMARY KEY, name text);
