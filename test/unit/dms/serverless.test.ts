@@ -1,5 +1,5 @@
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
-import { DmsMigration, DmsMigrationProps, DmsServerlessReplication, DmsServerlessReplicationProps, PostgresTargetEndpoint, SqlServerSourceEndpoint, TableMappings } from '../../../modules/dms-migration';
+import { DmsMigration, DmsMigrationProps, DmsMonitoring, DmsServerlessReplication, DmsServerlessReplicationProps, PostgresTargetEndpoint, SqlServerSourceEndpoint, TableMappings } from '../../../modules/dms-migration';
 import { checkStack } from '../../../tools/policy-check/engine';
 import { all, network, newStack, one, PG_SECRET, synth } from './helpers';
 
@@ -120,5 +120,28 @@ describe('DmsMigration with compute: serverless (issue 14, item 7)', () => {
     expect(() => m.task).toThrow('this migration is serverless (compute.kind "serverless"): it has no replication task; use migration.serverless.replicationConfigArn.');
     expect(() => m.instance).toThrow('it has no replication instance');
     expect(m.serverless).toBeInstanceOf(DmsServerlessReplication);
+  });
+});
+
+describe('DmsMonitoring.watchServerless', () => {
+  function replication() {
+    const stack = newStack();
+    const source = new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode: 'ms-cdc', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const sls = new DmsServerlessReplication(stack, 'sls', { component: 'big', network, accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }), source, target, tableMappings: new TableMappings().include({ schema: 'dbo' }) });
+    return { stack, sls };
+  }
+
+  test('fails when the topic created here was not opened to EventBridge', () => {
+    const { stack, sls } = replication();
+    expect(() => new DmsMonitoring(stack, 'mon').watchServerless(sls)).toThrow('watchServerless publishes through EventBridge: create DmsMonitoring with eventBridge: true');
+  });
+
+  test('with a topic of your own, the rule targets it and no topic policy is written here', () => {
+    const { stack, sls } = replication();
+    new DmsMonitoring(stack, 'mon', { topicArn: 'arn:aws:sns:eu-west-2:123456789012:oncall' }).watchServerless(sls);
+    const out = synth(stack);
+    expect(one(out, 'aws_cloudwatch_event_target').arn).toBe('arn:aws:sns:eu-west-2:123456789012:oncall');
+    expect(all(out, 'aws_sns_topic_policy')).toHaveLength(0);
   });
 });
