@@ -8,3 +8,4 @@ export * from './script';
 export * from './data-bucket';
 export * from './job';
 export * from './python-wheels';
+export * from './shared';

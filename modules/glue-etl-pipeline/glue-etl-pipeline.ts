@@ -27,6 +27,7 @@ import {
   GlueScript,
   GlueSecurityConfiguration,
   GlueSecurityGroup,
+  GlueSharedResources,
 } from '../glue-common';
 import { buildDefinition } from './definition';
 import { buildPlan, EtlPlan, MappingError, WATERMARK_PREFIX } from './mapping';
@@ -113,15 +114,17 @@ export class GlueEtlPipeline extends Construct {
       throw e;
     }
 
-    // One CMK for the security configuration (S3, bookmarks, Glue logs), the bucket, the topic and the state machine logs.
-    this.kmsKey = new GlueKmsKey(this, 'kms', {
+    // One CMK for the security configuration (S3, bookmarks, Glue logs), the bucket, the topic and the state machine logs;
+    // with `shared`, the stack's shared key, security configuration, security group and connections.
+    props.shared?.checkNetwork(this, props.network);
+    this.kmsKey = props.shared?.kmsKey ?? new GlueKmsKey(this, 'kms', {
       component,
       description: `ETL pipeline ${stack.naming.name(component)}: data, bookmarks, logs, notifications`,
       logGroupNamePrefixes: ['/aws-glue/', '/aws/vendedlogs/states/'],
       // EventBridge publishes job and execution failures to the failure topic, which this key encrypts.
       topicPublishers: ['events.amazonaws.com'],
     });
-    this.securityConfiguration = new GlueSecurityConfiguration(this, 'security', { component, kmsKeyArn: this.kmsKey.keyArn });
+    this.securityConfiguration = props.shared?.securityConfiguration ?? new GlueSecurityConfiguration(this, 'security', { component, kmsKeyArn: this.kmsKey.keyArn });
     this.bucket = new GlueDataBucket(this, 'bucket', {
       component: `${component}-data`,
       bucketName: props.bucketName,
@@ -130,9 +133,9 @@ export class GlueEtlPipeline extends Construct {
       // Staged rows are copies of database data: they expire instead of accumulating.
       expirations: [{ prefix: 'runs/', days: props.runRetentionDays ?? 14 }],
     });
-    this.securityGroup = new GlueSecurityGroup(this, 'sg', { network: props.network, component: `${component}-glue` });
-    this.sourceConnection = this.connection('source', component, props.source);
-    this.targetConnection = this.connection('target', component, props.target);
+    this.securityGroup = props.shared?.securityGroup ?? new GlueSecurityGroup(this, 'sg', { network: props.network, component: `${component}-glue` });
+    this.sourceConnection = this.connection('source', component, props.source, props.shared);
+    this.targetConnection = this.connection('target', component, props.target, props.shared);
 
     const planJson = JSON.stringify(this.plan, null, 2);
     const planSha256 = createHash('sha256').update(planJson).digest('hex');
@@ -298,7 +301,7 @@ export class GlueEtlPipeline extends Construct {
     return this.failureTopic.arn;
   }
 
-  private connection(role: 'source' | 'target', component: string, db: EtlDatabaseProps): GlueJdbcConnection {
+  private connection(role: 'source' | 'target', component: string, db: EtlDatabaseProps, shared?: GlueSharedResources): GlueJdbcConnection {
     check(
       (db.database === undefined) !== (db.securityGroupId === undefined),
       this,
@@ -316,7 +319,7 @@ export class GlueEtlPipeline extends Construct {
           description: `${role} ${db.engine} ${db.databaseName}`,
         }),
       } satisfies IConnectable);
-    return new GlueJdbcConnection(this, `${role}-connection`, {
+    const connectionProps = {
       component: `${component}-${role}`,
       description: `${role} ${db.engine} database ${db.databaseName}`,
       engine: db.engine,
@@ -326,8 +329,9 @@ export class GlueEtlPipeline extends Construct {
       secretArn: db.secretArn,
       secretKmsKeyArn: db.secretKmsKeyArn,
       tlsCaCertificateS3Uri: db.tlsCaCertificateS3Uri,
-      securityGroup: this.securityGroup,
       database,
-    });
+    };
+    if (shared) return shared.jdbcConnection(connectionProps);
+    return new GlueJdbcConnection(this, `${role}-connection`, { ...connectionProps, securityGroup: this.securityGroup });
   }
 }

@@ -1,5 +1,5 @@
 import type { IConnectable, NetworkRef } from '../core';
-import type { GlueJdbcEngine, GlueVersion, GlueWorkerType } from '../glue-common';
+import type { GlueJdbcEngine, GlueSharedResources, GlueVersion, GlueWorkerType } from '../glue-common';
 import type { TableMapping } from './mapping';
 
 /** A source or target database, reached through a Glue JDBC connection with credentials from Secrets Manager. */
@@ -72,6 +72,13 @@ export interface GlueEtlPipelineProps {
   readonly component?: string;
   /** VPC and private subnets the jobs run in (they need routes to both databases, S3, KMS, Secrets Manager). */
   readonly network: NetworkRef;
+  /**
+   * Glue building blocks shared with other pipelines of the stack (`GlueSharedResources`, created once): the pipeline
+   * then uses its KMS key, security configuration, security group and its JDBC connection per database (the first
+   * pipeline to name a database creates it as `<component>-source`/`-target`; the others reuse it), instead of its own.
+   * @default the pipeline creates its own
+   */
+  readonly shared?: GlueSharedResources;
   readonly source: EtlDatabaseProps;
   readonly target: EtlDatabaseProps;
   /** The declared mapping, validated at synth (see mapping.ts). */
