@@ -2,7 +2,8 @@
  * Configuration of the csv-to-postgres example project: one typed entry per environment.
  * A forked project edits this file (names, region, CIDRs, sizes) and nothing else to get started.
  */
-import type { AlarmSubscription } from '../../modules/core';
+import type { AlarmSubscription, NetworkRef } from '../../modules/core';
+import type { PostgresEngine } from '../../modules/private-postgres';
 import type { PartnerWriter } from '../../modules/s3-to-postgres-pipeline';
 
 export interface CsvToPostgresConfig {
@@ -22,6 +23,32 @@ export interface CsvToPostgresConfig {
    * They also need an IAM policy in their own account (see modules/s3-to-postgres-pipeline/README.md).
    */
   readonly partnerWriters?: readonly PartnerWriter[];
+  /**
+   * Load into a database that already exists instead of creating the VPC and the database (ExistingPostgres, see
+   * modules/private-postgres/README.md "Adopting an existing database"). Create the landing tables first
+   * (`psql -f stacks/csv-to-postgres/sql/landing-tables.sql` as the loader): nothing runs SQL on an adopted database.
+   * @default none: a new VPC and PrivatePostgres
+   */
+  readonly existingDatabase?: CsvToPostgresExistingDatabase;
+}
+
+/** The parts of an existing database the loader needs; the secret holds username, password, host, port and dbname. */
+export interface CsvToPostgresExistingDatabase {
+  /** Private subnets (and their route tables) that reach the database. */
+  readonly network: NetworkRef;
+  readonly address: string;
+  /** @default 5432 */
+  readonly port?: number;
+  /** @default 'postgres' */
+  readonly engine?: PostgresEngine;
+  /** The database's security group: the loader is admitted to it on the port. */
+  readonly securityGroupId: string;
+  /** Secret of the `loader` login, which owns the landing schema. */
+  readonly loaderSecretArn: string;
+  /** CMK of the secret, when not aws/secretsmanager. */
+  readonly secretKmsKeyArn?: string;
+  /** The database's max_connections. */
+  readonly connectionBudget: number;
 }
 
 const shared = {

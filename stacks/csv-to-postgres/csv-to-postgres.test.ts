@@ -69,3 +69,50 @@ describe('csv-to-postgres example: the pipeline beside the database', () => {
     expect(checkStack(stack.node.id, json as never).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
   });
 });
+
+describe('csv-to-postgres example on an existing database (existingDatabase)', () => {
+  const SG = 'sg-0fedcba9876543210';
+  const SECRET = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:landing-loader-AbCdEf';
+  const KEY = 'arn:aws:kms:eu-west-2:111122223333:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
+  const stack = new CsvToPostgresStack(Testing.app(), 'csv-to-postgres-adopted', {
+    ...CONFIG.staging,
+    existingDatabase: {
+      network: {
+        vpcId: 'vpc-0abc1234def567890',
+        privateSubnets: [
+          { id: 'subnet-0aaa1111bbbb2222c', availabilityZone: 'eu-west-2a' },
+          { id: 'subnet-0ddd3333eeee4444f', availabilityZone: 'eu-west-2b' },
+        ],
+        privateRouteTableIds: ['rtb-0aaa1111bbbb2222c', 'rtb-0ddd3333eeee4444f'],
+      },
+      address: 'landing.cluster-abc123xyz.eu-west-2.rds.amazonaws.com',
+      engine: 'aurora-postgresql',
+      securityGroupId: SG,
+      loaderSecretArn: SECRET,
+      secretKmsKeyArn: KEY,
+      connectionBudget: 400,
+    },
+  });
+  const json = JSON.parse(Testing.synth(stack, true)) as SynthJson;
+
+  test('creates no VPC, database or logins, and no bootstrap: only the pipeline', () => {
+    for (const type of ['aws_vpc', 'aws_db_instance', 'aws_rds_cluster', 'aws_secretsmanager_secret']) expect(resources(json, type)).toEqual([]);
+    expect(resources(json, 'aws_lambda_function').map((f) => f.function_name)).toEqual(['csvload-staging-csv-loader']);
+  });
+
+  test('the loader logs in as loader with the given secret and key, in the given subnets, admitted on the given group', () => {
+    const loader = resources(json, 'aws_lambda_function')[0];
+    expect(loader.environment.variables).toMatchObject({ PGHOST: 'landing.cluster-abc123xyz.eu-west-2.rds.amazonaws.com', PGPORT: '5432', PGDATABASE: 'landing', DB_SECRET_ARN: SECRET });
+    expect(loader.vpc_config.subnet_ids).toEqual(['subnet-0aaa1111bbbb2222c', 'subnet-0ddd3333eeee4444f']);
+    expect(resources(json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === SG)).toEqual([
+      expect.objectContaining({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' }),
+    ]);
+    const statements = resources(json, 'aws_iam_role_policy').flatMap((p) => JSON.parse(p.policy).Statement);
+    expect(statements.some((s) => [s.Action].flat().includes('kms:Decrypt') && [s.Resource].flat().includes(KEY))).toBe(true);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(['landing_bucket_name', 'loader_alarm_topic_arn', 'loader_dead_letter_queue_url', 'loader_function_name']);
+  });
+
+  test('passes every policy rule', () => {
+    expect(checkStack(stack.node.id, json as never).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
+  });
+});
