@@ -136,6 +136,27 @@ describe('S3 rules', () => {
     );
   });
 
+  // Second Stryker run: the condition must be exactly Bool aws:SecureTransport "false"; anything else is not the TLS rule.
+  test.each([
+    ['a Deny on another Bool key (aws:ViaAWSService = false)', { Condition: { Bool: { 'aws:ViaAWSService': 'false' } } }],
+    ['a Deny whose operator is Null (denies every request that carries the key)', { Condition: { Null: { 'aws:SecureTransport': 'false' } } }],
+    ['a Deny on both values ["false", "true"] (denies every request: not a TLS rule)', { Condition: { Bool: { 'aws:SecureTransport': ['false', 'true'] } } }],
+  ] as const)('S3-TLS-ONLY fails on %s', (_, changes) => {
+    expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith(changes) } }))).toMatch(
+      /aws_s3_bucket_policy\.\w+ does not deny requests with aws:SecureTransport = false/,
+    );
+  });
+
+  test('S3-TLS-ONLY accepts Principal {"AWS": "*"} next to a service principal', () => {
+    expect(findingsOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith({ Principal: { Service: 'logging.s3.amazonaws.com', AWS: '*' } }) } }))).toEqual([]);
+  });
+
+  test('S3-TLS-ONLY names the statement to add when the bucket has no policy', () => {
+    expect(messagesOf('S3-TLS-ONLY', bucket({ policy: null }))).toContain(
+      'no aws_s3_bucket_policy refers to this bucket -> add a aws_s3_bucket_policy with bucket = "${aws_s3_bucket.raw.id}" and a statement denying requests without TLS',
+    );
+  });
+
   test('S3-TLS-ONLY fails when the policy is an unparseable token', () => {
     expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: '${jsonencode(local.policy)}' } }))).toMatch(/policy must be a literal JSON document so it can be reviewed/);
   });
