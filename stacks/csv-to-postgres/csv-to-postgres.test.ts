@@ -74,7 +74,7 @@ describe('csv-to-postgres example on an existing database (existingDatabase)', (
   const SG = 'sg-0fedcba9876543210';
   const SECRET = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:landing-loader-AbCdEf';
   const KEY = 'arn:aws:kms:eu-west-2:111122223333:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
-  const stack = new CsvToPostgresStack(Testing.app(), 'csv-to-postgres-adopted', {
+  const stack = new CsvToPostgresStack(Testing.app(), 'csv-to-postgres-adopted-staging', {
     ...CONFIG.staging,
     existingDatabase: {
       network: {
