@@ -65,7 +65,9 @@ export const s3Rules: Rule[] = [
     // AWS's TLS-only policy (Knowledge Center "s3-bucket-policy-for-config-rule", the s3-bucket-ssl-requests-only
     // rule): Effect Deny, Principal "*", Action "s3:*", Resource both the bucket ARN and "<bucket ARN>/*", condition
     // Bool aws:SecureTransport "false". An Allow on "false" or a Deny on "true" lets plain HTTP in; a Deny narrowed to
-    // one action, or to the bucket or the objects ARN alone, leaves the other requests open to plain HTTP.
+    // one action, or to the bucket or the objects ARN alone, leaves the other requests open to plain HTTP. The
+    // SecureTransport test must be the statement's only condition: IAM ANDs a statement's conditions, so a second one
+    // (say aws:PrincipalAccount) narrows the Deny and leaves plain HTTP open to every request that does not match it.
     check: (b, { stack }) => {
       const policies = companions(stack, 'aws_s3_bucket_policy', b);
       const fix = `add a bucket policy statement: Effect Deny, Principal "*", Action "s3:*", Resource ["\${${b.address}.arn}", "\${${b.address}.arn}/*"], Condition { Bool: { "aws:SecureTransport": "false" } }`;
@@ -82,7 +84,8 @@ export const s3Rules: Rule[] = [
           (s) =>
             s.effect === 'Deny' &&
             s.principals.some((pr) => pr.ids.includes('*')) &&
-            s.conditions.some((c) => /^Bool(IfExists)?$/.test(c.operator) && c.key === 'aws:SecureTransport' && c.values.length === 1 && c.values[0] === 'false'),
+            s.conditions.length > 0 &&
+            s.conditions.every((c) => /^Bool(IfExists)?$/.test(c.operator) && c.key === 'aws:SecureTransport' && c.values.length === 1 && c.values[0] === 'false'),
         );
         if (!tlsDenies.length) continue;
         const allActions = tlsDenies.filter((s) => s.notActions.length === 0 && s.actions.some((a) => a === 's3:*' || a === '*'));

@@ -147,6 +147,11 @@ describe('S3 rules', () => {
     );
   });
 
+  test('S3-TLS-ONLY fails on a Deny narrowed by a second condition (conditions are ANDed: plain HTTP stays open to everyone else)', () => {
+    const narrowed = tlsWith({ Condition: { Bool: { 'aws:SecureTransport': 'false' }, StringEquals: { 'aws:PrincipalAccount': '111122223333' } } });
+    expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: narrowed } }))).toMatch(/does not deny requests with aws:SecureTransport = false/);
+  });
+
   test('S3-TLS-ONLY accepts Principal {"AWS": "*"} next to a service principal', () => {
     expect(findingsOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith({ Principal: { Service: 'logging.s3.amazonaws.com', AWS: '*' } }) } }))).toEqual([]);
   });
