@@ -86,6 +86,41 @@ describe('base/head diff', () => {
   });
 });
 
+// Second Stryker run (docs/mutation-scores.md): a move is told from a removal by type and physical name.
+describe('moves and removals of stateful resources', () => {
+  const res = (type: string, address: string, attrs: Record<string, unknown>) => ({ resource: { [type]: { [address]: attrs } } });
+
+  test.each<[string, string]>([
+    ['aws_db_instance', 'identifier'],
+    ['aws_rds_cluster', 'cluster_identifier'],
+    ['aws_s3_bucket', 'bucket'],
+    ['aws_kinesis_stream', 'name'],
+    ['aws_dms_replication_task', 'replication_task_id'],
+  ])('%s: the same %s at a new address is a move, another one is a removal', (type, key) => {
+    const moved = diffStack('s', res(type, 'old', { [key]: 'n1' }), res(type, 'new', { [key]: 'n1' }));
+    expect(moved.warnings).toEqual([expect.stringMatching(new RegExp(`^MOVED stateful ${type}\\.old -> ${type}\\.new: `))]);
+    const replaced = diffStack('s', res(type, 'old', { [key]: 'n1' }), res(type, 'new', { [key]: 'n2' }));
+    expect(replaced.warnings).toEqual([`REMOVAL of stateful ${type}.old (n1): Terraform destroys it.`]);
+  });
+
+  test('a resource of another type with the same name is not a twin', () => {
+    const d = diffStack('s', res('aws_sqs_queue', 'q', { name: 'orders' }), res('aws_kinesis_stream', 'q', { name: 'orders' }));
+    expect(d.warnings).toEqual(['REMOVAL of stateful aws_sqs_queue.q (orders): Terraform destroys it.']);
+  });
+
+  test('a removal without a literal physical name says so without a name', () => {
+    const d = diffStack('s', res('aws_sqs_queue', 'q', { name: '${var.queue}' }), { resource: {} });
+    expect(d.warnings).toEqual(['REMOVAL of stateful aws_sqs_queue.q: Terraform destroys it.']);
+  });
+
+  test('a replacement forced by two attributes names both', () => {
+    const d = diffStack('s', res('aws_db_instance', 'db', { identifier: 'a', engine: 'postgres' }), res('aws_db_instance', 'db', { identifier: 'b', engine: 'aurora-postgresql' }));
+    expect(d.warnings).toEqual([
+      'REPLACEMENT of stateful aws_db_instance.db: changing engine, identifier makes Terraform destroy it and create a new one (data is lost unless restored from a snapshot).',
+    ]);
+  });
+});
+
 describe('stack settings', () => {
   const stack = (region: string, key: string, waivers: Record<string, string> = {}) => ({
     provider: { aws: [{ region }] },
