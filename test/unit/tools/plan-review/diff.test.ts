@@ -88,7 +88,7 @@ describe('base/head diff', () => {
 
 // Second Stryker run (docs/mutation-scores.md): a move is told from a removal by type and physical name.
 describe('moves and removals of stateful resources', () => {
-  const res = (type: string, address: string, attrs: Record<string, unknown>) => ({ resource: { [type]: { [address]: attrs } } });
+  const res = (type: string, address: string, attrs: Record<string, unknown>) => ({ resource: { [type]: { [address]: attrs } } }) as Parameters<typeof diffStack>[1];
 
   test.each<[string, string]>([
     ['aws_db_instance', 'identifier'],
