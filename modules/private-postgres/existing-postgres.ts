@@ -8,8 +8,10 @@ import type { PostgresEngine } from './props';
 export interface ExistingPostgresLogin {
   readonly username: string;
   /**
-   * Secrets Manager secret of the login, JSON `{"username", "password", "host", "port", "dbname"}`: DMS takes the host
-   * and port from the endpoint's secret, the kit's Lambdas read all five.
+   * Secrets Manager secret of the login, JSON `{"username", "password", "host", "port", "dbname"}` (the RDS/Aurora
+   * credentials shape: https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html).
+   * DMS takes the host and port from the endpoint's secret
+   * (https://docs.aws.amazon.com/dms/latest/userguide/security_iam_secretsmanager.html); the kit's Lambdas read all five.
    */
   readonly secretArn: string;
 }
