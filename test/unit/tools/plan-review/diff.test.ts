@@ -108,6 +108,11 @@ describe('moves and removals of stateful resources', () => {
     expect(d.warnings).toEqual(['REMOVAL of stateful aws_sqs_queue.q (orders): Terraform destroys it.']);
   });
 
+  test('a removed resource whose name is unknown at synth is taken as moved to any new one of its type', () => {
+    const d = diffStack('s', res('aws_sqs_queue', 'old', { name: '${var.queue}' }), res('aws_sqs_queue', 'new', { name: 'orders' }));
+    expect(d.warnings).toEqual([expect.stringMatching(/^MOVED stateful aws_sqs_queue\.old -> aws_sqs_queue\.new: /)]);
+  });
+
   test('a removal without a literal physical name says so without a name', () => {
     const d = diffStack('s', res('aws_sqs_queue', 'q', { name: '${var.queue}' }), { resource: {} });
     expect(d.warnings).toEqual(['REMOVAL of stateful aws_sqs_queue.q: Terraform destroys it.']);
