@@ -1,5 +1,7 @@
 // `npm run mutate`: StrykerJS over the code where a silent bug loses data or opens access (issue 19, section 1).
-// A pre-release step, not CI: README.md "Mutation testing" has the command, the last scores and the run time.
+// A pre-release step, not CI: README.md "Mutation testing" has the command; docs/mutation-scores.md the last scores,
+// the exact commands (one file at a time, MUTATE_TESTS=<its unit tests>, see test/helpers/jest-mutate.config.js), the
+// run times and every surviving mutant with its reason.
 // Runs the unit project only (test/helpers/jest-mutate.config.js says why); files whose only tests are the
 // integration project's are listed at the end of this file, outside `mutate`, with the reason.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
