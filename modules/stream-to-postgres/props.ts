@@ -4,7 +4,7 @@ import type { TableConfigInput } from '../../lambdas/stream-to-postgres/table-co
 
 export type { ColumnConfigInput, TableConfigInput } from '../../lambdas/stream-to-postgres/table-config';
 
-/** The database the stream writes to: a PrivatePostgres, or anything shaped like it. */
+/** The database the stream writes to: a PostgresDatabase (PrivatePostgres, ExistingPostgres), or anything shaped like it. */
 export interface StreamTargetDatabase extends PostgresDatabaseLike {
   readonly engine: 'postgres' | 'aurora-postgresql';
   /** Estimated max_connections; the consumer's concurrency is checked against it. */

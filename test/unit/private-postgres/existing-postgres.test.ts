@@ -155,6 +155,15 @@ describe('consumers on an ExistingPostgres', () => {
     expect(() => etlDatabaseOf(db, 'master')).toThrow(/etlDatabaseOf\(orders\): the database has no master secret \(an ExistingPostgres\)/);
     expect(etlDatabaseOf(db, 'dms_writer').secretArn).toBe(DMS_SECRET);
   });
+
+  test('etlDatabaseOf on a PrivatePostgres: the app user when it has one, else the master secret, with the database key', () => {
+    const stack = newStack();
+    const plain = new PrivatePostgres(stack, 'plain', { network, databaseName: 'plain', component: 'plain-db' });
+    const withApp = new PrivatePostgres(stack, 'app', { network, databaseName: 'app', component: 'app-db', appUser: { username: 'writer' } });
+    expect(etlDatabaseOf(plain)).toMatchObject({ host: plain.address, port: 5432, secretArn: plain.masterSecretArn, secretKmsKeyArn: plain.secretKmsKeyArn, connectionBudget: plain.connectionBudget });
+    expect(etlDatabaseOf(withApp).secretArn).toBe(withApp.appUserSecretArn);
+    expect(() => etlDatabaseOf(plain, 'app')).toThrow(/etlDatabaseOf\(plain\): the database has no app user secret/);
+  });
 });
 
 describe('S3ToPostgresPipeline on an ExistingPostgres', () => {
