@@ -108,7 +108,9 @@ export class NeptuneGraphMigration extends Construct {
 
     this.neptune = new NeptuneCluster(this, 'neptune', { ...(props.neptune ?? {}), network: props.network, component });
 
-    this.securityConfiguration = new GlueSecurityConfiguration(this, 'glue-security', { component });
+    // With `shared`: the stack's shared key (through its security configuration), Glue security group and MySQL connection.
+    props.shared?.checkNetwork(this, props.network);
+    this.securityConfiguration = props.shared?.securityConfiguration ?? new GlueSecurityConfiguration(this, 'glue-security', { component });
     this.bucket = new GlueDataBucket(this, 'data', { component: `${component}-data`, kmsKeyArn: this.securityConfiguration.kmsKeyArn, bucketName: props.bucketName, bucketNameSuffix: props.bucketNameSuffix });
     check(
       (props.source.database === undefined) !== (props.source.securityGroupId === undefined),
@@ -126,19 +128,20 @@ export class NeptuneGraphMigration extends Construct {
           description: `MySQL ${props.source.databaseName}`,
         }),
       } satisfies IConnectable);
-    this.glueSecurityGroup = new GlueSecurityGroup(this, 'glue-sg', { network: props.network, component: `${component}-glue` });
-    this.sourceConnection = new GlueJdbcConnection(this, 'source', {
+    this.glueSecurityGroup = props.shared?.securityGroup ?? new GlueSecurityGroup(this, 'glue-sg', { network: props.network, component: `${component}-glue` });
+    const sourceConnectionProps = {
       component: `${component}-source-mysql`,
-      engine: 'mysql',
+      engine: 'mysql' as const,
       host: props.source.host,
       port: props.source.port,
       databaseName: props.source.databaseName,
       secretArn: props.source.secretArn,
       secretKmsKeyArn: props.source.secretKmsKeyArn,
       tlsCaCertificateS3Uri: props.source.tlsCaCertificateS3Uri,
-      securityGroup: this.glueSecurityGroup,
       database: sourceDatabase,
-    });
+    };
+    this.sourceConnection =
+      props.shared?.jdbcConnection(sourceConnectionProps) ?? new GlueJdbcConnection(this, 'source', { ...sourceConnectionProps, securityGroup: this.glueSecurityGroup });
     this.catalog = new SourceCatalog(this, 'catalog', {
       component,
       connection: this.sourceConnection,

@@ -1,5 +1,5 @@
 import type { AlarmSubscription, IConnectable, NetworkRef } from '../core';
-import type { GlueWorkerType } from '../glue-common';
+import type { GlueSharedResources, GlueWorkerType } from '../glue-common';
 import type { GraphMapping } from './mapping';
 
 export interface NeptuneClusterProps {
@@ -104,6 +104,13 @@ export interface GlueSizing {
 
 export interface NeptuneGraphMigrationProps {
   readonly network: NetworkRef;
+  /**
+   * Glue building blocks shared with other Glue modules of the stack (`GlueSharedResources`, created once): the
+   * migration then uses its security configuration (and key, which also encrypts the data bucket), Glue security group
+   * and MySQL connection (one per database) instead of its own. The Neptune network connection stays its own.
+   * @default the migration creates its own
+   */
+  readonly shared?: GlueSharedResources;
   /** Tables to vertices and edges; validated at synth. */
   readonly mapping: GraphMapping;
   readonly source: MysqlSource;

@@ -2,7 +2,9 @@
 import { Connections, MigrationStack, NetworkRef, Testing } from '../../../modules/core';
 import { GlueSharedResources } from '../../../modules/glue-common';
 import { GlueEtlPipeline, GlueEtlPipelineProps, TableMapping } from '../../../modules/glue-etl-pipeline';
+import { NeptuneGraphMigration } from '../../../modules/neptune-graph-migration';
 import { checkStack } from '../../../tools/policy-check/engine';
+import { productMapping } from '../neptune/fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -83,5 +85,26 @@ describe('GlueSharedResources', () => {
     const props = { component: 'src', engine: 'mysql' as const, host: 'a.internal', databaseName: 'shop', secretArn: MYSQL_SECRET, database: db };
     expect(glue.jdbcConnection(props)).toBe(glue.jdbcConnection({ ...props, component: 'other-name' }));
     expect(() => glue.jdbcConnection({ ...props, host: 'b.internal' })).toThrow(/component "src" is already used for another database; give mysql shop at b.internal another component/);
+  });
+
+  test('an ETL pipeline and a Neptune graph migration reading the same MySQL share its connection, the key and the group', () => {
+    const stack = new MigrationStack(Testing.app(), 'test', { project: 'demo', environment: 'staging', production: false, region: 'eu-west-2' });
+    const glue = new GlueSharedResources(stack, 'glue', { network: NETWORK });
+    const mysql = { host: 'mysql.internal', databaseName: 'shop', secretArn: MYSQL_SECRET, securityGroupId: 'sg-mysql' };
+    const pg = { connections: new Connections(stack, { securityGroupId: 'sg-pg', defaultPort: 5432, description: 'pg' }) };
+    const etl = new GlueEtlPipeline(stack, 'etl', {
+      network: NETWORK, shared: glue, source: { engine: 'mysql', ...mysql }, tables: [table('orders')],
+      target: { engine: 'postgresql', host: 'pg.internal', databaseName: 'app', secretArn: PG_SECRET, database: pg },
+    });
+    const graph = new NeptuneGraphMigration(stack, 'graph', { network: { ...NETWORK, privateRouteTableIds: ['rtb-a'] }, shared: glue, mapping: productMapping, source: mysql, directWrite: {} });
+    expect(graph.sourceConnection).toBe(etl.sourceConnection);
+    const out = JSON.parse(Testing.synth(stack));
+    expect(count(out, 'aws_glue_security_configuration')).toBe(1);
+    expect(all(out, 'aws_glue_connection').map((c) => c.connection_type).sort()).toEqual(['JDBC', 'JDBC', 'NETWORK']);
+    expect(all(out, 'aws_glue_crawler')[0].jdbc_target[0].connection_name).toBe('demo-staging-etl-source');
+    expect(all(out, 'aws_security_group').filter((g) => /glue/.test(g.name))).toHaveLength(1);
+    expect(all(out, 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === 'sg-mysql')).toHaveLength(1);
+    const result = checkStack('test', out as never);
+    expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
   });
 });
