@@ -5,6 +5,7 @@ import { crossAccountSecretReads } from '../../test/helpers/cross-account-secret
 import { glueArgumentRuns } from '../../test/helpers/glue-arguments';
 import { checkStack } from '../../tools/policy-check/engine';
 import { register } from './index';
+import { reviewDataFlows } from '../../test/helpers/review-flows';
 
 type Json = Record<string, any>;
 
@@ -109,5 +110,18 @@ describe('etl-workflow: every stack', () => {
     const reads = crossAccountSecretReads(out);
     expect(reads.secrets.length).toBeGreaterThan(0);
     expect(reads.problems).toEqual([]);
+  });
+});
+
+describe('etl-workflow review data flows (plan-review)', () => {
+  test('the schedule starts the state machine and dead-letters to its queue; connections read their secrets', () => {
+    expect(reviewDataFlows(register, 'etl-workflow-production')).toEqual(
+      expect.arrayContaining([
+        'etlflow-prod-etl -> etlflow-prod-etl: triggers cron(30 1 * * ? *)',
+        'etlflow-prod-etl -> etlflow-prod-etl-schedule-dlq: dead letters',
+        'secretsmanager shop-prod-mysql-etl-reader -> etlflow-prod-etl-source: credentials',
+        'etlflow-prod-db/etl_loader -> etlflow-prod-etl-target: credentials',
+      ]),
+    );
   });
 });

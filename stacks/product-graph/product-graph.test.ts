@@ -3,6 +3,7 @@ import { register } from './index';
 import { crossAccountSecretReads } from '../../test/helpers/cross-account-secrets';
 import { glueArgumentRuns } from '../../test/helpers/glue-arguments';
 import { checkStack } from '../../tools/policy-check/engine';
+import { reviewDataFlows } from '../../test/helpers/review-flows';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -76,5 +77,31 @@ describe('product-graph: Glue arguments and secrets of other accounts', () => {
     const reads = crossAccountSecretReads(json);
     expect(reads.secrets.length).toBeGreaterThan(0);
     expect(reads.problems).toEqual([]);
+  });
+});
+
+describe('product-graph review data flows (plan-review)', () => {
+  const graph = reviewDataFlows(register, 'product-graph-staging');
+
+  test('a scheduled Glue trigger starts its job (with its cron, and "disabled" while it is created deactivated)', () => {
+    expect(graph).toContain('prodgraph-staging-graph-incremental -> prodgraph-staging-graph-incremental: triggers cron(0/30 * * * ? *) (disabled)');
+  });
+
+  test('a crawler crawls its path through its JDBC connection, which leads on to the source database', () => {
+    expect(graph).toEqual(
+      expect.arrayContaining([
+        'prodgraph-staging-graph-source -> prodgraph-staging-graph-source-mysql: crawls sales/%',
+        'prodgraph-staging-graph-source-mysql -> mysql://sales-staging.cluster-ro-example.eu-west-2.rds.amazonaws.com:3306/sales: jdbc',
+      ]),
+    );
+  });
+
+  test('a Glue connection reads its SECRET_ID; the crawler role reads the same secret', () => {
+    expect(graph).toEqual(
+      expect.arrayContaining([
+        'secretsmanager prodgraph/staging/mysql-reader -> prodgraph-staging-graph-source-mysql: credentials',
+        'secretsmanager prodgraph/staging/mysql-reader -> prodgraph-staging-graph-source: reads',
+      ]),
+    );
   });
 });

@@ -3,6 +3,7 @@ import { checkStack } from '../../tools/policy-check/engine';
 import { App, Testing } from '../../modules/core';
 import { CONFIG } from './config';
 import { register } from './index';
+import { reviewDataFlows } from '../../test/helpers/review-flows';
 import { ReportingServerStack } from './stack';
 
 const stacks = synthProject(register);
@@ -70,5 +71,16 @@ describe('reporting-server day two: a major upgrade of the target (modules/priva
     expect(target.secrets_manager_arn).toBe(`\${aws_secretsmanager_secret.${secretId}.arn}`);
     const result = checkStack('reporting-server-production', out as any);
     expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
+  });
+});
+
+describe('reporting-server review data flows (plan-review)', () => {
+  test('a scheduled DMS full load: schedule -> runner Lambda, and its dead-letter queue', () => {
+    expect(reviewDataFlows(register, 'reporting-server-staging')).toEqual(
+      expect.arrayContaining([
+        'reports-staging-reports-runner -> reports-staging-reports-runner: triggers cron(30 6 * * ? *)',
+        'reports-staging-reports-runner -> reports-staging-reports-runner-dlq: dead letters',
+      ]),
+    );
   });
 });
