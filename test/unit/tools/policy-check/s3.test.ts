@@ -152,6 +152,12 @@ describe('S3 rules', () => {
     expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: narrowed } }))).toMatch(/does not deny requests with aws:SecureTransport = false/);
   });
 
+  test('S3-TLS-ONLY fails on a Deny without any condition (it denies every request, not only plain HTTP), naming the statement to add', () => {
+    expect(messagesOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith({ Condition: undefined }) } }))).toContain(
+      'does not deny requests with aws:SecureTransport = false -> add a bucket policy statement: Effect Deny, Principal "*", Action "s3:*", Resource ["${aws_s3_bucket.raw.arn}", "${aws_s3_bucket.raw.arn}/*"], Condition { Bool: { "aws:SecureTransport": "false" } }',
+    );
+  });
+
   test('S3-TLS-ONLY accepts Principal {"AWS": "*"} next to a service principal', () => {
     expect(findingsOf('S3-TLS-ONLY', bucket({ policy: { policy: tlsWith({ Principal: { Service: 'logging.s3.amazonaws.com', AWS: '*' } }) } }))).toEqual([]);
   });
