@@ -4,8 +4,4 @@
 # /opt/tf-plugins (or TF_PLUGINS).   bash test/engine-version-plan/run.sh [pytest args]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-glue="$(bash "$repo/tools/toolchain/install-glue.sh" --print-dir)"
-export TOFU="${TOFU:-$(ls -d "$HOME"/.cache/aws-data-migration-kit/toolchain/tofu-v*/tofu | tail -1)}"
-export MOTO_SERVER="$glue/venv/bin/moto_server"
-cd "$repo/test/engine-version-plan"
-exec nice -n 10 "$glue/venv/bin/python" -m pytest -p no:cacheprovider -q "$@"
+exec bash "$repo/test/helpers/moto-plan-run.sh" "$repo/test/engine-version-plan" "$@"

@@ -10,49 +10,28 @@ downgrade" is shown here as the planned change, not as AWS's error.
 """
 import json
 import os
-import socket
 import subprocess
-import time
 from pathlib import Path
 
-import boto3
 import pytest
 
+from moto_plan import PROVIDER_REQUIREMENT, REGION, TOFU, aws_client, init, moto_provider_settings, moto_server, tofu
+
 REPO = Path(__file__).resolve().parents[2]
-REGION = "eu-west-2"
-TOFU = os.environ["TOFU"]
-PLUGINS = os.environ.get("TF_PLUGINS", "/opt/tf-plugins")
-PROVIDER_VERSION = "5.100.0"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture()
 def moto_url():
     """A moto_server per test: moto 5.2.5 gives every DB instance of a server the same DbiResourceId, and the provider
     reads an instance by that id (filter dbi-resource-id), so a second instance fails ("couldn't find resource")."""
-    port = free_port()
     # moto_server, with its DMS InstanceCreateTime sent as AWS sends it (moto_server_wire_fix.py says why).
     python = str(Path(os.environ["MOTO_SERVER"]).with_name("python"))
-    proc = subprocess.Popen([python, str(Path(__file__).with_name("moto_server_wire_fix.py")), "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait()
+    with moto_server([python, str(Path(__file__).with_name("moto_server_wire_fix.py"))]) as url:
+        yield url
 
 
 def client(service, moto_url):
-    return boto3.client(service, region_name=REGION, endpoint_url=moto_url, aws_access_key_id="test", aws_secret_access_key="test")
+    return aws_client(service, moto_url)
 
 
 def module_settings(dms=None, rds=None):
@@ -65,27 +44,15 @@ def module_settings(dms=None, rds=None):
 def write_config(workdir, moto_url, resources):
     workdir.mkdir(parents=True, exist_ok=True)
     tf = {
-        "terraform": {"required_providers": {"aws": {"source": "registry.terraform.io/hashicorp/aws", "version": PROVIDER_VERSION}}},
-        "provider": {"aws": [{
-            "region": REGION, "access_key": "test", "secret_key": "test", "skip_credentials_validation": True,
-            "skip_metadata_api_check": True, "skip_requesting_account_id": True, "skip_region_validation": True,
-            "endpoints": [{"rds": moto_url, "dms": moto_url, "sts": moto_url, "iam": moto_url}],
-        }]},
+        "terraform": {"required_providers": {"aws": PROVIDER_REQUIREMENT}},
+        "provider": {"aws": [{"region": REGION, **moto_provider_settings(moto_url, ["rds", "dms", "sts", "iam"])}]},
         "resource": resources,
     }
     (workdir / "main.tf.json").write_text(json.dumps(tf, indent=1))
 
 
-def tofu(workdir, *args):
-    env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_CLI_CONFIG_FILE": "/dev/null"}
-    result = subprocess.run([TOFU, *args, "-input=false", "-no-color"], cwd=workdir, env=env, capture_output=True, text=True)
-    # Diagnostics wrap long lines at the box edge: join them so messages can be matched whole.
-    return result.returncode, " ".join((result.stdout + result.stderr).replace("│", " ").split())
-
-
 def apply(workdir):
-    code, text = tofu(workdir, "init", f"-plugin-dir={PLUGINS}")
-    assert code == 0, text
+    init(workdir)
     code, text = tofu(workdir, "apply", "-auto-approve", "-lock=false")
     assert code == 0, text
 

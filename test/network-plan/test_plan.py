@@ -8,47 +8,25 @@ its route tables hold only the routes the test creates (plus local and the gatew
 """
 import json
 import os
-import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
-import boto3
 import pytest
 
+from moto_plan import PROVIDER_REQUIREMENT, REGION, aws_client, init, moto_provider_settings, moto_server, tofu
+
 REPO = Path(__file__).resolve().parents[2]
-REGION = "eu-west-2"
-TOFU = os.environ["TOFU"]
-PLUGINS = os.environ.get("TF_PLUGINS", "/opt/tf-plugins")
-PROVIDER_VERSION = "5.100.0"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def moto_url():
-    port = free_port()
-    proc = subprocess.Popen([os.environ["MOTO_SERVER"], "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait()
+    with moto_server([os.environ["MOTO_SERVER"]]) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def ec2(moto_url):
-    return boto3.client("ec2", region_name=REGION, endpoint_url=moto_url, aws_access_key_id="test", aws_secret_access_key="test")
+    return aws_client("ec2", moto_url)
 
 
 def make_vpc(ec2, dns=True, s3_on=(0, 1), nat_on=(), endpoints=()):
@@ -85,22 +63,12 @@ def plan(tmp_path, moto_url, props):
     out = tmp_path / "stack"
     subprocess.run(["npx", "tsx", "test/network-plan/synth-network.ts", json.dumps(props), str(out)], cwd=REPO, check=True)
     tf = json.loads((out / "cdk.tf.json").read_text())
-    tf["terraform"]["required_providers"]["aws"] = {"source": "registry.terraform.io/hashicorp/aws", "version": PROVIDER_VERSION}
+    tf["terraform"]["required_providers"]["aws"] = PROVIDER_REQUIREMENT
     tf["terraform"].pop("backend", None)
-    provider = tf["provider"]["aws"][0]
-    provider.update({
-        "access_key": "test", "secret_key": "test", "skip_credentials_validation": True, "skip_metadata_api_check": True,
-        "skip_requesting_account_id": True, "skip_region_validation": True,
-        "endpoints": [{"ec2": moto_url, "sts": moto_url, "iam": moto_url}],
-    })
+    tf["provider"]["aws"][0].update(moto_provider_settings(moto_url, ["ec2", "sts", "iam"]))
     (out / "cdk.tf.json").write_text(json.dumps(tf))
-    env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_CLI_CONFIG_FILE": "/dev/null"}
-    init = subprocess.run([TOFU, "init", "-input=false", "-no-color", f"-plugin-dir={PLUGINS}"], cwd=out, env=env, capture_output=True, text=True)
-    assert init.returncode == 0, init.stdout + init.stderr
-    result = subprocess.run([TOFU, "plan", "-input=false", "-no-color", "-lock=false"], cwd=out, env=env, capture_output=True, text=True)
-    # Diagnostics wrap long lines at the box edge: join them so messages can be matched whole.
-    text = " ".join((result.stdout + result.stderr).replace("│", " ").split())
-    return result.returncode, text
+    init(out)
+    return tofu(out, "plan", "-lock=false")
 
 
 def network(vpc, **extra):
