@@ -179,7 +179,13 @@ export function validateSqlServerMode(mode: SqlServerMode, facts: SqlServerSourc
   if (mode === 'ms-replication') {
     const repl = replicationSupport(facts);
     if (!repl.ok) {
-      const fix = facts.tablesWithoutPrimaryKey || hostingOf(facts) !== 'self-managed' ? "Use 'ms-cdc' instead." : 'Grant sysadmin to the DMS login, or run templates/sqlserver/ms-replication-setup.sql and set distributionConfigured: true.';
+      // Express can neither publish nor run CDC: neither sysadmin nor the other capture mode helps there.
+      const fix =
+        facts.edition === 'express'
+          ? "Use 'full-load-only' re-run on a schedule, or upgrade the edition (Express has neither replication publishing nor CDC)."
+          : facts.tablesWithoutPrimaryKey || hostingOf(facts) !== 'self-managed'
+            ? "Use 'ms-cdc' instead."
+            : 'Grant sysadmin to the DMS login, or run templates/sqlserver/ms-replication-setup.sql and set distributionConfigured: true.';
       problems.push(`mode 'ms-replication' is impossible: ${repl.why}. ${fix}`);
     }
   }

@@ -31,7 +31,7 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     check: 'CKV2_AWS_64',
     reason:
-      "The kit's keys use the default key policy, which lets this account's IAM decide (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html): every use is granted by an IAM policy the policy check reviews, scoped to the key's ARN. Keys a service principal must use (Glue logs, SNS publishers) get an explicit policy.",
+      "The kit's keys use the default key policy, which lets this account's IAM decide (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html): every use is granted by an IAM policy the policy check reviews, scoped to the key's ARN. Keys a service principal must use (Glue logs, SNS publishers) or another account writes with (the S3 pipeline's landing key when it has partner writers) get an explicit policy, which this check then finds.",
   },
   // Lambda
   {

@@ -284,3 +284,18 @@ describe('the rules behind the survivors of the second run', () => {
     expect((err as Error).name).toBe('SqlServerModeError');
   });
 });
+
+describe('validateSqlServerMode: the fix offered when MS-Replication is impossible', () => {
+  test.each<[string, Partial<SqlServerSourceFacts>, string]>([
+    // Granting sysadmin or switching to MS-CDC cannot help on Express: it has neither publishing nor CDC.
+    ['Express: full load or a bigger edition, not sysadmin', { edition: 'express' }, "Use 'full-load-only' re-run on a schedule, or upgrade the edition (Express has neither replication publishing nor CDC)."],
+    ['Express with keyless tables: not MS-CDC either', { edition: 'express', tablesWithoutPrimaryKey: true, sysadmin: true }, "Use 'full-load-only' re-run on a schedule, or upgrade the edition (Express has neither replication publishing nor CDC)."],
+    ['Standard with keyless tables: MS-CDC', { edition: 'standard', version: 2019, tablesWithoutPrimaryKey: true, sysadmin: true }, "Use 'ms-cdc' instead."],
+    ['Standard without sysadmin: grant it or set up distribution', { edition: 'standard', version: 2019 }, 'Grant sysadmin to the DMS login, or run templates/sqlserver/ms-replication-setup.sql and set distributionConfigured: true.'],
+  ])('%s', (_name, facts, fix) => {
+    const problems = validateSqlServerMode('ms-replication', { ...base, ...facts });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^mode 'ms-replication' is impossible: /);
+    expect(problems[0].endsWith(fix)).toBe(true);
+  });
+});
