@@ -95,6 +95,7 @@ export class NeptuneGraphMigration extends Construct {
       checkRange(this, 'incremental.lookbackSeconds', props.incremental.lookbackSeconds, 0, 604800);
     }
     checkRange(this, 'directWrite.batchSize', props.directWrite?.batchSize, 1, 1000);
+    checkRange(this, 'directWrite.readPartitions', props.directWrite?.readPartitions, 1, 64);
     checkRange(this, 'bulkLoad.pollIntervalSeconds', bulk?.pollIntervalSeconds, 10, 3600);
     checkRange(this, 'bulkLoad.exportTimeoutMinutes', bulk?.exportTimeoutMinutes, 1, 2880);
     checkRange(this, 'bulkLoad.timeoutMinutes', bulk?.timeoutMinutes, 5, 10080);
@@ -251,7 +252,13 @@ export class NeptuneGraphMigration extends Construct {
         connections: [this.sourceConnection, this.neptuneConnection!],
         pythonWheels,
         ...sizing,
-        arguments: { ...common, ...neptuneArgs, '--batch_size': String(props.directWrite.batchSize ?? 100) },
+        arguments: {
+          ...common,
+          ...neptuneArgs,
+          '--batch_size': String(props.directWrite.batchSize ?? 100),
+          // direct.py passes hashfield/hashpartitions to from_catalog when above 1 (glue_source.read_options).
+          '--read_hashpartitions': String(props.directWrite.readPartitions ?? 1),
+        },
       });
       grantCatalogAccess(job, this.catalog.databaseName, false);
       this.neptune.grantData(job, upsertActions);

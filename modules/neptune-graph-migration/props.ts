@@ -93,6 +93,15 @@ export interface IncrementalOptions {
 export interface DirectWriteOptions {
   /** Rows per Gremlin upsert request. @default 100 */
   readonly batchSize?: number;
+  /**
+   * Parallel JDBC reads of each mapped table (Glue's `hashfield`/`hashpartitions` options of `from_catalog`, "Reading
+   * from JDBC tables in parallel", https://docs.aws.amazon.com/glue/latest/dg/run-jdbc-parallel-read-job.html): the
+   * job reads each table with this many non-overlapping queries, hashing the first column the element reads (a
+   * vertex: the first column of its id template; an edge: the first column of its `from` endpoint's id), and so
+   * upserts with as many Spark tasks. 1 reads each table with one query. Integer from 1 to 64.
+   * @default 1
+   */
+  readonly readPartitions?: number;
 }
 
 export interface GlueSizing {

@@ -16,7 +16,8 @@ import neptune_mapping as nm
 import neptune_writer as nw
 
 ARGS = getResolvedOptions(sys.argv, ["JOB_NAME", "graph_mapping", "catalog_database", "catalog_table_prefix",
-                                     "neptune_endpoint", "neptune_port", "neptune_iam_auth", "batch_size"])
+                                     "neptune_endpoint", "neptune_port", "neptune_iam_auth", "batch_size",
+                                     "read_hashpartitions"])
 
 
 def main():
@@ -29,7 +30,8 @@ def main():
     for kind, elements in (("vertex", mapping["vertices"]), ("edge", mapping["edges"])):
         for element in elements:
             df = glue_source.read_table(glue_context, ARGS["catalog_database"], ARGS["catalog_table_prefix"], element,
-                                        "direct-%s-%s" % (kind, element["folder"]))
+                                        "direct-%s-%s" % (kind, element["folder"]),
+                                        glue_source.read_options(element, ARGS["read_hashpartitions"]))
 
             def write(partition, rows, element=element, kind=kind):
                 yield nw.upsert_partition(config, element, kind, rows, batch_size, partition)

@@ -404,6 +404,13 @@ describe('NeptuneGraphMigration options', () => {
     expect(def.States.StartLoad.Parameters.Payload['edgeSource.$']).toBeUndefined();
   });
 
+  test('directWrite.readPartitions reaches the direct job as --read_hashpartitions (1, one query per table, by default)', () => {
+    const direct = (o: Json) => all(o, 'aws_glue_job').find((j) => j.name === 'demo-staging-graph-direct')!;
+    expect(direct(build({ incremental: undefined }).out).default_arguments['--read_hashpartitions']).toBe('1');
+    expect(direct(build({ directWrite: { readPartitions: 8 }, incremental: undefined }).out).default_arguments['--read_hashpartitions']).toBe('8');
+    expect(() => build({ directWrite: { readPartitions: 0 }, incremental: undefined })).toThrow(/directWrite\.readPartitions must be an integer from 1 to 64, got 0/);
+  });
+
   test('engine 1.3 uses the neptune1.3 parameter-group family', () => {
     const { out } = build({ neptune: { engineVersion: '1.3.4.0', instances: 3 }, directWrite: undefined, incremental: undefined });
     expect(one(out, 'aws_neptune_cluster_parameter_group').family).toBe('neptune1.3');

@@ -282,5 +282,18 @@ class IncrementalProtocolTest(unittest.TestCase):
             nw.encode_watermark(True)
 
 
+
+class GlueSourceReadOptionsTest(unittest.TestCase):
+    """glue_source.read_options: direct.py's --read_hashpartitions as from_catalog's hashfield/hashpartitions."""
+
+    def test_read_options_one_query_unless_more_than_one_partition(self):
+        import glue_source
+
+        self.assertEqual(glue_source.read_options(PRODUCT, "1"), {})
+        # The vertex's first id column; an edge's first from-endpoint column (the compiled `columns` order).
+        self.assertEqual(glue_source.read_options(PRODUCT, "8"), {"hashfield": "id", "hashpartitions": "8"})  # product-{id}
+        self.assertEqual(glue_source.read_options(CONTAINS, "3"), {"hashfield": "order_id", "hashpartitions": "3"})  # from Order
+
+
 if __name__ == "__main__":
     unittest.main()
