@@ -240,7 +240,9 @@ def test_direct_over_the_loaded_graph_rewrites_every_row_and_changes_nothing(wor
 
 def test_direct_into_an_empty_graph_gives_the_mapped_graph(world):
     world["tools"].clear(world["gremlin"].port)
-    output, seconds = world["migration"].run_job_checked("direct", label="direct-empty")
+    # Read with directWrite.readPartitions 3 (hashfield/hashpartitions through from_catalog): the same rows, the same
+    # graph as the one-query read of the test above.
+    output, seconds = world["migration"].run_job_checked("direct", {"--read_hashpartitions": "3"}, label="direct-empty")
     world["timings"]["direct into an empty graph"] = seconds
     assert upserted(output) == WHOLE_SOURCE
     assert read_graph(world) == (CHANGED_VERTICES, CHANGED_EDGES)
