@@ -32,6 +32,11 @@ export interface ProductGraphConfig {
    * (run the bulk-load state machine, wait for it to succeed), then true and apply.
    */
   readonly incrementalScheduleEnabled: boolean;
+  /**
+   * Partitioned reads of the direct job (`directWrite.readPartitions`, see modules/neptune-graph-migration/README.md).
+   * @default 1 (one query per table)
+   */
+  readonly directReadPartitions?: number;
 }
 
 const shared = {

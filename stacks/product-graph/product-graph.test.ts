@@ -1,5 +1,7 @@
 import { Testing } from '../../modules/core';
 import { register } from './index';
+import { CONFIG, ProductGraphConfig } from './config';
+import { ProductGraphStack } from './stack';
 import { crossAccountSecretReads } from '../../test/helpers/cross-account-secrets';
 import { glueArgumentRuns } from '../../test/helpers/glue-arguments';
 import { checkStack } from '../../tools/policy-check/engine';
@@ -103,5 +105,22 @@ describe('product-graph review data flows (plan-review)', () => {
         'secretsmanager prodgraph/staging/mysql-reader -> prodgraph-staging-graph-source: reads',
       ]),
     );
+  });
+});
+
+// Variants: the production configuration with one feature chosen, checked like the registered stacks.
+const variant = (id: string, change: Partial<ProductGraphConfig>): Json =>
+  JSON.parse(Testing.synth(new ProductGraphStack(Testing.app(), id, { ...CONFIG.production, ...change })));
+const unwaived = (name: string, json: Json): string[] =>
+  checkStack(name, json as never).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`);
+
+describe('product-graph variants', () => {
+  test('partitioned-read variant: directReadPartitions 8 gives the direct job --read_hashpartitions "8" (default "1")', () => {
+    const json = variant('product-graph-partitioned', { directReadPartitions: 8 });
+    const direct = all(json, 'aws_glue_job').find((j) => j.name.endsWith('-graph-direct'))!;
+    expect(direct.default_arguments['--read_hashpartitions']).toBe('8');
+    const registered = all(out['product-graph-production'], 'aws_glue_job').find((j) => j.name.endsWith('-graph-direct'))!;
+    expect(registered.default_arguments['--read_hashpartitions']).toBe('1');
+    expect(unwaived('product-graph-partitioned', json)).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ export class ProductGraphStack extends MigrationStack {
       bulkLoad: { parallelism: 'HIGH' },
       // The VPC has no NAT: the direct and incremental jobs install gremlinpython offline from the wheels vendored in
       // templates/glue/python-modules (uploaded to the data bucket; see the module README).
-      directWrite: { batchSize: 100 },
+      directWrite: { batchSize: 100, readPartitions: config.directReadPartitions },
       // The trigger stays deactivated until incrementalScheduleEnabled is set, after the first bulk load.
       incremental: { schedule: config.incrementalSchedule, scheduleEnabled: config.incrementalScheduleEnabled, batchSize: 100 },
     });
