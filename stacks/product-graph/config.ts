@@ -1,3 +1,5 @@
+import { PeerVpc } from '../../modules/network';
+
 /**
  * Configuration of the product-graph example project (MySQL -> Neptune with Glue): one typed entry per environment.
  * The MySQL source is reached by address with its credentials in Secrets Manager; nothing secret lives here.
@@ -37,6 +39,11 @@ export interface ProductGraphConfig {
    * @default 1 (one query per table)
    */
   readonly directReadPartitions?: number;
+  /**
+   * The MySQL source lives in another VPC of this account and region: a `VpcPeering` to it (modules/network README),
+   * and Glue's rule on `mysqlSecurityGroupId` waits for the peering. @default none (MySQL reachable from this VPC)
+   */
+  readonly mysqlPeerVpc?: PeerVpc;
 }
 
 const shared = {

@@ -123,4 +123,28 @@ describe('product-graph variants', () => {
     expect(registered.default_arguments['--read_hashpartitions']).toBe('1');
     expect(unwaived('product-graph-partitioned', json)).toEqual([]);
   });
+
+  test('peered-source variant: MySQL in a peer VPC is reached through VpcPeering (routes both ways, rules wait for it)', () => {
+    const peer = { vpcId: 'vpc-0a1b2c3d4e5f60009', cidr: '10.50.0.0/16', routeTableIds: ['rtb-0a1b2c3d4e5f60091', 'rtb-0a1b2c3d4e5f60092'] };
+    const json = variant('product-graph-peered', { mysqlPeerVpc: peer });
+    const [id] = Object.keys(json.resource.aws_vpc_peering_connection);
+    expect(Object.keys(json.resource.aws_vpc_peering_connection)).toHaveLength(1);
+    expect(json.resource.aws_vpc_peering_connection[id]).toMatchObject({ auto_accept: true });
+    const routes = all(json, 'aws_route').filter((r) => String(r.vpc_peering_connection_id).includes(`aws_vpc_peering_connection.${id}.id`));
+    // Three private route tables (one per zone) to the peer, and the peer's two database route tables back.
+    expect(routes.filter((r) => r.destination_cidr_block === '10.50.0.0/16')).toHaveLength(3);
+    expect(routes.filter((r) => r.destination_cidr_block === '10.61.0.0/16').map((r) => r.route_table_id).sort()).toEqual(peer.routeTableIds);
+    // The ingress rule on the source's group (in the peer VPC) references Glue's group, which needs an active peering.
+    const ingress = Object.values(json.resource.aws_vpc_security_group_ingress_rule as Record<string, Json>).filter(
+      (r) => r.security_group_id === CONFIG.production.mysqlSecurityGroupId,
+    );
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]).toMatchObject({ from_port: 3306, to_port: 3306 });
+    expect(ingress[0].depends_on).toEqual(expect.arrayContaining([`aws_vpc_peering_connection.${id}`]));
+    expect(ingress[0].depends_on.some((d: string) => d.startsWith('aws_vpc_peering_connection_options.'))).toBe(true);
+    expect(ingress[0].depends_on.filter((d: string) => d.startsWith('aws_route.'))).toHaveLength(5);
+    // The registered stacks (source reachable from their VPC) have no peering.
+    expect(out['product-graph-production'].resource.aws_vpc_peering_connection).toBeUndefined();
+    expect(unwaived('product-graph-peered', json)).toEqual([]);
+  });
 });

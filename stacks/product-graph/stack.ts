@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { MigrationStack, TerraformOutput } from '../../modules/core';
-import { PrivateNetwork } from '../../modules/network';
+import { PrivateNetwork, VpcPeering } from '../../modules/network';
 import { NeptuneGraphMigration } from '../../modules/neptune-graph-migration';
 import { ProductGraphConfig } from './config';
 import { PRODUCT_GRAPH } from './mapping';
@@ -13,6 +13,8 @@ import { PRODUCT_GRAPH } from './mapping';
 export class ProductGraphStack extends MigrationStack {
   readonly network: PrivateNetwork;
   readonly migration: NeptuneGraphMigration;
+  /** With `mysqlPeerVpc`: the peering to the source's VPC. */
+  readonly peering?: VpcPeering;
 
   constructor(scope: Construct, id: string, config: ProductGraphConfig) {
     super(scope, id, {
@@ -27,6 +29,13 @@ export class ProductGraphStack extends MigrationStack {
       availabilityZones: config.availabilityZones,
       interfaceEndpoints: ['secretsmanager', 'sts', 'kms', 'logs', 'glue', 'monitoring'],
     });
+    // A source in another VPC: peer with it; the rule admitting Glue on the source's group waits for the peering.
+    if (config.mysqlPeerVpc) {
+      this.peering = new VpcPeering(this, 'to-source', { network: this.network.ref, peer: config.mysqlPeerVpc, cidr: config.vpcCidr });
+    }
+    const sourceAccess = this.peering
+      ? { database: { connections: this.peering.peerConnections(config.mysqlSecurityGroupId, 3306, `MySQL ${config.mysqlDatabase}`) } }
+      : { securityGroupId: config.mysqlSecurityGroupId };
     this.migration = new NeptuneGraphMigration(this, 'graph', {
       network: this.network.ref,
       mapping: PRODUCT_GRAPH,
@@ -35,7 +44,7 @@ export class ProductGraphStack extends MigrationStack {
         databaseName: config.mysqlDatabase,
         secretArn: config.mysqlSecretArn,
         secretKmsKeyArn: config.mysqlSecretKmsKeyArn,
-        securityGroupId: config.mysqlSecurityGroupId,
+        ...sourceAccess,
       },
       neptune: { instanceClass: config.neptuneInstanceClass },
       bulkLoad: { parallelism: 'HIGH' },
