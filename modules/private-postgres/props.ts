@@ -38,6 +38,8 @@ export interface AppUserProps {
    * until cut-over); the stack then needs a documented SECRETS-ROTATION waiver. @default true
    */
   readonly rotation?: boolean;
+  /** As a login's `rotationStrategy` (DatabaseLoginProps): `alternating-users` also creates `<username>_clone`. @default 'single-user' */
+  readonly rotationStrategy?: 'single-user' | 'alternating-users';
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { AlarmSubscription, NetworkRef } from '../../modules/core';
 import type { PostgresEngine } from '../../modules/private-postgres';
-import type { PartnerWriter } from '../../modules/s3-to-postgres-pipeline';
+import type { ExistingBucket, NotificationMode, PartnerWriter } from '../../modules/s3-to-postgres-pipeline';
 
 export interface CsvToPostgresConfig {
   readonly project: string;
@@ -30,6 +30,19 @@ export interface CsvToPostgresConfig {
    * @default none: a new VPC and PrivatePostgres
    */
   readonly existingDatabase?: CsvToPostgresExistingDatabase;
+  /**
+   * Load from a landing bucket that already exists instead of creating one (modules/s3-to-postgres-pipeline README):
+   * `notifications: 'eventbridge'` leaves the bucket's other notifications alone (its owner switches EventBridge
+   * delivery on); partner writers are then granted in the owner's policies, so `partnerWriters` must be unset.
+   * @default none: the pipeline's own bucket with S3 notifications
+   */
+  readonly existingLandingBucket?: ExistingBucket & { readonly notifications: NotificationMode };
+  /**
+   * Rotation of the loader's password: `alternating-users` moves the secret between `loader` and `loader_clone`, so
+   * the loader's pooled connections stay valid across a rotation (modules/private-postgres README).
+   * @default 'single-user'
+   */
+  readonly loaderRotationStrategy?: 'single-user' | 'alternating-users';
 }
 
 /** The parts of an existing database the loader needs; the secret holds username, password, host, port and dbname. */

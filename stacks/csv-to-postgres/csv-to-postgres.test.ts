@@ -116,3 +116,72 @@ describe('csv-to-postgres example on an existing database (existingDatabase)', (
     expect(checkStack(stack.node.id, json as never).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
   });
 });
+
+describe('csv-to-postgres example on an adopted landing bucket with EventBridge notifications (existingLandingBucket)', () => {
+  // The bucket belongs to another team and feeds other consumers: the pipeline routes S3's EventBridge events instead
+  // of writing the bucket's notification configuration (which S3 keeps one of per bucket, replaced whole on each write).
+  const BUCKET = 'partner-drop-eu-west-2';
+  const KEY = 'arn:aws:kms:eu-west-2:111122223333:key/1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0';
+  const stack = new CsvToPostgresStack(Testing.app(), 'csv-to-postgres-adopted-bucket-staging', {
+    ...CONFIG.staging,
+    // Partners are granted in the bucket owner's policies, not by this stack.
+    partnerWriters: undefined,
+    existingLandingBucket: { name: BUCKET, kmsKeyArn: KEY, notifications: 'eventbridge' },
+  });
+  const json = JSON.parse(Testing.synth(stack, true)) as SynthJson;
+
+  test('creates no bucket and no bucket notification: an EventBridge rule matches the bucket and the routed prefixes', () => {
+    for (const type of ['aws_s3_bucket', 'aws_s3_bucket_notification', 'aws_s3_bucket_policy']) expect(resources(json, type)).toEqual([]);
+    const rules = resources(json, 'aws_cloudwatch_event_rule').filter((r) => JSON.parse(r.event_pattern).source?.[0] === 'aws.s3');
+    expect(rules).toHaveLength(1);
+    const pattern = JSON.parse(rules[0].event_pattern);
+    expect(pattern['detail-type']).toEqual(['Object Created']);
+    expect(pattern.detail.bucket.name).toEqual([BUCKET]);
+    expect(JSON.stringify(pattern.detail.object.key)).toContain('people/');
+    expect(JSON.stringify(pattern.detail.object.key)).toContain('events/');
+    const [ruleKey] = Object.entries(json.resource.aws_cloudwatch_event_rule).find(([, r]) => r === rules[0]) ?? [];
+    const targets = resources(json, 'aws_cloudwatch_event_target').filter((t) => t.rule === `\${aws_cloudwatch_event_rule.${ruleKey}.name}`);
+    expect(targets).toHaveLength(1);
+    expect(targets[0].arn).toMatch(/^\$\{aws_lambda_function\.[^}]+\.arn\}$/);
+  });
+
+  test('only that rule may invoke the loader, through events.amazonaws.com; the loader may decrypt with the bucket\'s key', () => {
+    const [loaderKey] = Object.entries(json.resource.aws_lambda_function).find(([, f]) => f.function_name === 'csvload-staging-csv-loader')!;
+    const permissions = resources(json, 'aws_lambda_permission').filter((p) => String(p.function_name).includes(`aws_lambda_function.${loaderKey}.`));
+    expect(permissions.map((p) => p.principal)).toContain('events.amazonaws.com');
+    expect(permissions.map((p) => p.principal)).not.toContain('s3.amazonaws.com');
+    expect(permissions.find((p) => p.principal === 'events.amazonaws.com')!.source_arn).toMatch(/^\$\{aws_cloudwatch_event_rule\.[^}]+\.arn\}$/);
+    const statements = resources(json, 'aws_iam_role_policy').flatMap((p) => JSON.parse(p.policy).Statement);
+    expect(statements.some((s) => [s.Action].flat().includes('kms:Decrypt') && [s.Resource].flat().includes(KEY))).toBe(true);
+  });
+
+  test('passes every policy rule', () => {
+    expect(checkStack(stack.node.id, json as never).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
+  });
+});
+
+describe('csv-to-postgres example with the loader\'s password rotated by alternating users (loaderRotationStrategy)', () => {
+  const stack = new CsvToPostgresStack(Testing.app(), 'csv-to-postgres-alternating-staging', { ...CONFIG.staging, loaderRotationStrategy: 'alternating-users' });
+  const json = JSON.parse(Testing.synth(stack, true)) as SynthJson;
+
+  test('the loader\'s secret is rotated by a function in alternating-users mode; the bootstrap creates loader_clone; reporting stays single-user', () => {
+    const rotations = resources(json, 'aws_secretsmanager_secret_rotation');
+    const loaderRotation = rotations.find((r) => /app-user-secret/.test(r.secret_id))!;
+    expect(loaderRotation).toBeDefined();
+    const fnKey = /^\$\{aws_lambda_function\.([^}]+)\.arn\}$/.exec(loaderRotation.rotation_lambda_arn)![1];
+    expect(json.resource.aws_lambda_function[fnKey].environment.variables.ROTATION_STRATEGY).toBe('alternating-users');
+    const reportingRotation = rotations.find((r) => /login-reporting-secret/.test(r.secret_id))!;
+    const reportingFn = /^\$\{aws_lambda_function\.([^}]+)\.arn\}$/.exec(reportingRotation.rotation_lambda_arn)![1];
+    expect(json.resource.aws_lambda_function[reportingFn].environment.variables).not.toHaveProperty('ROTATION_STRATEGY');
+    const plan = JSON.parse(Object.values(json.resource.aws_lambda_invocation as Record<string, { input: string }>)[0].input);
+    expect(plan.users.find((u: { username: string }) => u.username === 'loader')).toMatchObject({ alternate: true });
+    expect(plan.users.find((u: { username: string }) => u.username === 'reporting').alternate ?? false).toBe(false);
+    // The loader still logs in with the same (now alternating) secret.
+    const loader = resources(json, 'aws_lambda_function').find((f) => f.function_name === 'csvload-staging-csv-loader')!;
+    expect(loader.environment.variables.DB_SECRET_ARN).toMatch(/app-user-secret/);
+  });
+
+  test('passes every policy rule', () => {
+    expect(checkStack(stack.node.id, json as never).findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}`)).toEqual([]);
+  });
+});

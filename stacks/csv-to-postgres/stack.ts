@@ -37,7 +37,7 @@ export class CsvToPostgresStack extends MigrationStack {
         databaseName: config.databaseName,
         instanceClass: config.instanceClass,
         // The loader owns the landing schema (appUser: its secret and rotation keep their ids from before logins).
-        appUser: { username: 'loader', schemas: ['landing'] },
+        appUser: { username: 'loader', schemas: ['landing'], rotationStrategy: config.loaderRotationStrategy },
         // One login per consumer: reporting reads the landing tables, with its own rotated secret.
         logins: [{ username: 'reporting', grants: [{ schema: 'landing', privilege: 'read' }] }],
       });
@@ -46,6 +46,8 @@ export class CsvToPostgresStack extends MigrationStack {
     this.pipeline = new S3ToPostgresPipeline(this, 'pipeline', {
       database: this.database,
       network: this.database.network,
+      existingBucket: config.existingLandingBucket && { name: config.existingLandingBucket.name, arn: config.existingLandingBucket.arn, kmsKeyArn: config.existingLandingBucket.kmsKeyArn },
+      notifications: config.existingLandingBucket?.notifications,
       routes: [
         { prefix: 'people/', table: 'landing.people', mode: 'replace' },
         { prefix: 'events/', table: 'landing.events', mode: 'append' },
