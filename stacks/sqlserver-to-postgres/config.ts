@@ -24,6 +24,13 @@ export interface SqlServerToPostgresConfig {
     readonly databaseName: string;
     /** Answers of templates/sqlserver/00-preflight-checks.sql: they choose the capture mode. */
     readonly facts: SqlServerSourceFacts;
+    /**
+     * ARN of a DMS source endpoint made outside this stack (e.g. by the platform team, with its secret), adopted with
+     * ExistingDmsEndpoint (modules/dms-migration README, "Adopting endpoints by ARN"): no endpoint or secret is created
+     * here; the replication instance still gets egress to `address` on `port`.
+     * @default none: the stack creates the endpoint and the secret
+     */
+    readonly existingEndpointArn?: string;
   };
   readonly target: { readonly databaseName: string; readonly schema: string; readonly instanceClass?: string };
   readonly dms: {

@@ -93,3 +93,33 @@ describe('sqlserver-to-postgres on DMS Serverless (config.dms.serverless)', () =
     expect(result.unusedWaivers).toEqual([]);
   });
 });
+
+describe('sqlserver-to-postgres with its source endpoint adopted by ARN (config.source.existingEndpointArn)', () => {
+  // The platform team made the SQL Server endpoint (and its secret) elsewhere: this stack adopts it with ExistingDmsEndpoint.
+  const ARN = 'arn:aws:dms:eu-west-2:111122223333:endpoint:ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const variant = synthProject((app) => [
+    new SqlServerToPostgresStack(app, 'sqlserver-to-postgres-adopted-source', { ...CONFIG.staging, source: { ...CONFIG.staging.source, existingEndpointArn: ARN } }),
+  ]).get('sqlserver-to-postgres-adopted-source')!;
+
+  test('the task reads from the given ARN; no source endpoint or source secret is created, the target still is', () => {
+    const [task] = list(variant, 'aws_dms_replication_task');
+    expect(task.source_endpoint_arn).toBe(ARN);
+    expect(task.migration_type).toBe('full-load-and-cdc');
+    expect(list(variant, 'aws_dms_endpoint').map((e) => e.endpoint_type)).toEqual(['target']);
+    expect(list(variant, 'aws_dms_endpoint').some((e) => e.engine_name === 'sqlserver')).toBe(false);
+    expect(task.target_endpoint_arn).toMatch(/^\$\{aws_dms_endpoint\.[^}]+\.endpoint_arn\}$/);
+    expect(Object.keys(variant.output)).not.toContain('source_secret_arn');
+    expect(Object.keys(variant.output)).not.toContain('source_secret_put_command');
+  });
+
+  test('the replication instance still reaches the source address on its port', () => {
+    expect(list(variant, 'aws_vpc_security_group_egress_rule').find((r) => r.cidr_ipv4 === '10.200.10.25/32')).toMatchObject({ from_port: 1433, to_port: 1433, ip_protocol: 'tcp' });
+  });
+
+  test('passes every policy rule', () => {
+    const result = checkStack('sqlserver-to-postgres-adopted-source', variant);
+    expect(result.findings.filter((f) => !f.waived).map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
+    expect(result.waiverErrors).toEqual([]);
+    expect(result.unusedWaivers).toEqual([]);
+  });
+});

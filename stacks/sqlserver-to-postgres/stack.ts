@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { MigrationStack, TerraformOutput } from '../../modules/core';
 import { DmsAccountRoles } from '../../modules/dms-account-roles';
-import { DmsMigration, pickSqlServerMode, SqlServerSourceEndpoint, TableMappings } from '../../modules/dms-migration';
+import { DmsMigration, ExistingDmsEndpoint, pickSqlServerMode, SqlServerSourceEndpoint, TableMappings } from '../../modules/dms-migration';
 import { PrivateNetwork } from '../../modules/network';
 import { PrivatePostgres } from '../../modules/private-postgres';
 import { SqlServerToPostgresConfig } from './config';
@@ -48,14 +48,25 @@ export class SqlServerToPostgresStack extends MigrationStack {
       ...(serverless
         ? { compute: { kind: 'serverless' as const, ...serverless } }
         : { instance: { instanceClass: config.dms.instanceClass, allocatedStorageGiB: config.dms.allocatedStorageGiB } }),
-      source: {
-        kind: 'sqlserver',
-        serverAddress: config.source.address,
-        port: config.source.port,
-        databaseName: config.source.databaseName,
-        mode,
-        facts: config.source.facts,
-      },
+      source: config.source.existingEndpointArn
+        ? {
+            kind: 'existing',
+            endpoint: new ExistingDmsEndpoint(this, 'source-endpoint', {
+              endpointArn: config.source.existingEndpointArn,
+              endpointType: 'source',
+              engineName: 'sqlserver',
+              sqlServerMode: mode,
+              network: { cidr: `${config.source.address}/32`, port: config.source.port },
+            }),
+          }
+        : {
+            kind: 'sqlserver',
+            serverAddress: config.source.address,
+            port: config.source.port,
+            databaseName: config.source.databaseName,
+            mode,
+            facts: config.source.facts,
+          },
       target: { kind: 'postgres', database: this.database, useAppUserSecret: true },
       migrationType: 'full-load-and-cdc',
       tableMappings: new TableMappings()
@@ -69,8 +80,9 @@ export class SqlServerToPostgresStack extends MigrationStack {
       monitoring: serverless ? {} : { cdcLatencySeconds: config.dms.cdcLatencyAlarmSeconds },
     });
 
-    const source = this.migration.source as SqlServerSourceEndpoint;
-    if (source.createdSecret) {
+    // An adopted endpoint (source.existingEndpointArn) keeps its secret where it was made: none to waive or output.
+    const source = this.migration.source instanceof SqlServerSourceEndpoint ? this.migration.source : undefined;
+    if (source?.createdSecret) {
       // Only the on-premises login is waived; the target login is rotated by modules/private-postgres.
       this.waivePolicy('SECRETS-ROTATION', source.createdSecret.secret, 'The SQL Server login DMS reads lives on the on-premises server, so AWS cannot rotate it: the DBA rotates it on the source and puts the new value (modules/dms-migration README, "Credentials").');
     }
@@ -89,8 +101,8 @@ export class SqlServerToPostgresStack extends MigrationStack {
         description: 'Admit the private subnets of this VPC on the on-premises firewall (SQL Server port)',
       });
     }
-    new TerraformOutput(this, 'source_secret_arn', { value: source.secret.secretArn });
-    if (source.createdSecret) {
+    if (source) new TerraformOutput(this, 'source_secret_arn', { value: source.secret.secretArn });
+    if (source?.createdSecret) {
       new TerraformOutput(this, 'source_secret_put_command', { value: source.createdSecret.putSecretValueCommand, description: 'Run once with the DMS login created by templates/sqlserver/login-*.sql' });
     }
     new TerraformOutput(this, 'private_route_table_ids', { value: this.network.routeTables.map((r) => r.id), description: 'Propagate the site-to-site VPN routes to these' });
