@@ -53,6 +53,12 @@ export interface EtlWorkflowConfig {
   readonly loadParallelism?: number;
   readonly schedule?: EtlScheduleProps;
   readonly notificationEmails?: readonly string[];
+  /**
+   * Create one `GlueSharedResources` (key, security configuration, Glue security group, one connection per database)
+   * and pass it to the pipeline, so further pipelines added to this stack share them (modules/glue-common/README.md).
+   * @default false (the pipeline builds its own)
+   */
+  readonly sharedGlue?: boolean;
 }
 
 /**

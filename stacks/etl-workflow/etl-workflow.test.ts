@@ -1,6 +1,7 @@
 import { Testing } from '../../modules/core';
 import { CONFIG } from './config';
 import { EtlWorkflowStack } from './stack';
+import { GlueEtlPipeline } from '../../modules/glue-etl-pipeline';
 import { crossAccountSecretReads } from '../../test/helpers/cross-account-secrets';
 import { glueArgumentRuns } from '../../test/helpers/glue-arguments';
 import { checkStack } from '../../tools/policy-check/engine';
@@ -123,5 +124,61 @@ describe('etl-workflow review data flows (plan-review)', () => {
         'etlflow-prod-db/etl_loader -> etlflow-prod-etl-target: credentials',
       ]),
     );
+  });
+});
+
+// Variant: two pipelines over the same MySQL and Postgres in one stack, sharing Glue's key, security configuration,
+// security group and one connection per database (GlueSharedResources); the second pipeline is built here with the
+// module on the project's stack, as a project adding one would.
+describe('etl-workflow shared-glue variant', () => {
+  const build = (id: string, sharedGlue: boolean): Json => {
+    const stack = new EtlWorkflowStack(Testing.app(), id, { ...CONFIG.production, sharedGlue });
+    new GlueEtlPipeline(stack, 'etl-customers', {
+      component: 'etl-customers',
+      network: stack.network.ref,
+      shared: stack.glue,
+      source: { engine: 'mysql', ...CONFIG.production.source },
+      target: {
+        engine: 'postgresql',
+        host: stack.database.address,
+        port: stack.database.port,
+        databaseName: stack.database.databaseName,
+        secretArn: stack.database.clientSecretArn,
+        secretKmsKeyArn: stack.database.secretKmsKeyArn,
+        database: stack.database,
+        connectionBudget: stack.database.connectionBudget,
+      },
+      tables: CONFIG.production.tables.filter((t) => t.sourceTable === 'shop.customers'),
+      createTargetTables: CONFIG.production.createTargetTables,
+    });
+    return JSON.parse(Testing.synth(stack));
+  };
+  // Every key but the Postgres one (database_key) is a Glue key; every security group named *-glue is a Glue group.
+  const glueKeys = (json: Json) => Object.keys(json.resource.aws_kms_key ?? {}).filter((k) => !k.startsWith('database_'));
+  const glueGroups = (json: Json) => resources(json, 'aws_security_group').filter((g) => String(g.name).endsWith('-glue'));
+  const SHARED = build('etl-workflow-shared', true);
+  const UNSHARED = build('etl-workflow-unshared', false);
+
+  test('two pipelines share one Glue KMS key, security configuration and security group, and one connection per database', () => {
+    expect(resources(SHARED, 'aws_glue_job')).toHaveLength(6);
+    expect(resources(SHARED, 'aws_sfn_state_machine')).toHaveLength(2);
+    expect(glueKeys(SHARED)).toHaveLength(1);
+    expect(resources(SHARED, 'aws_glue_security_configuration')).toHaveLength(1);
+    expect(glueGroups(SHARED)).toHaveLength(1);
+    const connections = resources(SHARED, 'aws_glue_connection');
+    expect(connections.map((c) => c.connection_properties.JDBC_CONNECTION_URL.split(':')[1]).sort()).toEqual(['mysql', 'postgresql']);
+    expect(new Set(resources(SHARED, 'aws_glue_job').map((j) => j.security_configuration)).size).toBe(1);
+    // Without sharing, the same two pipelines build two of each and four connections.
+    expect(glueKeys(UNSHARED)).toHaveLength(2);
+    expect(resources(UNSHARED, 'aws_glue_security_configuration')).toHaveLength(2);
+    expect(glueGroups(UNSHARED)).toHaveLength(2);
+    expect(resources(UNSHARED, 'aws_glue_connection')).toHaveLength(4);
+  });
+
+  test('the shared-glue variant passes every policy rule that concerns the Glue pipelines', () => {
+    const findings = checkStack('etl-workflow-shared', SHARED as never).findings.filter(
+      (f) => !f.waived && !(f.rule === 'SECRETS-ROTATION' && f.address.startsWith('aws_secretsmanager_secret.database_')),
+    );
+    expect(findings.map((f) => `${f.rule} ${f.address}: ${f.message}`)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { MigrationStack, TerraformOutput } from '../../modules/core';
+import { GlueSharedResources } from '../../modules/glue-common';
 import { GlueEtlPipeline } from '../../modules/glue-etl-pipeline';
 import { PrivateNetwork } from '../../modules/network';
 import { PrivatePostgres } from '../../modules/private-postgres';
@@ -15,6 +16,8 @@ export class EtlWorkflowStack extends MigrationStack {
   readonly network: PrivateNetwork;
   readonly database: PrivatePostgres;
   readonly pipeline: GlueEtlPipeline;
+  /** With `sharedGlue`: the Glue building blocks this stack's pipelines share. */
+  readonly glue?: GlueSharedResources;
 
   constructor(scope: Construct, id: string, config: EtlWorkflowConfig) {
     super(scope, id, {
@@ -36,8 +39,10 @@ export class EtlWorkflowStack extends MigrationStack {
       instanceClass: config.instanceClass,
       appUser: { username: 'etl_loader', schemas: [config.targetSchema] },
     });
+    if (config.sharedGlue) this.glue = new GlueSharedResources(this, 'glue', { network: this.network.ref });
     this.pipeline = new GlueEtlPipeline(this, 'etl', {
       network: this.network.ref,
+      shared: this.glue,
       source: { engine: 'mysql', ...config.source },
       target: {
         engine: 'postgresql',
