@@ -111,7 +111,8 @@ const AREA_LOCATION = /^[A-Z][A-Za-z]+\/[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)?$/;
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
-abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
+/** Base of the typed database endpoints (login secret, TLS, secret-access role, network path); other endpoint files extend it. */
+export abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
   readonly endpoint: DmsEndpoint;
   readonly endpointArn: string;
   readonly secretAccessRole: ServiceRole;
