@@ -11,6 +11,7 @@ import {
   SqlServerSourceEndpoint,
 } from './endpoints';
 import { DmsApplyExceptionsCheck } from './apply-exceptions';
+import { OracleSourceEndpoint } from './oracle-endpoint';
 import { DmsMonitoring } from './monitoring';
 import { DmsMigrationProps, DmsSourceSpec, DmsTargetSpec } from './props';
 import { DmsReplicationInstance, IDmsReplicationInstance } from './replication-instance';
@@ -43,6 +44,12 @@ export class DmsMigration extends Construct {
     MigrationStack.of(this);
     const component = props.component ?? 'migration';
     const compute = props.compute ?? { kind: 'instance' };
+    // An Oracle source set up for full loads only (facts.continuous false) has no capture configured: a CDC task would fail.
+    check(
+      props.source.kind !== 'oracle' || props.source.facts?.continuous !== false || props.migrationType === 'full-load',
+      this,
+      `source.facts.continuous is false (the Oracle source is set up for full loads only), but migrationType is ${props.migrationType ?? "unset (default 'full-load-and-cdc')"}. Set migrationType: 'full-load', or set continuous: true with a capture mode (pickOracleCaptureMode).`,
+    );
     check(compute.kind === 'instance' || compute.kind === 'serverless', this, `compute.kind must be "instance" or "serverless"; got ${JSON.stringify((compute as { kind: unknown }).kind)}.`);
     if (compute.kind === 'serverless') {
       refuseForServerless(this, props);
@@ -177,6 +184,8 @@ function newSource(scope: Construct, component: string, spec: DmsSourceSpec): ID
       return new PostgresSourceEndpoint(scope, 'source', { ...spec, component });
     case 's3':
       return new S3SourceEndpoint(scope, 'source', { ...spec, component });
+    case 'oracle':
+      return new OracleSourceEndpoint(scope, 'source', { ...spec, component });
     case 'existing':
       return spec.endpoint;
   }

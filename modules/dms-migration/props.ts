@@ -11,6 +11,7 @@ import {
   SqlServerSourceEndpointProps,
 } from './endpoints';
 import { ApplyExceptionsAlarmProps } from './apply-exceptions';
+import { OracleSourceEndpointProps } from './oracle-endpoint';
 import { DmsMonitoringProps, InstanceAlarmProps, TaskAlarmProps } from './monitoring';
 import { DmsReplicationInstanceProps, IDmsReplicationInstance } from './replication-instance';
 import { MigrationType, TableMappingsInput, TaskSettingsInput } from './replication-task';
@@ -33,6 +34,7 @@ export type DmsSourceSpec =
   | ({ readonly kind: 'mysql' } & Omit<MySqlSourceEndpointProps, 'component'>)
   | ({ readonly kind: 'postgres' } & Omit<PostgresSourceEndpointProps, 'component'>)
   | ({ readonly kind: 's3' } & Omit<S3SourceEndpointProps, 'component'>)
+  | ({ readonly kind: 'oracle' } & Omit<OracleSourceEndpointProps, 'component'>)
   /** An endpoint made elsewhere, adopted by ARN (`new ExistingDmsEndpoint(...)`). */
   | { readonly kind: 'existing'; readonly endpoint: IDmsEndpoint };
 
