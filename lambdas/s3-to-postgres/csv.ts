@@ -1,10 +1,11 @@
 import { Transform, TransformCallback } from 'node:stream';
+import { ENCODINGS, resolveDialect, ResolvedDialect } from './dialect';
 
 /**
- * Streaming CSV helpers with Postgres's CSV rules (quote `"`, escape `"`, records end at LF, CRLF or CR outside
- * quotes). Nothing here keeps more than the current chunk: memory stays flat with file size.
+ * Streaming CSV helpers with Postgres's CSV rules (quote `"` unless the route's dialect says otherwise, a quote inside
+ * quotes written twice, records end at LF, CRLF or CR outside quotes). Nothing here keeps more than the current
+ * chunk: memory stays flat with file size.
  */
-const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 const BACKSLASH = 0x5c;
@@ -21,6 +22,14 @@ export class CsvFormatError extends Error {
   }
 }
 
+/** The object is not valid gzip (truncated, corrupt, or not gzip at all): the file's fault, retrying cannot help. */
+export class GzipFormatError extends Error {
+  constructor(zlibMessage: string) {
+    super(`the gzip data is invalid (${zlibMessage}): the object is truncated, corrupt or not gzip; upload the complete .gz file again`);
+    this.name = 'GzipFormatError';
+  }
+}
+
 export interface ParsedHeader {
   /** Column names in file order (quoted names unquoted, unquoted names trimmed). */
   readonly columns: string[];
@@ -33,17 +42,37 @@ export function bomLength(buf: Buffer): number {
   return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
 }
 
+/** The default dialect: `,` and `"` in UTF-8. */
+const DEFAULT_DIALECT = resolveDialect(undefined);
+
 /**
- * Parses the first record of `buf` as the header. Returns undefined when the record is not complete yet
- * (more bytes are needed), unless `final` says `buf` is the whole file.
+ * Decodes header bytes in the file's encoding (a Postgres encoding name), refusing bytes that are not valid there
+ * (a Windows-1252 file routed as UTF8) instead of replacing them, so a wrong encoding is named, not a "column mismatch".
  */
-export function parseHeader(buf: Buffer, final: boolean): ParsedHeader | undefined {
-  const start = bomLength(buf);
+export function decodeHeaderText(bytes: Buffer, encoding: string): string {
+  // WHATWG's "iso-8859-1" label is windows-1252; Postgres's LATIN1 is true ISO 8859-1 (0x80-0x9F are C1 controls).
+  if (encoding === 'LATIN1') return bytes.toString('latin1');
+  try {
+    return new TextDecoder(ENCODINGS[encoding] ?? 'utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CsvFormatError(`the header line is not valid ${encoding} text; check the route's csv.encoding (the file's real encoding, e.g. WIN1252)`, 1);
+  }
+}
+
+/**
+ * Parses the first record of `buf` as the header, with the dialect's quote and delimiter, decoding names from its
+ * encoding. Returns undefined when the record is not complete yet (more bytes are needed), unless `final` says `buf`
+ * is the whole file.
+ */
+export function parseHeader(buf: Buffer, final: boolean, dialect: ResolvedDialect = DEFAULT_DIALECT): ParsedHeader | undefined {
+  // A UTF-8 byte-order mark is only one in a UTF-8 file (in WIN1252 the same bytes are "ï»¿").
+  const start = dialect.encoding === 'UTF8' ? bomLength(buf) : 0;
+  const quote = dialect.quote.charCodeAt(0);
   let inQuotes = false;
   let i = start;
   for (; i < buf.length; i++) {
     const c = buf[i];
-    if (c === QUOTE) inQuotes = !inQuotes;
+    if (c === quote) inQuotes = !inQuotes;
     else if (!inQuotes && (c === LF || c === CR)) break;
   }
   if (i === buf.length && !final) return undefined;
@@ -56,10 +85,10 @@ export function parseHeader(buf: Buffer, final: boolean): ParsedHeader | undefin
       else if (!final) return undefined; // CR at the chunk end: an LF may follow
     }
   }
-  return { columns: splitFields(buf.toString('utf8', start, i)), end };
+  return { columns: splitFields(decodeHeaderText(buf.subarray(start, i), dialect.encoding), dialect.delimiter, dialect.quote), end };
 }
 
-function splitFields(line: string): string[] {
+function splitFields(line: string, delimiter = ',', quote = '"'): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -67,16 +96,16 @@ function splitFields(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (inQuotes) {
-      if (ch === '"') {
-        if (line[i + 1] === '"') {
-          field += '"';
+      if (ch === quote) {
+        if (line[i + 1] === quote) {
+          field += quote;
           i++;
         } else inQuotes = false;
       } else field += ch;
-    } else if (ch === '"') {
+    } else if (ch === quote) {
       inQuotes = true;
       quoted = true;
-    } else if (ch === ',') {
+    } else if (ch === delimiter) {
       fields.push(quoted ? field : field.trim());
       field = '';
       quoted = false;
@@ -106,11 +135,20 @@ export class CsvRecordCounter extends Transform {
   private b1 = 0;
   private quoteOpenedAt = 0;
 
-  /** @param firstLine the file line number of the first byte passed through (2 after a one-line header). */
-  constructor(private readonly firstLine = 2) {
+  /**
+   * @param firstLine the file line number of the first byte passed through (2 after a one-line header).
+   * @param quote the dialect's quote character (one byte: dialects are validated).
+   */
+  constructor(
+    private readonly firstLine = 2,
+    quote = '"',
+  ) {
     // A 1 MiB buffer on each side lets S3 reads and COPY writes overlap instead of taking turns; still bounded.
     super({ readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
+    this.quote = quote.charCodeAt(0);
   }
+
+  private readonly quote: number;
 
   /** The file line number at the current position. */
   get line(): number {
@@ -157,6 +195,7 @@ export class CsvRecordCounter extends Transform {
     const n = buf.length;
     let inQuotes = this.inQuotes;
     let afterCr = this.afterCr;
+    const quote = this.quote;
     for (let i = 0; i < n; i++) {
       const c = buf[i];
       if (c === LF) {
@@ -180,7 +219,7 @@ export class CsvRecordCounter extends Transform {
         this.recLine = this.firstLine + this.lineBreaks;
         this.b0 = c;
       } else if (this.recLen === 1) this.b1 = c;
-      if (c === QUOTE) {
+      if (c === quote) {
         inQuotes = !inQuotes;
         if (inQuotes) this.quoteOpenedAt = this.firstLine + this.lineBreaks;
       }

@@ -1,5 +1,5 @@
 import { isTransientDbError } from '../shared/db';
-import { CsvFormatError } from './csv';
+import { CsvFormatError, GzipFormatError } from './csv';
 
 /** Where a load failed: the object and, once routed, the target table. */
 export interface LoadTarget {
@@ -56,6 +56,7 @@ function redactValue(message: string): string {
 export function toLoadError(err: unknown, target: LoadTarget, headerLines = 1): LoadError {
   if (err instanceof LoadError) return err;
   if (err instanceof CsvFormatError) return new LoadError(target, `rejected: ${err.message}`, false, { line: err.line });
+  if (err instanceof GzipFormatError) return new LoadError(target, `rejected: ${err.message}`, false);
   const e = (err ?? {}) as PgErrorFields & Error;
   if (isTransientDbError(e)) {
     return new LoadError(target, `database unavailable: ${e.code ? `[${e.code}] ` : ''}${e.message ?? String(err)}`, true, { code: e.code });

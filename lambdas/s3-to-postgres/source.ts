@@ -1,5 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { GzipFormatError } from './csv';
 
 /** The object an event points at. `versionId`/`eTag` come from the event (either may be absent). */
 export interface ObjectRef {
@@ -19,6 +21,37 @@ export interface ObjectIdentity {
 
 export interface OpenedObject extends ObjectIdentity {
   readonly body: Readable;
+  /** The object's `Content-Encoding` metadata as GetObject returns it (e.g. `gzip`), if any. */
+  readonly contentEncoding?: string;
+}
+
+/** True when `Content-Encoding` lists gzip (S3 returns the metadata as set at upload, e.g. `gzip`). */
+export function hasGzipEncoding(contentEncoding: string | undefined): boolean {
+  return (contentEncoding ?? '').split(',').some((e) => e.trim().toLowerCase() === 'gzip');
+}
+
+/** The stream strategy decompresses keys ending in `.gz` and objects stored with `Content-Encoding: gzip`. */
+export function isGzipped(key: string, contentEncoding: string | undefined): boolean {
+  return key.endsWith('.gz') || hasGzipEncoding(contentEncoding);
+}
+
+/**
+ * The decompressed bytes of a gzip body, streamed (zlib keeps a bounded window: memory stays flat). zlib's errors
+ * (a truncated object: "unexpected end of file"; not gzip: "incorrect header check"; a bad checksum) come out as
+ * GzipFormatError, the file's fault; a failed S3 read comes out unchanged (retryable). Destroying the result
+ * destroys the S3 body.
+ */
+export function gunzipBody(body: Readable): Readable {
+  const gunzip = createGunzip();
+  const out = new PassThrough({ readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
+  body.on('error', (err) => out.destroy(err));
+  gunzip.on('error', (err) => out.destroy(new GzipFormatError(err.message)));
+  out.on('close', () => {
+    body.destroy();
+    gunzip.destroy();
+  });
+  body.pipe(gunzip).pipe(out);
+  return out;
 }
 
 /** Result of opening: the object, or why it cannot be read. */
@@ -93,7 +126,10 @@ export class S3ObjectSource implements ObjectSource {
         body.destroy();
         return { status: 'superseded', current: eTag };
       }
-      return { status: 'ok', object: { body, eTag, versionId: realVersion(out.VersionId) ?? ref.versionId, size: out.ContentLength } };
+      return {
+        status: 'ok',
+        object: { body, eTag, versionId: realVersion(out.VersionId) ?? ref.versionId, size: out.ContentLength, contentEncoding: out.ContentEncoding },
+      };
     } catch (err) {
       if (isMissing(err)) return { status: 'missing' };
       if (isPreconditionFailed(err)) return { status: 'superseded' };
