@@ -12,6 +12,9 @@ import {
 } from './endpoints';
 import { DmsApplyExceptionsCheck } from './apply-exceptions';
 import { OracleSourceEndpoint } from './oracle-endpoint';
+import { KafkaTargetEndpoint } from './kafka-target';
+import { MySqlTargetEndpoint } from './mysql-target';
+import { TableMappings } from './table-mappings';
 import { DmsMonitoring } from './monitoring';
 import { DmsMigrationProps, DmsSourceSpec, DmsTargetSpec } from './props';
 import { DmsReplicationInstance, IDmsReplicationInstance } from './replication-instance';
@@ -55,6 +58,7 @@ export class DmsMigration extends Construct {
       refuseForServerless(this, props);
       this.source = newSource(this, component, props.source);
       this.target = newTarget(this, component, props.target);
+      refuseKafkaTopicsElsewhere(this, props, this.target);
       this.serverless = new DmsServerlessReplication(this, 'serverless', {
         component,
         network: props.network,
@@ -80,6 +84,7 @@ export class DmsMigration extends Construct {
       new DmsReplicationInstance(this, 'instance', { ...(props.instance ?? {}), network: props.network, accountRoles: props.accountRoles, component });
     this.source = newSource(this, component, props.source);
     this.target = newTarget(this, component, props.target);
+    refuseKafkaTopicsElsewhere(this, props, this.target);
     this._task = new DmsReplicationTask(this, 'task', {
       component,
       instance: this.instance,
@@ -106,7 +111,9 @@ export class DmsMigration extends Construct {
         this,
         this.task.migrationType === 'full-load'
           ? 'monitoring.applyExceptions is set on a full-load task, which writes no control tables (DMS creates them for full-load-and-cdc and CDC-only tasks). Drop applyExceptions.'
-          : `monitoring.applyExceptions is set, but the target is ${this.target.engineName}: only database targets have the awsdms_apply_exceptions control table. Drop applyExceptions.`,
+          : this.target instanceof MySqlTargetEndpoint
+            ? `monitoring.applyExceptions is set, but the check reads awsdms_apply_exceptions with a PostgreSQL client and the target is ${this.target.engineName}, where DMS keeps that table in the awsdms_control database. Drop applyExceptions and watch the task's failure events (on by default); query awsdms_control.awsdms_apply_exceptions when the task stops on apply errors.`
+            : `monitoring.applyExceptions is set, but the target is ${this.target.engineName}: only database targets have the awsdms_apply_exceptions control table. Drop applyExceptions.`,
       );
       // By default only where the check can reach the target (its security group is known); asked for explicitly,
       // an unreachable target fails at synth with the fix.
@@ -174,6 +181,16 @@ function refuseForServerless(scope: Construct, props: DmsMigrationProps): void {
   }
 }
 
+/** `mapToKafkaTopic` rules mean nothing to another target: most likely the target kind is wrong. */
+function refuseKafkaTopicsElsewhere(scope: Construct, props: DmsMigrationProps, target: IDmsEndpoint): void {
+  const topics = props.tableMappings instanceof TableMappings ? props.tableMappings.kafkaTopics : [];
+  check(
+    topics.length === 0 || target.engineName === 'kafka',
+    scope,
+    `tableMappings send tables to Kafka topics (${topics.join(', ')}) but the target is ${target.engineName}. Use target kind 'kafka', or drop the mapToKafkaTopic rules.`,
+  );
+}
+
 function newSource(scope: Construct, component: string, spec: DmsSourceSpec): IDmsEndpoint {
   switch (spec.kind) {
     case 'sqlserver':
@@ -199,6 +216,10 @@ function newTarget(scope: Construct, component: string, spec: DmsTargetSpec): ID
       return new S3TargetEndpoint(scope, 'target', { ...spec, component });
     case 'kinesis':
       return new KinesisTargetEndpoint(scope, 'target', { ...spec, component });
+    case 'mysql':
+      return new MySqlTargetEndpoint(scope, 'target', { ...spec, component });
+    case 'kafka':
+      return new KafkaTargetEndpoint(scope, 'target', { ...spec, component });
     case 'existing':
       return spec.endpoint;
   }

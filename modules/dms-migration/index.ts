@@ -6,6 +6,8 @@ export * from './secrets';
 export * from './replication-instance';
 export * from './endpoints';
 export * from './oracle-endpoint';
+export * from './mysql-target';
+export * from './kafka-target';
 export * from './replication-task';
 export * from './serverless-replication';
 export * from './monitoring';

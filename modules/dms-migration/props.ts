@@ -10,6 +10,8 @@ import {
   S3TargetEndpointProps,
   SqlServerSourceEndpointProps,
 } from './endpoints';
+import { KafkaTargetEndpointProps } from './kafka-target';
+import { MySqlTargetEndpointProps } from './mysql-target';
 import { ApplyExceptionsAlarmProps } from './apply-exceptions';
 import { OracleSourceEndpointProps } from './oracle-endpoint';
 import { DmsMonitoringProps, InstanceAlarmProps, TaskAlarmProps } from './monitoring';
@@ -43,6 +45,10 @@ export type DmsTargetSpec =
   | ({ readonly kind: 'postgres' } & Omit<PostgresTargetEndpointProps, 'component'>)
   | ({ readonly kind: 's3' } & Omit<S3TargetEndpointProps, 'component'>)
   | ({ readonly kind: 'kinesis' } & Omit<KinesisTargetEndpointProps, 'component'>)
+  /** MySQL / MariaDB / Aurora MySQL (`engine: 'aurora'`); the login needs templates/mysql/target-user.sql. */
+  | ({ readonly kind: 'mysql' } & Omit<MySqlTargetEndpointProps, 'component'>)
+  /** Apache Kafka / Amazon MSK, over TLS (see the README's "Kafka / MSK target"). */
+  | ({ readonly kind: 'kafka' } & Omit<KafkaTargetEndpointProps, 'component'>)
   /** An endpoint made elsewhere, adopted by ARN (`new ExistingDmsEndpoint(...)`). */
   | { readonly kind: 'existing'; readonly endpoint: IDmsEndpoint };
 

@@ -4,6 +4,7 @@
  * every rule has `rule-type`, a string `rule-id` and `rule-name`, an `object-locator`, and a `rule-action`.
  * Rule ids are assigned in order, so the same builder calls always give the same JSON (no plan diff).
  */
+import { kafkaTopicProblem } from './kafka-target';
 
 /** `%` matches any run of characters, `_` one character (DMS wildcards). */
 export interface TableLocator {
@@ -191,6 +192,33 @@ export class TableMappings {
     }
     this.masking = true;
     return this.transformation('column', locator, `data-masking-${action}`, action === 'digits-mask' ? { value: maskCharacter } : {});
+  }
+
+  /**
+   * Kafka targets: sends the matching tables to `topic` instead of the endpoint's topic (multi-topic replication,
+   * engine 3.4.6+): an object-mapping rule `"rule-action": "map-record-to-record"` with `"kafka-target-topic"`
+   * (DMS guide, "Using Apache Kafka as a target", object mapping:
+   * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.Kafka.html#CHAP_Target.Kafka.ObjectMapping).
+   * The cluster must let DMS create the topic (`auto.create.topics.enable = true`) or have it already.
+   */
+  mapToKafkaTopic(locator: TableLocator, topic: string): this {
+    const problem = kafkaTopicProblem(topic);
+    if (problem) throw new Error(`mapToKafkaTopic(${locator.schema}.${locator.table ?? '%'}): ${problem}`);
+    const id = String(this.nextId());
+    this.rules.push({
+      'rule-type': 'object-mapping',
+      'rule-id': id,
+      'rule-name': id,
+      'rule-action': 'map-record-to-record',
+      'kafka-target-topic': topic,
+      'object-locator': { 'schema-name': locator.schema, 'table-name': locator.table ?? '%' },
+    });
+    return this;
+  }
+
+  /** Topics named by `mapToKafkaTopic` rules (or `kafka-target-topic` in raw JSON). */
+  get kafkaTopics(): string[] {
+    return this.rules.filter((r) => typeof r['kafka-target-topic'] === 'string').map((r) => String(r['kafka-target-topic']));
   }
 
   /** Adds any other rule as-is (an escape hatch for rule types without a builder). Its id is assigned here. */

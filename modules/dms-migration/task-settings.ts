@@ -19,6 +19,8 @@ export const LOB_DOCS = {
   targetMetadata: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.TaskSettings.TargetMetadata.html',
   s3Target: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.S3.html#CHAP_Target.S3.Limitations',
   kinesisTarget: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.Kinesis.html#CHAP_Target.Kinesis.Limitations',
+  /** "AWS DMS supports a maximum message size of 1 MiB for a Kafka target": a full-mode LOB has no size bound. */
+  kafkaTarget: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.Kafka.html#CHAP_Target.Kafka.Limitations',
 } as const;
 
 export type TargetTablePrepMode = 'DO_NOTHING' | 'TRUNCATE_BEFORE_LOAD' | 'DROP_AND_CREATE';
@@ -242,7 +244,7 @@ export function buildTaskSettings(props: TaskSettingsProps = {}): Record<string,
 }
 
 /** What the task writes to, for rules that depend on it. */
-export type TargetKind = 'database' | 's3' | 'kinesis';
+export type TargetKind = 'database' | 's3' | 'kinesis' | 'kafka';
 
 /** DMS guide, "AWS DMS data validation": the sources and targets validation works with. */
 export const VALIDATION_GUIDE = 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Validating.html';
@@ -282,12 +284,22 @@ export function validateTaskSettings(
       'database targets need ValidationSettings.EnableValidation = true: DMS otherwise reports success even when rows were truncated or skipped. Keep validation on (it is the default), or size it down with validationThreads.',
     );
   }
+  if (context.targetKind === 'kafka' && validation.EnableValidation === true) {
+    problems.push(
+      `ValidationSettings.EnableValidation is on for a Kafka target, which DMS data validation does not compare rows with (${VALIDATION_GUIDE}: database targets, and S3 through Athena). Set validation: false (the default for Kafka targets) and reconcile on the consumer side, e.g. counts per table.`,
+    );
+  }
   const meta = section('TargetMetadata');
   if (meta.SupportLobs !== false) {
     const inline = Number(meta.InlineLobMaxSize ?? 0) > 0;
     if (inline && meta.FullLobMode !== true) {
       problems.push(
         `TargetMetadata.InlineLobMaxSize is ${String(meta.InlineLobMaxSize)} but FullLobMode is ${String(meta.FullLobMode ?? 'unset')}: LOBs above the inline size travel in full LOB mode (${LOB_DOCS.targetMetadata}), so inline LOB mode needs FullLobMode: true. Use lob: { mode: 'inline' }, which sets both.`,
+      );
+    }
+    if ((meta.FullLobMode === true || inline) && context.targetKind === 'kafka') {
+      problems.push(
+        `Kafka targets take messages of at most 1 MiB (${LOB_DOCS.kafkaTarget}), and full LOB mode (or inline LOB mode, which relies on it) puts no bound on a LOB. Use lob: { mode: 'limited', maxSizeKiB } above the largest LOB the preflight query measured and below messageMaxBytes, or lob: { mode: 'none' }.`,
       );
     }
     if ((meta.FullLobMode === true || inline) && (context.targetKind === 's3' || context.targetKind === 'kinesis')) {

@@ -1,0 +1,218 @@
+import { Construct } from 'constructs';
+import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
+import { DmsEndpoint } from '@cdktf/provider-aws/lib/dms-endpoint';
+import { Fn, IConnectable, isResolved, MigrationStack, ValidationError } from '../core';
+import { IDmsEndpoint } from './endpoints';
+import { IDmsReplicationInstance } from './replication-instance';
+
+/**
+ * DMS User Guide, "Using Apache Kafka as a target for AWS Database Migration Service": endpoint settings, "Connecting
+ * to Kafka using Transport Layer Security (TLS)", limitations, and object mapping (`kafka-target-topic`).
+ */
+export const KAFKA_TARGET_GUIDE = 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.Kafka.html';
+/** DMS API, KafkaSettings: the setting names and values. */
+export const KAFKA_SETTINGS_API = 'https://docs.aws.amazon.com/dms/latest/APIReference/API_KafkaSettings.html';
+
+/** KafkaSettings.SecurityProtocol without `plaintext`: the kit offers no clear-text connections. */
+export type KafkaSecurityProtocol = 'ssl-encryption' | 'ssl-authentication' | 'sasl-ssl';
+const PROTOCOLS: readonly string[] = ['ssl-encryption', 'ssl-authentication', 'sasl-ssl'];
+
+/** The parts of an `aws_msk_cluster` the endpoint reads (its bootstrap broker strings, `host:port,host:port`). */
+export interface MskClusterLike {
+  /** TLS listeners (MSK port 9094): for `ssl-encryption` and `ssl-authentication`. */
+  readonly bootstrapBrokersTls: string;
+  /** SASL/SCRAM listeners (MSK port 9096): for `sasl-ssl`. */
+  readonly bootstrapBrokersSaslScram: string;
+}
+
+/** A value read from a Secrets Manager secret at plan time (never written into cdktf.out). */
+export interface KafkaSecretField {
+  /** The secret (for MSK SASL/SCRAM: the `AmazonMSK_...` secret associated with the cluster). */
+  readonly secretArn: string;
+  /** JSON key of the value. */
+  readonly key?: string;
+}
+
+export interface KafkaTargetEndpointProps {
+  readonly component: string;
+  /** The brokers: an MSK cluster (its TLS or SASL/SCRAM bootstrap string follows `securityProtocol`), or `host:port` entries. */
+  readonly brokers: { readonly cluster: MskClusterLike } | readonly string[];
+  /**
+   * `ssl-encryption`: TLS, the client checks the brokers' certificate. `ssl-authentication`: mutual TLS with a client
+   * certificate. `sasl-ssl`: user name and password (SASL) over TLS. `plaintext` is refused.
+   * @default 'ssl-encryption'
+   */
+  readonly securityProtocol?: KafkaSecurityProtocol;
+  /** A private CA of a self-managed cluster (`aws_dms_certificate` ARN). Not with `sasl-ssl`: DMS supports only public-CA SASL/SSL. */
+  readonly caCertificateArn?: string;
+  /** `ssl-authentication`: the client certificate (`aws_dms_certificate` ARN). */
+  readonly clientCertificateArn?: string;
+  /** `ssl-authentication`: the client's encrypted private key (`aws_dms_certificate` ARN). */
+  readonly clientKeyArn?: string;
+  /** `ssl-authentication`: the private key's password. @default key 'password' */
+  readonly clientKeyPassword?: KafkaSecretField;
+  /**
+   * `sasl-ssl`: the secret holding the SASL login as JSON `username` and `password` (the shape MSK SCRAM secrets have).
+   * Its keys can be renamed with `usernameKey` / `passwordKey`.
+   */
+  readonly saslSecret?: { readonly secretArn: string; readonly usernameKey?: string; readonly passwordKey?: string };
+  /** `sasl-ssl`: @default 'scram-sha-512' (the one MSK supports); 'plain' only for self-managed clusters */
+  readonly saslMechanism?: 'scram-sha-512' | 'plain';
+  /**
+   * The one topic every table goes to. For a topic per table, add `TableMappings.mapToKafkaTopic(...)` rules; tables
+   * without one go here. @default DMS's `kafka-default-topic`
+   */
+  readonly topic?: string;
+  /** `json` or `json-unformatted` (one line, no tabs). @default 'json' */
+  readonly messageFormat?: 'json' | 'json-unformatted';
+  /** Largest message in bytes (DMS supports at most 1 MiB). @default DMS's 1000000 (not emitted) */
+  readonly messageMaxBytes?: number;
+  /** Transaction id, previous transaction id and log position in each message. @default true */
+  readonly includeTransactionDetails?: boolean;
+  /** Control records for create/drop/alter table (consumers must skip them). @default true */
+  readonly includeTableAlterOperations?: boolean;
+  /** The brokers' security group: the task admits the replication instance on the broker ports. */
+  readonly connections?: IConnectable;
+}
+
+const BROKER = /^[A-Za-z0-9.-]+:(\d{1,5})$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,255}$/;
+
+/** Why `topic` is not a topic name DMS accepts (undefined when it is). */
+export function kafkaTopicProblem(topic: string): string | undefined {
+  if (!isResolved(topic)) return undefined;
+  if (!TOPIC.test(topic)) return `topic "${topic}" must be 1-255 letters, digits, ".", "_" or "-" (${KAFKA_TARGET_GUIDE}).`;
+  if (topic.includes('.') && topic.includes('_')) {
+    return `topic "${topic}" mixes "." and "_", which "can collide in internal data structures" (${KAFKA_TARGET_GUIDE}); use one of them.`;
+  }
+  return undefined;
+}
+
+/**
+ * A Kafka / Amazon MSK target: each change is a JSON message (`data` + `metadata`), partitioned by schema.table and
+ * primary key. Over TLS only. Passwords (SASL, client key) are read from Secrets Manager by Terraform at plan time: the
+ * DMS API takes them only as values (KafkaSettings has no secret reference), so they are in the Terraform state
+ * (sensitive) but never in cdktf.out.
+ */
+export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
+  readonly endpoint: DmsEndpoint;
+  readonly endpointArn: string;
+  readonly endpointType = 'target' as const;
+  readonly engineName = 'kafka';
+  readonly targetKind = 'kafka' as const;
+  readonly securityProtocol: KafkaSecurityProtocol;
+  /** Broker ports the replication instance is admitted on (with `connections`). */
+  readonly ports: readonly number[];
+  private readonly peer?: IConnectable;
+
+  constructor(scope: Construct, id: string, props: KafkaTargetEndpointProps) {
+    super(scope, id);
+    const stack = MigrationStack.of(this);
+    const fail = (message: string): never => {
+      throw new ValidationError(this, message);
+    };
+    const given = props as unknown as Record<string, unknown>;
+    for (const literal of ['saslPassword', 'sslClientKeyPassword']) {
+      if (given[literal] !== undefined) {
+        fail(`${literal} would put the password into cdktf.out in clear text. Store it in Secrets Manager and pass ${literal === 'saslPassword' ? 'saslSecret: { secretArn }' : 'clientKeyPassword: { secretArn, key }'}.`);
+      }
+    }
+    const protocol = (props.securityProtocol ?? 'ssl-encryption') as string;
+    if (!PROTOCOLS.includes(protocol)) {
+      fail(
+        `securityProtocol "${protocol}" ${protocol === 'plaintext' ? 'sends the change data in clear text' : 'is not a KafkaSettings.SecurityProtocol'}; use 'ssl-encryption' (TLS), 'ssl-authentication' (mutual TLS) or 'sasl-ssl' (SASL over TLS) (${KAFKA_SETTINGS_API}).`,
+      );
+    }
+    this.securityProtocol = protocol as KafkaSecurityProtocol;
+    const sasl = protocol === 'sasl-ssl';
+    const mutual = protocol === 'ssl-authentication';
+    if (sasl && !props.saslSecret) fail("securityProtocol 'sasl-ssl' needs saslSecret: the Secrets Manager secret holding the SASL username and password (for MSK, the AmazonMSK_ secret associated with the cluster).");
+    if (!sasl && (props.saslSecret || props.saslMechanism)) fail(`saslSecret and saslMechanism are for securityProtocol 'sasl-ssl'; this endpoint uses '${protocol}'. Drop them or switch the protocol.`);
+    if (sasl && props.caCertificateArn) {
+      fail(`caCertificateArn is set with 'sasl-ssl', but DMS "supports only public CA backed SASL/SSL" (${KAFKA_TARGET_GUIDE}). Use 'ssl-authentication' with the private CA, or drop caCertificateArn.`);
+    }
+    if (mutual && (!props.clientCertificateArn || !props.clientKeyArn || !props.clientKeyPassword)) {
+      fail("securityProtocol 'ssl-authentication' needs clientCertificateArn and clientKeyArn (aws_dms_certificate ARNs of the client certificate and its encrypted private key) and clientKeyPassword (the key's password in Secrets Manager).");
+    }
+    if (!mutual && (props.clientCertificateArn || props.clientKeyArn || props.clientKeyPassword)) {
+      fail(`clientCertificateArn, clientKeyArn and clientKeyPassword are for securityProtocol 'ssl-authentication'; this endpoint uses '${protocol}'. Drop them or switch the protocol.`);
+    }
+    const mechanism = props.saslMechanism ?? (sasl ? 'scram-sha-512' : undefined);
+    if (mechanism !== undefined && mechanism !== 'scram-sha-512' && mechanism !== 'plain') fail(`saslMechanism "${String(mechanism)}" is not one of scram-sha-512, plain (${KAFKA_SETTINGS_API}).`);
+
+    let broker: string;
+    let ports: number[];
+    if ('cluster' in props.brokers) {
+      if (mechanism === 'plain') fail("saslMechanism 'plain' with an MSK cluster: MSK's SASL/SCRAM listeners take SCRAM-SHA-512 only. Drop saslMechanism.");
+      broker = sasl ? props.brokers.cluster.bootstrapBrokersSaslScram : props.brokers.cluster.bootstrapBrokersTls;
+      // MSK's client ports: 9094 TLS, 9096 SASL/SCRAM (MSK Developer Guide, "Port information").
+      ports = [sasl ? 9096 : 9094];
+    } else {
+      const list = props.brokers;
+      if (list.length === 0) fail('brokers is empty; pass the MSK cluster ({ cluster }) or at least one "host:port".');
+      ports = [];
+      for (const b of list) {
+        if (!isResolved(b)) continue;
+        const m = BROKER.exec(b);
+        const port = m ? Number(m[1]) : NaN;
+        if (!m || port < 1 || port > 65535) fail(`brokers entry "${b}" is not "host:port" (KafkaSettings.Broker: broker-hostname-or-ip:port, ${KAFKA_SETTINGS_API}).`);
+        if (!ports.includes(port)) ports.push(port);
+      }
+      broker = list.join(',');
+    }
+    if (props.topic !== undefined) {
+      const problem = kafkaTopicProblem(props.topic);
+      if (problem) fail(problem);
+    }
+    const format = props.messageFormat ?? 'json';
+    if (format !== 'json' && format !== 'json-unformatted') fail(`messageFormat "${String(format)}" is not one of json, json-unformatted (${KAFKA_SETTINGS_API}).`);
+    const maxBytes = props.messageMaxBytes;
+    if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > 1048576)) {
+      fail(`messageMaxBytes ${maxBytes} is outside 1-1048576: DMS "supports a maximum message size of 1 MiB for a Kafka target" (${KAFKA_TARGET_GUIDE}).`);
+    }
+
+    // Plan-time reads: the synthesized JSON holds only the expression, the value lives in (sensitive) state.
+    const read = (cid: string, secretArn: string) => new DataAwsSecretsmanagerSecretVersion(this, cid, { secretId: secretArn });
+    const field = (version: DataAwsSecretsmanagerSecretVersion, key: string): string => Fn.lookup(Fn.jsondecode(version.secretString), key) as string;
+    const login = props.saslSecret ? read('sasl-login', props.saslSecret.secretArn) : undefined;
+    const saslUsername = login ? field(login, props.saslSecret?.usernameKey ?? 'username') : undefined;
+    const saslPassword = login ? field(login, props.saslSecret?.passwordKey ?? 'password') : undefined;
+    const keyPassword = props.clientKeyPassword ? field(read('client-key-password', props.clientKeyPassword.secretArn), props.clientKeyPassword.key ?? 'password') : undefined;
+
+    this.endpoint = new DmsEndpoint(this, 'endpoint', {
+      endpointId: stack.naming.name(`${props.component}-target`, 'dmsIdentifier'),
+      endpointType: 'target',
+      engineName: 'kafka',
+      kafkaSettings: {
+        broker,
+        topic: props.topic,
+        securityProtocol: protocol,
+        saslMechanism: mechanism,
+        saslUsername,
+        saslPassword,
+        sslCaCertificateArn: props.caCertificateArn,
+        sslClientCertificateArn: props.clientCertificateArn,
+        sslClientKeyArn: props.clientKeyArn,
+        sslClientKeyPassword: keyPassword,
+        messageFormat: format,
+        messageMaxBytes: maxBytes,
+        includeControlDetails: true,
+        includeTransactionDetails: props.includeTransactionDetails ?? true,
+        includePartitionValue: true,
+        partitionIncludeSchemaTable: true,
+        includeTableAlterOperations: props.includeTableAlterOperations ?? true,
+        includeNullAndEmpty: true,
+      },
+    });
+    this.endpointArn = this.endpoint.endpointArn;
+    this.ports = ports;
+    this.peer = props.connections;
+  }
+
+  bind(instance: IDmsReplicationInstance): void {
+    if (!this.peer) return;
+    for (const port of this.ports) {
+      this.peer.connections.allowFrom(instance, port, `DMS ${instance.replicationInstanceId} to Kafka brokers`);
+    }
+  }
+}
