@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { DmsEndpoint } from '@cdktf/provider-aws/lib/dms-endpoint';
-import { DmsS3Endpoint } from '@cdktf/provider-aws/lib/dms-s3-endpoint';
+import { DmsEndpoint, DmsEndpointConfig, DmsEndpointKafkaSettings, DmsEndpointRedisSettings } from '@cdktf/provider-aws/lib/dms-endpoint';
+import { DmsS3Endpoint, DmsS3EndpointConfig } from '@cdktf/provider-aws/lib/dms-s3-endpoint';
 import { check, checkRange, IConnectable, isResolved, MigrationStack, ServiceRole, TerraformResource, ValidationError } from '../core';
 import { IDmsReplicationInstance } from './replication-instance';
 import { EmptyLoginSecret, newSecretAccessRole, rdsManagedMasterSecret, SecretRef } from './secrets';
@@ -72,6 +72,12 @@ export interface DatabaseEndpointProps {
    * README). @default false (the provider's default)
    */
   readonly pauseRunningTasks?: boolean;
+  /**
+   * Escape hatch: any `aws_dms_endpoint` argument the typed props do not cover, typed by the provider's own config
+   * (e.g. `{ postgresSettings: { databaseMode: 'babelfish' } }`, `{ kmsKeyArn }`, `{ tags }`), applied after the
+   * module's values. Keys the module owns and secret arguments are refused at synth (see `DmsEndpointOverrides`).
+   */
+  readonly overrides?: DmsEndpointOverrides;
 }
 
 function checkTls(scope: Construct, props: { sslMode?: string; certificateArn?: string }): TlsMode {
@@ -98,6 +104,106 @@ function joinAttributes(...parts: Array<string | undefined>): string | undefined
   return joined ? `${joined};` : undefined;
 }
 
+/** Terraform meta-arguments of a resource config: not provider arguments, never overridden. */
+type MetaArguments = 'dependsOn' | 'count' | 'provider' | 'lifecycle' | 'forEach' | 'connection' | 'provisioners' | 'id';
+
+/**
+ * Provider arguments of `aws_dms_endpoint` a typed endpoint lets a fork set (typed by the provider's own
+ * `DmsEndpointConfig`), minus what the module owns (identity, engine, login, TLS) and every secret argument: a
+ * password in a resource argument lands in cdktf.out and in the Terraform state in clear text. Applied after the
+ * module's values; a settings block (e.g. `postgresSettings`) is merged key by key over the module's block. A key the
+ * module sets from a typed prop is refused at synth, naming the prop. Arguments the pinned provider (6.x) has and
+ * provider 5.x lacks fail `npm run verify`, which validates with provider 5.100.0.
+ */
+export type DmsEndpointOverrides = Partial<
+  Omit<
+    DmsEndpointConfig,
+    | MetaArguments
+    | 'endpointId'
+    | 'endpointType'
+    | 'engineName'
+    | 'password'
+    | 'username'
+    | 'serverName'
+    | 'port'
+    | 'secretsManagerArn'
+    | 'secretsManagerAccessRoleArn'
+    | 'sslMode'
+    | 'kafkaSettings'
+    | 'redisSettings'
+  >
+> & {
+  readonly kafkaSettings?: Omit<DmsEndpointKafkaSettings, 'saslPassword' | 'sslClientKeyPassword'>;
+  readonly redisSettings?: Omit<DmsEndpointRedisSettings, 'authPassword'>;
+};
+
+/** Provider arguments of `aws_dms_s3_endpoint` an S3 target lets a fork set (same rules as `DmsEndpointOverrides`). */
+export type DmsS3EndpointOverrides = Partial<
+  Omit<DmsS3EndpointConfig, MetaArguments | 'endpointId' | 'endpointType' | 'bucketName' | 'bucketFolder' | 'serviceAccessRoleArn' | 'expectedBucketOwner'>
+>;
+
+/** What every typed endpoint owns on `aws_dms_endpoint`, and the typed prop to use instead. */
+const DATABASE_OWNED: Readonly<Record<string, string>> = {
+  endpointId: 'component (the physical name derives from it)',
+  endpointType: 'the construct (a source or a target class)',
+  engineName: 'the construct or its engine prop',
+  username: 'secret (DMS reads the login from the Secrets Manager secret)',
+  serverName: 'serverName and the secret (DMS connects to the host stored in the secret)',
+  port: 'port and the secret (DMS connects to the port stored in the secret)',
+  secretsManagerArn: 'secret',
+  secretsManagerAccessRoleArn: 'secret (its access role is made here)',
+  sslMode: 'sslMode',
+  certificateArn: 'certificateArn (e.g. DmsCertificate.certificateArn)',
+  databaseName: 'databaseName',
+  extraConnectionAttributes: 'extraConnectionAttributes',
+  pauseReplicationTasks: 'pauseRunningTasks',
+};
+
+/** Secret-bearing arguments (any `*password*` key, at any level): refused always. */
+const SECRET_KEY = /password/i;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * Applies a fork's provider-typed overrides after the module's own values: refuses secret arguments and keys the
+ * module owns (naming the typed prop to use), merges settings blocks key by key.
+ */
+export function applyOverrides<T extends object>(
+  scope: Construct | string,
+  config: T,
+  overrides: object | undefined,
+  owned: Readonly<Record<string, string>>,
+  prop = 'overrides',
+): T {
+  if (!overrides) return config;
+  const out: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  const refuse = (path: string) => {
+    if (SECRET_KEY.test(path.split('.').pop()!)) {
+      throw new ValidationError(
+        scope,
+        `${prop}.${path} is a secret: as a resource argument it would be written in clear text to cdktf.out and to the Terraform state. Keep it in Secrets Manager and pass the secret (the typed secret prop, or the engine's *SecretId / *Arn argument), never the value.`,
+      );
+    }
+    if (owned[path] !== undefined) {
+      throw new ValidationError(scope, `${prop}.${path} is set by this construct; use ${owned[path]} instead.`);
+    }
+  };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    refuse(key);
+    if (isPlainObject(value) && key.endsWith('Settings')) {
+      for (const [inner, v] of Object.entries(value)) if (v !== undefined) refuse(`${key}.${inner}`);
+      const mine = out[key];
+      out[key] = { ...(isPlainObject(mine) ? mine : {}), ...value };
+    } else {
+      out[key] = value;
+    }
+  }
+  return out as T;
+}
+
 /** The role and its inline policy: an endpoint must not be created (and connection-tested) before both exist. */
 function roleResources(role: ServiceRole): TerraformResource[] {
   return role.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
@@ -113,6 +219,10 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** Base of the typed database endpoints (login secret, TLS, secret-access role, network path); other endpoint files extend it. */
 export abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
+  /**
+   * The provider resource (`aws_dms_endpoint`), for what neither the typed props nor `overrides` reach: its typed
+   * setters apply after the module's values, e.g. `ep.endpoint.putTimeouts({ create: '20m' })`.
+   */
   readonly endpoint: DmsEndpoint;
   readonly endpointArn: string;
   readonly secretAccessRole: ServiceRole;
@@ -135,6 +245,8 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
       defaultPort: number;
       extraConnectionAttributes?: string;
       postgresSettings?: DmsEndpoint['postgresSettingsInput'];
+      /** Settings keys set from typed props (`postgresSettings.slotName` -> `slotName`): `overrides` may not set them. */
+      ownedSettings?: Readonly<Record<string, string>>;
       /** Creates the secret as a child of this construct when the caller passed none. */
       secretFactory?: (self: Construct) => SecretRef;
     },
@@ -158,7 +270,7 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
       );
     }
     this.secretAccessRole = newSecretAccessRole(this, 'secret-access', `${props.component}-${spec.endpointType}`, this.secret);
-    this.endpoint = new DmsEndpoint(this, 'endpoint', {
+    const config: DmsEndpointConfig = {
       endpointId: stack.naming.name(`${props.component}-${spec.endpointType}`, 'dmsIdentifier'),
       endpointType: spec.endpointType,
       engineName: spec.engineName,
@@ -175,7 +287,8 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
       pauseReplicationTasks: props.pauseRunningTasks,
       // The role's policy must exist before DMS tests the connection with it.
       dependsOn: roleResources(this.secretAccessRole),
-    });
+    };
+    this.endpoint = new DmsEndpoint(this, 'endpoint', applyOverrides(this, config, props.overrides, { ...DATABASE_OWNED, ...spec.ownedSettings }));
     this.endpointArn = this.endpoint.endpointArn;
   }
 
@@ -343,9 +456,62 @@ export interface PostgresSourceEndpointProps extends DatabaseEndpointProps {
    * @default true
    */
   readonly failTasksOnLobTruncation?: boolean;
+  /**
+   * WAL heartbeat interval in minutes (`PostgreSQLSettings.HeartbeatFrequency`); needs `heartbeat`. An integer from 1
+   * to 1440 (the API documents minutes and no bound; a heartbeat rarer than daily would not keep WAL from piling up).
+   * @default 5 (DMS's default)
+   */
+  readonly heartbeatFrequencyMinutes?: number;
+  /** Schema holding the heartbeat artifacts (`HeartbeatSchema`); needs `heartbeat`. @default DMS's choice (public) */
+  readonly heartbeatSchema?: string;
+  /**
+   * DDL capture (`CaptureDdls`): DMS creates an event trigger and tables in `ddlArtifactsSchema` when the task starts,
+   * so table changes reach the target. `false`: nothing is created on the source, and DDL is not replicated.
+   * @default DMS's default (true)
+   */
+  readonly captureDdls?: boolean;
+  /** Schema of the DDL capture artifacts (`DdlArtifactsSchema`); refused with `captureDdls: false`. @default 'public' (DMS) */
+  readonly ddlArtifactsSchema?: string;
+  /**
+   * Migrate `boolean` as boolean, not `varchar(5)` (`MapBooleanAsBoolean`). DMS applies it only when it is set on both
+   * the source and the target endpoint: set it on the `PostgresTargetEndpoint` too. @default false (DMS)
+   */
+  readonly mapBooleanAsBoolean?: boolean;
+  /** Migrate JSONB as CLOB (`MapJsonbAsClob`). @default false (DMS) */
+  readonly mapJsonbAsClob?: boolean;
+  /** Data type LONG VARCHAR values map to (`MapLongVarcharAs`). @default 'wstring' (DMS) */
+  readonly mapLongVarcharAs?: 'wstring' | 'clob' | 'nclob';
+  /** Client statement timeout in seconds (`ExecuteTimeout`). @default 60 (DMS) */
+  readonly executeTimeoutSeconds?: number;
 }
 
 const SLOT_NAME = /^[a-z0-9_]{1,63}$/;
+/** An unquoted PostgreSQL identifier (a schema name DMS creates objects in). */
+const PG_IDENTIFIER = /^[a-z_][a-z0-9_$]{0,62}$/;
+/** API PostgreSQLSettings: https://docs.aws.amazon.com/dms/latest/APIReference/API_PostgreSQLSettings.html */
+const PG_SETTINGS_API = 'https://docs.aws.amazon.com/dms/latest/APIReference/API_PostgreSQLSettings.html';
+/** API `Integer` (ExecuteTimeout, MaxFileSize): 32-bit. */
+const INT32_MAX = 2147483647;
+
+function checkSchemaName(where: string, prop: string, value: string | undefined): void {
+  if (value === undefined || !isResolved(value) || PG_IDENTIFIER.test(value)) return;
+  throw new ValidationError(where, `${prop} "${value}" is not an unquoted PostgreSQL schema name (lower-case letters, digits, _ and $, starting with a letter or _, at most 63). Use the schema's name as \\dn lists it.`);
+}
+
+/** PostgreSQLSettings both PostgreSQL endpoints take. */
+function sharedPostgresSettings(where: string, props: { mapBooleanAsBoolean?: boolean; executeTimeoutSeconds?: number }) {
+  const t = props.executeTimeoutSeconds;
+  if (t !== undefined && isResolved(t) && !(Number.isInteger(t) && t >= 1 && t <= INT32_MAX)) {
+    throw new ValidationError(where, `executeTimeoutSeconds must be an integer from 1 to ${INT32_MAX} (seconds; ExecuteTimeout, ${PG_SETTINGS_API}), got ${t}. Leave it out for DMS's 60.`);
+  }
+  return { mapBooleanAsBoolean: props.mapBooleanAsBoolean, executeTimeout: t };
+}
+
+/** Settings the typed Postgres props own: `overrides.postgresSettings` may not set them. */
+const POSTGRES_SHARED_OWNED = {
+  'postgresSettings.mapBooleanAsBoolean': 'mapBooleanAsBoolean',
+  'postgresSettings.executeTimeout': 'executeTimeoutSeconds',
+};
 
 /** A PostgreSQL / Aurora PostgreSQL source. CDC needs `rds.logical_replication = 1` (PrivatePostgres `logicalReplication: true`). */
 export class PostgresSourceEndpoint extends DatabaseEndpointBase {
@@ -360,17 +526,51 @@ export class PostgresSourceEndpoint extends DatabaseEndpointBase {
         `slotName "${props.slotName}" is not a replication slot name: PostgreSQL allows lower-case letters, digits and underscores, at most 63. Use the name given to templates/postgres/cdc-start-slot.sql.`,
       );
     }
+    const where = `${scope.node.path}/${id}`;
+    const heartbeat = props.heartbeat ?? true;
+    if (!heartbeat && (props.heartbeatFrequencyMinutes !== undefined || props.heartbeatSchema !== undefined)) {
+      throw new ValidationError(where, 'heartbeatFrequencyMinutes and heartbeatSchema configure the heartbeat, which heartbeat: false turns off. Drop them, or drop heartbeat: false.');
+    }
+    const frequency = props.heartbeatFrequencyMinutes ?? 5;
+    if (isResolved(frequency) && !(Number.isInteger(frequency) && frequency >= 1 && frequency <= 1440)) {
+      throw new ValidationError(where, `heartbeatFrequencyMinutes must be an integer from 1 to 1440 (minutes; HeartbeatFrequency, ${PG_SETTINGS_API}), got ${frequency}. Leave it out for DMS's 5.`);
+    }
+    checkSchemaName(where, 'heartbeatSchema', props.heartbeatSchema);
+    if (props.captureDdls === false && props.ddlArtifactsSchema !== undefined) {
+      throw new ValidationError(where, 'ddlArtifactsSchema names where DMS creates the DDL capture artifacts, and captureDdls: false creates none. Drop ddlArtifactsSchema, or drop captureDdls: false.');
+    }
+    checkSchemaName(where, 'ddlArtifactsSchema', props.ddlArtifactsSchema);
     const failTasksOnLobTruncation = props.failTasksOnLobTruncation ?? true;
     super(scope, id, props, {
       engineName: props.engine ?? 'postgres',
       endpointType: 'source',
       defaultPort: 5432,
+      // API PostgreSQLSettings (https://docs.aws.amazon.com/dms/latest/APIReference/API_PostgreSQLSettings.html).
       postgresSettings: {
-        heartbeatEnable: props.heartbeat ?? true,
-        heartbeatFrequency: 5,
+        heartbeatEnable: heartbeat,
+        heartbeatFrequency: heartbeat ? frequency : undefined,
+        heartbeatSchema: props.heartbeatSchema,
         slotName: props.slotName,
         pluginName: props.pluginName ?? (props.slotName ? 'test-decoding' : undefined),
         failTasksOnLobTruncation,
+        captureDdls: props.captureDdls,
+        ddlArtifactsSchema: props.ddlArtifactsSchema,
+        mapJsonbAsClob: props.mapJsonbAsClob,
+        mapLongVarcharAs: props.mapLongVarcharAs,
+        ...sharedPostgresSettings(where, props),
+      },
+      ownedSettings: {
+        ...POSTGRES_SHARED_OWNED,
+        'postgresSettings.heartbeatEnable': 'heartbeat',
+        'postgresSettings.heartbeatFrequency': 'heartbeatFrequencyMinutes',
+        'postgresSettings.heartbeatSchema': 'heartbeatSchema',
+        'postgresSettings.slotName': 'slotName',
+        'postgresSettings.pluginName': 'pluginName',
+        'postgresSettings.failTasksOnLobTruncation': 'failTasksOnLobTruncation',
+        'postgresSettings.captureDdls': 'captureDdls',
+        'postgresSettings.ddlArtifactsSchema': 'ddlArtifactsSchema',
+        'postgresSettings.mapJsonbAsClob': 'mapJsonbAsClob',
+        'postgresSettings.mapLongVarcharAs': 'mapLongVarcharAs',
       },
     });
     this.failsTasksOnLobTruncation = failTasksOnLobTruncation;
@@ -414,6 +614,19 @@ export interface PostgresTargetEndpointProps extends Omit<DatabaseEndpointProps,
    * tables load in parallel. Needs a login allowed to set it (rds_superuser on RDS). @default false
    */
   readonly replicaSessionRole?: boolean;
+  /**
+   * Largest CSV file DMS stages for a load into PostgreSQL, in KB (`PostgreSQLSettings.MaxFileSize`). An integer from
+   * 1 to 1,048,576 (1 GiB; the API documents KB and no bound, this kit caps it at the size S3Settings.MaxFileSize
+   * documents for the same kind of staging file). @default 32,768 (32 MB, DMS)
+   */
+  readonly maxFileSizeKb?: number;
+  /**
+   * Create `boolean` columns as boolean, not `varchar(5)` (`MapBooleanAsBoolean`). DMS applies it only when the
+   * source endpoint sets it too (`PostgresSourceEndpoint` `mapBooleanAsBoolean`). @default false (DMS)
+   */
+  readonly mapBooleanAsBoolean?: boolean;
+  /** Client statement timeout in seconds (`ExecuteTimeout`). @default 60 (DMS) */
+  readonly executeTimeoutSeconds?: number;
 }
 
 /** A PostgreSQL / Aurora PostgreSQL target. With `database`, the replication instance is admitted on its port by security group. */
@@ -461,9 +674,21 @@ export class PostgresTargetEndpoint extends DatabaseEndpointBase {
         endpointType: 'target',
         defaultPort: 5432,
         extraConnectionAttributes: props.replicaSessionRole ? 'afterConnectScript=SET session_replication_role=replica' : undefined,
+        postgresSettings: postgresTargetSettings(where, props),
+        ownedSettings: { ...POSTGRES_SHARED_OWNED, 'postgresSettings.maxFileSize': 'maxFileSizeKb' },
       },
     );
   }
+}
+
+/** The target's PostgreSQLSettings; undefined when none is set (no empty block in the synthesized JSON). */
+function postgresTargetSettings(where: string, props: PostgresTargetEndpointProps): DmsEndpoint['postgresSettingsInput'] {
+  const size = props.maxFileSizeKb;
+  if (size !== undefined && isResolved(size) && !(Number.isInteger(size) && size >= 1 && size <= 1048576)) {
+    throw new ValidationError(where, `maxFileSizeKb must be an integer from 1 to 1048576 (KB; MaxFileSize, ${PG_SETTINGS_API}), got ${size}. Leave it out for DMS's 32,768.`);
+  }
+  const settings = { maxFileSize: size, ...sharedPostgresSettings(where, props) };
+  return Object.values(settings).some((v) => v !== undefined) ? settings : undefined;
 }
 
 /** A bucket DMS reads or writes. */
@@ -482,13 +707,37 @@ export interface S3TargetEndpointProps {
   /** @default 'parquet' */
   readonly format?: 'csv' | 'parquet';
   /**
-   * Folder (under `folder`) for the change files of CDC. Only a place: DMS writes the transaction order there only
-   * with `PreserveTransactions` (S3Settings.CdcPath / PreserveTransactions,
-   * https://docs.aws.amazon.com/dms/latest/APIReference/API_S3Settings.html), which this endpoint does not set; order
-   * changes by the `timestampColumnName` column (commit time) instead.
+   * Folder (under `folder`) for the change files of CDC. Only a place unless `preserveTransactions` is set: DMS writes
+   * the transaction order there only with `PreserveTransactions` (S3Settings.CdcPath / PreserveTransactions,
+   * https://docs.aws.amazon.com/dms/latest/APIReference/API_S3Settings.html); without it, order changes by the
+   * `timestampColumnName` column (commit time).
    * @default 'cdc'
    */
   readonly cdcPath?: string;
+  /**
+   * Save the transaction order of CDC in `cdcPath` (`S3Settings.PreserveTransactions`, DMS 3.4.2 and later), for
+   * consumers that must apply changes transaction by transaction. Needs a non-empty `cdcPath`. @default false (DMS)
+   */
+  readonly preserveTransactions?: boolean;
+  /**
+   * CDC batching: write a change file at least this often, in seconds (`S3Settings.CdcMaxBatchInterval`). With
+   * `cdcMinFileSizeKb`, whichever is reached first writes the file. An integer from 1 to 86,400 (the API documents
+   * seconds and no bound; this kit's cap is one day). @default 60 (DMS)
+   */
+  readonly cdcMaxBatchIntervalSeconds?: number;
+  /**
+   * CDC batching: write a change file once it holds this many KB (`S3Settings.CdcMinFileSize`). An integer from 1 to
+   * 1,048,576 (1 GiB, the S3Settings.MaxFileSize ceiling). @default 32 MB (DMS)
+   */
+  readonly cdcMinFileSizeKb?: number;
+  /**
+   * Write only INSERTs of CDC (`S3Settings.CdcInsertsOnly`): updates and deletes at the source are dropped, for an
+   * append-only lake. This endpoint keeps `IncludeOpForFullLoad` on, so in CSV every CDC record still starts with
+   * `I`, as full-load records do (the interplay S3Settings.CdcInsertsOnly documents). @default false
+   */
+  readonly cdcInsertsOnly?: boolean;
+  /** Parquet writer settings (S3Settings); refused with `format: 'csv'`. */
+  readonly parquet?: S3ParquetSettings;
   /**
    * Partition files by date (`2026/11/23/...`), in UTC. `timezone` converts the folder dates and CDC file names to a
    * time zone in the documented Area/Location format, e.g. `Europe/London` (S3Settings.DatePartitionTimezone).
@@ -504,10 +753,65 @@ export interface S3TargetEndpointProps {
   readonly compression?: 'GZIP' | 'NONE';
   /** Write the Glue Data Catalog tables for Athena. @default false */
   readonly glueCatalogGeneration?: boolean;
+  /**
+   * Escape hatch: any `aws_dms_s3_endpoint` argument the typed props do not cover, typed by the provider's config
+   * (e.g. `{ cdcInsertsAndUpdates: true }`, `{ cannedAclForObjects: 'bucket-owner-full-control' }`), applied after the
+   * module's values. Keys set from typed props are refused at synth, naming the prop.
+   */
+  readonly overrides?: DmsS3EndpointOverrides;
 }
+
+/** Parquet writer settings of an S3 target (API S3Settings: https://docs.aws.amazon.com/dms/latest/APIReference/API_S3Settings.html). */
+export interface S3ParquetSettings {
+  /** `ParquetVersion`. @default '2.0' (this kit: parquet-2-0) */
+  readonly version?: '1.0' | '2.0';
+  /** Column statistics in the files (`EnableStatistics`), which readers use to skip row groups. @default true (DMS) */
+  readonly enableStatistics?: boolean;
+  /** Timestamps in milliseconds, not microseconds (`ParquetTimestampInMillisecond`), for readers such as Athena engine v1. @default false (DMS) */
+  readonly timestampInMillisecond?: boolean;
+  /** Size of one data page in bytes (`DataPageSize`). From 1 to 2,147,483,647 (API Integer). @default 1,048,576 (1 MiB, DMS) */
+  readonly dataPageSizeBytes?: number;
+  /**
+   * Rows in one row group (`RowGroupLength`). From 1 to 67,108,864 (64 * 1024 * 1024, the maximum S3Settings
+   * documents; DMS silently clamps larger values). @default 10,000 (DMS)
+   */
+  readonly rowGroupLength?: number;
+  /** Largest dictionary page of a column in bytes before it falls back to PLAIN (`DictPageSizeLimit`). @default 1,048,576 (1 MiB, DMS) */
+  readonly dictPageSizeLimitBytes?: number;
+}
+
+/** S3Settings the typed props own: `overrides` may not set them. */
+const S3_TARGET_OWNED: Readonly<Record<string, string>> = {
+  dataFormat: 'format',
+  parquetVersion: 'parquet.version',
+  enableStatistics: 'parquet.enableStatistics',
+  parquetTimestampInMillisecond: 'parquet.timestampInMillisecond',
+  dataPageSize: 'parquet.dataPageSizeBytes',
+  rowGroupLength: 'parquet.rowGroupLength',
+  dictPageSizeLimit: 'parquet.dictPageSizeLimitBytes',
+  compressionType: 'compression',
+  encryptionMode: 'the bucket (SSE-KMS with bucket.kmsKeyArn, else SSE-S3)',
+  serverSideEncryptionKmsKeyId: 'bucket.kmsKeyArn',
+  cdcPath: 'cdcPath',
+  preserveTransactions: 'preserveTransactions',
+  cdcMaxBatchInterval: 'cdcMaxBatchIntervalSeconds',
+  cdcMinFileSize: 'cdcMinFileSizeKb',
+  cdcInsertsOnly: 'cdcInsertsOnly',
+  includeOpForFullLoad: 'the construct (always on, so full-load and CDC files share one schema)',
+  addColumnName: 'format (on for CSV)',
+  timestampColumnName: 'timestampColumnName',
+  datePartitionEnabled: 'datePartitioning',
+  datePartitionSequence: 'datePartitioning.sequence',
+  datePartitionDelimiter: 'datePartitioning',
+  datePartitionTimezone: 'datePartitioning.timezone',
+  glueCatalogGeneration: 'glueCatalogGeneration',
+};
+
+const S3_SETTINGS_API = 'https://docs.aws.amazon.com/dms/latest/APIReference/API_S3Settings.html';
 
 /** Writes DMS output to S3 (aws_dms_s3_endpoint, provider v6), SSE-KMS, with its own least-privilege access role. */
 export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
+  /** The provider resource (`aws_dms_s3_endpoint`): its typed setters reach what neither the props nor `overrides` do. */
   readonly endpoint: DmsS3Endpoint;
   readonly endpointArn: string;
   readonly endpointType = 'target' as const;
@@ -531,6 +835,30 @@ export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
       this,
       `datePartitioning.timezone "${timezone}" is not in the Area/Location format DMS documents for DatePartitionTimezone (e.g. "Europe/London", "Asia/Seoul"; https://docs.aws.amazon.com/dms/latest/APIReference/API_S3Settings.html). Leave it out for UTC, which is what DMS partitions by without it.`,
     );
+    check(
+      !props.preserveTransactions || cdcPath.length > 0,
+      this,
+      `preserveTransactions needs cdcPath: DMS saves the transaction order in that folder and verifies it is set (S3Settings.PreserveTransactions / CdcPath, ${S3_SETTINGS_API}). Give cdcPath a folder name, or leave it out for 'cdc'.`,
+    );
+    const parquet = props.parquet ?? {};
+    const parquetKeys = Object.keys(parquet).filter((k) => (parquet as Record<string, unknown>)[k] !== undefined);
+    check(
+      format === 'parquet' || parquetKeys.length === 0,
+      this,
+      `parquet.${parquetKeys.join(', parquet.')} configure the Parquet writer, and format is 'csv' (S3Settings: "used for .parquet file format only"). Drop parquet, or use format 'parquet'.`,
+    );
+    check(
+      parquet.version === undefined || parquet.version === '1.0' || parquet.version === '2.0',
+      this,
+      `parquet.version "${parquet.version}" is not one of '1.0', '2.0' (S3Settings.ParquetVersion: parquet-1-0 | parquet-2-0).`,
+    );
+    const range = (name: string, value: number | undefined, max: number, unit: string, dflt: string) =>
+      checkRange(this, name, value, 1, max, `(${unit}; ${S3_SETTINGS_API}) Leave it out for DMS's ${dflt}.`);
+    range('cdcMaxBatchIntervalSeconds', props.cdcMaxBatchIntervalSeconds, 86400, 'seconds, S3Settings.CdcMaxBatchInterval', '60');
+    range('cdcMinFileSizeKb', props.cdcMinFileSizeKb, 1048576, 'KB, S3Settings.CdcMinFileSize', '32 MB');
+    range('parquet.dataPageSizeBytes', parquet.dataPageSizeBytes, INT32_MAX, 'bytes, S3Settings.DataPageSize', '1 MiB');
+    range('parquet.rowGroupLength', parquet.rowGroupLength, 64 * 1024 * 1024, 'rows, S3Settings.RowGroupLength', '10,000');
+    range('parquet.dictPageSizeLimitBytes', parquet.dictPageSizeLimitBytes, INT32_MAX, 'bytes, S3Settings.DictPageSizeLimit', '1 MiB');
     this.role = new ServiceRole(this, 'role', {
       name: stack.naming.name(`${props.component}-target-s3`, 'iamRole'),
       servicePrincipal: 'dms.amazonaws.com',
@@ -550,7 +878,7 @@ export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
     if (props.bucket.kmsKeyArn) {
       this.role.addToPolicy({ sid: 'EncryptOutput', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.bucket.kmsKeyArn] });
     }
-    this.endpoint = new DmsS3Endpoint(this, 'endpoint', {
+    const config: DmsS3EndpointConfig = {
       endpointId: stack.naming.name(`${props.component}-target`, 'dmsIdentifier'),
       endpointType: 'target',
       bucketName: props.bucket.bucketName,
@@ -558,12 +886,22 @@ export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
       serviceAccessRoleArn: this.role.arn,
       expectedBucketOwner: stack.accountId,
       dataFormat: format,
-      parquetVersion: format === 'parquet' ? 'parquet-2-0' : undefined,
+      parquetVersion: format === 'parquet' ? (parquet.version === '1.0' ? 'parquet-1-0' : 'parquet-2-0') : undefined,
+      enableStatistics: parquet.enableStatistics,
+      parquetTimestampInMillisecond: parquet.timestampInMillisecond,
+      dataPageSize: parquet.dataPageSizeBytes,
+      rowGroupLength: parquet.rowGroupLength,
+      dictPageSizeLimit: parquet.dictPageSizeLimitBytes,
       compressionType: props.compression ?? (format === 'csv' ? 'GZIP' : 'NONE'),
       encryptionMode: props.bucket.kmsKeyArn ? 'SSE_KMS' : 'SSE_S3',
       serverSideEncryptionKmsKeyId: props.bucket.kmsKeyArn,
       cdcPath,
-      // Full-load rows get the same operation column ("I") as CDC rows, so one table schema reads both.
+      preserveTransactions: props.preserveTransactions,
+      cdcMaxBatchInterval: props.cdcMaxBatchIntervalSeconds,
+      cdcMinFileSize: props.cdcMinFileSizeKb,
+      cdcInsertsOnly: props.cdcInsertsOnly,
+      // Full-load rows get the same operation column ("I") as CDC rows, so one table schema reads both (with
+      // cdcInsertsOnly, CSV CDC records keep their "I" first field because of it: S3Settings.CdcInsertsOnly).
       includeOpForFullLoad: true,
       addColumnName: format === 'csv' ? true : undefined,
       timestampColumnName: props.timestampColumnName ?? 'dms_commit_ts',
@@ -574,7 +912,8 @@ export class S3TargetEndpoint extends Construct implements IDmsEndpoint {
       datePartitionTimezone: partitioning !== false ? timezone : undefined,
       glueCatalogGeneration: props.glueCatalogGeneration ?? false,
       dependsOn: roleResources(this.role),
-    });
+    };
+    this.endpoint = new DmsS3Endpoint(this, 'endpoint', applyOverrides(this, config, props.overrides, S3_TARGET_OWNED));
     this.endpointArn = this.endpoint.endpointArn;
   }
 
@@ -676,6 +1015,7 @@ export interface S3SourceEndpointProps {
 
 /** Reads CSV files from S3 as source tables (e.g. an export from a retired system), with a typed table definition. */
 export class S3SourceEndpoint extends Construct implements IDmsEndpoint {
+  /** The provider resource (`aws_dms_s3_endpoint`): its typed setters reach what the props do not. */
   readonly endpoint: DmsS3Endpoint;
   readonly endpointArn: string;
   readonly endpointType = 'source' as const;
@@ -743,6 +1083,11 @@ export interface KinesisTargetEndpointProps {
   readonly includeTransactionDetails?: boolean;
   /** Emit control records for create/drop/alter table (consumers must skip them). @default true */
   readonly includeTableAlterOperations?: boolean;
+  /**
+   * Escape hatch: `aws_dms_endpoint` arguments the typed props do not cover (e.g. `{ kinesisSettings: { messageFormat:
+   * 'json-unformatted' } }`), applied after the module's values; the stream, its role and the typed props are refused.
+   */
+  readonly overrides?: DmsEndpointOverrides;
 }
 
 /**
@@ -750,6 +1095,7 @@ export interface KinesisTargetEndpointProps {
  * schema.table + primary key so one row's changes stay in order on one shard.
  */
 export class KinesisTargetEndpoint extends Construct implements IDmsEndpoint {
+  /** The provider resource (`aws_dms_endpoint`): its typed setters reach what neither the props nor `overrides` do. */
   readonly endpoint: DmsEndpoint;
   readonly endpointArn: string;
   readonly endpointType = 'target' as const;
@@ -771,7 +1117,7 @@ export class KinesisTargetEndpoint extends Construct implements IDmsEndpoint {
       resources: [props.stream.streamArn],
     });
     if (props.stream.kmsKeyArn) this.role.addToPolicy({ sid: 'EncryptRecords', actions: ['kms:GenerateDataKey'], resources: [props.stream.kmsKeyArn] });
-    this.endpoint = new DmsEndpoint(this, 'endpoint', {
+    const config: DmsEndpointConfig = {
       endpointId: stack.naming.name(`${props.component}-target`, 'dmsIdentifier'),
       endpointType: 'target',
       engineName: 'kinesis',
@@ -790,7 +1136,18 @@ export class KinesisTargetEndpoint extends Construct implements IDmsEndpoint {
         useLargeIntegerValue: true,
       },
       dependsOn: roleResources(this.role),
-    });
+    };
+    this.endpoint = new DmsEndpoint(
+      this,
+      'endpoint',
+      applyOverrides(this, config, props.overrides, {
+        ...DATABASE_OWNED,
+        'kinesisSettings.streamArn': 'stream',
+        'kinesisSettings.serviceAccessRoleArn': 'stream (the role is made here, scoped to it)',
+        'kinesisSettings.includeTransactionDetails': 'includeTransactionDetails',
+        'kinesisSettings.includeTableAlterOperations': 'includeTableAlterOperations',
+      }),
+    );
     this.endpointArn = this.endpoint.endpointArn;
   }
 
