@@ -16,3 +16,4 @@ export * from './task-resumer';
 export * from './apply-exceptions';
 export * from './props';
 export * from './dms-migration';
+export * from './certificate';
