@@ -10,6 +10,7 @@ import { LedgerName, ledgerHas, ledgerRecord } from './ledger';
 import { decodeS3Key, matchRoute, quoteIdent, ResolvedRoute } from './routes';
 import type { ObjectIdentity, ObjectRef, ObjectSource } from './source';
 import { mapHeader, tableColumns } from './table';
+import { mergeUpsert, prepareUpsert, UpsertCounts } from './upsert';
 
 export type LoadStrategy = 'stream' | 'server-side';
 
@@ -127,6 +128,9 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
     log.info('loaded', {
       rows: outcome.rows,
       bytes: outcome.bytes,
+      // upsert: how many of the rows were new keys and how many updated existing ones (counts only).
+      inserted: outcome.merged?.inserted,
+      updated: outcome.merged?.updated,
       durationMs: Date.now() - started,
       versionId: outcome.identity.versionId,
       eTag: outcome.identity.eTag,
@@ -182,7 +186,7 @@ export async function beginTransaction(pool: Pool, onError: (err: Error) => void
 
 type Outcome =
   | { readonly status: 'skipped'; readonly reason: string }
-  | { readonly status: 'loaded'; readonly identity: ObjectIdentity; readonly rows: number; readonly bytes?: number };
+  | { readonly status: 'loaded'; readonly identity: ObjectIdentity; readonly rows: number; readonly bytes?: number; readonly merged?: UpsertCounts };
 
 const reject = (target: LoadTarget, reason: string) => new LoadError(target, `rejected: ${reason}`, false);
 
@@ -250,6 +254,8 @@ async function streamLoad(
   const headerLines = linesIn(buf, header.end);
   setHeaderLines(headerLines);
   const columns = await copyColumns(client, route, target, header);
+  // upsert: rows go to a temporary staging table first, merged into the target after the row-count check.
+  const upsert = route.mode === 'upsert' ? await prepareUpsert(client, route, target, header.columns) : undefined;
   const rest = buf.subarray(header.end);
 
   if (rest.length === 0 && done) {
@@ -261,7 +267,7 @@ async function streamLoad(
   if (route.mode === 'replace') await client.query(`TRUNCATE TABLE ${quoteIdent(route.schema)}.${quoteIdent(route.name)}`);
 
   const counter = new CsvRecordCounter(headerLines + 1);
-  const copy = client.query(copyFrom(`COPY ${quoteIdent(route.schema)}.${quoteIdent(route.name)} (${columns}) FROM STDIN WITH (FORMAT csv)`));
+  const copy = client.query(copyFrom(`COPY ${upsert?.staging ?? `${quoteIdent(route.schema)}.${quoteIdent(route.name)}`} (${columns}) FROM STDIN WITH (FORMAT csv)`));
   // Long loads report progress (counts only), so a load near the Lambda timeout is visible in the logs.
   const progress = setInterval(
     () => deps.logger.info('loading', { bucket: ref.bucket, key: ref.key, table: route.qualified, rows: counter.records, bytes: counter.bytes }),
@@ -289,7 +295,8 @@ async function streamLoad(
       `Postgres loaded ${copy.rowCount} rows but the file has ${counter.records}; the data may contain an end-of-data marker or a stray line break`,
     );
   }
-  return { status: 'loaded', identity: object, rows: copy.rowCount, bytes: header.end + counter.bytes };
+  const merged = upsert && (await mergeUpsert(client, route, target, upsert));
+  return { status: 'loaded', identity: object, rows: copy.rowCount, bytes: header.end + counter.bytes, merged };
 }
 
 async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: ObjectRef, route: ResolvedRoute, target: LoadTarget): Promise<Outcome> {
@@ -314,6 +321,7 @@ async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: Objec
   const header = parseHeader(head, whole);
   if (!header) throw reject(target, `no line break in the first ${HEADER_PROBE_BYTES} bytes: not a CSV file with a header`);
   const columns = await copyColumns(client, route, target, header);
+  const upsert = route.mode === 'upsert' ? await prepareUpsert(client, route, target, header.columns) : undefined;
   if (whole && head.length <= header.end) {
     if (route.mode === 'replace') {
       throw reject(target, 'the file has a header but no rows; replace mode refuses to empty the table (upload a file with rows, or use append mode)');
@@ -323,7 +331,7 @@ async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: Objec
   if (route.mode === 'replace') await client.query(`TRUNCATE TABLE ${quoteIdent(route.schema)}.${quoteIdent(route.name)}`);
   const { rows } = await client.query<{ result: string }>(
     `SELECT aws_s3.table_import_from_s3($1, $2, '(FORMAT csv, HEADER true)', aws_commons.create_s3_uri($3, $4, $5)) AS result`,
-    [`${quoteIdent(route.schema)}.${quoteIdent(route.name)}`, columns, ref.bucket, ref.key, deps.region],
+    [upsert?.staging ?? `${quoteIdent(route.schema)}.${quoteIdent(route.name)}`, columns, ref.bucket, ref.key, deps.region],
   );
   const imported = /^(\d+) rows? imported/.exec(rows[0]?.result ?? '');
   if (!imported) throw new LoadError(target, `failed: unexpected result from aws_s3.table_import_from_s3: ${rows[0]?.result}`, false);
@@ -331,5 +339,6 @@ async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: Objec
   if (!after || !sameContent(after, current)) {
     throw new LoadError(target, 'failed: the object changed while Postgres imported it, so the rows may not be the announced version', true);
   }
-  return { status: 'loaded', identity: current, rows: Number(imported[1]), bytes: current.size };
+  const merged = upsert && (await mergeUpsert(client, route, target, upsert));
+  return { status: 'loaded', identity: current, rows: Number(imported[1]), bytes: current.size, merged };
 }

@@ -2,15 +2,23 @@
  * Table routes: which key prefix loads into which table, and how. Pure and dependency-free, so the
  * infrastructure module validates routes at synth with exactly the rules the Lambda applies at cold start.
  */
-export type LoadMode = 'replace' | 'append';
+export type LoadMode = 'replace' | 'append' | 'upsert';
 
 export interface TableRoute {
   /** Key prefix, e.g. `people/`. The empty prefix matches every key. Longest matching prefix wins. */
   readonly prefix: string;
   /** Target table, `schema.table` or `table` (schema `public`). Identifiers are taken literally (case-sensitive). */
   readonly table: string;
-  /** `replace`: the file becomes the table's whole content. `append`: the file's rows are added. */
+  /**
+   * `replace`: the file becomes the table's whole content. `append`: the file's rows are added. `upsert`: the file's
+   * rows are merged by key (new keys inserted, existing keys updated; rows not in the file stay).
+   */
   readonly mode: LoadMode;
+  /**
+   * Upsert only: the columns rows merge by (a unique constraint or index of the table must cover exactly them).
+   * @default the table's primary key, looked up at load time
+   */
+  readonly key?: readonly string[];
 }
 
 /** A route with its table split into schema and name. */
@@ -36,6 +44,21 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** Problems with a route's `key`: upsert only; a non-empty list of distinct plain identifiers. */
+function keyProblems(route: Record<string, unknown>, where: string): string[] {
+  if (route.key === undefined) return [];
+  if (route.mode !== 'upsert') return [`${where}: key is only for mode "upsert" (mode is ${JSON.stringify(route.mode)}); remove it or use mode "upsert".`];
+  const key = route.key;
+  if (!Array.isArray(key) || key.length === 0) {
+    return [`${where}: key must be a non-empty list of column names, e.g. ["id"] (or leave it out to use the table's primary key).`];
+  }
+  const bad = key.filter((k) => typeof k !== 'string' || !IDENTIFIER.test(k));
+  if (bad.length) return [`${where}: key column(s) ${bad.map((k) => JSON.stringify(k)).join(', ')} must be plain identifiers (letters, digits, _ and $, starting with a letter or _).`];
+  const repeated = key.filter((k, i) => key.indexOf(k) !== i);
+  if (repeated.length) return [`${where}: key column(s) ${repeated.map((k) => JSON.stringify(k)).join(', ')} repeat; list each column once.`];
+  return [];
+}
+
 /** Every problem with a route list, as readable sentences (empty when the list is valid). */
 export function routeProblems(routes: unknown): string[] {
   if (!Array.isArray(routes)) return ['routes must be a list of {prefix, table, mode}.'];
@@ -58,10 +81,11 @@ export function routeProblems(routes: unknown): string[] {
     if (typeof route.table !== 'string' || !splitTableName(route.table)) {
       problems.push(`${where}: table ${JSON.stringify(route.table)} must be "schema.table" or "table" made of plain identifiers (letters, digits, _ and $, starting with a letter or _).`);
     }
-    if (route.mode !== 'replace' && route.mode !== 'append') {
-      problems.push(`${where}: mode ${JSON.stringify(route.mode)} must be "replace" or "append".`);
+    if (route.mode !== 'replace' && route.mode !== 'append' && route.mode !== 'upsert') {
+      problems.push(`${where}: mode ${JSON.stringify(route.mode)} must be "replace", "append" or "upsert".`);
     }
-    const extra = Object.keys(route).filter((k) => !['prefix', 'table', 'mode'].includes(k));
+    problems.push(...keyProblems(route, where));
+    const extra = Object.keys(route).filter((k) => !['prefix', 'table', 'mode', 'key'].includes(k));
     if (extra.length) problems.push(`${where}: unknown field(s) ${extra.join(', ')}; a route has prefix, table and mode.`);
   });
   // Two replace routes into one table would let one file erase the other's rows.
@@ -82,6 +106,14 @@ export function routeProblems(routes: unknown): string[] {
     const q = `${split.schema}.${split.name}`;
     if (replaceTargets.has(q)) problems.push(`${q} is both replaced (prefix "${replaceTargets.get(q)}") and appended to (prefix "${r.prefix}"): a replace would erase appended rows. Pick one mode per table.`);
   }
+  // Upsert merges into the rows a replace would erase; upsert beside append is allowed (an appended row whose key
+  // exists is rejected by the table's unique constraint, as for any append).
+  for (const r of routes as TableRoute[]) {
+    const split = typeof r?.table === 'string' ? splitTableName(r.table) : undefined;
+    if (!split || r.mode !== 'upsert') continue;
+    const q = `${split.schema}.${split.name}`;
+    if (replaceTargets.has(q)) problems.push(`${q} is both replaced (prefix "${replaceTargets.get(q)}") and upserted into (prefix "${r.prefix}"): a replace would erase upserted rows. Pick one mode per table.`);
+  }
   return problems;
 }
 
@@ -91,7 +123,7 @@ export function resolveRoutes(routes: unknown): ResolvedRoute[] {
   if (problems.length) throw new Error(`invalid table routes: ${problems.join(' ')}`);
   return (routes as TableRoute[]).map((r) => {
     const { schema, name } = splitTableName(r.table)!;
-    return { prefix: r.prefix, table: r.table, mode: r.mode, schema, name, qualified: `${schema}.${name}` };
+    return { prefix: r.prefix, table: r.table, mode: r.mode, ...(r.key ? { key: [...r.key] } : {}), schema, name, qualified: `${schema}.${name}` };
   });
 }
 

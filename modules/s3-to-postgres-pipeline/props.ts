@@ -1,8 +1,11 @@
 import type { AlarmSubscription, NetworkRef } from '../core';
 import type { PostgresDatabase } from '../private-postgres';
 
-/** How a file's rows reach its table: `replace` (the file becomes the table) or `append` (rows are added). */
-export type LoadMode = 'replace' | 'append';
+/**
+ * How a file's rows reach its table: `replace` (the file becomes the table), `append` (rows are added) or `upsert`
+ * (rows merge by key: new keys inserted, existing keys updated, other rows kept).
+ */
+export type LoadMode = 'replace' | 'append' | 'upsert';
 
 /**
  * `stream`: the Lambda streams the object into `COPY ... FROM STDIN` (memory stays flat; bounded by the Lambda's
@@ -26,6 +29,12 @@ export interface PipelineRoute {
   /** `schema.table`, or `table` for `public.table`. Identifiers are taken literally (case-sensitive). */
   readonly table: string;
   readonly mode: LoadMode;
+  /**
+   * `upsert` only: the columns rows merge by, e.g. `['order_id', 'line']`; a primary key, unique constraint or unique
+   * index of the table must cover exactly them (checked when a file loads).
+   * @default the table's primary key
+   */
+  readonly key?: readonly string[];
 }
 
 /** A bucket that exists already: the module only adds the notification and read grants. */

@@ -287,7 +287,7 @@ describe('S3ToPostgresPipeline: options', () => {
 
 describe('S3ToPostgresPipeline: validation at synth', () => {
   test.each([
-    ['a mode is neither replace nor append', { routes: [{ prefix: 'p/', table: 't', mode: 'upsert' as any }] }, /route 0: mode "upsert" must be "replace" or "append"/],
+    ['a mode is neither replace, append nor upsert', { routes: [{ prefix: 'p/', table: 't', mode: 'merge' as any }] }, /route 0: mode "merge" must be "replace", "append" or "upsert"/],
     ['a table name is not schema.table', { routes: [{ prefix: 'p/', table: 'a.b.c', mode: 'append' as const }] }, /route 0: table "a\.b\.c" must be "schema\.table"/],
     ['a table name has SQL in it', { routes: [{ prefix: 'p/', table: 'x; drop table y', mode: 'append' as const }] }, /route 0: table/],
     [
