@@ -22,7 +22,11 @@ const CERTIFICATE_ARN = /^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]
 export interface OracleSourceEndpointProps extends Omit<DatabaseEndpointProps, 'secret' | 'serverName' | 'sslMode' | 'certificateArn' | 'databaseName'> {
   /** Host name or IP address of the Oracle listener. On premises: the IP (reached over the VPN; the task opens egress to it). */
   readonly serverAddress: string;
-  /** Listener port. @default 1521 */
+  /**
+   * Listener port (the secret's `port` must match). RDS for Oracle serves TLS on the SSL option's own port (a second
+   * port, Amazon RDS User Guide "Oracle Secure Sockets Layer"): give that one, since this endpoint always uses TLS.
+   * @default 1521
+   */
   readonly port?: number;
   /** The SID or service name DMS connects to; for a pluggable database, the PDB's service name. */
   readonly databaseName: string;

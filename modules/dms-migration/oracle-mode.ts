@@ -24,6 +24,8 @@ export const ORACLE_GUIDE = {
   workflows: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.Workflows',
   /** "User account privileges required on a self-managed Oracle source for AWS DMS" */
   selfManagedPrivileges: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.Self-Managed.Privileges',
+  /** "Verifying that AWS DMS supports the source database version" */
+  dbVersion: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.Self-Managed.Configuration.DbVersion',
   /** "Making sure that ARCHIVELOG mode is on" */
   archiveLogMode: 'https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.Self-Managed.Configuration.ArchiveLogMode',
   /** "Setting up supplemental logging" (self-managed) */
