@@ -34,7 +34,12 @@ export const NAME_LIMITS = {
 
 export type NameKind = keyof typeof NAME_LIMITS;
 
-const SLUG = /^[a-z][a-z0-9-]*$/;
+/**
+ * A letter first, then letters and digits with single dashes between them: the prefix starts every RDS, DMS and
+ * Neptune identifier, which "can't end with a hyphen or contain two consecutive hyphens" (CreateReplicationInstance,
+ * https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationInstance.html; CreateDBInstance).
+ */
+const SLUG = /^[a-z](?:-?[a-z0-9])*$/;
 
 /** FNV-1a, base36: a short, stable suffix for names that had to be shortened. */
 export function shortHash(text: string, length = 6): string {
@@ -62,7 +67,7 @@ export class Naming {
       if (!SLUG.test(value) || value.length > 20) {
         throw new ValidationError(
           'naming',
-          `${label} "${value}" must be lower-case letters, digits and dashes, start with a letter and be at most 20 characters (e.g. "billing").`,
+          `${label} "${value}" must be lower-case letters, digits and dashes, start with a letter, have no dash at the end or two in a row, and be at most 20 characters (e.g. "billing").`,
         );
       }
     }

@@ -98,4 +98,70 @@ describe('Naming', () => {
   test('fails when a component has no letters or digits', () => {
     expect(() => naming.name('---')).toThrow(/component "---" has no letters or digits/);
   });
+
+  test('the errors say they come from the naming check', () => {
+    expect(() => new Naming('Billing', 'prod')).toThrow(/^naming: project "Billing"/);
+    expect(() => naming.name('--')).toThrow(/^naming: component "--"/);
+  });
+
+  test('fails when the project or environment has anything but letters, digits and dashes after its first letters', () => {
+    expect(() => new Naming('billing_app', 'prod')).toThrow(/project "billing_app" must be lower-case letters, digits and dashes/);
+    expect(() => new Naming('billing', 'prod.eu')).toThrow(/environment "prod.eu" must be/);
+  });
+
+  // RDS, DMS and Neptune identifiers "can't end with a hyphen or contain two consecutive hyphens"
+  // (https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationInstance.html): a project "billing-"
+  // made every name "billing--prod-...", which only CreateReplicationInstance / CreateDBInstance refused.
+  test.each([
+    ['billing-', 'prod', 'project "billing-"'],
+    ['bill--ing', 'prod', 'project "bill--ing"'],
+    ['billing', 'prod-', 'environment "prod-"'],
+  ])('fails when the project or environment has a dash at the end or two in a row (%s, %s)', (project, environment, label) => {
+    expect(() => new Naming(project, environment)).toThrow(new RegExp(`${label} must be .*no dash at the end or two in a row`));
+  });
+
+  test('accepts single dashes and digits in project and environment', () => {
+    expect(new Naming('acme-ctp2', 'eu-west-2').name('db', 'dmsReplicationInstance')).toBe('acme-ctp2-eu-west-2-db');
+    expect(new Naming('a', 'b').prefix).toBe('a-b');
+  });
+
+  test('project and environment may be 20 characters, not 21', () => {
+    const twenty = `a${'b'.repeat(19)}`;
+    expect(new Naming(twenty, twenty).prefix).toBe(`${twenty}-${twenty}`);
+    expect(() => new Naming(`${twenty}c`, 'prod')).toThrow(/at most 20 characters/);
+    expect(() => new Naming('billing', `${twenty}c`)).toThrow(/environment "a.*c" must be/);
+  });
+
+  test("a name exactly at the service's limit is kept whole; one character more is cut and given the suffix", () => {
+    // billing-prod- is 13 characters; the default kind allows 64.
+    const exact = 'c'.repeat(64 - 13);
+    expect(naming.name(exact)).toBe(`billing-prod-${exact}`);
+    const over = naming.name(`${exact}d`);
+    expect(over).toBe(`billing-prod-${'c'.repeat(64 - 13 - 7)}-${shortHash(`billing-prod-${exact}d`)}`);
+  });
+
+  test('a cut that ends on a dash leaves one dash before the suffix', () => {
+    // The default kind keeps 64 - 7 = 57 characters before "-<suffix>"; character 57 here is the dash after the a's.
+    const component = `${'a'.repeat(43)}-${'b'.repeat(20)}`;
+    expect(naming.name(component)).toBe(`billing-prod-${'a'.repeat(43)}-${shortHash(`billing-prod-${component}`)}`);
+  });
+
+  // The suffix is part of every shortened physical name: a different hash renames, and so replaces, those resources.
+  // Expected values are the published 32-bit FNV-1a test vectors (offset basis 0x811c9dc5 for "", 0xe40c292c for "a",
+  // 0xbf9cf968 for "foobar"; http://www.isthe.com/chongo/tech/comp/fnv/) written in base 36.
+  test('shortHash is 32-bit FNV-1a in base 36, cut to its last 6 characters', () => {
+    expect((0x811c9dc5).toString(36)).toBe('ztntfp');
+    expect(shortHash('')).toBe('ztntfp');
+    expect((0xe40c292c).toString(36)).toBe('1r9wi7g');
+    expect(shortHash('a')).toBe('r9wi7g');
+    expect((0xbf9cf968).toString(36)).toBe('1h5yxyg');
+    expect(shortHash('foobar')).toBe('h5yxyg');
+  });
+
+  test('shortHash pads a small hash with zeros to the length asked for', () => {
+    // FNV-1a("k121") = 60029864 = "zqnc8" in base 36: five characters.
+    expect(shortHash('k121')).toBe('0zqnc8');
+    expect(shortHash('k121', 8)).toBe('000zqnc8');
+    expect(shortHash('foobar', 4)).toBe('yxyg');
+  });
 });
