@@ -52,11 +52,31 @@ const DEFAULT_DIALECT = resolveDialect(undefined);
 export function decodeHeaderText(bytes: Buffer, encoding: string): string {
   // WHATWG's "iso-8859-1" label is windows-1252; Postgres's LATIN1 is true ISO 8859-1 (0x80-0x9F are C1 controls).
   if (encoding === 'LATIN1') return bytes.toString('latin1');
+  if (encoding === 'WIN1252') return decodeWin1252(bytes);
   try {
     return new TextDecoder(ENCODINGS[encoding] ?? 'utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new CsvFormatError(`the header line is not valid ${encoding} text; check the route's csv.encoding (the file's real encoding, e.g. WIN1252)`, 1);
   }
+}
+
+/** Windows-1252 at 0x80-0x9F (undefined bytes, which Postgres refuses too, as ''); Latin-1 elsewhere. */
+const WIN1252_HIGH = '€\u0000‚ƒ„…†‡ˆ‰Š‹Œ\u0000Ž\u0000\u0000‘’“”•–—˜™š›œ\u0000žŸ';
+
+/**
+ * Node 20's TextDecoder decodes "windows-1252" as Latin-1 (0x80 -> U+0080, not €), so the table is here.
+ */
+function decodeWin1252(bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes) {
+    if (b < 0x80 || b > 0x9f) out += String.fromCharCode(b);
+    else {
+      const ch = WIN1252_HIGH[b - 0x80];
+      if (ch === '\u0000') throw new CsvFormatError(`the header line is not valid WIN1252 text (byte 0x${b.toString(16)} is undefined there); check the route's csv.encoding`, 1);
+      out += ch;
+    }
+  }
+  return out;
 }
 
 /**

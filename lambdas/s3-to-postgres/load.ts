@@ -1,14 +1,16 @@
 import { pipeline } from 'node:stream/promises';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isTransientDbError } from '../shared/db';
 import type { Logger } from '../shared/logger';
-import { CsvRecordCounter, parseHeader, ParsedHeader } from './csv';
+import { CsvRecordCounter, GzipFormatError, parseHeader, ParsedHeader } from './csv';
+import { copyOptions, resolveDialect } from './dialect';
 import { LoadError, LoadTarget, ObjectMissingError, toLoadError } from './errors';
 import { LedgerName, ledgerHas, ledgerRecord } from './ledger';
 import { decodeS3Key, matchRoute, quoteIdent, ResolvedRoute } from './routes';
-import type { ObjectIdentity, ObjectRef, ObjectSource } from './source';
+import { gunzipBody, hasGzipEncoding, isGzipped, ObjectIdentity, ObjectRef, ObjectSource } from './source';
 import { mapHeader, tableColumns } from './table';
 import { mergeUpsert, prepareUpsert, UpsertCounts } from './upsert';
 
@@ -237,7 +239,13 @@ async function streamLoad(
   }
 
   // Read just enough to parse the header and to know whether any data follows it.
-  const it = object.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const dialect = resolveDialect(route.csv);
+  // gzip (`.gz` key or Content-Encoding gzip): decompressed on the way, so the header check, the record count and
+  // COPY see the CSV bytes; the ledger's `bytes` stays the object's size in S3 (compressed). Plain files skip this.
+  const gzip = isGzipped(ref.key, object.contentEncoding);
+  const input = gzip ? gunzipBody(object.body) : object.body;
+  if (gzip) setBody(input);
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let buf: Buffer = Buffer.alloc(0);
   let done = false;
   let header: ParsedHeader | undefined;
@@ -247,7 +255,7 @@ async function streamLoad(
     else buf = buf.length ? Buffer.concat([buf, next.value]) : next.value;
     if (!header) {
       if (buf.length === 0 && done) throw reject(target, 'the file is empty (0 bytes): expected a header line');
-      header = parseHeader(buf, done);
+      header = parseHeader(buf, done, dialect);
       if (!header && buf.length > MAX_HEADER_BYTES) throw reject(target, `no line break in the first ${MAX_HEADER_BYTES} bytes: not a CSV file with a header`);
     }
   }
@@ -262,12 +270,12 @@ async function streamLoad(
     if (route.mode === 'replace') {
       throw reject(target, 'the file has a header but no rows; replace mode refuses to empty the table (upload a file with rows, or use append mode)');
     }
-    return { status: 'loaded', identity: object, rows: 0, bytes: buf.length };
+    return { status: 'loaded', identity: object, rows: 0, bytes: gzip ? object.size : buf.length };
   }
   if (route.mode === 'replace') await client.query(`TRUNCATE TABLE ${quoteIdent(route.schema)}.${quoteIdent(route.name)}`);
 
-  const counter = new CsvRecordCounter(headerLines + 1);
-  const copy = client.query(copyFrom(`COPY ${upsert?.staging ?? `${quoteIdent(route.schema)}.${quoteIdent(route.name)}`} (${columns}) FROM STDIN WITH (FORMAT csv)`));
+  const counter = new CsvRecordCounter(headerLines + 1, dialect.quote);
+  const copy = client.query(copyFrom(`COPY ${upsert?.staging ?? `${quoteIdent(route.schema)}.${quoteIdent(route.name)}`} (${columns}) FROM STDIN WITH ${copyOptions(dialect, false)}`));
   // Long loads report progress (counts only), so a load near the Lambda timeout is visible in the logs.
   const progress = setInterval(
     () => deps.logger.info('loading', { bucket: ref.bucket, key: ref.key, table: route.qualified, rows: counter.records, bytes: counter.bytes }),
@@ -296,7 +304,7 @@ async function streamLoad(
     );
   }
   const merged = upsert && (await mergeUpsert(client, route, target, upsert));
-  return { status: 'loaded', identity: object, rows: copy.rowCount, bytes: header.end + counter.bytes, merged };
+  return { status: 'loaded', identity: object, rows: copy.rowCount, bytes: gzip ? object.size : header.end + counter.bytes, merged };
 }
 
 async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: ObjectRef, route: ResolvedRoute, target: LoadTarget): Promise<Outcome> {
@@ -313,12 +321,26 @@ async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: Objec
   const probe = await deps.source.openRange({ ...ref, versionId: current.versionId, eTag: current.eTag }, HEADER_PROBE_BYTES);
   if (probe.status === 'missing') throw new ObjectMissingError(target, ref.versionId);
   if (probe.status === 'superseded') return { status: 'skipped', reason: 'superseded: the key was overwritten during the load' };
+  const dialect = resolveDialect(route.csv);
+  // aws_s3 decompresses only objects stored with Content-Encoding gzip metadata ("Importing an Amazon S3 compressed
+  // (gzip) file", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.S3Import.FileFormats.html).
+  const gzipped = hasGzipEncoding(probe.object.contentEncoding);
+  if (!gzipped && ref.key.endsWith('.gz')) {
+    probe.object.body.destroy();
+    throw new LoadError(
+      target,
+      'failed: the key ends in .gz but the object has no Content-Encoding: gzip metadata, and aws_s3.table_import_from_s3 decompresses only objects that have it; upload it with Content-Encoding gzip (aws s3 cp --content-encoding gzip) or load it with strategy "stream"',
+      false,
+    );
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of probe.object.body) chunks.push(chunk as Buffer);
-  const head = Buffer.concat(chunks);
-  const whole = current.size !== undefined && current.size <= head.length;
+  const raw = Buffer.concat(chunks);
+  const whole = current.size !== undefined && current.size <= raw.length;
+  if (raw.length === 0) throw reject(target, 'the file is empty (0 bytes): expected a header line');
+  const head = gzipped ? gunzipProbe(raw, whole) : raw;
   if (head.length === 0) throw reject(target, 'the file is empty (0 bytes): expected a header line');
-  const header = parseHeader(head, whole);
+  const header = parseHeader(head, whole, dialect);
   if (!header) throw reject(target, `no line break in the first ${HEADER_PROBE_BYTES} bytes: not a CSV file with a header`);
   const columns = await copyColumns(client, route, target, header);
   const upsert = route.mode === 'upsert' ? await prepareUpsert(client, route, target, header.columns) : undefined;
@@ -326,12 +348,12 @@ async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: Objec
     if (route.mode === 'replace') {
       throw reject(target, 'the file has a header but no rows; replace mode refuses to empty the table (upload a file with rows, or use append mode)');
     }
-    return { status: 'loaded', identity: current, rows: 0, bytes: head.length };
+    return { status: 'loaded', identity: current, rows: 0, bytes: current.size ?? raw.length };
   }
   if (route.mode === 'replace') await client.query(`TRUNCATE TABLE ${quoteIdent(route.schema)}.${quoteIdent(route.name)}`);
   const { rows } = await client.query<{ result: string }>(
-    `SELECT aws_s3.table_import_from_s3($1, $2, '(FORMAT csv, HEADER true)', aws_commons.create_s3_uri($3, $4, $5)) AS result`,
-    [upsert?.staging ?? `${quoteIdent(route.schema)}.${quoteIdent(route.name)}`, columns, ref.bucket, ref.key, deps.region],
+    `SELECT aws_s3.table_import_from_s3($1, $2, $6, aws_commons.create_s3_uri($3, $4, $5)) AS result`,
+    [upsert?.staging ?? `${quoteIdent(route.schema)}.${quoteIdent(route.name)}`, columns, ref.bucket, ref.key, deps.region, copyOptions(dialect, true)],
   );
   const imported = /^(\d+) rows? imported/.exec(rows[0]?.result ?? '');
   if (!imported) throw new LoadError(target, `failed: unexpected result from aws_s3.table_import_from_s3: ${rows[0]?.result}`, false);
@@ -341,4 +363,16 @@ async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: Objec
   }
   const merged = upsert && (await mergeUpsert(client, route, target, upsert));
   return { status: 'loaded', identity: current, rows: Number(imported[1]), bytes: current.size, merged };
+}
+
+/**
+ * The start of a gzip object, decompressed: the whole object strictly (a truncated one is refused here), a ranged
+ * prefix as far as it goes (Z_SYNC_FLUSH returns what the bytes so far decode to instead of "unexpected end of file").
+ */
+function gunzipProbe(raw: Buffer, whole: boolean): Buffer {
+  try {
+    return whole ? gunzipSync(raw) : gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch (err) {
+    throw new GzipFormatError((err as Error).message);
+  }
 }

@@ -2,6 +2,8 @@
  * Table routes: which key prefix loads into which table, and how. Pure and dependency-free, so the
  * infrastructure module validates routes at synth with exactly the rules the Lambda applies at cold start.
  */
+import { CsvDialect, dialectProblems } from './dialect';
+
 export type LoadMode = 'replace' | 'append' | 'upsert';
 
 export interface TableRoute {
@@ -19,6 +21,8 @@ export interface TableRoute {
    * @default the table's primary key, looked up at load time
    */
   readonly key?: readonly string[];
+  /** The file's CSV dialect (delimiter, quote, null marker, encoding); COPY's CSV defaults in UTF-8 when absent. */
+  readonly csv?: CsvDialect;
 }
 
 /** A route with its table split into schema and name. */
@@ -85,7 +89,8 @@ export function routeProblems(routes: unknown): string[] {
       problems.push(`${where}: mode ${JSON.stringify(route.mode)} must be "replace", "append" or "upsert".`);
     }
     problems.push(...keyProblems(route, where));
-    const extra = Object.keys(route).filter((k) => !['prefix', 'table', 'mode', 'key'].includes(k));
+    problems.push(...dialectProblems(route.csv, `${where} (prefix ${JSON.stringify(route.prefix)})`));
+    const extra = Object.keys(route).filter((k) => !['prefix', 'table', 'mode', 'key', 'csv'].includes(k));
     if (extra.length) problems.push(`${where}: unknown field(s) ${extra.join(', ')}; a route has prefix, table and mode.`);
   });
   // Two replace routes into one table would let one file erase the other's rows.
@@ -123,7 +128,7 @@ export function resolveRoutes(routes: unknown): ResolvedRoute[] {
   if (problems.length) throw new Error(`invalid table routes: ${problems.join(' ')}`);
   return (routes as TableRoute[]).map((r) => {
     const { schema, name } = splitTableName(r.table)!;
-    return { prefix: r.prefix, table: r.table, mode: r.mode, ...(r.key ? { key: [...r.key] } : {}), schema, name, qualified: `${schema}.${name}` };
+    return { prefix: r.prefix, table: r.table, mode: r.mode, ...(r.key ? { key: [...r.key] } : {}), ...(r.csv ? { csv: { ...r.csv } } : {}), schema, name, qualified: `${schema}.${name}` };
   });
 }
 

@@ -1,5 +1,6 @@
 import type { AlarmSubscription, NetworkRef } from '../core';
 import type { PostgresDatabase } from '../private-postgres';
+import type { CsvDialect } from '../../lambdas/s3-to-postgres/dialect';
 
 /**
  * How a file's rows reach its table: `replace` (the file becomes the table), `append` (rows are added) or `upsert`
@@ -35,6 +36,12 @@ export interface PipelineRoute {
    * @default the table's primary key
    */
   readonly key?: readonly string[];
+  /**
+   * The file's CSV dialect, checked at synth: `delimiter` (one ASCII character, not a letter or digit), `quote`
+   * (one, not the delimiter), `nullMarker` (the unquoted value meaning NULL) and `encoding` (a Postgres client
+   * encoding name such as `WIN1252`; the server converts). @default `,` `"` unquoted-empty-is-NULL, UTF8
+   */
+  readonly csv?: CsvDialect;
 }
 
 /** A bucket that exists already: the module only adds the notification and read grants. */
