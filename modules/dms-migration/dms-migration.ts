@@ -12,6 +12,7 @@ import {
 } from './endpoints';
 import { DmsApplyExceptionsCheck } from './apply-exceptions';
 import { OracleSourceEndpoint } from './oracle-endpoint';
+import { GenericDmsEndpoint } from './generic-endpoint';
 import { KafkaTargetEndpoint } from './kafka-target';
 import { MySqlTargetEndpoint } from './mysql-target';
 import { TableMappings } from './table-mappings';
@@ -203,6 +204,8 @@ function newSource(scope: Construct, component: string, spec: DmsSourceSpec): ID
       return new S3SourceEndpoint(scope, 'source', { ...spec, component });
     case 'oracle':
       return new OracleSourceEndpoint(scope, 'source', { ...spec, component });
+    case 'custom':
+      return new GenericDmsEndpoint(scope, 'source', { ...spec, endpointType: 'source', component });
     case 'existing':
       return spec.endpoint;
   }
@@ -220,6 +223,8 @@ function newTarget(scope: Construct, component: string, spec: DmsTargetSpec): ID
       return new MySqlTargetEndpoint(scope, 'target', { ...spec, component });
     case 'kafka':
       return new KafkaTargetEndpoint(scope, 'target', { ...spec, component });
+    case 'custom':
+      return new GenericDmsEndpoint(scope, 'target', { ...spec, endpointType: 'target', component });
     case 'existing':
       return spec.endpoint;
   }

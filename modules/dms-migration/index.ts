@@ -17,3 +17,4 @@ export * from './apply-exceptions';
 export * from './props';
 export * from './dms-migration';
 export * from './certificate';
+export * from './generic-endpoint';

@@ -14,6 +14,7 @@ import { KafkaTargetEndpointProps } from './kafka-target';
 import { MySqlTargetEndpointProps } from './mysql-target';
 import { ApplyExceptionsAlarmProps } from './apply-exceptions';
 import { OracleSourceEndpointProps } from './oracle-endpoint';
+import { GenericDmsEndpointProps } from './generic-endpoint';
 import { DmsMonitoringProps, InstanceAlarmProps, TaskAlarmProps } from './monitoring';
 import { DmsReplicationInstanceProps, IDmsReplicationInstance } from './replication-instance';
 import { MigrationType, TableMappingsInput, TaskSettingsInput } from './replication-task';
@@ -37,6 +38,8 @@ export type DmsSourceSpec =
   | ({ readonly kind: 'postgres' } & Omit<PostgresSourceEndpointProps, 'component'>)
   | ({ readonly kind: 's3' } & Omit<S3SourceEndpointProps, 'component'>)
   | ({ readonly kind: 'oracle' } & Omit<OracleSourceEndpointProps, 'component'>)
+  /** Any other engine with a login secret (`GenericDmsEndpoint`: db2, mongodb, sybase, ...), settings in `overrides`. */
+  | ({ readonly kind: 'custom' } & Omit<GenericDmsEndpointProps, 'component' | 'endpointType'>)
   /** An endpoint made elsewhere, adopted by ARN (`new ExistingDmsEndpoint(...)`). */
   | { readonly kind: 'existing'; readonly endpoint: IDmsEndpoint };
 
@@ -49,6 +52,8 @@ export type DmsTargetSpec =
   | ({ readonly kind: 'mysql' } & Omit<MySqlTargetEndpointProps, 'component'>)
   /** Apache Kafka / Amazon MSK, over TLS (see the README's "Kafka / MSK target"). */
   | ({ readonly kind: 'kafka' } & Omit<KafkaTargetEndpointProps, 'component'>)
+  /** Any other engine with a login secret (`GenericDmsEndpoint`: redshift, db2, sybase, ...), settings in `overrides`. */
+  | ({ readonly kind: 'custom' } & Omit<GenericDmsEndpointProps, 'component' | 'endpointType'>)
   /** An endpoint made elsewhere, adopted by ARN (`new ExistingDmsEndpoint(...)`). */
   | { readonly kind: 'existing'; readonly endpoint: IDmsEndpoint };
 
