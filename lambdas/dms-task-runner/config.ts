@@ -2,8 +2,12 @@ import { z } from 'zod';
 
 /** Configuration over process.env, parsed once at cold start; a missing or bad value fails the init loudly. */
 const schema = z.object({
-  /** The full-load task this function starts (one function per task). */
-  REPLICATION_TASK_ARN: z.string().regex(/^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:(task|rep):[A-Za-z0-9-]+$/, 'must be a DMS task ARN'),
+  /**
+   * The full-load task this function starts (one function per task). `task:` only: `rep:` is a replication instance
+   * ("Constructing an Amazon Resource Name (ARN) for AWS DMS",
+   * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Introduction.AWS.ARN.html).
+   */
+  REPLICATION_TASK_ARN: z.string().regex(/^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:task:[A-Za-z0-9-]+$/, 'must be a DMS task ARN'),
   /** What to do when the task is already running: wait for it and report its outcome, or fail. */
   ON_ALREADY_RUNNING: z.enum(['wait', 'fail']).default('wait'),
   /** Seconds between status polls. */

@@ -5,7 +5,7 @@ import {
   StartReplicationTaskCommand,
   TableStatistics,
 } from '@aws-sdk/client-database-migration-service';
-import { parseConfig } from '../../../lambdas/dms-task-runner/config';
+import { parseConfig, parseEvent } from '../../../lambdas/dms-task-runner/config';
 import { Clock, DmsSender, DmsTaskRunner, isThrottling, summarize, TaskRunError } from '../../../lambdas/dms-task-runner/runner';
 import { createLogger } from '../../../lambdas/shared/logger';
 
@@ -298,6 +298,68 @@ describe('dms-task-runner config', () => {
   test('fails when the task ARN is missing or malformed', () => {
     expect(() => parseConfig({})).toThrow('dms-task-runner configuration is invalid: REPLICATION_TASK_ARN');
     expect(() => parseConfig({ REPLICATION_TASK_ARN: 'my-task' })).toThrow('must be a DMS task ARN');
+  });
+
+  test.each([
+    ['aws', 'arn:aws:dms:eu-west-2:123456789012:task:ABCDEFGHIJ'],
+    ['aws-cn', 'arn:aws-cn:dms:cn-north-1:123456789012:task:ABCDEFGHIJ'],
+    ['aws-us-gov', 'arn:aws-us-gov:dms:us-gov-west-1:123456789012:task:ABC-123'],
+  ])('accepts a task ARN in the %s partition', (_partition, arn) => {
+    expect(parseConfig({ REPLICATION_TASK_ARN: arn }).REPLICATION_TASK_ARN).toBe(arn);
+  });
+
+  // ARN forms per "Constructing an Amazon Resource Name (ARN) for AWS DMS"
+  // (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Introduction.AWS.ARN.html): a task is `task:`, a replication
+  // instance `rep:`, an endpoint `endpoint:`.
+  test.each([
+    ['a replication instance ARN', 'arn:aws:dms:eu-west-2:123456789012:rep:QLXQZ64MH7CXF4QCQMGRVYVXAI'],
+    ['an endpoint ARN', 'arn:aws:dms:eu-west-2:123456789012:endpoint:D3HMZ2IGUCGFF3NTAXUXGF6S5A'],
+    ['an ARN of another service', 'arn:aws:rds:eu-west-2:123456789012:task:ABCDEFGHIJ'],
+    ['an account id of 11 digits', 'arn:aws:dms:eu-west-2:12345678901:task:ABCDEFGHIJ'],
+    ['an account id of 13 digits', 'arn:aws:dms:eu-west-2:1234567890123:task:ABCDEFGHIJ'],
+    ['no region', 'arn:aws:dms::123456789012:task:ABCDEFGHIJ'],
+    ['an upper-case region', 'arn:aws:dms:EU-WEST-2:123456789012:task:ABCDEFGHIJ'],
+    ['text before the ARN', 'x arn:aws:dms:eu-west-2:123456789012:task:ABCDEFGHIJ'],
+    ['text after the ARN', 'arn:aws:dms:eu-west-2:123456789012:task:ABCDEFGHIJ/extra'],
+    ['no task id', 'arn:aws:dms:eu-west-2:123456789012:task:'],
+    ['a partition that is not aws', 'arn:azure:dms:eu-west-2:123456789012:task:ABCDEFGHIJ'],
+  ])('fails at cold start on %s in place of the task ARN', (_what, arn) => {
+    expect(() => parseConfig({ REPLICATION_TASK_ARN: arn })).toThrow('dms-task-runner configuration is invalid: REPLICATION_TASK_ARN: must be a DMS task ARN');
+  });
+
+  test('takes ON_ALREADY_RUNNING=fail and the poll and margin seconds from the environment', () => {
+    expect(parseConfig({ REPLICATION_TASK_ARN: ARN, ON_ALREADY_RUNNING: 'fail', POLL_INTERVAL_SECONDS: '5', SAFETY_MARGIN_SECONDS: '30' })).toEqual({
+      REPLICATION_TASK_ARN: ARN,
+      ON_ALREADY_RUNNING: 'fail',
+      POLL_INTERVAL_SECONDS: 5,
+      SAFETY_MARGIN_SECONDS: 30,
+    });
+  });
+
+  test('fails listing every bad setting with its name, separated by semicolons', () => {
+    expect(() => parseConfig({ REPLICATION_TASK_ARN: ARN, ON_ALREADY_RUNNING: 'retry', POLL_INTERVAL_SECONDS: '0' })).toThrow(
+      /^dms-task-runner configuration is invalid: ON_ALREADY_RUNNING: [^;]+; POLL_INTERVAL_SECONDS: /,
+    );
+  });
+});
+
+describe('dms-task-runner event', () => {
+  test.each([[undefined], [null], [{}], [{ source: 'aws.scheduler' }], [{ action: 'run' }]])('%p runs the full load', (event) => {
+    expect(parseEvent(event)).toEqual({ action: 'run' });
+  });
+
+  test('{"action":"resume"} resumes', () => {
+    expect(parseEvent({ action: 'resume' })).toEqual({ action: 'resume' });
+  });
+
+  test('fails on an unknown action, naming the field and what to send instead', () => {
+    expect(() => parseEvent({ action: 'reload' })).toThrow(
+      /^dms-task-runner event is invalid \(action: [^)]*\); send \{"action":"resume"\} to resume a CDC task, or no action to run the full load\.$/,
+    );
+  });
+
+  test('fails on an event that is not an object, calling it "event"', () => {
+    expect(() => parseEvent('resume')).toThrow(/^dms-task-runner event is invalid \(event: /);
   });
 });
 
