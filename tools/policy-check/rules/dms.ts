@@ -110,9 +110,20 @@ export const dmsRules: Rule[] = [
   },
   {
     id: 'DMS-SSL',
-    summary: 'database endpoints: ssl_mode require or verify-full',
+    summary: 'database endpoints: ssl_mode require or verify-full (Oracle: verify-ca with certificate_arn)',
     types: ['aws_dms_endpoint'],
-    check: (r) => (isDatabaseEndpoint(r) ? all(mustBeOneOf(r.attrs, 'ssl_mode', ['require', 'verify-full'], 'set ssl_mode = "verify-full" (with certificate_arn) or "require"')) : []),
+    check: (r) => {
+      if (!isDatabaseEndpoint(r)) return [];
+      // Oracle endpoints support only the SSL modes none and verify-ca, with an Oracle wallet imported as a DMS
+      // certificate (DMS User Guide, "SSL support for an Oracle endpoint", CHAP_Source.Oracle.html#CHAP_Security.SSL.Oracle).
+      if (literalString(r.attrs.engine_name) === 'oracle') {
+        return all(
+          mustBeOneOf(r.attrs, 'ssl_mode', ['verify-ca'], 'set ssl_mode = "verify-ca" with certificate_arn (Oracle endpoints support only none and verify-ca)'),
+          mustBeSet(r.attrs, 'certificate_arn', 'set certificate_arn to the DMS certificate holding the Oracle wallet (aws_dms_certificate certificate_wallet)'),
+        );
+      }
+      return all(mustBeOneOf(r.attrs, 'ssl_mode', ['require', 'verify-full'], 'set ssl_mode = "verify-full" (with certificate_arn) or "require"'));
+    },
   },
   {
     id: 'DMS-TASK-LOGGING',

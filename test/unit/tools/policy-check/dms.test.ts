@@ -86,6 +86,21 @@ describe('DMS rules', () => {
     expect(messagesOf(rule, resources)).toMatch(new RegExp(`aws_dms_endpoint.source: ${message.source}`));
   });
 
+  test('DMS-SSL: an Oracle endpoint passes with verify-ca and its wallet certificate (DMS Oracle supports only none and verify-ca)', () => {
+    const resources = task();
+    resources.aws_dms_endpoint.source = withAttrs(sourceEndpoint, { engine_name: 'oracle', ssl_mode: 'verify-ca', certificate_arn: '${aws_dms_certificate.wallet.certificate_arn}' });
+    expect(findingsOf('DMS-SSL', resources)).toEqual([]);
+  });
+
+  test.each([
+    [{ ssl_mode: 'require', certificate_arn: 'arn:aws:dms:eu-west-2:123456789012:cert:W' }, /ssl_mode is "require"; must be "verify-ca"/],
+    [{ ssl_mode: 'verify-ca', certificate_arn: undefined }, /certificate_arn is not set/],
+  ])('DMS-SSL fails an Oracle endpoint with %j', (changes, message) => {
+    const resources = task();
+    resources.aws_dms_endpoint.source = withAttrs(sourceEndpoint, { engine_name: 'oracle', ...changes });
+    expect(messagesOf('DMS-SSL', resources)).toMatch(message);
+  });
+
   test('non-database endpoints need neither secrets nor ssl_mode', () => {
     const kinesis = { endpoint_type: 'target', engine_name: 'kinesis', kinesis_settings: { stream_arn: '${aws_kinesis_stream.cdc.arn}' } };
     expect(findingsOf('DMS-SECRETS', { aws_dms_endpoint: { k: kinesis } })).toEqual([]);
