@@ -11,6 +11,12 @@ import type { Client } from 'pg';
  * over the network, with S3's errors and retries; this reads `<mirror>/<bucket>/<key>` from local disk with COPY, as
  * the function's owner (SECURITY DEFINER, a superuser here). Region, credentials and the versioning of the object
  * are ignored.
+ *
+ * Compressed objects: RDS decompresses an object whose S3 metadata has `Content-Encoding: gzip` ("Importing an Amazon
+ * S3 compressed (gzip) file", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.S3Import.FileFormats.html)
+ * and reads any other object as is, whatever its key. The stand-in has no S3 metadata: a test marks such an object
+ * with a sidecar file `<key>.content-encoding` holding `gzip`, and the stand-in then reads the file through
+ * `gzip -dc` (COPY FROM PROGRAM). It does not check that the sidecar matches the object's real metadata.
  */
 export function awsS3StandInSql(mirror: string): string {
   return `
@@ -21,13 +27,19 @@ export function awsS3StandInSql(mirror: string): string {
     CREATE SCHEMA aws_s3;
     CREATE FUNCTION aws_s3.table_import_from_s3(table_name text, column_list text, options text, s3_info aws_commons._s3_uri_1)
       RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
-      DECLARE n bigint;
+      DECLARE
+        n bigint;
+        file text := '${mirror}/' || (s3_info).bucket || '/' || (s3_info).file_path;
       BEGIN
         IF NOT has_table_privilege(session_user, table_name, 'INSERT') THEN
           RAISE EXCEPTION 'permission denied for table %', table_name USING ERRCODE = 'insufficient_privilege';
         END IF;
-        EXECUTE format('COPY %s (%s) FROM %L WITH %s', table_name, column_list,
-                       '${mirror}/' || (s3_info).bucket || '/' || (s3_info).file_path, options);
+        IF btrim(coalesce(pg_read_file(file || '.content-encoding', 0, 64, true), '')) = 'gzip' THEN
+          IF position('''' in file) > 0 THEN RAISE EXCEPTION 'stand-in: no quotes in keys of gzip objects'; END IF;
+          EXECUTE format('COPY %s (%s) FROM PROGRAM %L WITH %s', table_name, column_list, 'gzip -dc ''' || file || '''', options);
+        ELSE
+          EXECUTE format('COPY %s (%s) FROM %L WITH %s', table_name, column_list, file, options);
+        END IF;
         GET DIAGNOSTICS n = ROW_COUNT;
         RETURN format('%s rows imported into relation "%s" from file %s', n, table_name, (s3_info).file_path);
       END $$;
