@@ -24,10 +24,13 @@ class StubSecretsManager {
   readonly calls: Array<{ command: string; input: Record<string, unknown> }> = [];
   versions: Record<string, { stages: string[]; value?: string }> = { v1: { stages: ['AWSCURRENT'], value: JSON.stringify({ username: 'app', password: 'old' }) } };
   failGetWith?: Error;
+  /** Replaces DescribeSecret's answer (e.g. rotation off, or a secret without versions). */
+  describeAnswer?: Record<string, unknown>;
 
   async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> {
     this.calls.push({ command: command.constructor.name, input: command.input });
     if (command instanceof DescribeSecretCommand) {
+      if (this.describeAnswer) return this.describeAnswer;
       return { RotationEnabled: true, VersionIdsToStages: Object.fromEntries(Object.entries(this.versions).map(([id, v]) => [id, [...v.stages]])) };
     }
     if (command instanceof GetSecretValueCommand) {
@@ -76,6 +79,22 @@ describe('secretsManagerPort (the real adapter) against a stubbed SDK client', (
     const stub = new StubSecretsManager();
     await expect(port(stub).describe(ARN)).resolves.toEqual({ rotationEnabled: true, versions: { v1: ['AWSCURRENT'] } });
     expect(stub.calls).toEqual([{ command: 'DescribeSecretCommand', input: { SecretId: ARN } }]);
+  });
+
+  test('describe reports rotation off unless DescribeSecret says RotationEnabled true', async () => {
+    const stub = new StubSecretsManager();
+    stub.describeAnswer = { RotationEnabled: false, VersionIdsToStages: { v1: ['AWSCURRENT'] } };
+    await expect(port(stub).describe(ARN)).resolves.toEqual({ rotationEnabled: false, versions: { v1: ['AWSCURRENT'] } });
+    // "If the secret has never been configured for rotation, Secrets Manager returns null" (DescribeSecret API reference,
+    // RotationEnabled: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html).
+    stub.describeAnswer = { VersionIdsToStages: { v1: ['AWSCURRENT'] } };
+    await expect(port(stub).describe(ARN)).resolves.toEqual({ rotationEnabled: false, versions: { v1: ['AWSCURRENT'] } });
+  });
+
+  test('describe answers no versions (not undefined) when DescribeSecret lists none', async () => {
+    const stub = new StubSecretsManager();
+    stub.describeAnswer = { RotationEnabled: true };
+    await expect(port(stub).describe(ARN)).resolves.toEqual({ rotationEnabled: true, versions: {} });
   });
 
   test('get sends GetSecretValue with the stage and the version id, and parses the JSON', async () => {
