@@ -1,5 +1,7 @@
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import { DmsMigration, OracleSourceEndpoint, OracleSourceEndpointProps, TableMappings } from '../../../modules/dms-migration';
+import { Testing } from '../../../modules/core';
+import { checkStack } from '../../../tools/policy-check/engine';
 import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
 
 /**
@@ -101,6 +103,19 @@ describe('DmsMigration with an Oracle source', () => {
     const settings = JSON.parse(one(out, 'aws_dms_replication_task').replication_task_settings);
     expect(settings.ValidationSettings.EnableValidation).toBe(true);
     expect(m.task.migrationType).toBe('full-load-and-cdc');
+  });
+
+  test('the policy check passes the synthesized Oracle migration (DMS-SSL verify-ca with the wallet; only the on-source login rotation is left to waive)', () => {
+    const { stack, roles } = parts();
+    new DmsMigration(stack, 'm', {
+      network,
+      accountRoles: roles,
+      source: { kind: 'oracle', serverAddress: '10.20.30.50', databaseName: 'ERP', certificateArn: WALLET, facts: { continuous: true } },
+      target,
+      tableMappings: mappings(),
+    });
+    const findings = checkStack('demo-staging', JSON.parse(Testing.synth(stack)) as never).findings.filter((f) => !f.waived);
+    expect(findings.map((f) => `${f.rule} ${f.address.replace(/_[0-9A-F]{8}$/, '')}`)).toEqual(['SECRETS-ROTATION aws_secretsmanager_secret.m_source_login_secret']);
   });
 
   test('a full-load-only Oracle source with migrationType full-load', () => {
