@@ -56,7 +56,7 @@ export interface GenericDmsEndpointProps extends Omit<DatabaseEndpointProps, 'po
  * Any engine the kit does not type, with the kit's login rules: a Secrets Manager secret and an access role made like
  * the typed endpoints', TLS `require` or `verify-full`, the network path from `connections` and `port`. Engine
  * settings go in `overrides`, typed by the provider's `DmsEndpointConfig`
- * (e.g. `{ mongodbSettings: { authMechanism: 'scram_sha_1', nestingLevel: 'one' } }`).
+ * (e.g. `{ mongodbSettings: { authMechanism: 'scram-sha-1', nestingLevel: 'one' } }`).
  */
 export class GenericDmsEndpoint extends DatabaseEndpointBase {
   readonly endpointType: 'source' | 'target';

@@ -104,7 +104,7 @@ describe('GenericDmsEndpoint: any engine with a login secret', () => {
       databaseName: 'catalog',
       secret: PG_SECRET,
       connections: { connections: db },
-      overrides: { mongodbSettings: { authMechanism: 'scram_sha_1', nestingLevel: 'one' } },
+      overrides: { mongodbSettings: { authMechanism: 'scram-sha-1', nestingLevel: 'one' } },
     });
     ep.endpoint.putTimeouts({ delete: '30m' });
     const out = synth(stack);
@@ -116,7 +116,7 @@ describe('GenericDmsEndpoint: any engine with a login secret', () => {
       ssl_mode: 'require',
       secrets_manager_arn: PG_SECRET.secretArn,
       secrets_manager_access_role_arn: expect.stringContaining('aws_iam_role'),
-      mongodb_settings: { auth_mechanism: 'scram_sha_1', nesting_level: 'one' },
+      mongodb_settings: { auth_mechanism: 'scram-sha-1', nesting_level: 'one' },
       timeouts: { delete: '30m' },
     });
     expect(resource).not.toHaveProperty('password');
