@@ -28,7 +28,14 @@ export const SOURCE_CONDITION_SERVICES = new Set([
   'vpc-flow-logs.amazonaws.com',
 ]);
 
-const BROAD_MANAGED = /(AdministratorAccess|PowerUserAccess|FullAccess)$/;
+/**
+ * AWS managed policies that grant an account's administration or a service's every action. AWS also ships
+ * "AdministratorAccess-<service>" variants: AdministratorAccess-Amplify "should be considered as powerful as the
+ * AdministratorAccess policy" (Amplify guide, "AWS managed policies for AWS Amplify",
+ * https://docs.aws.amazon.com/amplify/latest/userguide/security-iam-awsmanpol.html); AdministratorAccess-AWSElasticBeanstalk
+ * gives "full administrative permissions" (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.iam.managed-policies.html).
+ */
+const BROAD_MANAGED = /(AdministratorAccess(-[A-Za-z0-9]+)?|PowerUserAccess|FullAccess)$/;
 
 /** Violations of least privilege in one identity policy's Allow statements. */
 export function leastPrivilege(statements: PolicyStatementView[], where: string): Violation[] {

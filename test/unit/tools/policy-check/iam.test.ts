@@ -47,6 +47,64 @@ describe('IAM rules', () => {
     });
   });
 
+  describe('IAM-LEAST-PRIVILEGE: where access hides', () => {
+    test('a role\'s managed_policy_arns are judged like attachments', () => {
+      const role = { assume_role_policy: '{}', managed_policy_arns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole', 'arn:aws:iam::aws:policy/PowerUserAccess'] };
+      const findings = findingsOf('IAM-LEAST-PRIVILEGE', { aws_iam_role: { r: role } });
+      expect(findings.map((f) => f.message)).toEqual(['attaches the broad managed policy arn:aws:iam::aws:policy/PowerUserAccess']);
+    });
+
+    test('an Allow with NotResource grants every other resource, so scopable actions there fail as on Resource "*"', () => {
+      const statement = { Effect: 'Allow', Action: ['s3:GetObject', 'xray:PutTraceSegments'], NotResource: '${aws_s3_bucket.secret.arn}/*' };
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc(statement)))).toMatch(/statement #1 allows s3:GetObject on Resource "\*"/);
+    });
+
+    test('a wildcard action on Resource "*" is reported once, as a wildcard', () => {
+      const messages = findingsOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc({ Effect: 'Allow', Action: ['s3:*', 'ec2:DescribeVpcs'], Resource: '*' }))).map((f) => f.message);
+      expect(messages).toEqual(['policy statement #1 allows wildcard actions s3:*']);
+    });
+
+    test('names every wildcard and scoped action of a statement', () => {
+      const out = messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc({ Effect: 'Allow', Action: ['s3:*', 'kms:*', 'sqs:SendMessage', 'sns:Publish'], Resource: '*' })));
+      expect(out).toMatch(/allows wildcard actions s3:\*, kms:\*/);
+      expect(out).toMatch(/allows sqs:SendMessage, sns:Publish on Resource "\*"/);
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc({ Effect: 'Allow', NotAction: ['iam:*', 'kms:*'], Resource: '*' })))).toMatch(/allows NotAction iam:\*, kms:\*/);
+    });
+
+    test('a partial wildcard is not a service-wide one, and only ec2 Describe calls count as unscopable', () => {
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '${aws_s3_bucket.raw.arn}/*' })))).toEqual([]);
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc({ Effect: 'Allow', Action: ['ec2:DescribeVpcs', 'ec2:RunInstances', 'rds:DescribeDBInstances'], Resource: '*' })))).toMatch(
+        /allows ec2:RunInstances, rds:DescribeDBInstances on Resource "\*"/,
+      );
+    });
+
+    test('inline policies: one without a document is skipped, one without a name is labelled inline_policy', () => {
+      const role = { assume_role_policy: '{}', inline_policy: [{ name: 'empty' }, { policy: doc({ Effect: 'Allow', Action: 'sqs:*', Resource: '${aws_sqs_queue.q.arn}' }) }] };
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', { aws_iam_role: { r: role } }).map((f) => f.message)).toEqual(['inline_policy statement #1 allows wildcard actions sqs:*']);
+    });
+
+    test('an unparseable inline policy names the policy and how to write it', () => {
+      const role = { assume_role_policy: '{}', inline_policy: [{ name: 'x', policy: '${jsonencode(local.p)}' }] };
+      expect(messagesOf('IAM-LEAST-PRIVILEGE', { aws_iam_role: { r: role } })).toMatch(/inline_policy x: policy must be a literal JSON document.* -> write the policy as a literal JSON document/);
+    });
+
+    test('the AdministratorAccess-<service> managed policies are as broad as AdministratorAccess', () => {
+      for (const name of ['AdministratorAccess-Amplify', 'AdministratorAccess-AWSElasticBeanstalk']) {
+        expect(messagesOf('IAM-LEAST-PRIVILEGE', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: `arn:aws:iam::aws:policy/${name}` } } })).toMatch(
+          new RegExp(`attaches the broad managed policy arn:aws:iam::aws:policy/${name}`),
+        );
+      }
+      // Names that only contain the words are not those policies.
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::111122223333:policy/FullAccessReview' } } })).toEqual([]);
+    });
+
+    test('group, user and policy attachments are all judged by their policy_arn', () => {
+      for (const type of ['aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment']) {
+        expect(messagesOf('IAM-LEAST-PRIVILEGE', { [type]: { a: { policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } } })).toMatch(/attaches the broad managed policy/);
+      }
+    });
+  });
+
   describe('IAM-TRUST', () => {
     const trust = (statement: Record<string, unknown>): Resources => ({ aws_iam_role: { r: { name: 'r', assume_role_policy: doc({ Effect: 'Allow', Action: 'sts:AssumeRole', ...statement }) } } });
     const pinned = { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.c.account_id}' } };
@@ -70,6 +128,26 @@ describe('IAM rules', () => {
       ['no Principal', {}, /allows any principal/],
     ])('fails when %s', (_, statement, message) => {
       expect(messagesOf('IAM-TRUST', trust(statement))).toMatch(message);
+    });
+
+    test('a Deny statement is not a grant, whatever its principal', () => {
+      const policy = doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ec2.amazonaws.com' } }, { Effect: 'Deny', Action: 'sts:AssumeRole', Principal: '*' });
+      expect(findingsOf('IAM-TRUST', { aws_iam_role: { r: { name: 'r', assume_role_policy: policy } } })).toEqual([]);
+    });
+
+    test('a statement open to any principal is reported once, not again for its services', () => {
+      const messages = findingsOf('IAM-TRUST', trust({ Principal: { AWS: '*', Service: 'lambda.amazonaws.com' } })).map((f) => f.message);
+      expect(messages).toEqual(['trust statement #1 allows any principal']);
+    });
+
+    test('condition keys are case-insensitive: aws:sourceaccount pins the trust', () => {
+      expect(findingsOf('IAM-TRUST', trust({ Principal: { Service: 'glue.amazonaws.com' }, Condition: { StringEquals: { 'AWS:sourceaccount': '111122223333' } } }))).toEqual([]);
+    });
+
+    test('only aws:SourceAccount and aws:SourceArn pin the trust, not keys that merely contain them', () => {
+      for (const key of ['aws:SourceAccountX', 'x:aws:SourceArn', 'aws:SourceVpc']) {
+        expect(messagesOf('IAM-TRUST', trust({ Principal: { Service: 'states.amazonaws.com' }, Condition: { StringEquals: { [key]: '1' } } }))).toMatch(/lets states.amazonaws.com assume the role from any account/);
+      }
     });
 
     test('fails when the trust policy is a token', () => {
