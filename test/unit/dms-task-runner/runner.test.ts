@@ -285,6 +285,106 @@ describe('dms-task-runner', () => {
   });
 });
 
+// Stop reasons and table states as the DMS API reference lists them: ReplicationTask.StopReason
+// (https://docs.aws.amazon.com/dms/latest/APIReference/API_ReplicationTask.html) and TableStatistics.ValidationState /
+// TableState (https://docs.aws.amazon.com/dms/latest/APIReference/API_TableStatistics.html).
+describe('dms-task-runner: what counts as finished, failed or throttled', () => {
+  test.each(['Stop Reason FULL_LOAD_ONLY_FINISHED', 'Stop Reason STOPPED_AFTER_FULL_LOAD', 'Stop Reason NORMAL'])('a load stopped with %s is completed', async (StopReason) => {
+    const { run } = setup([{ Status: 'ready' }, { ...(finished as ReplicationTask), StopReason }]);
+    await expect(run()).resolves.toMatchObject({ outcome: 'completed', stopReason: StopReason });
+  });
+
+  test.each(['Stop Reason STOPPED_DUE_TO_LOW_MEMORY', 'Stop Reason RECOVERABLE_ERROR', 'Stop Reason STOPPED_AT_SERVER_TIME'])('a load stopped with %s fails', async (StopReason) => {
+    const { run } = setup([{ Status: 'ready' }, { ...(finished as ReplicationTask), StopReason }]);
+    await expect(run()).rejects.toThrow(`stopped before finishing the load (stop reason: ${StopReason}`);
+  });
+
+  test('a task that is starting counts as already running: no second start, its outcome is reported', async () => {
+    const { dms, run } = setup([{ Status: 'starting' }, { Status: 'running' }, finished]);
+    await expect(run('wait')).resolves.toMatchObject({ outcome: 'completed', startedByThisRun: false });
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test.each([
+    ['TooManyRequestsException', awsError('TooManyRequestsException', 'x')],
+    ['RequestLimitExceeded', awsError('RequestLimitExceeded', 'x')],
+    ['HTTP 429', awsError('SomethingElse', 'x', 429)],
+    ['HTTP 500', awsError('InternalFailure', 'x', 500)],
+    ['an SDK error marked $retryable.throttling', Object.assign(awsError('Unknown', 'x'), { $retryable: { throttling: true } })],
+    ['a plain object whose Code says Throttling', { Code: 'Throttling', $metadata: { httpStatusCode: 400 } }],
+    ['a plain object whose code says ThrottlingException', { code: 'ThrottlingException' }],
+  ])('isThrottling: %s is retried', (_what, err) => {
+    expect(isThrottling(err)).toBe(true);
+  });
+
+  test.each([
+    ['HTTP 499', awsError('Whatever', 'x', 499)],
+    ['$retryable without throttling', Object.assign(awsError('Unknown', 'x'), { $retryable: {} })],
+    ['an error without name, code or status', {}],
+    ['undefined', undefined],
+  ])('isThrottling: %s is not retried', (_what, err) => {
+    expect(isThrottling(err)).toBe(false);
+  });
+
+  test('summarize counts rows and validated tables and names tables by schema and table', () => {
+    const report = summarize([
+      { SchemaName: 'rpt', TableName: 'a', FullLoadRows: 7, ValidationState: 'Validated', TableState: 'Table completed' },
+      { SchemaName: 'rpt', TableName: 'b', FullLoadRows: 5, ValidationState: 'Validated', TableState: 'Table completed' },
+      { TableName: 'c', TableState: 'Table completed' },
+      { SchemaName: 'rpt', TableState: 'Table completed', FullLoadRows: 1 },
+    ]);
+    expect(report).toEqual({
+      tables: 4,
+      rowsLoaded: 13,
+      validated: 2,
+      unvalidated: [
+        { table: '?.c', state: 'Not enabled' },
+        { table: 'rpt.?', state: 'Not enabled' },
+      ],
+      failed: [],
+    });
+  });
+
+  test('summarize: a table in error fails under its table state, with its failed record count', () => {
+    const report = summarize([{ SchemaName: 'a', TableName: 'x', TableState: 'Table error', ValidationState: 'Validated', ValidationFailedRecords: 2, FullLoadErrorRows: 1 }]);
+    expect(report.failed).toEqual([{ table: 'a.x', state: 'Table error', failedRecords: 3 }]);
+    expect(report.validated).toBe(0);
+  });
+
+  test.each(['Mismatched records', 'Suspended records', 'Error', 'Table error'])('summarize: validation state %s fails the table even with no record counted', (ValidationState) => {
+    const report = summarize([{ SchemaName: 'a', TableName: 'x', TableState: 'Table completed', ValidationState }]);
+    expect(report.failed).toEqual([{ table: 'a.x', state: ValidationState, failedRecords: 0 }]);
+  });
+
+  test('summarize: failed, suspended and errored records add up, and any of them fails a table shown as validated', () => {
+    const report = summarize([
+      { SchemaName: 'a', TableName: 'f', ValidationState: 'Validated', ValidationFailedRecords: 1 },
+      { SchemaName: 'a', TableName: 's', ValidationState: 'Validated', ValidationSuspendedRecords: 2 },
+      { SchemaName: 'a', TableName: 'e', ValidationState: 'Validated', FullLoadErrorRows: 4 },
+      { SchemaName: 'a', TableName: 'all', ValidationState: 'Pending records', ValidationFailedRecords: 1, ValidationSuspendedRecords: 2, FullLoadErrorRows: 4 },
+    ]);
+    expect(report.failed).toEqual([
+      { table: 'a.f', state: 'Validated', failedRecords: 1 },
+      { table: 'a.s', state: 'Validated', failedRecords: 2 },
+      { table: 'a.e', state: 'Validated', failedRecords: 4 },
+      { table: 'a.all', state: 'Pending records', failedRecords: 7 },
+    ]);
+    expect(report.validated).toBe(0);
+  });
+});
+
+describe('dms-task-runner resume waits out every settling state', () => {
+  test.each(['stopping', 'creating'])('a task that is %s is waited for, then resumed', async (Status) => {
+    const ranBefore = { MigrationType: 'cdc' as const, ReplicationTaskStartDate: new Date(T0 - 86_400_000) };
+    const dms = new FakeDms([{ ...ranBefore, Status }, { ...ranBefore, Status: 'stopped' }, { ...ranBefore, Status: 'running' }]);
+    const clock = new FakeClock();
+    const runner = new DmsTaskRunner(dms, createLogger({ service: 't', sink: () => undefined }), clock);
+    const outcome = await runner.resume({ taskArn: ARN, pollIntervalMs: 10_000, safetyMarginMs: 15_000, remainingTimeMs: () => 300_000 - (clock.t - T0) });
+    expect(outcome).toMatchObject({ outcome: 'resumed', previousStatus: Status });
+    expect(dms.starts_.map((c) => c.input)).toEqual([{ ReplicationTaskArn: ARN, StartReplicationTaskType: 'resume-processing' }]);
+  });
+});
+
 describe('dms-task-runner config', () => {
   test('parses with defaults', () => {
     expect(parseConfig({ REPLICATION_TASK_ARN: ARN })).toEqual({
