@@ -133,6 +133,7 @@ export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<
       // upsert: how many of the rows were new keys and how many updated existing ones (counts only).
       inserted: outcome.merged?.inserted,
       updated: outcome.merged?.updated,
+      deleted: outcome.merged?.deleted,
       durationMs: Date.now() - started,
       versionId: outcome.identity.versionId,
       eTag: outcome.identity.eTag,
@@ -261,9 +262,9 @@ async function streamLoad(
   }
   const headerLines = linesIn(buf, header.end);
   setHeaderLines(headerLines);
-  const columns = await copyColumns(client, route, target, header);
   // upsert: rows go to a temporary staging table first, merged into the target after the row-count check.
   const upsert = route.mode === 'upsert' ? await prepareUpsert(client, route, target, header.columns) : undefined;
+  const columns = upsert ? upsert.copyList : await copyColumns(client, route, target, header);
   const rest = buf.subarray(header.end);
 
   if (rest.length === 0 && done) {
@@ -342,8 +343,8 @@ async function serverSideImport(deps: LoaderDeps, client: PoolClient, ref: Objec
   if (head.length === 0) throw reject(target, 'the file is empty (0 bytes): expected a header line');
   const header = parseHeader(head, whole, dialect);
   if (!header) throw reject(target, `no line break in the first ${HEADER_PROBE_BYTES} bytes: not a CSV file with a header`);
-  const columns = await copyColumns(client, route, target, header);
   const upsert = route.mode === 'upsert' ? await prepareUpsert(client, route, target, header.columns) : undefined;
+  const columns = upsert ? upsert.copyList : await copyColumns(client, route, target, header);
   if (whole && head.length <= header.end) {
     if (route.mode === 'replace') {
       throw reject(target, 'the file has a header but no rows; replace mode refuses to empty the table (upload a file with rows, or use append mode)');

@@ -21,6 +21,11 @@ export interface TableRoute {
    * @default the table's primary key, looked up at load time
    */
   readonly key?: readonly string[];
+  /**
+   * Upsert only: a file-only column (not in the table) whose value `value` marks a row as a delete of its key, e.g.
+   * `{ column: 'op', value: 'D' }`. Other rows merge as usual. @default none: upsert never deletes
+   */
+  readonly deleteMarker?: { readonly column: string; readonly value: string };
   /** The file's CSV dialect (delimiter, quote, null marker, encoding); COPY's CSV defaults in UTF-8 when absent. */
   readonly csv?: CsvDialect;
 }
@@ -63,6 +68,25 @@ function keyProblems(route: Record<string, unknown>, where: string): string[] {
   return [];
 }
 
+/** Problems with a route's `deleteMarker`: upsert only; `{ column: <identifier, not a key column>, value: <non-empty string> }`. */
+function deleteMarkerProblems(route: Record<string, unknown>, where: string): string[] {
+  const marker = route.deleteMarker as Record<string, unknown> | undefined;
+  if (marker === undefined) return [];
+  if (route.mode !== 'upsert') return [`${where}: deleteMarker is only for mode "upsert" (mode is ${JSON.stringify(route.mode)}); remove it or use mode "upsert".`];
+  const example = 'e.g. {"column":"op","value":"D"}';
+  if (marker === null || typeof marker !== 'object' || Array.isArray(marker)) return [`${where}: deleteMarker must be {column, value}, ${example}.`];
+  const problems: string[] = [];
+  const extra = Object.keys(marker).filter((k) => k !== 'column' && k !== 'value');
+  if (extra.length) problems.push(`${where}: deleteMarker has unknown field(s) ${extra.join(', ')}; it has column and value, ${example}.`);
+  if (typeof marker.column !== 'string' || !IDENTIFIER.test(marker.column)) {
+    problems.push(`${where}: deleteMarker.column ${JSON.stringify(marker.column)} must be a plain identifier (the file column that marks deletes), ${example}.`);
+  } else if (Array.isArray(route.key) && route.key.includes(marker.column)) {
+    problems.push(`${where}: deleteMarker.column "${marker.column}" is a key column; the marker is a separate, file-only column.`);
+  }
+  if (typeof marker.value !== 'string' || marker.value === '') problems.push(`${where}: deleteMarker.value must be a non-empty string (the marker column's value for a delete), ${example}.`);
+  return problems;
+}
+
 /** Every problem with a route list, as readable sentences (empty when the list is valid). */
 export function routeProblems(routes: unknown): string[] {
   if (!Array.isArray(routes)) return ['routes must be a list of {prefix, table, mode}.'];
@@ -88,9 +112,9 @@ export function routeProblems(routes: unknown): string[] {
     if (route.mode !== 'replace' && route.mode !== 'append' && route.mode !== 'upsert') {
       problems.push(`${where}: mode ${JSON.stringify(route.mode)} must be "replace", "append" or "upsert".`);
     }
-    problems.push(...keyProblems(route, where));
+    problems.push(...keyProblems(route, where), ...deleteMarkerProblems(route, where));
     problems.push(...dialectProblems(route.csv, `${where} (prefix ${JSON.stringify(route.prefix)})`));
-    const extra = Object.keys(route).filter((k) => !['prefix', 'table', 'mode', 'key', 'csv'].includes(k));
+    const extra = Object.keys(route).filter((k) => !['prefix', 'table', 'mode', 'key', 'deleteMarker', 'csv'].includes(k));
     if (extra.length) problems.push(`${where}: unknown field(s) ${extra.join(', ')}; a route has prefix, table and mode.`);
   });
   // Two replace routes into one table would let one file erase the other's rows.
@@ -128,7 +152,7 @@ export function resolveRoutes(routes: unknown): ResolvedRoute[] {
   if (problems.length) throw new Error(`invalid table routes: ${problems.join(' ')}`);
   return (routes as TableRoute[]).map((r) => {
     const { schema, name } = splitTableName(r.table)!;
-    return { prefix: r.prefix, table: r.table, mode: r.mode, ...(r.key ? { key: [...r.key] } : {}), ...(r.csv ? { csv: { ...r.csv } } : {}), schema, name, qualified: `${schema}.${name}` };
+    return { prefix: r.prefix, table: r.table, mode: r.mode, ...(r.key ? { key: [...r.key] } : {}), ...(r.deleteMarker ? { deleteMarker: { column: r.deleteMarker.column, value: r.deleteMarker.value } } : {}), ...(r.csv ? { csv: { ...r.csv } } : {}), schema, name, qualified: `${schema}.${name}` };
   });
 }
 

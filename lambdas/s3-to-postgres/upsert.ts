@@ -15,6 +15,10 @@ export interface UpsertPlan {
   readonly columns: readonly string[];
   /** The merge key (route `key`, else the table's primary key). */
   readonly key: readonly string[];
+  /** COPY's column list (quoted, file order): the target columns, plus the delete marker column where the file has it. */
+  readonly copyList: string;
+  /** Rows whose marker column holds this value delete their key. */
+  readonly deleteMarker?: { readonly column: string; readonly value: string };
 }
 
 export interface UpsertCounts {
@@ -22,6 +26,8 @@ export interface UpsertCounts {
   readonly inserted: number;
   /** Rows whose key existed (updated; or left as they were when the file has only key columns). */
   readonly updated: number;
+  /** Rows of the file marked as deletes (`deleteMarker`) whose key was in the table. */
+  readonly deleted?: number;
 }
 
 /** The staging table: dropped at COMMIT or ROLLBACK (ON COMMIT DROP), so it never outlives the load. */
@@ -78,9 +84,22 @@ export async function hasUniqueArbiter(client: ClientBase, schema: string, name:
 export async function prepareUpsert(client: ClientBase, route: ResolvedRoute, target: LoadTarget, header: readonly string[]): Promise<UpsertPlan> {
   const table = await tableColumns(client, route.schema, route.name);
   if (!table) throw fail(target, `failed: table ${route.qualified} does not exist (create it before loading, or fix the route)`);
-  const mapping = mapHeader(header, table);
+  const marker = route.deleteMarker;
+  if (marker && table.some((c) => c.name === marker.column)) {
+    throw fail(
+      target,
+      `failed: the route's deleteMarker column "${marker.column}" is a column of ${route.qualified}; the marker is a file-only column (it is not loaded): name another column, or keep a soft-delete flag as an ordinary column without deleteMarker`,
+    );
+  }
+  if (marker && !header.includes(marker.column)) {
+    throw fail(target, `rejected: the header lacks the route's delete marker column "${marker.column}" (rows whose "${marker.column}" is ${JSON.stringify(marker.value)} delete their key)`);
+  }
+  const data = marker ? header.filter((h) => h !== marker.column) : header;
+  const mapping = mapHeader(data, table);
   if (!mapping.ok) throw fail(target, `rejected: header does not match table ${route.qualified}: ${mapping.problem}`);
   const columns = mapping.columns;
+  let next = 0;
+  const copyList = header.map((h) => quoteIdent(marker && h === marker.column ? h : columns[next++])).join(', ');
 
   const key = route.key?.length ? [...route.key] : await primaryKey(client, route.schema, route.name);
   if (key.length === 0) {
@@ -107,10 +126,14 @@ export async function prepareUpsert(client: ClientBase, route: ResolvedRoute, ta
   // with their line, as for the other modes. Columns the file lacks are dropped (the target fills them itself).
   await client.query(`CREATE TEMP TABLE s3_upsert_staging (LIKE ${qualified} INCLUDING DEFAULTS) ON COMMIT DROP`);
   const absent = table.filter((c) => !columns.includes(c.name)).map((c) => `DROP COLUMN ${quoteIdent(c.name)}`);
+  // With a delete marker, a delete row may leave non-key columns empty: NOT NULL is then checked by the merge's
+  // INSERT (for rows that are not deletes), without a line number.
+  const relaxed = marker ? columns.filter((c) => !key.includes(c)).map((c) => `ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL`) : [];
+  const markerColumn = marker ? [`ADD COLUMN ${quoteIdent(marker.column)} text`] : [];
   await client.query(
-    `ALTER TABLE ${STAGING} ${[...absent, `ADD COLUMN ${quoteIdent(RECORD_COLUMN)} bigint GENERATED ALWAYS AS IDENTITY`].join(', ')}`,
+    `ALTER TABLE ${STAGING} ${[...absent, ...relaxed, ...markerColumn, `ADD COLUMN ${quoteIdent(RECORD_COLUMN)} bigint GENERATED ALWAYS AS IDENTITY`].join(', ')}`,
   );
-  return { staging: STAGING, columns, key };
+  return { staging: STAGING, columns, key, copyList, deleteMarker: marker };
 }
 
 /**
@@ -142,18 +165,32 @@ export async function mergeUpsert(client: ClientBase, route: ResolvedRoute, targ
   }
   const cols = plan.columns.map(quoteIdent).join(', ');
   const rest = plan.columns.filter((c) => !plan.key.includes(c));
+  const marker = plan.deleteMarker;
+  let deleted: number | undefined;
+  if (marker) {
+    const m = `s.${quoteIdent(marker.column)}`;
+    const del = await client.query(
+      `DELETE FROM ${quoteIdent(route.schema)}.${quoteIdent(route.name)} AS t USING ${plan.staging} AS s
+        WHERE ${m} = $1 AND ${plan.key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ')}`,
+      [marker.value],
+    );
+    deleted = del.rowCount ?? 0;
+  }
+  // Rows marked as deletes are not merged (their key appears once in the file: checked above).
+  const notDeleted = marker ? ` WHERE ${quoteIdent(marker.column)} IS DISTINCT FROM $1` : '';
   // A file with only key columns has nothing to update: existing keys stay as they are.
   const action = rest.length ? `DO UPDATE SET ${rest.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}` : 'DO NOTHING';
   const { rows } = await client.query<{ staged: string; inserted: string }>(
     `WITH merged AS (
        INSERT INTO ${quoteIdent(route.schema)}.${quoteIdent(route.name)} AS t (${cols})
-       SELECT ${cols} FROM ${plan.staging}
+       SELECT ${cols} FROM ${plan.staging}${notDeleted}
        ON CONFLICT (${keySql}) ${action}
        RETURNING (t.xmax = 0) AS inserted
      )
-     SELECT (SELECT count(*) FROM ${plan.staging})::text AS staged, count(*) FILTER (WHERE inserted)::text AS inserted FROM merged`,
+     SELECT (SELECT count(*) FROM ${plan.staging}${notDeleted})::text AS staged, count(*) FILTER (WHERE inserted)::text AS inserted FROM merged`,
+    marker ? [marker.value] : [],
   );
   // xmax = 0 marks a row version this statement inserted; an updated row carries this transaction's id there.
   const inserted = Number(rows[0].inserted);
-  return { inserted, updated: Number(rows[0].staged) - inserted };
+  return { inserted, updated: Number(rows[0].staged) - inserted, ...(deleted !== undefined ? { deleted } : {}) };
 }

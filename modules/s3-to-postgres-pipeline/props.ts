@@ -37,6 +37,12 @@ export interface PipelineRoute {
    */
   readonly key?: readonly string[];
   /**
+   * `upsert` only: a file-only column (not in the table) and the value that marks a row as a delete of its key, e.g.
+   * `{ column: 'op', value: 'D' }`; the loader's login then also needs DELETE on the table.
+   * @default none (upsert never deletes)
+   */
+  readonly deleteMarker?: { readonly column: string; readonly value: string };
+  /**
    * The file's CSV dialect, checked at synth: `delimiter` (one ASCII character, not a letter or digit), `quote`
    * (one, not the delimiter), `nullMarker` (the unquoted value meaning NULL) and `encoding` (a Postgres client
    * encoding name such as `WIN1252`; the server converts). @default `,` `"` unquoted-empty-is-NULL, UTF8

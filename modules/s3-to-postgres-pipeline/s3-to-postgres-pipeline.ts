@@ -92,7 +92,7 @@ export class S3ToPostgresPipeline extends Construct {
     super(scope, id);
     const stack = MigrationStack.of(this);
     const db: PostgresDatabase = props.database;
-    this.routes = props.routes.map((r) => ({ prefix: r.prefix, table: r.table, mode: r.mode, ...(r.key !== undefined ? { key: r.key } : {}), ...(r.csv !== undefined ? { csv: r.csv } : {}) }));
+    this.routes = props.routes.map((r) => ({ prefix: r.prefix, table: r.table, mode: r.mode, ...(r.key !== undefined ? { key: r.key } : {}), ...(r.deleteMarker !== undefined ? { deleteMarker: r.deleteMarker } : {}), ...(r.csv !== undefined ? { csv: r.csv } : {}) }));
     this.strategy = props.strategy ?? 'stream';
     this.suffixes = props.suffixes ?? ['.csv'];
     this.notifications = this.notificationMode(props);

@@ -17,6 +17,8 @@ const UPSERT_ROUTES = [
   { prefix: 'lines/', table: 'sales.lines', mode: 'upsert', key: ['order_id', 'line'] }, // a composite unique constraint
   { prefix: 'nopk/', table: 'public.nopk', mode: 'upsert' }, // no primary key, no key: refused
   { prefix: 'nouniq/', table: 'public.nouniq', mode: 'upsert', key: ['code'] }, // key without a unique constraint: refused
+  { prefix: 'people-cdc/', table: 'public.people', mode: 'upsert', deleteMarker: { column: 'op', value: 'D' } }, // op = D deletes
+  { prefix: 'people-soft/', table: 'public.people', mode: 'upsert', deleteMarker: { column: 'note', value: 'gone' } }, // a table column: refused
 ];
 
 const TABLES = `
@@ -68,7 +70,7 @@ describe('s3-to-postgres loader: upsert mode (real Postgres + S3 API, both strat
     await client.query(TABLES);
     // What upsert needs on a target it does not own: SELECT (the staging table copies its definition; the key
     // lookup), INSERT and UPDATE (ON CONFLICT DO UPDATE). TEMPORARY on the database is PUBLIC's by default.
-    await client.query(`GRANT USAGE ON SCHEMA sales TO ${appUser}; GRANT SELECT, INSERT, UPDATE ON public.people, sales.lines, public.nopk, public.nouniq TO ${appUser}`);
+    await client.query(`GRANT USAGE ON SCHEMA sales TO ${appUser}; GRANT DELETE ON public.people TO ${appUser}; GRANT SELECT, INSERT, UPDATE ON public.people, sales.lines, public.nopk, public.nouniq TO ${appUser}`);
     await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
     for (const l of Object.values(loaders)) l.lines.length = 0;
   });
@@ -171,6 +173,27 @@ describe('s3-to-postgres loader: upsert mode (real Postgres + S3 API, both strat
       const nouniq = await rejected(`nouniq/${strategy}.csv`, 'id,code,v\n1,a,1\n');
       expect(nouniq.message).toMatch(/upsert into public\.nouniq merges by \("code"\), but no primary key, unique constraint or unique index .* covers exactly those columns/);
       expect(await client.query('SELECT count(*)::int AS n FROM nopk UNION ALL SELECT count(*)::int FROM nouniq').then((r) => r.rows)).toEqual([{ n: 0 }, { n: 0 }]);
+    });
+
+    test('deleteMarker: rows marked "D" delete their key (empty non-key fields allowed), the others merge, in one transaction', async () => {
+      const out = await load(`people-cdc/${strategy}.csv`, 'op,id,name,score\nD,1,,\nU,2,Bobby,21\n,5,Eve,50\nD,9,,\n');
+      expect(out.results[0]).toEqual(expect.objectContaining({ status: 'loaded', table: 'public.people', mode: 'upsert', rows: 4 }));
+      expect(await people()).toEqual([
+        { id: 2, name: 'Bobby', score: 21, note: 'kept too', created: '2000-01-01' },
+        { id: 5, name: 'Eve', score: 50, note: null, created: '2000-01-01' },
+      ]);
+      const logged = loaders[strategy].lines.map((l) => JSON.parse(l)).find((l) => l.message === 'loaded');
+      expect(logged).toMatchObject({ rows: 4, inserted: 1, updated: 1, deleted: 1 });
+      // A key both deleted and upserted in one file is a duplicate key: rejected, nothing deleted.
+      const both = await rejected(`people-cdc/${strategy}-both.csv`, 'op,id,name\nD,2,\nU,2,Bob\n');
+      expect(both.message).toMatch(/duplicate upsert key \("id" of public\.people\) in the file: data rows 1 and 2/);
+    });
+
+    test('deleteMarker: fails when the header lacks the marker, or the marker is a column of the table', async () => {
+      const missing = await rejected(`people-cdc/${strategy}-nomarker.csv`, 'id,name\n1,Ann\n');
+      expect(missing.message).toMatch(/rejected: the header lacks the route's delete marker column "op"/);
+      const soft = await rejected(`people-soft/${strategy}.csv`, 'id,name,note\n1,Ann,gone\n');
+      expect(soft.message).toMatch(/failed: the route's deleteMarker column "note" is a column of public\.people; the marker is a file-only column/);
     });
 
     test('fails when the header lacks a key column, or a value is refused (with its line); nothing merged', async () => {

@@ -19,6 +19,7 @@ describe('upsert routes: routeProblems', () => {
       qualified: 'sales.orders',
     });
     expect(loadConfig({ TABLE_ROUTES: '[{"prefix":"o/","table":"orders","mode":"upsert","key":["id"]}]' }).routes[0]).toMatchObject({ mode: 'upsert', key: ['id'] });
+    expect(resolveRoutes([{ prefix: 'o/', table: 'orders', mode: 'upsert', deleteMarker: { column: 'op', value: 'D' } }])[0].deleteMarker).toEqual({ column: 'op', value: 'D' });
   });
 
   test.each([
@@ -30,6 +31,13 @@ describe('upsert routes: routeProblems', () => {
     [{ mode: 'append', key: ['id'] }, /route 0: key is only for mode "upsert" \(mode is "append"\)/],
     [{ mode: 'replace', key: ['id'] }, /route 0: key is only for mode "upsert" \(mode is "replace"\)/],
     [{ mode: 'merge' }, /route 0: mode "merge" must be "replace", "append" or "upsert"/],
+    [{ mode: 'append', deleteMarker: { column: 'op', value: 'D' } }, /route 0: deleteMarker is only for mode "upsert" \(mode is "append"\)/],
+    [{ mode: 'upsert', deleteMarker: 'op' }, /route 0: deleteMarker must be \{column, value\}/],
+    [{ mode: 'upsert', deleteMarker: { column: 'op' } }, /route 0: deleteMarker.value must be a non-empty string/],
+    [{ mode: 'upsert', deleteMarker: { column: 'op', value: '' } }, /route 0: deleteMarker.value must be a non-empty string/],
+    [{ mode: 'upsert', deleteMarker: { column: 'o p', value: 'D' } }, /route 0: deleteMarker.column "o p" must be a plain identifier/],
+    [{ mode: 'upsert', key: ['id'], deleteMarker: { column: 'id', value: 'D' } }, /route 0: deleteMarker.column "id" is a key column/],
+    [{ mode: 'upsert', deleteMarker: { column: 'op', value: 'D', when: 1 } }, /route 0: deleteMarker has unknown field\(s\) when/],
   ])('fails when the route is %j', (fields, message) => {
     const problems = routeProblems([{ prefix: 'o/', table: 'orders', ...fields }]);
     expect(problems).toHaveLength(1);
@@ -61,15 +69,15 @@ describe('upsert routes: S3ToPostgresPipeline at synth', () => {
     return synthJson(stack);
   }
 
-  test('an upsert route reaches the loader with its key; routes without key carry none', () => {
+  test('an upsert route reaches the loader with its key and delete marker; routes without key carry none', () => {
     const json = build([
       { prefix: 'orders/', table: 'sales.orders', mode: 'upsert', key: ['order_id', 'line'] },
-      { prefix: 'people/', table: 'people', mode: 'upsert' },
+      { prefix: 'people/', table: 'people', mode: 'upsert', deleteMarker: { column: 'op', value: 'D' } },
     ]);
     const loader = resources(json, 'aws_lambda_function').find((f) => f.environment?.variables?.TABLE_ROUTES)!;
     expect(JSON.parse(loader.environment.variables.TABLE_ROUTES)).toEqual([
       { prefix: 'orders/', table: 'sales.orders', mode: 'upsert', key: ['order_id', 'line'] },
-      { prefix: 'people/', table: 'people', mode: 'upsert' },
+      { prefix: 'people/', table: 'people', mode: 'upsert', deleteMarker: { column: 'op', value: 'D' } },
     ]);
   });
 
