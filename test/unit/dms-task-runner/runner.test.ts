@@ -373,6 +373,105 @@ describe('dms-task-runner: what counts as finished, failed or throttled', () => 
   });
 });
 
+describe('dms-task-runner: how a finished load is reported', () => {
+  test('a failed task without a failure message or stop reason says so', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'running' }, { Status: 'failed' }]);
+    await expect(run()).rejects.toThrow(`task ${ARN} failed: no failure message (stop reason: none). The target tables may be partly loaded`);
+  });
+
+  test('errored tables: the message counts loaded tables as 0 when DMS does not report them, and adds the failure message', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', LastFailureMessage: 'Table load failed', ReplicationTaskStats: { TablesErrored: 1, StartDate: new Date(T0 + 1_000) } }]);
+    await expect(run()).rejects.toThrow(`task ${ARN} stopped with 1 table(s) in error (0 loaded): Table load failed. Check the task's table statistics and log.`);
+  });
+
+  test('a stop before the end names the stop reason and the failure message', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason FATAL_ERROR', LastFailureMessage: 'disk full', ReplicationTaskStats: { StartDate: new Date(T0 + 1_000) } }]);
+    await expect(run()).rejects.toThrow('stopped before finishing the load (stop reason: Stop Reason FATAL_ERROR; disk full).');
+  });
+
+  test('a stop without a stop reason is not taken for a finished load', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', ReplicationTaskStats: { StartDate: new Date(T0 + 1_000) } }]);
+    await expect(run()).rejects.toThrow('stopped before finishing the load (stop reason: none).');
+  });
+
+  test('fails when the task leaves the running state for anything but stopped or failed (deleting)', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'running' }, { Status: 'deleting' }]);
+    await expect(run()).rejects.toThrow(`task ${ARN} left the running state for deleting; the load did not complete.`);
+  });
+
+  test('failed tables are listed with their state, and their record count only when there is one', async () => {
+    const pages: TableStatistics[][] = [
+      [
+        { SchemaName: 'rpt', TableName: 'a', TableState: 'Table error' },
+        { SchemaName: 'rpt', TableName: 'b', ValidationState: 'Mismatched records', ValidationFailedRecords: 2 },
+      ],
+    ];
+    const { run } = setup([{ Status: 'ready' }, finished], undefined, 900_000, pages);
+    await expect(run()).rejects.toThrow(`task ${ARN} finished, but 2 table(s) failed: rpt.a (Table error), rpt.b (Mismatched records, 2 record(s)). See the awsdms_validation_failures_v1 table`);
+  });
+
+  test('the completed outcome carries the stop reason, the tables loaded and the time waited, and logs them', async () => {
+    const pages: TableStatistics[][] = [[{ SchemaName: 'rpt', TableName: 'a', FullLoadRows: 9, ValidationState: 'Validated' }]];
+    const { lines, run } = setup([{ Status: 'ready' }, { Status: 'running' }, finished], undefined, 900_000, pages);
+    const outcome = await run();
+    expect(outcome).toEqual({
+      outcome: 'completed',
+      taskArn: ARN,
+      startType: 'start-replication',
+      startedByThisRun: true,
+      tablesLoaded: 4,
+      stopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED',
+      waitedMs: 40_000,
+      report: { tables: 1, rowsLoaded: 9, validated: 1, unvalidated: [], failed: [] },
+    });
+    expect(lines.find((l) => l.message === 'load completed')).toMatchObject({ tablesLoaded: 4, rowsLoaded: 9, validated: 1, stopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', waitedMs: 40_000 });
+    // Every table validated: no "not validated" warning.
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  test('tables loaded counts as 0 when DMS reports no statistics, and a page without TableStatistics adds nothing', async () => {
+    // A DmsSender double answering ready, running, then stopped (NORMAL) without ReplicationTaskStats, and table
+    // statistics pages without a TableStatistics member.
+    const statuses = ['ready', 'running', 'stopped'];
+    const dms: DmsSender = {
+      send: async (command) => {
+        if (command instanceof DescribeTableStatisticsCommand) return {};
+        if (command instanceof StartReplicationTaskCommand) return {};
+        return { ReplicationTasks: [{ MigrationType: 'full-load', Status: statuses.shift() ?? 'stopped', StopReason: 'Stop Reason NORMAL' }] };
+      },
+    };
+    const runner = new DmsTaskRunner(dms, createLogger({ service: 't', sink: () => undefined }), new FakeClock());
+    const outcome = await runner.run({ taskArn: ARN, onAlreadyRunning: 'wait', pollIntervalMs: 1000, safetyMarginMs: 1000, remainingTimeMs: () => 60_000 });
+    expect(outcome).toMatchObject({ outcome: 'completed', tablesLoaded: 0, report: { tables: 0, rowsLoaded: 0 } });
+  });
+
+  test('DMS API calls stop after five attempts by default', async () => {
+    const throttle = awsError('ThrottlingException', 'Rate exceeded');
+    const { dms, clock, run } = setup([throttle]);
+    await expect(run()).rejects.toThrow('Rate exceeded');
+    expect(dms.calls).toHaveLength(5);
+    expect(clock.sleeps).toEqual([500, 1000, 2000, 4000]);
+  });
+
+  test('a backoff that would pass the deadline is not slept: the error is thrown', async () => {
+    const throttle = awsError('ThrottlingException', 'Rate exceeded');
+    // 16 s budget - 15 s margin: 1 s to spare; 500 ms fits, then 1000 ms would end at 1.5 s.
+    const { dms, clock, lines, run } = setup([throttle], undefined, 16_000);
+    await expect(run()).rejects.toThrow('Rate exceeded');
+    expect(clock.sleeps).toEqual([500]);
+    expect(dms.calls).toHaveLength(2);
+    expect(lines.find((l) => l.message === 'DMS API throttled; backing off')).toMatchObject({ level: 'warn', attempt: 1, delayMs: 500, error: { message: 'ThrottlingException' } });
+  });
+
+  test('a backoff that ends exactly at the deadline is still slept', async () => {
+    const throttle = awsError('ThrottlingException', 'Rate exceeded');
+    // 15.5 s budget - 15 s margin: the 500 ms backoff ends exactly at the deadline.
+    const { clock, run } = setup([throttle, { Status: 'running' }], [undefined], 15_500);
+    await run('wait').catch(() => undefined);
+    expect(clock.sleeps[0]).toBe(500);
+  });
+});
+
 describe('dms-task-runner resume waits out every settling state', () => {
   test.each(['stopping', 'creating'])('a task that is %s is waited for, then resumed', async (Status) => {
     const ranBefore = { MigrationType: 'cdc' as const, ReplicationTaskStartDate: new Date(T0 - 86_400_000) };
