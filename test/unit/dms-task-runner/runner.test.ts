@@ -472,6 +472,87 @@ describe('dms-task-runner: how a finished load is reported', () => {
   });
 });
 
+describe('dms-task-runner: starting and waiting', () => {
+  test('a ready task that has a start date (it ran before) is reloaded, not started afresh', async () => {
+    const { dms, run } = setup([{ Status: 'ready', ReplicationTaskStartDate: new Date(T0 - 86_400_000) }, finished]);
+    await expect(run()).resolves.toMatchObject({ outcome: 'completed', startType: 'reload-target' });
+    expect(dms.starts_[0].input).toEqual({ ReplicationTaskArn: ARN, StartReplicationTaskType: 'reload-target' });
+  });
+
+  test('a task whose migration type DMS leaves out is run as a full-load task', async () => {
+    const { dms, run } = setup([{ Status: 'ready', MigrationType: undefined }, finished]);
+    await expect(run()).resolves.toMatchObject({ outcome: 'completed' });
+    expect(dms.starts_).toHaveLength(1);
+  });
+
+  test('fails, starting nothing, when DMS reports no status', async () => {
+    const { dms, run } = setup([{ Status: undefined }]);
+    await expect(run()).rejects.toThrow(`task ${ARN} is unknown; it can be started only when ready, stopped or failed`);
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test('a race lost to another start reports no start type of its own', async () => {
+    const fault = awsError('InvalidResourceStateFault', 'Replication task is currently running');
+    const { run } = setup([{ Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' }, { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' }], [fault]);
+    const outcome = await run('wait');
+    expect(outcome).toMatchObject({ outcome: 'completed', startedByThisRun: false });
+    expect(outcome.startType).toBeUndefined();
+  });
+
+  test('a task seen stopping has started: its stopped state without a start date is this run\'s end', async () => {
+    const { clock, run } = setup([yesterday, { Status: 'stopping' }, { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' }]);
+    await expect(run()).resolves.toMatchObject({ outcome: 'completed' });
+    expect(clock.sleeps).toEqual([20_000, 20_000]);
+  });
+
+  test('a start date up to one minute before the request (clock skew) is taken as this run\'s', async () => {
+    const end = (offsetMs: number): Step => ({ Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStats: { StartDate: new Date(T0 + offsetMs) } });
+    const within = setup([yesterday, end(-60_000)], undefined, 100_000);
+    await expect(within.run()).resolves.toMatchObject({ outcome: 'completed' });
+    const before = setup([yesterday, end(-60_001)], undefined, 100_000);
+    await expect(before.run()).resolves.toMatchObject({ outcome: 'still-running', status: 'stopped' });
+  });
+
+  test('still-running reports status, progress and time waited, and warns with them', async () => {
+    const { lines, run } = setup([{ Status: 'ready' }, { Status: 'running', ReplicationTaskStats: { FullLoadProgressPercent: 55 } }], undefined, 100_000);
+    const outcome = await run();
+    expect(outcome).toEqual({ outcome: 'still-running', taskArn: ARN, startType: 'start-replication', startedByThisRun: true, status: 'running', progressPercent: 55, waitedMs: 80_000 });
+    expect(lines.find((l) => l.level === 'warn')).toMatchObject({ message: 'budget exhausted while the load runs; its end is reported by the DMS event subscription', status: 'running', progressPercent: 55, waitedMs: 80_000 });
+  });
+
+  test('a poll that ends exactly at the deadline is still made', async () => {
+    // 35 s budget - 15 s margin = 20 s: one 20 s poll fits exactly, then the last describe.
+    const { clock, dms, run } = setup([{ Status: 'ready' }, { Status: 'running' }], undefined, 35_000);
+    await expect(run()).resolves.toMatchObject({ outcome: 'still-running' });
+    expect(clock.sleeps).toEqual([20_000]);
+    expect(dms.calls.filter((c) => c.command === 'DescribeReplicationTasksCommand')).toHaveLength(3);
+  });
+
+  test('a load that has finished by the last describe of the budget is reported completed, not still-running', async () => {
+    const { run } = setup([{ Status: 'ready' }, finished], undefined, 20_000);
+    await expect(run()).resolves.toMatchObject({ outcome: 'completed', tablesLoaded: 4 });
+  });
+
+  test('an unknown status at the end of the budget is reported as unknown', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: undefined }], undefined, 20_000);
+    await expect(run()).resolves.toMatchObject({ outcome: 'still-running', status: 'unknown' });
+  });
+
+  test('logs the task found, the start, and each poll while loading', async () => {
+    const { lines, run } = setup([{ Status: 'ready' }, { Status: 'running', ReplicationTaskStats: { FullLoadProgressPercent: 10 } }, finished]);
+    await run();
+    expect(lines.find((l) => l.message === 'task found')).toMatchObject({ level: 'info', status: 'ready', migrationType: 'full-load' });
+    expect(lines.find((l) => l.message === 'task started')).toMatchObject({ level: 'info', startType: 'start-replication', previousStatus: 'ready' });
+    expect(lines.find((l) => l.message === 'task still loading')).toMatchObject({ level: 'debug', status: 'running', progressPercent: 10 });
+  });
+
+  test('already running with ON_ALREADY_RUNNING=wait logs that it waits for the running load', async () => {
+    const { lines, run } = setup([{ Status: 'running' }, finished]);
+    await run('wait');
+    expect(lines.find((l) => l.message === 'task already running; waiting for it instead of starting another load')).toMatchObject({ level: 'info', status: 'running' });
+  });
+});
+
 describe('dms-task-runner resume waits out every settling state', () => {
   test.each(['stopping', 'creating'])('a task that is %s is waited for, then resumed', async (Status) => {
     const ranBefore = { MigrationType: 'cdc' as const, ReplicationTaskStartDate: new Date(T0 - 86_400_000) };
