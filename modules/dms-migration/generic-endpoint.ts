@@ -16,8 +16,6 @@ export const GENERIC_ENGINES = [
   'aurora-postgresql',
   'aurora-serverless',
   'aurora-postgresql-serverless',
-  'redshift',
-  'redshift-serverless',
   'db2',
   'db2-zos',
   'azuredb',
@@ -30,7 +28,7 @@ export const GENERIC_ENGINES = [
   'babelfish',
 ] as const;
 
-/** Engines a generic endpoint refuses: the kit types them (with checks a generic endpoint skips), or they take no login secret. */
+/** Engine and endpoint type pairs the kit types (with checks a generic endpoint skips): a generic endpoint refuses them. */
 const TYPED_OR_SECRETLESS: Readonly<Record<string, string>> = {
   'postgres source': 'PostgresSourceEndpoint (kind "postgres")',
   'aurora-postgresql source': "PostgresSourceEndpoint with engine 'aurora-postgresql'",
@@ -39,13 +37,30 @@ const TYPED_OR_SECRETLESS: Readonly<Record<string, string>> = {
   'sqlserver source': 'SqlServerSourceEndpoint (kind "sqlserver")',
   'mysql source': 'MySqlSourceEndpoint (kind "mysql")',
   'aurora source': "MySqlSourceEndpoint with engine 'aurora'",
+  'mysql target': 'MySqlTargetEndpoint (kind "mysql")',
+  'mariadb target': 'MySqlTargetEndpoint (kind "mysql")',
+  'aurora target': "MySqlTargetEndpoint with engine 'aurora'",
+  'oracle source': 'OracleSourceEndpoint (kind "oracle")',
   's3 source': 'S3SourceEndpoint (kind "s3")',
   's3 target': 'S3TargetEndpoint (kind "s3")',
   'kinesis target': 'KinesisTargetEndpoint (kind "kinesis")',
 };
 
+/**
+ * Engines whose TLS a generic endpoint (`require` or `verify-full`, as every database endpoint of the kit) cannot
+ * express: DMS User Guide, "Using SSL with AWS DMS" (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Security.SSL.html).
+ */
+const TLS_UNSUPPORTED: Readonly<Record<string, string>> = {
+  redshift:
+    'DMS does not support SSL connections to Redshift target endpoints (it loads through S3, which Redshift encrypts; DMS guide "Using SSL with AWS DMS", limitations), and the kit sends no endpoint without TLS. Create the provider DmsEndpoint yourself and waive DMS-SSL for it with that reason.',
+  'redshift-serverless':
+    'DMS does not support SSL connections to Redshift target endpoints (DMS guide "Using SSL with AWS DMS", limitations), and the kit sends no endpoint without TLS. Create the provider DmsEndpoint yourself and waive DMS-SSL for it with that reason.',
+  oracle:
+    "DMS Oracle endpoints take only the SSL modes none and verify-ca (with an Oracle wallet), not require or verify-full. Use OracleSourceEndpoint for a source; for a target, create the provider DmsEndpoint with ssl_mode 'verify-ca' and a wallet certificate.",
+};
+
 export interface GenericDmsEndpointProps extends Omit<DatabaseEndpointProps, 'port'> {
-  /** DMS EngineName, e.g. 'db2', 'mongodb', 'redshift', 'sybase' (one of `GENERIC_ENGINES`). */
+  /** DMS EngineName, e.g. 'db2', 'mongodb', 'sybase', 'azuredb' (one of `GENERIC_ENGINES`). */
   readonly engineName: string;
   readonly endpointType: 'source' | 'target';
   /** The port the network path is opened on (the secret's `port` must match); no default, engines differ. */
@@ -72,6 +87,8 @@ export class GenericDmsEndpoint extends DatabaseEndpointBase {
     if (typed) {
       throw new ValidationError(where, `engineName "${props.engineName}" as a ${props.endpointType} has a typed endpoint with its own checks; use ${typed}, whose overrides reach any argument it does not type.`);
     }
+    const tls = TLS_UNSUPPORTED[props.engineName];
+    if (tls) throw new ValidationError(where, `engineName "${props.engineName}": ${tls}`);
     if (!(GENERIC_ENGINES as readonly string[]).includes(props.engineName)) {
       throw new ValidationError(
         where,

@@ -52,7 +52,7 @@ export type DmsTargetSpec =
   | ({ readonly kind: 'mysql' } & Omit<MySqlTargetEndpointProps, 'component'>)
   /** Apache Kafka / Amazon MSK, over TLS (see the README's "Kafka / MSK target"). */
   | ({ readonly kind: 'kafka' } & Omit<KafkaTargetEndpointProps, 'component'>)
-  /** Any other engine with a login secret (`GenericDmsEndpoint`: redshift, db2, sybase, ...), settings in `overrides`. */
+  /** Any other engine with a login secret (`GenericDmsEndpoint`: db2, sybase, azuredb, ...), settings in `overrides`. */
   | ({ readonly kind: 'custom' } & Omit<GenericDmsEndpointProps, 'component' | 'endpointType'>)
   /** An endpoint made elsewhere, adopted by ARN (`new ExistingDmsEndpoint(...)`). */
   | { readonly kind: 'existing'; readonly endpoint: IDmsEndpoint };

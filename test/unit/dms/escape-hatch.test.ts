@@ -124,7 +124,7 @@ describe('GenericDmsEndpoint: any engine with a login secret', () => {
     expect(ep.port).toBe(27017);
   });
 
-  test('DmsMigration takes kind "custom" for source and target (Db2 into Redshift), and opens the path on the port', () => {
+  test('DmsMigration takes kind "custom" for source and target (Db2 into SAP ASE), and opens the path on the port', () => {
     const stack = newStack();
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'create' });
     const db2 = new Connections(stack, { securityGroupId: 'sg-db2', description: 'db2 ledger' });
@@ -132,7 +132,7 @@ describe('GenericDmsEndpoint: any engine with a login secret', () => {
       network,
       accountRoles: roles,
       source: { kind: 'custom', engineName: 'db2', serverName: 'db2.internal', port: 50000, databaseName: 'LEDGER', secret: PG_SECRET, connections: { connections: db2 } },
-      target: { kind: 'custom', engineName: 'redshift', serverName: 'wh.redshift', port: 5439, databaseName: 'wh', secret: PG_SECRET },
+      target: { kind: 'custom', engineName: 'sybase', serverName: 'ase.internal', port: 5000, databaseName: 'ledger', secret: PG_SECRET },
       migrationType: 'full-load',
       tableMappings: new TableMappings().include({ schema: 'LEDGER' }),
     });
@@ -140,7 +140,7 @@ describe('GenericDmsEndpoint: any engine with a login secret', () => {
     const endpoints = all(out, 'aws_dms_endpoint');
     expect(endpoints.map((e) => [e.engine_name, e.endpoint_type])).toEqual([
       ['db2', 'source'],
-      ['redshift', 'target'],
+      ['sybase', 'target'],
     ]);
     expect(migration.target.targetKind).toBe('database');
     const rule = all(out, 'aws_vpc_security_group_ingress_rule').find((r) => r.security_group_id === 'sg-db2');
@@ -153,6 +153,9 @@ describe('GenericDmsEndpoint: any engine with a login secret', () => {
     [{ engineName: 'sqlserver', endpointType: 'source' as const }, 'use SqlServerSourceEndpoint (kind "sqlserver")'],
     [{ engineName: 's3', endpointType: 'target' as const }, 'use S3TargetEndpoint (kind "s3")'],
     [{ engineName: 'dynamodb', endpointType: 'target' as const }, 'test/g: engineName "dynamodb" is not an engine that logs in with a Secrets Manager secret'],
+    [{ engineName: 'mysql', endpointType: 'target' as const }, 'use MySqlTargetEndpoint (kind "mysql")'],
+    [{ engineName: 'redshift', endpointType: 'target' as const }, 'test/g: engineName "redshift": DMS does not support SSL connections to Redshift target endpoints'],
+    [{ engineName: 'oracle', endpointType: 'target' as const }, 'test/g: engineName "oracle": DMS Oracle endpoints take only the SSL modes none and verify-ca'],
     [{ engineName: 'db2', endpointType: 'both' as 'source' }, 'test/g: endpointType "both" must be \'source\' or \'target\'.'],
   ])('fails when %j', (bad, message) => {
     expect(() => new GenericDmsEndpoint(newStack(), 'g', { component: 'x', serverName: 'h', port: 1, secret: PG_SECRET, ...bad })).toThrow(message);
