@@ -143,6 +143,9 @@ export async function prepareUpsert(client: ClientBase, route: ResolvedRoute, ta
 export async function mergeUpsert(client: ClientBase, route: ResolvedRoute, target: LoadTarget, plan: UpsertPlan): Promise<UpsertCounts> {
   const keySql = plan.key.map(quoteIdent).join(', ');
   const rec = quoteIdent(RECORD_COLUMN);
+  // Autovacuum never analyzes temporary tables: without statistics the key checks and the delete join are planned
+  // for a tiny table. ANALYZE samples a bounded number of rows, so it stays cheap for large files.
+  await client.query(`ANALYZE ${plan.staging}`);
   const nullKey = await client.query<{ rec: string | null }>(
     `SELECT min(${rec})::text AS rec FROM ${plan.staging} WHERE ${plan.key.map((k) => `${quoteIdent(k)} IS NULL`).join(' OR ')}`,
   );
