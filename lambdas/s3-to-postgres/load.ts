@@ -68,6 +68,7 @@ export interface EventObject {
 /**
  * Loads one object into its routed table in ONE transaction: per-table advisory lock, ledger check, header check,
  * TRUNCATE (replace) or nothing (append), COPY, row-count check, ledger row, COMMIT. Any failure rolls everything back.
+ * Upsert COPYs into a temporary staging table and merges it by key before the ledger row (upsert.ts).
  */
 export async function loadObject(deps: LoaderDeps, event: EventObject): Promise<LoadResult> {
   let key: string;
