@@ -39,9 +39,49 @@ describe('security-group rules', () => {
     ])('fails on %s', (_, resources, message) => {
       expect(messagesOf('SG-NO-WORLD-INGRESS', resources as Resources)).toMatch(message);
     });
+
+    test('a finding lands on the rule that opens the port, not on every group and rule of the stack', () => {
+      const resources: Resources = {
+        ...group(),
+        aws_vpc_security_group_ingress_rule: {
+          open: { security_group_id: '${aws_security_group.db.id}', cidr_ipv4: '0.0.0.0/0', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 },
+          peer: { security_group_id: '${aws_security_group.db.id}', referenced_security_group_id: '${aws_security_group.fn.id}', ip_protocol: 'tcp', from_port: 5432, to_port: 5432 },
+        },
+      };
+      expect(findingsOf('SG-NO-WORLD-INGRESS', resources).map((f) => f.address)).toEqual(['aws_vpc_security_group_ingress_rule.open']);
+    });
+
+    test('names both world ranges of one rule, and reports the world before other CIDRs of the same rule', () => {
+      const resources = group({ ingress: [{ cidr_blocks: ['10.0.0.0/8', '0.0.0.0/0'], ipv6_cidr_blocks: ['::/0'], from_port: 443, to_port: 443, protocol: 'tcp', description: 'https' }] });
+      expect(findingsOf('SG-NO-WORLD-INGRESS', resources).map((f) => f.message)).toEqual(['ingress on port 443 is open to 0.0.0.0/0 and ::/0']);
+    });
+
+    test('lists every CIDR and prefix list of a rule', () => {
+      expect(messagesOf('SG-NO-WORLD-INGRESS', group({ ingress: [{ cidr_blocks: ['10.0.0.0/16', '10.1.0.0/16'], from_port: 22, to_port: 22, protocol: 'tcp', description: 'ssh' }] }))).toMatch(
+        /comes from CIDR 10.0.0.0\/16, 10.1.0.0\/16, not a security group -> admit the client by security group/,
+      );
+      expect(messagesOf('SG-NO-WORLD-INGRESS', group({ ingress: [{ prefix_list_ids: ['pl-1', 'pl-2'], from_port: 443, to_port: 443, protocol: 'tcp', description: 'x' }] }))).toMatch(
+        /comes from prefix list pl-1, pl-2, not a security group/,
+      );
+    });
   });
 
   describe('SG-DESCRIBED', () => {
+    test('numbers inline rules per direction and reports each undescribed one', () => {
+      const resources = group({
+        ingress: [{ description: 'ok', security_groups: ['sg-2'], protocol: 'tcp', from_port: 1, to_port: 1 }, { security_groups: ['sg-3'], protocol: 'tcp', from_port: 2, to_port: 2 }],
+        egress: [{ cidr_blocks: ['0.0.0.0/0'], protocol: '-1', from_port: 0, to_port: 0 }],
+      });
+      expect(findingsOf('SG-DESCRIBED', resources).map((f) => `${f.message} -> ${f.fix}`)).toEqual([
+        'inline ingress rule #2 has no description -> describe who connects and why, e.g. "From Lambda billing-prod-loader to postgres"',
+        'inline egress rule #1 has no description -> describe who connects and why, e.g. "From Lambda billing-prod-loader to postgres"',
+      ]);
+    });
+
+    test('a group without a description is told to describe what it protects', () => {
+      expect(messagesOf('SG-DESCRIBED', group({ description: '' }))).toMatch(/aws_security_group.db: description is "" -> describe what the group protects/);
+    });
+
     test('passes described groups and rules (a token description counts)', () => {
       const resources: Resources = {
         ...group({ egress: [{ description: 'HTTPS', cidr_blocks: ['0.0.0.0/0'], from_port: 443, to_port: 443, protocol: 'tcp' }] }),
