@@ -19,9 +19,9 @@ import { TargetKind } from './task-settings';
 export interface IDmsEndpoint {
   readonly endpointArn: string;
   readonly endpointType: 'source' | 'target';
-  /** DMS engine name: sqlserver, mysql, aurora, postgres, aurora-postgresql, s3, kinesis. */
+  /** DMS engine name: sqlserver, oracle, mysql, aurora, postgres, aurora-postgresql, s3, kinesis, kafka, ... */
   readonly engineName: string;
-  /** For targets: database, s3 or kinesis (decides validation defaults). */
+  /** For targets: database, s3, kinesis or kafka (decides validation and LOB defaults). */
   readonly targetKind?: TargetKind;
   /** For SQL Server sources: the capture mode (decides the allowed migration types). */
   readonly sqlServerMode?: SqlServerMode;
@@ -133,7 +133,8 @@ export type DmsEndpointOverrides = Partial<
     | 'redisSettings'
   >
 > & {
-  readonly kafkaSettings?: Omit<DmsEndpointKafkaSettings, 'saslPassword' | 'sslClientKeyPassword'>;
+  /** Partial: merged key by key over the block a KafkaTargetEndpoint makes (which sets `broker`). */
+  readonly kafkaSettings?: Partial<Omit<DmsEndpointKafkaSettings, 'saslPassword' | 'sslClientKeyPassword'>>;
   readonly redisSettings?: Omit<DmsEndpointRedisSettings, 'authPassword'>;
 };
 
@@ -1159,7 +1160,13 @@ export class KinesisTargetEndpoint extends Construct implements IDmsEndpoint {
 /** `arn:<partition>:dms:<region>:<account>:endpoint:<resource id>` */
 const ENDPOINT_ARN = /^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:endpoint:[A-Za-z0-9-]+$/;
 /** Engines an adopted endpoint may name (the DMS API's EngineName values this kit's tasks handle). */
-const ADOPTABLE_ENGINES = ['sqlserver', 'mysql', 'aurora', 'mariadb', 'postgres', 'aurora-postgresql', 'oracle', 's3', 'kinesis'] as const;
+const ADOPTABLE_ENGINES = ['sqlserver', 'mysql', 'aurora', 'mariadb', 'postgres', 'aurora-postgresql', 'oracle', 's3', 'kinesis', 'kafka'] as const;
+/** Engines DMS supports only as targets (DMS User Guide, "Sources for AWS DMS": neither Kinesis nor Kafka is a source). */
+const TARGET_ONLY_ENGINES: readonly string[] = ['kinesis', 'kafka'];
+/** The target kind (validation and LOB defaults of the task) of an adopted target's engine. */
+function adoptedTargetKind(engineName: string): TargetKind {
+  return engineName === 's3' || engineName === 'kinesis' || engineName === 'kafka' ? engineName : 'database';
+}
 
 export interface ExistingDmsEndpointProps {
   /** The endpoint's ARN (`aws dms describe-endpoints --query 'Endpoints[].EndpointArn'`). */
@@ -1173,8 +1180,8 @@ export interface ExistingDmsEndpointProps {
   readonly slotName?: string;
   /**
    * The network path the task opens from the replication instance: the database's security group and port (AWS
-   * databases), or the source's `cidr` and port (on premises, e.g. `10.20.30.40/32`). Neither: nothing is opened
-   * (S3, Kinesis, or a path that exists already).
+   * databases, Kafka brokers), or the source's `cidr` and port (on premises, e.g. `10.20.30.40/32`). Neither: nothing
+   * is opened (S3, Kinesis, or a path that exists already).
    */
   readonly network?: { readonly connections: IConnectable; readonly port: number } | { readonly cidr: string; readonly port: number };
 }
@@ -1210,11 +1217,16 @@ export class ExistingDmsEndpoint extends Construct implements IDmsEndpoint {
       this,
       `slotName is for PostgreSQL sources; this endpoint is a ${props.engineName} ${props.endpointType}. Drop slotName.`,
     );
+    check(
+      props.endpointType === 'target' || !TARGET_ONLY_ENGINES.includes(props.engineName),
+      this,
+      `engineName "${props.engineName}" with endpointType 'source': DMS supports ${props.engineName} only as a target (DMS User Guide, "Sources for AWS DMS"). Set endpointType: 'target'.`,
+    );
     if (props.network) checkRange(this, 'network.port', props.network.port, 1, 65535);
     this.endpointArn = props.endpointArn;
     this.endpointType = props.endpointType;
     this.engineName = props.engineName;
-    this.targetKind = props.endpointType === 'target' ? (props.engineName === 's3' ? 's3' : props.engineName === 'kinesis' ? 'kinesis' : 'database') : undefined;
+    this.targetKind = props.endpointType === 'target' ? adoptedTargetKind(props.engineName) : undefined;
     this.sqlServerMode = props.sqlServerMode;
     this.slotName = props.slotName;
     this.network = props.network;

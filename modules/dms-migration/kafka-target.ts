@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
-import { DmsEndpoint } from '@cdktf/provider-aws/lib/dms-endpoint';
+import { DmsEndpoint, DmsEndpointConfig } from '@cdktf/provider-aws/lib/dms-endpoint';
 import { Fn, IConnectable, isResolved, MigrationStack, ValidationError } from '../core';
-import { IDmsEndpoint } from './endpoints';
+import { applyOverrides, DmsEndpointOverrides, IDmsEndpoint } from './endpoints';
 import { IDmsReplicationInstance } from './replication-instance';
 
 /**
@@ -73,7 +73,40 @@ export interface KafkaTargetEndpointProps {
   readonly includeTableAlterOperations?: boolean;
   /** The brokers' security group: the task admits the replication instance on the broker ports. */
   readonly connections?: IConnectable;
+  /**
+   * Escape hatch: `aws_dms_endpoint` arguments the typed props do not cover (e.g. `{ kafkaSettings: { noHexPrefix: true } }`,
+   * `{ tags }`), applied after the module's values; a `kafkaSettings` block is merged key by key. Keys a typed prop
+   * sets (brokers, protocol, login, certificates, topic, message settings) and every password are refused at synth.
+   */
+  readonly overrides?: DmsEndpointOverrides;
 }
+
+/** What the Kafka endpoint owns on `aws_dms_endpoint`, and the typed prop to use instead (refused in `overrides`). */
+const KAFKA_OWNED: Readonly<Record<string, string>> = {
+  endpointId: 'component (the physical name derives from it)',
+  endpointType: 'the construct (KafkaTargetEndpoint is a target)',
+  engineName: 'the construct (engine kafka)',
+  username: 'saslSecret (the SASL login is read from Secrets Manager at plan time)',
+  serverName: 'brokers',
+  port: 'brokers',
+  secretsManagerArn: 'saslSecret (KafkaSettings takes no secret reference; the login is read at plan time)',
+  secretsManagerAccessRoleArn: 'saslSecret',
+  sslMode: 'securityProtocol',
+  certificateArn: 'caCertificateArn (kafkaSettings.sslCaCertificateArn)',
+  extraConnectionAttributes: 'the typed props or overrides.kafkaSettings',
+  'kafkaSettings.broker': 'brokers',
+  'kafkaSettings.topic': 'topic',
+  'kafkaSettings.securityProtocol': 'securityProtocol',
+  'kafkaSettings.saslMechanism': 'saslMechanism',
+  'kafkaSettings.saslUsername': 'saslSecret (usernameKey)',
+  'kafkaSettings.sslCaCertificateArn': 'caCertificateArn',
+  'kafkaSettings.sslClientCertificateArn': 'clientCertificateArn',
+  'kafkaSettings.sslClientKeyArn': 'clientKeyArn',
+  'kafkaSettings.messageFormat': 'messageFormat',
+  'kafkaSettings.messageMaxBytes': 'messageMaxBytes',
+  'kafkaSettings.includeTransactionDetails': 'includeTransactionDetails',
+  'kafkaSettings.includeTableAlterOperations': 'includeTableAlterOperations',
+};
 
 const BROKER = /^[A-Za-z0-9.-]+:(\d{1,5})$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,255}$/;
@@ -179,7 +212,7 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
     const saslPassword = login ? field(login, props.saslSecret?.passwordKey ?? 'password') : undefined;
     const keyPassword = props.clientKeyPassword ? field(read('client-key-password', props.clientKeyPassword.secretArn), props.clientKeyPassword.key ?? 'password') : undefined;
 
-    this.endpoint = new DmsEndpoint(this, 'endpoint', {
+    const config: DmsEndpointConfig = {
       endpointId: stack.naming.name(`${props.component}-target`, 'dmsIdentifier'),
       endpointType: 'target',
       engineName: 'kafka',
@@ -203,7 +236,8 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
         includeTableAlterOperations: props.includeTableAlterOperations ?? true,
         includeNullAndEmpty: true,
       },
-    });
+    };
+    this.endpoint = new DmsEndpoint(this, 'endpoint', applyOverrides(this, config, props.overrides, KAFKA_OWNED));
     this.endpointArn = this.endpoint.endpointArn;
     this.ports = ports;
     this.peer = props.connections;

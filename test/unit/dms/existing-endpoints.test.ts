@@ -45,6 +45,55 @@ describe('ExistingDmsEndpoint (endpoints adopted by ARN)', () => {
     expect(() => adopted({ migrationType: 'full-load' })).toThrow("migrationType 'full-load' with a 'ms-cdc' source leaves the change capture unused");
   });
 
+  test('an adopted Kafka target: targetKind kafka, streaming defaults (validation off, limited LOBs, no preparation), topic rules accepted, brokers admitted', () => {
+    const stack = newStack();
+    const msk = { connections: new Connections(stack, { securityGroupId: 'sg-msk', description: 'MSK erp' }) };
+    const kafka = new ExistingDmsEndpoint(stack, 'kafka', { endpointArn: TGT_ARN, endpointType: 'target', engineName: 'kafka', network: { connections: msk, port: 9096 } });
+    expect(kafka.targetKind).toBe('kafka');
+    new DmsMigration(stack, 'm', {
+      component: 'erp-stream',
+      network,
+      accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
+      source: { kind: 'existing', endpoint: new ExistingDmsEndpoint(stack, 'ora', { endpointArn: SRC_ARN, endpointType: 'source', engineName: 'oracle', network: { cidr: '10.20.30.41/32', port: 2484 } }) },
+      target: { kind: 'existing', endpoint: kafka },
+      tableMappings: new TableMappings().include({ schema: 'ERP' }).mapToKafkaTopic({ schema: 'ERP', table: 'ORDERS' }, 'erp-orders'),
+    });
+    const out = synth(stack);
+    expect(out.resource.aws_dms_endpoint).toBeUndefined();
+    const task = one(out, 'aws_dms_replication_task');
+    expect(task).toMatchObject({ source_endpoint_arn: SRC_ARN, target_endpoint_arn: TGT_ARN });
+    const settings = JSON.parse(task.replication_task_settings);
+    expect(settings.ValidationSettings.EnableValidation).toBe(false);
+    expect(settings.TargetMetadata).toMatchObject({ FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 32 });
+    expect(settings.FullLoadSettings.TargetTablePrepMode).toBe('DO_NOTHING');
+    expect(JSON.parse(task.table_mappings).rules).toContainEqual(expect.objectContaining({ 'kafka-target-topic': 'erp-orders' }));
+    expect(all(out, 'aws_vpc_security_group_ingress_rule').some((r) => r.security_group_id === 'sg-msk' && r.from_port === 9096)).toBe(true);
+    expect(all(out, 'aws_vpc_security_group_egress_rule').some((r) => r.cidr_ipv4 === '10.20.30.41/32' && r.from_port === 2484)).toBe(true);
+  });
+
+  test('an adopted Oracle source into a database target keeps validation on (DMS validates Oracle sources)', () => {
+    const stack = newStack();
+    const db = { connections: new Connections(stack, { securityGroupId: 'sg-db', description: 'Aurora MySQL erp' }) };
+    new DmsMigration(stack, 'm', {
+      component: 'erp',
+      network,
+      accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
+      source: { kind: 'existing', endpoint: new ExistingDmsEndpoint(stack, 'ora', { endpointArn: SRC_ARN, endpointType: 'source', engineName: 'oracle' }) },
+      target: { kind: 'existing', endpoint: new ExistingDmsEndpoint(stack, 'aurora', { endpointArn: TGT_ARN, endpointType: 'target', engineName: 'aurora', network: { connections: db, port: 3306 } }) },
+      tableMappings: new TableMappings().include({ schema: 'ERP' }),
+    });
+    const settings = JSON.parse(one(synth(stack), 'aws_dms_replication_task').replication_task_settings);
+    expect(settings.ValidationSettings.EnableValidation).toBe(true);
+    expect(settings.TargetMetadata).toMatchObject({ FullLobMode: true });
+  });
+
+  test.each([
+    [{ engineName: 'kafka' as const }, 'engineName "kafka" with endpointType \'source\': DMS supports kafka only as a target'],
+    [{ engineName: 'kinesis' as const }, 'engineName "kinesis" with endpointType \'source\': DMS supports kinesis only as a target'],
+  ])('fails when a target-only engine is adopted as a source: %j', (over, message) => {
+    expect(() => new ExistingDmsEndpoint(newStack(), 'e', { endpointArn: SRC_ARN, endpointType: 'source', ...over })).toThrow(message);
+  });
+
   test.each([
     [{ endpointArn: 'arn:aws:dms:eu-west-2:123456789012:rep:XYZ' }, 'is not a DMS endpoint ARN'],
     [{ endpointType: 'target' as const, sqlServerMode: 'ms-cdc' as const }, 'sqlServerMode is for SQL Server sources'],

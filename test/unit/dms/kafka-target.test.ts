@@ -92,6 +92,32 @@ describe('KafkaTargetEndpoint', () => {
     expect(ingress).toEqual([expect.objectContaining({ from_port: 9094, to_port: 9094, ip_protocol: 'tcp', referenced_security_group_id: expect.stringContaining('aws_security_group') })]);
   });
 
+  test('overrides: a setting the typed props do not cover (noHexPrefix) merges into kafkaSettings; tags reach the resource', () => {
+    const stack = newStack();
+    const t = new KafkaTargetEndpoint(stack, 't', { ...base, topic: 'orders-cdc', overrides: { kafkaSettings: { noHexPrefix: true, includeNullAndEmpty: false }, tags: { team: 'data' } } });
+    const ep = one(synth(stack), 'aws_dms_endpoint');
+    // Merged key by key: the module's own settings stay, the override adds or replaces the rest.
+    expect(ep.kafka_settings).toMatchObject({ broker: 'kafka-1.corp.internal:9093,kafka-2.corp.internal:9093', topic: 'orders-cdc', security_protocol: 'ssl-encryption', include_control_details: true, no_hex_prefix: true, include_null_and_empty: false });
+    expect(ep.tags).toMatchObject({ team: 'data' });
+    expect(t.endpoint.kafkaSettingsInput).toMatchObject({ noHexPrefix: true });
+  });
+
+  test.each([
+    ['the broker list', { kafkaSettings: { broker: 'other:9092' } }, 'test/t: overrides.kafkaSettings.broker is set by this construct; use brokers instead.'],
+    ['the topic', { kafkaSettings: { topic: 'x' } }, 'test/t: overrides.kafkaSettings.topic is set by this construct; use topic instead.'],
+    ['the security protocol', { kafkaSettings: { securityProtocol: 'plaintext' } }, 'test/t: overrides.kafkaSettings.securityProtocol is set by this construct; use securityProtocol instead.'],
+    ['the SASL user name', { kafkaSettings: { saslUsername: 'dms' } }, 'test/t: overrides.kafkaSettings.saslUsername is set by this construct; use saslSecret (usernameKey) instead.'],
+    ['the CA certificate', { kafkaSettings: { sslCaCertificateArn: CERT('ca') } }, 'test/t: overrides.kafkaSettings.sslCaCertificateArn is set by this construct; use caCertificateArn instead.'],
+    ['the message size', { kafkaSettings: { messageMaxBytes: 2000000 } }, 'test/t: overrides.kafkaSettings.messageMaxBytes is set by this construct; use messageMaxBytes instead.'],
+    ['the engine', { engineName: 'kinesis' }, 'test/t: overrides.engineName is set by this construct; use the construct (engine kafka) instead.'],
+    ['the TLS mode', { sslMode: 'none' }, 'test/t: overrides.sslMode is set by this construct; use securityProtocol instead.'],
+    ['a SASL password', { kafkaSettings: { saslPassword: 'hunter2' } }, 'test/t: overrides.kafkaSettings.saslPassword is a secret: as a resource argument it would be written in clear text to cdktf.out'],
+    ['a client key password', { kafkaSettings: { sslClientKeyPassword: 'hunter2' } }, 'test/t: overrides.kafkaSettings.sslClientKeyPassword is a secret'],
+    ['a top-level password', { password: 'hunter2' }, 'test/t: overrides.password is a secret'],
+  ])('fails when overrides set %s', (_name, overrides, message) => {
+    expect(() => new KafkaTargetEndpoint(newStack(), 't', { ...base, overrides: overrides as KafkaTargetEndpointProps['overrides'] })).toThrow(message);
+  });
+
   test.each([
     ['plaintext', { securityProtocol: 'plaintext' as 'sasl-ssl' }, `test/t: securityProtocol "plaintext" sends the change data in clear text; use 'ssl-encryption' (TLS), 'ssl-authentication' (mutual TLS) or 'sasl-ssl' (SASL over TLS)`],
     ['a SASL password passed as a string', { securityProtocol: 'sasl-ssl' as const, saslSecret: { secretArn: SCRAM_SECRET }, saslPassword: 'hunter2' }, 'test/t: saslPassword would put the password into cdktf.out in clear text. Store it in Secrets Manager and pass saslSecret: { secretArn }.'],
