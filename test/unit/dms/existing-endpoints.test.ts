@@ -1,5 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Connections } from '../../../modules/core';
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
+import * as dms from '../../../modules/dms-migration';
 import { DmsMigration, ExistingDmsEndpoint, TableMappings } from '../../../modules/dms-migration';
 import { all, network, newStack, one, synth } from './helpers';
 
@@ -102,5 +105,24 @@ describe('ExistingDmsEndpoint (endpoints adopted by ARN)', () => {
   ])('fails when %j', (over, message) => {
     const stack = newStack();
     expect(() => new ExistingDmsEndpoint(stack, 'e', { endpointArn: SRC_ARN, endpointType: 'source', engineName: 'sqlserver', ...over })).toThrow(message);
+  });
+});
+
+describe('modules/dms-migration README lists every endpoint', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '../../../modules/dms-migration/README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Endpoints\n'), readme.indexOf('\n## Endpoint settings\n'));
+  // Every exported endpoint class (a class whose name ends in Endpoint) is a constructor of an IDmsEndpoint.
+  const classes = Object.entries(dms)
+    .filter(([name, value]) => typeof value === 'function' && /^[A-Z]\w*Endpoint$/.test(name) && !name.endsWith('Base'))
+    .map(([name]) => name);
+
+  test.each(classes)('the endpoints table has a row for %s', (name) => {
+    expect(section).toContain(`| \`${name}\` |`);
+  });
+
+  test("the first lines and the table name the same source and target kinds (Oracle, Kafka / MSK, MySQL targets, GenericDmsEndpoint, ExistingDmsEndpoint)", () => {
+    const intro = readme.slice(0, readme.indexOf('\n## '));
+    for (const phrase of ['Oracle', 'Kafka / Amazon MSK', 'MySQL /\nMariaDB / Aurora MySQL', 'Kinesis', 'S3', 'GenericDmsEndpoint', 'ExistingDmsEndpoint']) expect(intro).toContain(phrase);
+    expect(classes.length).toBeGreaterThanOrEqual(11);
   });
 });
