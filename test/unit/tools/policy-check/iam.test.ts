@@ -98,6 +98,34 @@ describe('IAM rules', () => {
       expect(findingsOf('IAM-LEAST-PRIVILEGE', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::111122223333:policy/FullAccessReview' } } })).toEqual([]);
     });
 
+    test('X-Ray sampling calls may use Resource "*" (they cannot be scoped)', () => {
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc({ Effect: 'Allow', Action: ['xray:GetSamplingRules', 'xray:GetSamplingTargets'], Resource: '*' })))).toEqual([]);
+    });
+
+    test('a partial wildcard after the colon (s3:*Object) is not a service-wide wildcard, but still needs scoped resources', () => {
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc({ Effect: 'Allow', Action: 's3:*Object', Resource: '${aws_s3_bucket.raw.arn}/*' })))).toEqual([]);
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc({ Effect: 'Allow', Action: 's3:*Object', Resource: '*' }))).map((f) => f.message)).toEqual(['policy statement #1 allows s3:*Object on Resource "*"']);
+    });
+
+    test('user and group inline policies are checked like role policies', () => {
+      for (const type of ['aws_iam_user_policy', 'aws_iam_group_policy']) {
+        expect(messagesOf('IAM-LEAST-PRIVILEGE', { [type]: { p: { name: 'p', policy: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) } } })).toMatch(new RegExp(`${type}.p: policy statement #1 allows wildcard actions \\*`));
+      }
+    });
+
+    test('each finding says how to fix it', () => {
+      const fixes = (statement: Record<string, unknown>) => findingsOf('IAM-LEAST-PRIVILEGE', rolePolicy(doc(statement))).map((f) => f.fix);
+      expect(fixes({ Effect: 'Allow', NotAction: 'iam:*', Resource: '${aws_s3_bucket.raw.arn}' })).toEqual(['list the allowed actions in Action']);
+      expect(fixes({ Effect: 'Allow', Action: 's3:*', Resource: '${aws_s3_bucket.raw.arn}' })).toEqual(['list the specific actions the principal needs']);
+      expect(fixes({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })).toEqual([
+        'scope the resources to the ARNs used (only ec2 network-interface/Describe, xray and cloudwatch:PutMetricData may use "*")',
+      ]);
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', rolePolicy('${jsonencode(local.p)}'))[0].fix).toBe('write the policy as a literal JSON document (policyDocument() / ServiceRole.addToPolicy)');
+      expect(findingsOf('IAM-LEAST-PRIVILEGE', { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' } } })[0].fix).toBe(
+        'grant the specific actions in an inline policy instead',
+      );
+    });
+
     test('group, user and policy attachments are all judged by their policy_arn', () => {
       for (const type of ['aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment']) {
         expect(messagesOf('IAM-LEAST-PRIVILEGE', { [type]: { a: { policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } } })).toMatch(/attaches the broad managed policy/);
@@ -128,6 +156,31 @@ describe('IAM rules', () => {
       ['no Principal', {}, /allows any principal/],
     ])('fails when %s', (_, statement, message) => {
       expect(messagesOf('IAM-TRUST', trust(statement))).toMatch(message);
+    });
+
+    // The services that honour aws:SourceAccount / aws:SourceArn in a trust policy, written here as literals (the list
+    // modules/core's ServiceRole pins): dropping one from the rule would let its roles trust any account unnoticed.
+    test.each([
+      'dms.amazonaws.com',
+      'rds.amazonaws.com',
+      'monitoring.rds.amazonaws.com',
+      'glue.amazonaws.com',
+      'states.amazonaws.com',
+      'lambda.amazonaws.com',
+      'events.amazonaws.com',
+      'scheduler.amazonaws.com',
+      'firehose.amazonaws.com',
+      'vpc-flow-logs.amazonaws.com',
+    ])('%s must be pinned to the account', (service) => {
+      const findings = findingsOf('IAM-TRUST', trust({ Principal: { Service: service } }));
+      expect(findings.map((f) => `${f.message} -> ${f.fix}`)).toEqual([
+        `trust statement #1 lets ${service} assume the role from any account -> add Condition StringEquals { "aws:SourceAccount": <account id> } (ServiceRole does)`,
+      ]);
+    });
+
+    test('the any-principal and unparseable-trust findings say how to fix them', () => {
+      expect(findingsOf('IAM-TRUST', trust({ Principal: '*' }))[0].fix).toBe('name the service principal (e.g. lambda.amazonaws.com) or account');
+      expect(findingsOf('IAM-TRUST', { aws_iam_role: { r: { assume_role_policy: '${var.trust}' } } })[0].fix).toBe('write the trust policy as a literal JSON document (ServiceRole does)');
     });
 
     test('a Deny statement is not a grant, whatever its principal', () => {

@@ -16,6 +16,12 @@ describe('VPC-DEFAULT-SG', () => {
   ])('fails when %s', (_, resources, message) => {
     expect(messagesOf('VPC-DEFAULT-SG', resources as Resources)).toMatch(message);
   });
+
+  test('says how to adopt the default group', () => {
+    expect(findingsOf('VPC-DEFAULT-SG', vpc)[0].fix).toBe(
+      'add an aws_default_security_group with vpc_id = this VPC and no ingress or egress blocks (Terraform then removes the allow-all rules)',
+    );
+  });
 });
 
 describe('security-group rules', () => {
