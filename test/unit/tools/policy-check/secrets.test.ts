@@ -18,6 +18,18 @@ describe('secret rules', () => {
         new RegExp(`parameter ${name} looks secret but type is ${type ? `"${type}"` : 'absent'} -> set type = "SecureString"`),
       );
     });
+    // The words that make a parameter secret, each spelling the regex allows, in any case.
+    test.each(['/app/passwd', '/app/client-secret', '/app/jwt-token', '/app/credentials', '/app/private-key', '/app/private_key', '/app/privatekey', '/app/apikey', '/app/api-key', '/app/connectionstring', '/app/connection_string', '/app/DB_PASSWORD'])(
+      'a parameter named %s is secret',
+      (name) => {
+        expect(findingsOf('SSM-SECURESTRING', { aws_ssm_parameter: { p: { name, type: 'String', value: 'v' } } })).toHaveLength(1);
+      },
+    );
+
+    test('a parameter described as secret is secret, whatever its name; a token name is reported by its resource name', () => {
+      expect(messagesOf('SSM-SECURESTRING', { aws_ssm_parameter: { p: { name: '/app/source', description: 'Source database password', type: 'String', value: 'v' } } })).toMatch(/parameter \/app\/source looks secret/);
+      expect(messagesOf('SSM-SECURESTRING', { aws_ssm_parameter: { cfg: { name: '${var.n}', description: 'Partner API token', type: 'String', value: 'v' } } })).toMatch(/parameter cfg looks secret but type is "String"/);
+    });
   });
 
   describe('SECRETS-ROTATION', () => {
@@ -53,6 +65,28 @@ describe('secret rules', () => {
       expect(messagesOf('NO-PLAINTEXT-SECRET', resources as Resources)).toMatch(message);
     });
 
+    test('a literal secret_binary is a secret; Terraform comments ("//") are not read', () => {
+      expect(messagesOf('NO-PLAINTEXT-SECRET', { aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_binary: 'aHVudGVyMg==' } } })).toMatch(/secret_binary holds a literal secret value/);
+      expect(findingsOf('NO-PLAINTEXT-SECRET', { aws_db_instance: { db: { manage_master_user_password: true, '//': { password: 'documented' } } } })).toEqual([]);
+    });
+
+    test('names the path of a literal inside nested blocks and lists, and reports each', () => {
+      const findings = findingsOf('NO-PLAINTEXT-SECRET', { aws_mq_broker: { b: { user: [{ username: 'a', password: 'one-secret-1' }, { username: 'b', password: 'two-secret-2' }] } } });
+      expect(findings.map((f) => f.message)).toEqual(['user.0.password holds a literal secret value (hidden here)', 'user.1.password holds a literal secret value (hidden here)']);
+      expect(findings[0].fix).toMatch(/let the service manage the secret \(manage_master_user_password\) or reference Secrets Manager/);
+    });
+
+    test('a secret_string from an expression is not a finding (only passwords from expressions land in state this way)', () => {
+      expect(findingsOf('NO-PLAINTEXT-SECRET', { aws_secretsmanager_secret_version: { v: { secret_id: 'x', secret_string: '${random_password.p.result}' } } })).toEqual([]);
+      expect(messagesOf('NO-PLAINTEXT-SECRET', { aws_rds_cluster: { c: { master_password: '${random_password.p.result}' } } })).toMatch(
+        /master_password is set from an expression .*; the value lands in Terraform state -> use manage_master_user_password, a write-only \*_wo attribute, or secrets_manager_arn/,
+      );
+    });
+
+    test('an empty or null password is not a value', () => {
+      expect(findingsOf('NO-PLAINTEXT-SECRET', { aws_db_instance: { db: { password: '', master_password: null } } })).toEqual([]);
+    });
+
     test('never prints the secret value', () => {
       const out = messagesOf('NO-PLAINTEXT-SECRET', { aws_secretsmanager_secret_version: { v: { secret_string: 'hunter2-very-secret' } } });
       expect(out).not.toContain('hunter2');
@@ -71,6 +105,34 @@ describe('NO-PLAINTEXT-SECRET outside resources', () => {
     const text = result.findings.map((f) => `${f.address}: ${f.message}`).join('\n');
     expect(text).toMatch(message);
     expect(text).not.toMatch(/hunter2|AKIAABCDEFGHIJKLMNOP/);
+  });
+
+  test('a literal password in a data source is a finding', () => {
+    const json = { data: { external: { lookup: { program: ['x'], query: { db_password: 'hunter2' } } } } };
+    const text = checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings.map((f) => `${f.address}: ${f.message}`);
+    expect(text).toEqual(['data.external.lookup: query.db_password holds a literal secret value (hidden here)']);
+  });
+
+  test('names the variable whose default is a secret by its name alone, and tells how to pass it instead', () => {
+    const json = { variable: { api_key: { type: 'string', default: 'abc123' }, region: { type: 'string', default: 'eu-west-2' }, db_password: { type: 'string', default: '${var.x}' } } };
+    const findings = checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings;
+    expect(findings.map((f) => `${f.address}: ${f.message} -> ${f.fix}`)).toEqual([
+      'variable.api_key: default holds a literal secret value (hidden here) -> remove the default; pass the value at plan time (sensitive, ephemeral) or read it from Secrets Manager',
+    ]);
+  });
+
+  test('keys that only start or end like a secret key are not secrets; empty values are not values', () => {
+    const json = { locals: { password_length: '32', token_url: 'https://example.com/token', retoken: 'x', password: '' }, provider: { aws: [{ region: 'eu-west-2', token: '' }] } };
+    expect(checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings).toEqual([]);
+  });
+
+  test('a literal provider token and an ..._password local are reported with how to remove them', () => {
+    const json = { provider: { aws: [{ region: 'eu-west-2', token: 'IQoJb3JpZ2luX2VjE' }] }, locals: { admin_password: 'x1' } };
+    const findings = checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings;
+    expect(findings.map((f) => `${f.address}: ${f.message} -> ${f.fix}`)).toEqual([
+      'provider.aws: 0.token holds a literal secret value (hidden here) -> remove it: credentials come from the environment (AWS profile, role) and secrets from Secrets Manager',
+      'locals: admin_password holds a literal secret value (hidden here) -> remove it: credentials come from the environment (AWS profile, role) and secrets from Secrets Manager',
+    ]);
   });
 
   test('passes references and tokens in providers and locals', () => {
