@@ -1,7 +1,8 @@
 /**
  * Two projects: `unit` (synth assertions, no services) and `integration` (real Postgres + S3 API).
- * Each project under stacks/ keeps its own test beside it (stacks/<project>/<project>.test.ts, part of `unit`), so
- * deleting a project deletes its tests and nothing else.
+ * Each project under stacks/ keeps its own test beside it (stacks/<project>/<project>.test.ts, part of `unit`; a test
+ * against real services is stacks/<project>/<project>.integration.test.ts, part of `integration`), so deleting a
+ * project deletes its tests and nothing else.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -21,6 +22,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/unit', '<rootDir>/stacks'],
       testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.integration\\.test\\.ts$'],
       transform: { '^.+\\.ts$': tsJest },
       setupFilesAfterEnv: ['<rootDir>/test/helpers/setup-unit.ts'],
       globalSetup: '<rootDir>/test/helpers/unit-global-setup.mjs',
@@ -28,8 +30,8 @@ module.exports = {
     {
       displayName: 'integration',
       testEnvironment: 'node',
-      roots: ['<rootDir>/test/integration'],
-      testMatch: ['**/*.test.ts'],
+      roots: ['<rootDir>/test/integration', '<rootDir>/stacks'],
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/stacks/**/*.integration.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',

@@ -2,17 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { applyPlan } from '../../../lambdas/postgres-bootstrap/bootstrap';
-import { BootstrapPlanSchema } from '../../../lambdas/postgres-bootstrap/plan';
-import type { Loader } from '../../../lambdas/s3-to-postgres/runtime';
-import { createLogger } from '../../../lambdas/shared/logger';
-import { Testing } from '../../../modules/core';
-import { CONFIG } from '../../../stacks/bulk-csv-import/config';
-import { BulkCsvImportStack } from '../../../stacks/bulk-csv-import/stack';
-import { withAwsS3Extension } from '../../helpers/aws-s3-standin';
-import { createTestDatabase, pgConfig } from '../../helpers/pg';
-import { createBucket, putObject, testS3Client } from '../../helpers/s3';
-import { event, loaderFor } from './fixtures';
+import { applyPlan } from '../../lambdas/postgres-bootstrap/bootstrap';
+import { BootstrapPlanSchema } from '../../lambdas/postgres-bootstrap/plan';
+import type { Loader } from '../../lambdas/s3-to-postgres/runtime';
+import { createLogger } from '../../lambdas/shared/logger';
+import { Testing } from '../../modules/core';
+import { CONFIG } from './config';
+import { BulkCsvImportStack } from './stack';
+import { withAwsS3Extension } from '../../test/helpers/aws-s3-standin';
+import { createTestDatabase, pgConfig } from '../../test/helpers/pg';
+import { createBucket, putObject, testS3Client } from '../../test/helpers/s3';
+import { event, loaderFor } from '../../test/integration/s3-to-postgres/fixtures';
 
 /**
  * The bulk-csv-import example as deployed: its synthesized bootstrap plan (aws_s3 extension, loader login with the
