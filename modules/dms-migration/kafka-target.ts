@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { DmsEndpoint, DmsEndpointConfig } from '@cdktf/provider-aws/lib/dms-endpoint';
-import { Fn, IConnectable, isResolved, MigrationStack, ValidationError } from '../core';
+import { Fn, IConnectable, isResolved, MigrationStack, newKmsKey, ValidationError } from '../core';
 import { applyOverrides, DmsEndpointOverrides, IDmsEndpoint } from './endpoints';
 import { IDmsReplicationInstance } from './replication-instance';
 
@@ -74,6 +74,13 @@ export interface KafkaTargetEndpointProps {
   /** The brokers' security group: the task admits the replication instance on the broker ports. */
   readonly connections?: IConnectable;
   /**
+   * CMK that encrypts the endpoint's connection settings (CreateEndpoint KmsKeyId), which hold the SASL or client-key
+   * password. Changing it replaces the endpoint (ModifyEndpoint takes no key).
+   * @default with a password (`sasl-ssl`, `ssl-authentication`): a key created here, rotation on; without one: DMS's
+   * default key (aws/dms)
+   */
+  readonly kmsKeyArn?: string;
+  /**
    * Escape hatch: `aws_dms_endpoint` arguments the typed props do not cover (e.g. `{ kafkaSettings: { noHexPrefix: true } }`,
    * `{ tags }`), applied after the module's values; a `kafkaSettings` block is merged key by key. Keys a typed prop
    * sets (brokers, protocol, login, certificates, topic, message settings) and every password are refused at synth.
@@ -93,6 +100,7 @@ const KAFKA_OWNED: Readonly<Record<string, string>> = {
   secretsManagerAccessRoleArn: 'saslSecret',
   sslMode: 'securityProtocol',
   certificateArn: 'caCertificateArn (kafkaSettings.sslCaCertificateArn)',
+  kmsKeyArn: 'kmsKeyArn',
   extraConnectionAttributes: 'the typed props or overrides.kafkaSettings',
   'kafkaSettings.broker': 'brokers',
   'kafkaSettings.topic': 'topic',
@@ -136,6 +144,8 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
   readonly securityProtocol: KafkaSecurityProtocol;
   /** Broker ports the replication instance is admitted on (with `connections`). */
   readonly ports: readonly number[];
+  /** The CMK encrypting the connection settings (given, or created when the endpoint holds a password). */
+  readonly kmsKeyArn?: string;
   private readonly peer?: IConnectable;
 
   constructor(scope: Construct, id: string, props: KafkaTargetEndpointProps) {
@@ -212,10 +222,16 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
     const saslPassword = login ? field(login, props.saslSecret?.passwordKey ?? 'password') : undefined;
     const keyPassword = props.clientKeyPassword ? field(read('client-key-password', props.clientKeyPassword.secretArn), props.clientKeyPassword.key ?? 'password') : undefined;
 
+    // The password is part of the endpoint's connection settings: encrypt them with a key this stack controls, as the
+    // login secrets of database endpoints are (DMS API, CreateEndpoint KmsKeyId: "used to encrypt the connection
+    // parameters for the endpoint"; without it DMS uses the account's default key).
+    this.kmsKeyArn =
+      props.kmsKeyArn ?? (saslPassword !== undefined || keyPassword !== undefined ? newKmsKey(this, 'key', `${props.component}-kafka`, `Encrypts the DMS Kafka endpoint settings of ${stack.naming.name(props.component)} (they hold a password)`).arn : undefined);
     const config: DmsEndpointConfig = {
       endpointId: stack.naming.name(`${props.component}-target`, 'dmsIdentifier'),
       endpointType: 'target',
       engineName: 'kafka',
+      kmsKeyArn: this.kmsKeyArn,
       kafkaSettings: {
         broker,
         topic: props.topic,

@@ -134,6 +134,8 @@ describe('oracle-to-aurora-mysql: the MSK stream', () => {
     expect(kafka.broker).toMatch(/^\$\{data\.aws_msk_cluster\.\w+\.bootstrap_brokers_sasl_scram\}$/);
     expect(Object.values(out.data!.aws_msk_cluster)).toEqual([{ cluster_name: 'erp-events-staging' }]);
     expect(Object.values(out.data!.aws_secretsmanager_secret_version)).toEqual([{ secret_id: CONFIG.staging.stream.scramSecretArn }]);
+    // The endpoint's settings hold the SASL password (resolved at plan): encrypted with a CMK of this stack, not aws/dms.
+    expect(endpoint(out, 'kafka').kms_key_arn).toMatch(/^\$\{aws_kms_key\.stream_target_key_\w+\.arn\}$/);
     const ingress = list(out, 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === CONFIG.staging.stream.mskSecurityGroupId);
     expect(ingress).toEqual([expect.objectContaining({ from_port: 9096, to_port: 9096, ip_protocol: 'tcp' })]);
   });

@@ -58,7 +58,7 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     check: 'CKV_AWS_296',
     reason:
-      "Database endpoints hold no credentials: every one reads its login from a Secrets Manager secret encrypted with a CMK (policy rule DMS-SECRETS). The rest of the connection settings are encrypted with aws/dms. ModifyEndpoint takes no KmsKeyId (https://docs.aws.amazon.com/dms/latest/APIReference/API_ModifyEndpoint.html), so adding one replaces the endpoint and every task using it (a full reload).",
+      "Database endpoints hold no credentials: every one reads its login from a Secrets Manager secret encrypted with a CMK (policy rule DMS-SECRETS). The rest of the connection settings are encrypted with aws/dms. ModifyEndpoint takes no KmsKeyId (https://docs.aws.amazon.com/dms/latest/APIReference/API_ModifyEndpoint.html), so adding one replaces the endpoint and every task using it (a full reload). Kafka endpoints, whose settings do hold a SASL or client-key password, get a CMK (KafkaTargetEndpoint) and pass this check.",
   },
   {
     check: 'CKV_AWS_298',
@@ -96,7 +96,7 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     check: 'CKV2_AWS_57',
     resources: ['aws_secretsmanager_secret.*source_login_secret_*'],
-    reason: "The source database login lives on the source (on-premises SQL Server) and is rotated by its DBA team; DMS reads the current value from this secret. Same waiver as the policy check's SECRETS-ROTATION.",
+    reason: "The source database login lives on the source (on-premises SQL Server or Oracle) and is rotated by its DBA team; DMS reads the current value from this secret. Same waiver as the policy check's SECRETS-ROTATION.",
   },
   {
     check: 'CKV2_AWS_5',

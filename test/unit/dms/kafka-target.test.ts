@@ -50,6 +50,24 @@ describe('KafkaTargetEndpoint', () => {
     expect(checkStack('test', out).findings.filter((f) => f.rule === 'NO-PLAINTEXT-SECRET' || f.rule.startsWith('DMS-'))).toEqual([]);
   });
 
+  test('an endpoint holding a password (SASL, client key) encrypts its settings with a CMK created here (rotation on), or the one given; none without a password', () => {
+    const stack = newStack();
+    const sasl = new KafkaTargetEndpoint(stack, 'sasl', { component: 'orders', brokers: { cluster: MSK }, securityProtocol: 'sasl-ssl', saslSecret: { secretArn: SCRAM_SECRET } });
+    const given = new KafkaTargetEndpoint(stack, 'given', { component: 'audit', brokers: { cluster: MSK }, securityProtocol: 'sasl-ssl', saslSecret: { secretArn: SCRAM_SECRET }, kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/abc' });
+    const tls = new KafkaTargetEndpoint(stack, 'tls', { ...base, component: 'plain-tls' });
+    const out = synth(stack);
+    const byId = (id: string) => all(out, 'aws_dms_endpoint').find((e) => e.endpoint_id === id)!;
+    const keys = Object.entries(out.resource.aws_kms_key ?? {});
+    expect(keys).toHaveLength(1);
+    expect(keys[0][1]).toMatchObject({ enable_key_rotation: true });
+    expect(byId('demo-staging-orders-target').kms_key_arn).toBe(`\${aws_kms_key.${keys[0][0]}.arn}`);
+    expect(sasl.kmsKeyArn).toBeDefined();
+    expect(byId('demo-staging-audit-target').kms_key_arn).toBe('arn:aws:kms:eu-west-2:123456789012:key/abc');
+    expect(given.kmsKeyArn).toBe('arn:aws:kms:eu-west-2:123456789012:key/abc');
+    expect(byId('demo-staging-plain-tls-target')).not.toHaveProperty('kms_key_arn');
+    expect(tls.kmsKeyArn).toBeUndefined();
+  });
+
   test('mutual TLS: client certificate and key ARNs, the key password from Secrets Manager, a private CA', () => {
     const stack = newStack();
     new KafkaTargetEndpoint(stack, 't', {
@@ -111,6 +129,7 @@ describe('KafkaTargetEndpoint', () => {
     ['the message size', { kafkaSettings: { messageMaxBytes: 2000000 } }, 'test/t: overrides.kafkaSettings.messageMaxBytes is set by this construct; use messageMaxBytes instead.'],
     ['the engine', { engineName: 'kinesis' }, 'test/t: overrides.engineName is set by this construct; use the construct (engine kafka) instead.'],
     ['the TLS mode', { sslMode: 'none' }, 'test/t: overrides.sslMode is set by this construct; use securityProtocol instead.'],
+    ['the settings key', { kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/abc' }, 'test/t: overrides.kmsKeyArn is set by this construct; use kmsKeyArn instead.'],
     ['a SASL password', { kafkaSettings: { saslPassword: 'hunter2' } }, 'test/t: overrides.kafkaSettings.saslPassword is a secret: as a resource argument it would be written in clear text to cdktf.out'],
     ['a client key password', { kafkaSettings: { sslClientKeyPassword: 'hunter2' } }, 'test/t: overrides.kafkaSettings.sslClientKeyPassword is a secret'],
     ['a top-level password', { password: 'hunter2' }, 'test/t: overrides.password is a secret'],
