@@ -49,8 +49,9 @@ export class OracleToAuroraMysqlStack extends MigrationStack {
         // The stream runs in limited LOB mode (Kafka's 1 MiB messages): a LOB above LobMaxSize fails the task instead of
         // being truncated with only a warning (OracleSettings.FailTasksOnLobTruncation, "If a task is set to limited LOB
         // mode and this option is set to true, the task fails instead of truncating the LOB data":
-        // https://docs.aws.amazon.com/dms/latest/APIReference/API_OracleSettings.html). No effect on the migration's
-        // full LOB mode. An extra connection attribute: provider 5.100.0's oracle_settings has no such argument.
+        // https://docs.aws.amazon.com/dms/latest/APIReference/API_OracleSettings.html; the extra connection attribute
+        // failTasksOnLobTruncation=true in the DMS guide's Oracle endpoint settings, CHAP_Source.Oracle.html#CHAP_Source.Oracle.ConnectionAttrib).
+        // No effect on the migration's full LOB mode. An attribute because provider 5.100.0's oracle_settings lacks it.
         options: { additional: { failTasksOnLobTruncation: 'true' } },
       },
       target: {
