@@ -3,14 +3,10 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { applyPlan } from '../../../lambdas/postgres-bootstrap/bootstrap';
-import { BootstrapPlanSchema } from '../../../lambdas/postgres-bootstrap/plan';
 import type { Loader } from '../../../lambdas/s3-to-postgres/runtime';
-import { createLogger } from '../../../lambdas/shared/logger';
-import { withAwsS3Extension } from '../../helpers/aws-s3-standin';
-import { createTestDatabase, pgConfig } from '../../helpers/pg';
+import { createTestDatabase } from '../../helpers/pg';
 import { createBucket, putObject, testS3Client } from '../../helpers/s3';
-import { count, event, loaderFor, PEOPLE_DDL } from './fixtures';
+import { bootstrapServerSideLogin, clearLedger, count, event, loaderFor, PEOPLE_DDL } from './fixtures';
 
 /**
  * gzip input for the stream strategy against real Postgres and the S3 API (s3rver). The gzip bytes come from
@@ -45,7 +41,7 @@ describe('s3-to-postgres loader: gzip input (stream strategy, real Postgres + S3
   });
   beforeEach(async () => {
     await client.query('DROP SCHEMA IF EXISTS archive CASCADE; DROP TABLE IF EXISTS public.people, public.events');
-    await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
+    await clearLedger(client);
     await client.query(PEOPLE_DDL);
     const eTag = await putObject(s3, bucket, 'people/seed.csv', SEED);
     await loader.handle(event(bucket, 'people/seed.csv', eTag));
@@ -119,6 +115,7 @@ describe('s3-to-postgres loader: gzip and dialects with the server-side strategy
   let bucket: string;
   let loader: Loader;
   let mirror: string;
+  let dropLogin: () => Promise<void>;
   const appUser = `loader_gz_${process.pid}`;
   const appPassword = 'loader-gzip-1';
   const ROUTES = [
@@ -131,26 +128,19 @@ describe('s3-to-postgres loader: gzip and dialects with the server-side strategy
     client = db.client;
     s3 = testS3Client();
     bucket = await createBucket(s3, 's3pg-gzip-ss');
-    mirror = fs.mkdtempSync(path.join(process.env.IT_SERVER_READABLE_DIR!, 's3pg-gz-mirror-'));
-    fs.chmodSync(mirror, 0o755);
-    const plan = BootstrapPlanSchema.parse({ users: [{ username: appUser, secretArn: 'arn:app', schemas: ['migration_kit'], s3Import: true }], extensions: ['aws_s3'] });
-    await applyPlan(withAwsS3Extension(client, mirror), plan, async () => appPassword, createLogger({ service: 'test', sink: () => undefined }));
+    ({ mirror, cleanup: dropLogin } = await bootstrapServerSideLogin(client, appUser, appPassword, 's3pg-gz-mirror-'));
     loader = loaderFor({ LOAD_STRATEGY: 'server-side', PGUSER: appUser, PGPASSWORD: appPassword, TABLE_ROUTES: JSON.stringify(ROUTES) }).loader;
   });
   afterAll(async () => {
     await loader.close();
     await db.drop();
-    const admin = new Client(pgConfig('postgres'));
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${appUser}`);
-    await admin.end();
-    fs.rmSync(mirror, { recursive: true, force: true });
+    await dropLogin();
   });
   beforeEach(async () => {
     await client.query('DROP TABLE IF EXISTS public.people');
     await client.query("CREATE TABLE public.people (id int PRIMARY KEY, name text NOT NULL, note text); INSERT INTO people VALUES (99, 'before', NULL)");
     await client.query(`GRANT INSERT, TRUNCATE ON public.people TO ${appUser}`);
-    await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
+    await clearLedger(client);
   });
 
   /** Puts the object in S3 and in the stand-in's mirror (with its Content-Encoding as a sidecar, see the stand-in). */

@@ -2,14 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { applyPlan } from '../../../lambdas/postgres-bootstrap/bootstrap';
-import { BootstrapPlanSchema } from '../../../lambdas/postgres-bootstrap/plan';
 import type { Loader } from '../../../lambdas/s3-to-postgres/runtime';
-import { createLogger } from '../../../lambdas/shared/logger';
-import { withAwsS3Extension } from '../../helpers/aws-s3-standin';
-import { createTestDatabase, pgConfig } from '../../helpers/pg';
+import { createTestDatabase } from '../../helpers/pg';
 import { createBucket, putObject, testS3Client } from '../../helpers/s3';
-import { count, event, loaderFor } from './fixtures';
+import { bootstrapServerSideLogin, clearLedger, count, event, loaderFor } from './fixtures';
 
 describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_s3)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -18,6 +14,7 @@ describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_
   let bucket: string;
   let loader: Loader;
   let mirror: string;
+  let dropLogin: () => Promise<void>;
   const appUser = `loader_ss_${process.pid}`;
   const appPassword = 'loader-server-side-1';
 
@@ -26,31 +23,20 @@ describe('s3-to-postgres loader: server-side strategy (aws_s3.table_import_from_
     client = db.client;
     s3 = testS3Client();
     bucket = await createBucket(s3, 's3pg-server-side');
-    // The stand-in hands files to the server, which runs as the postgres user when the suite runs as root.
-    mirror = fs.mkdtempSync(path.join(process.env.IT_SERVER_READABLE_DIR!, 's3pg-mirror-'));
-    fs.chmodSync(mirror, 0o755);
-    // As on RDS: the bootstrap (as the master user) creates the loader's login, the aws_s3 extension (the stand-in,
-    // test/helpers/aws-s3-standin.ts) and the loader's grants on it (s3Import); the loader then runs as that login, not
-    // the master. Without s3Import the import fails with "permission denied for schema aws_commons".
-    const plan = BootstrapPlanSchema.parse({ users: [{ username: appUser, secretArn: 'arn:app', schemas: ['migration_kit'], s3Import: true }], extensions: ['aws_s3'] });
-    await applyPlan(withAwsS3Extension(client, mirror), plan, async () => appPassword, createLogger({ service: 'test', sink: () => undefined }));
+    ({ mirror, cleanup: dropLogin } = await bootstrapServerSideLogin(client, appUser, appPassword, 's3pg-mirror-'));
     loader = loaderFor({ LOAD_STRATEGY: 'server-side', PGUSER: appUser, PGPASSWORD: appPassword }).loader;
   });
   afterAll(async () => {
     await loader.close();
     await db.drop();
-    const admin = new Client(pgConfig('postgres'));
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${appUser}`);
-    await admin.end();
-    fs.rmSync(mirror, { recursive: true, force: true });
+    await dropLogin();
   });
   beforeEach(async () => {
     await client.query('DROP SCHEMA IF EXISTS archive CASCADE; DROP TABLE IF EXISTS public.people, public.events');
     await client.query("CREATE TABLE public.people (id int PRIMARY KEY, name text NOT NULL, note text); INSERT INTO people VALUES (99, 'before', NULL)");
     // The loader's grants on a replace-mode target (templates/postgres/s3-import.sql, step 3).
     await client.query(`GRANT INSERT, TRUNCATE ON public.people TO ${appUser}`);
-    await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
+    await clearLedger(client);
   });
 
   async function put(key: string, body: string): Promise<string> {

@@ -2,14 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { applyPlan } from '../../../lambdas/postgres-bootstrap/bootstrap';
-import { BootstrapPlanSchema } from '../../../lambdas/postgres-bootstrap/plan';
 import type { Loader } from '../../../lambdas/s3-to-postgres/runtime';
-import { createLogger } from '../../../lambdas/shared/logger';
-import { withAwsS3Extension } from '../../helpers/aws-s3-standin';
-import { createTestDatabase, pgConfig } from '../../helpers/pg';
+import { createTestDatabase } from '../../helpers/pg';
 import { createBucket, putObject, testS3Client } from '../../helpers/s3';
-import { event, loaderFor } from './fixtures';
+import { bootstrapServerSideLogin, clearLedger, event, loaderFor } from './fixtures';
 
 /** Upsert routes over every way a key can be given (primary key, composite unique constraint) or be missing. */
 const UPSERT_ROUTES = [
@@ -38,6 +34,7 @@ describe('s3-to-postgres loader: upsert mode (real Postgres + S3 API, both strat
   let s3: S3Client;
   let bucket: string;
   let mirror: string;
+  let dropLogin: () => Promise<void>;
   const loaders: Record<string, { loader: Loader; lines: string[] }> = {};
   const appUser = `loader_up_${process.pid}`;
   const appPassword = 'loader-upsert-1';
@@ -47,12 +44,7 @@ describe('s3-to-postgres loader: upsert mode (real Postgres + S3 API, both strat
     client = db.client;
     s3 = testS3Client();
     bucket = await createBucket(s3, 's3pg-upsert');
-    // The aws_s3 stand-in reads <mirror>/<bucket>/<key> as the server (see server-side.test.ts).
-    mirror = fs.mkdtempSync(path.join(process.env.IT_SERVER_READABLE_DIR!, 's3pg-upsert-'));
-    fs.chmodSync(mirror, 0o755);
-    // The loader is a login as on RDS (not a superuser), with the s3Import grants the bootstrap gives it.
-    const plan = BootstrapPlanSchema.parse({ users: [{ username: appUser, secretArn: 'arn:app', schemas: ['migration_kit'], s3Import: true }], extensions: ['aws_s3'] });
-    await applyPlan(withAwsS3Extension(client, mirror), plan, async () => appPassword, createLogger({ service: 'test', sink: () => undefined }));
+    ({ mirror, cleanup: dropLogin } = await bootstrapServerSideLogin(client, appUser, appPassword, 's3pg-upsert-'));
     for (const strategy of ['stream', 'server-side']) {
       loaders[strategy] = loaderFor({ TABLE_ROUTES: JSON.stringify(UPSERT_ROUTES), LOAD_STRATEGY: strategy, PGUSER: appUser, PGPASSWORD: appPassword });
     }
@@ -60,18 +52,14 @@ describe('s3-to-postgres loader: upsert mode (real Postgres + S3 API, both strat
   afterAll(async () => {
     for (const l of Object.values(loaders)) await l.loader.close();
     await db.drop();
-    const admin = new Client(pgConfig('postgres'));
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${appUser}`);
-    await admin.end();
-    fs.rmSync(mirror, { recursive: true, force: true });
+    await dropLogin();
   });
   beforeEach(async () => {
     await client.query(TABLES);
     // What upsert needs on a target it does not own: SELECT (the staging table copies its definition; the key
     // lookup), INSERT and UPDATE (ON CONFLICT DO UPDATE). TEMPORARY on the database is PUBLIC's by default.
     await client.query(`GRANT USAGE ON SCHEMA sales TO ${appUser}; GRANT DELETE ON public.people TO ${appUser}; GRANT SELECT, INSERT, UPDATE ON public.people, sales.lines, public.nopk, public.nouniq TO ${appUser}`);
-    await client.query("DO $$ BEGIN IF to_regclass('migration_kit.s3_load_ledger') IS NOT NULL THEN DELETE FROM migration_kit.s3_load_ledger; END IF; END $$");
+    await clearLedger(client);
     for (const l of Object.values(loaders)) l.lines.length = 0;
   });
 
