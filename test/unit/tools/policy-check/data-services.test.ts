@@ -18,6 +18,16 @@ describe('Kinesis, Neptune, Glue, Step Functions and log-group rules', () => {
     ] as const))('%s fails when %s', (rule, _, c, message) => {
       expect(messagesOf(rule, kinesis(c))).toMatch(message);
     });
+
+    test('an unencrypted stream is told to use KMS, not also to set a key; each finding says how to fix it', () => {
+      expect(findingsOf('KINESIS-ENCRYPT', kinesis({ encryption_type: 'NONE', kms_key_id: undefined })).map((f) => `${f.message} -> ${f.fix}`)).toEqual([
+        'encryption_type is "NONE"; must be "KMS" -> set encryption_type = "KMS" and kms_key_id',
+      ]);
+      expect(findingsOf('KINESIS-ENCRYPT', kinesis({ kms_key_id: '', retention_period: 23 })).map((f) => f.fix)).toEqual([
+        'set kms_key_id (a CMK, or "alias/aws/kinesis")',
+        'set retention_period (hours) to 24 or more',
+      ]);
+    });
   });
 
   describe('NEPTUNE-BASELINE', () => {
@@ -61,6 +71,39 @@ describe('Kinesis, Neptune, Glue, Step Functions and log-group rules', () => {
     test('deletion protection is required only in production', () => {
       expect(findingsOf('NEPTUNE-BASELINE', neptune({ deletion_protection: false }))).toEqual([]);
     });
+
+    test('skipping the final snapshot is allowed outside production, and "true" as a string counts in production', () => {
+      expect(findingsOf('NEPTUNE-BASELINE', neptune({ skip_final_snapshot: true }))).toEqual([]);
+      expect(findingsOf('NEPTUNE-BASELINE', neptune({ skip_final_snapshot: 'true' }), { production: true }).map((f) => `${f.message} -> ${f.fix}`)).toEqual([
+        'skip_final_snapshot is true in production -> set skip_final_snapshot = false with a final_snapshot_identifier',
+      ]);
+      expect(findingsOf('NEPTUNE-BASELINE', neptune({ skip_final_snapshot: false }), { production: true })).toEqual([]);
+    });
+
+    test('audit must be among the exported logs; the parameter may be the number 1', () => {
+      expect(findingsOf('NEPTUNE-BASELINE', neptune({ enable_cloudwatch_logs_exports: ['slowquery', 'audit'] }, 1 as never))).toEqual([]);
+      expect(findingsOf('NEPTUNE-BASELINE', neptune({ enable_cloudwatch_logs_exports: ['slowquery'] })).map((f) => `${f.message} -> ${f.fix}`)).toEqual([
+        'enable_cloudwatch_logs_exports is ["slowquery"] -> set enable_cloudwatch_logs_exports = ["audit"]',
+      ]);
+    });
+
+    test('an attached group without neptune_enable_audit_log is named, with the fix', () => {
+      const resources: Resources = { ...neptune(), aws_neptune_cluster_parameter_group: { params: { family: 'neptune1.4', parameter: [{ name: 'neptune_query_timeout', value: '1' }] } } };
+      expect(findingsOf('NEPTUNE-BASELINE', resources).map((f) => `${f.message} -> ${f.fix}`)).toEqual([
+        'audit logs are exported but aws_neptune_cluster_parameter_group.params has neptune_enable_audit_log = absent -> attach an aws_neptune_cluster_parameter_group with neptune_enable_audit_log = 1 (else nothing is exported)',
+      ]);
+    });
+
+    test('each baseline finding says how to fix it', () => {
+      const fixes = findingsOf('NEPTUNE-BASELINE', neptune({ storage_encrypted: false, iam_database_authentication_enabled: false, backup_retention_period: 1, iam_roles: undefined, deletion_protection: false }), { production: true }).map((f) => f.fix);
+      expect(fixes).toEqual([
+        'set storage_encrypted = true with kms_key_arn',
+        'set iam_database_authentication_enabled = true (requests are SigV4-signed)',
+        'set backup_retention_period to 7 days or more',
+        'add the bulk-load role (S3 read) to iam_roles',
+        'set deletion_protection = true in production',
+      ]);
+    });
   });
 
   describe('GLUE-SECURITY-CONFIG', () => {
@@ -92,6 +135,29 @@ describe('Kinesis, Neptune, Glue, Step Functions and log-group rules', () => {
       );
     });
 
+    test('names each mode left off or absent, with the block to enable', () => {
+      const enc = { s3_encryption: { s3_encryption_mode: 'DISABLED' }, cloudwatch_encryption: { cloudwatch_encryption_mode: 'SSE-KMS', kms_key_arn: TOKEN } } as never;
+      expect(findingsOf('GLUE-SECURITY-CONFIG', glue({ security_configuration: '${aws_glue_security_configuration.sec.name}' }, enc)).map((f) => `${f.message} -> ${f.fix}`)).toEqual([
+        'aws_glue_security_configuration.sec has s3_encryption.s3_encryption_mode = "DISABLED" -> enable s3_encryption with a KMS key',
+        'aws_glue_security_configuration.sec has job_bookmarks_encryption.job_bookmarks_encryption_mode = absent -> enable job_bookmarks_encryption with a KMS key',
+      ]);
+    });
+
+    test('a configuration without encryption_configuration fails on all three modes', () => {
+      const resources: Resources = { ...glue({ security_configuration: '${aws_glue_security_configuration.sec.name}' }), aws_glue_security_configuration: { sec: { name: 'x' } } };
+      expect(findingsOf('GLUE-SECURITY-CONFIG', resources)).toHaveLength(3);
+    });
+
+    test('a configuration not created in this stack cannot be read and is not judged', () => {
+      expect(findingsOf('GLUE-SECURITY-CONFIG', glue({ security_configuration: 'shared-glue-config' }))).toEqual([]);
+    });
+
+    test('says how to add a missing security configuration', () => {
+      expect(findingsOf('GLUE-SECURITY-CONFIG', glue({}))[0].fix).toBe(
+        'create an aws_glue_security_configuration (S3 SSE-KMS, CloudWatch SSE-KMS, bookmarks CSE-KMS) and set security_configuration',
+      );
+    });
+
     test('crawlers are checked too', () => {
       expect(messagesOf('GLUE-SECURITY-CONFIG', { aws_glue_crawler: { c: { name: 'c', role: 'r', database_name: 'd' } } })).toMatch(/aws_glue_crawler.c: security_configuration is not set/);
     });
@@ -116,6 +182,15 @@ describe('Kinesis, Neptune, Glue, Step Functions and log-group rules', () => {
     ] as const))('%s fails when %s (connection_type absent means JDBC)', (rule, _, c, message) => {
       expect(messagesOf(rule, connection(withAttrs(jdbc, c)))).toMatch(message);
     });
+
+    test('an explicit JDBC connection is checked; each finding says how to fix it', () => {
+      const findings = findingsOf('GLUE-CONNECTION-TLS', connection({ JDBC_CONNECTION_URL: 'jdbc:postgresql://h:5432/d', PASSWORD: '' }, 'JDBC'));
+      expect(findings.map((f) => `${f.message} -> ${f.fix}`)).toEqual([
+        'connection_properties.PASSWORD is set; it lands in Terraform state -> remove PASSWORD; set SECRET_ID to a Secrets Manager secret',
+        'connection_properties.JDBC_ENFORCE_SSL is absent -> set JDBC_ENFORCE_SSL = "true"',
+        'connection_properties.SECRET_ID is not set -> set SECRET_ID to the secret holding the JDBC credentials',
+      ]);
+    });
   });
 
   describe('SFN-LOGGING', () => {
@@ -132,6 +207,21 @@ describe('Kinesis, Neptune, Glue, Step Functions and log-group rules', () => {
       ['the level is absent', { log_destination: 'x' }, /logging_configuration.level is absent/],
     ])('fails when %s', (_, logging, message) => {
       expect(messagesOf('SFN-LOGGING', machine(logging))).toMatch(message);
+    });
+  });
+
+  describe('SFN-LOGGING and LOGGROUP-RETENTION fixes', () => {
+    test('each finding says how to fix it', () => {
+      expect(findingsOf('SFN-LOGGING', { aws_sfn_state_machine: { m: { name: 'm', definition: '{}', role_arn: 'r' } } }).map((f) => f.fix)).toEqual([
+        'set logging_configuration.log_destination = "<log group arn>:*"',
+        'set logging_configuration.level = "ERROR" (or "ALL")',
+      ]);
+      expect(findingsOf('LOGGROUP-RETENTION', { aws_cloudwatch_log_group: { g: { name: '/x' } } })[0].fix).toBe('set retention_in_days (30 in staging, 365 in production)');
+    });
+
+    test('a retention of one day passes, a negative one fails', () => {
+      expect(findingsOf('LOGGROUP-RETENTION', { aws_cloudwatch_log_group: { g: { name: '/x', retention_in_days: 1 } } })).toEqual([]);
+      expect(findingsOf('LOGGROUP-RETENTION', { aws_cloudwatch_log_group: { g: { name: '/x', retention_in_days: -1 } } })).toHaveLength(1);
     });
   });
 
