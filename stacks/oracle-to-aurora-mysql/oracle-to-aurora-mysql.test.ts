@@ -83,7 +83,7 @@ describe('oracle-to-aurora-mysql: the Oracle source', () => {
 
   test('the on-premises login is waived from rotation with the reason, and only it', () => {
     const waived = checkStack('staging', stacks.get('oracle-to-aurora-mysql-staging')!).findings.filter((f) => f.waived);
-    expect(waived.map((f) => f.rule).sort()).toEqual(['DMS-TASK-LOB-SAFE', 'SECRETS-ROTATION']);
+    expect(waived.map((f) => f.rule).sort()).toEqual(['SECRETS-ROTATION']);
     expect(waived.find((f) => f.rule === 'SECRETS-ROTATION')!.waived).toMatch(/on-premises ERP database/);
   });
 });
@@ -156,15 +156,13 @@ describe('oracle-to-aurora-mysql: the MSK stream', () => {
     ]);
   });
 
-  test('streaming task settings: validation off, limited LOB mode sized by config and waived with that reason, no target preparation', () => {
+  test('streaming task settings: validation off, limited LOB mode sized by config and safe without a waiver (the source fails the task on truncation), no target preparation', () => {
     const settings = JSON.parse(taskInto(out, 'kafka').replication_task_settings);
     expect(settings.ValidationSettings.EnableValidation).toBe(false);
     expect(settings.TargetMetadata).toMatchObject({ FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: CONFIG.staging.stream.lobMaxSizeKiB });
     expect(settings.FullLoadSettings.TargetTablePrepMode).toBe('DO_NOTHING');
     expect(settings.ErrorBehavior.DataTruncationErrorPolicy).toBe('STOP_TASK');
-    const waived = checkStack('staging', out).findings.filter((f) => f.rule === 'DMS-TASK-LOB-SAFE');
-    expect(waived).toHaveLength(1);
-    expect(waived[0].waived).toMatch(/Kafka targets take messages of at most 1 MiB/);
+    expect(checkStack('staging', out).findings.filter((f) => f.rule === 'DMS-TASK-LOB-SAFE')).toEqual([]);
   });
 
   test('the stream alarms to the migration\'s topic (one topic for the project)', () => {

@@ -100,11 +100,8 @@ export class OracleToAuroraMysqlStack extends MigrationStack {
       settings: { lob: { mode: 'limited', maxSizeKiB: config.stream.lobMaxSizeKiB }, dataTruncationErrorPolicy: 'STOP_TASK' },
       monitoring: { topicArn: this.migration.monitoring!.topicArn, cdcLatencySeconds: config.dms.cdcLatencyAlarmSeconds },
     });
-    this.waivePolicy(
-      'DMS-TASK-LOB-SAFE',
-      this.stream.task,
-      `Kafka targets take messages of at most 1 MiB, so full LOB mode is refused (DMS guide, CHAP_Target.Kafka limitations) and limited LOB mode is the only way. The Oracle endpoint sets failTasksOnLobTruncation=true (OracleSettings API), so a larger LOB stops the task instead of being truncated; this rule reads only the PostgreSQL setting. LobMaxSize is ${config.stream.lobMaxSizeKiB} KiB, above the largest LOB of the streamed tables measured by templates/oracle/00-preflight-checks.sql section 10 (config.stream.lobMaxSizeKiB raised to above it before the task starts).`,
-    );
+    // No DMS-TASK-LOB-SAFE waiver: the policy check reads the Oracle endpoint's failTasksOnLobTruncation=true, which
+    // stops the task on a LOB above LobMaxSize instead of truncating it (OracleSettings.FailTasksOnLobTruncation).
     if (oracle.createdSecret) {
       this.waivePolicy(
         'SECRETS-ROTATION',

@@ -4,6 +4,9 @@ import { Attrs, block, isToken, literalString, StackIndex, TfResource } from '..
 /** Endpoint engines that are not databases (no credentials, TLS mode or row validation apply). */
 const NON_DATABASE_ENGINES = new Set(['s3', 'kinesis', 'kafka', 'dynamodb', 'elasticsearch', 'opensearch', 'neptune', 'redis', 'babelfish-s3']);
 
+/** Oracle's extra connection attribute failTasksOnLobTruncation=true (DMS guide, CHAP_Source.Oracle, endpoint settings). */
+const ORACLE_FAILS_ON_LOB_TRUNCATION = /(^|;)\s*failTasksOnLobTruncation\s*=\s*true\s*(;|$)/i;
+
 export const isDatabaseEndpoint = (endpoint: TfResource): boolean =>
   endpoint.type === 'aws_dms_endpoint' && !NON_DATABASE_ENGINES.has(literalString(endpoint.attrs.engine_name) ?? '');
 
@@ -178,7 +181,7 @@ export const dmsRules: Rule[] = [
   },
   {
     id: 'DMS-TASK-LOB-SAFE',
-    summary: 'LOBs are never truncated silently: full LOB mode (inline included), no LOBs, or limited LOB mode from a PostgreSQL source with fail_tasks_on_lob_truncation',
+    summary: 'LOBs are never truncated silently: full LOB mode (inline included), no LOBs, or limited LOB mode from a PostgreSQL or Oracle source that fails the task on LOB truncation',
     types: TASKS,
     check: (r, { stack }) => {
       const s = taskSettings(r);
@@ -196,27 +199,35 @@ export const dmsRules: Rule[] = [
       }
       if (tm.FullLobMode === true) return [];
       // Limited LOB mode (also DMS's choice when TargetMetadata says nothing) truncates larger LOBs with only a
-      // warning in the task log (DMS guide, CHAP_Tasks.LOBSupport); no ErrorBehavior policy catches it. Only a
-      // PostgreSQL source's FailTasksOnLobTruncation turns it into a task failure.
+      // warning in the task log (DMS guide, CHAP_Tasks.LOBSupport); no ErrorBehavior policy catches it. Only the
+      // source's FailTasksOnLobTruncation turns it into a task failure, and DMS documents it for two sources:
+      // PostgreSQL (API PostgreSQLSettings, provider postgres_settings.fail_tasks_on_lob_truncation) and Oracle (API
+      // OracleSettings.FailTasksOnLobTruncation: "If a task is set to limited LOB mode and this option is set to true,
+      // the task fails instead of truncating the LOB data"; the extra connection attribute failTasksOnLobTruncation in
+      // the DMS guide's Oracle endpoint settings, since provider 5.x's oracle_settings has no such argument).
       const source = stack.target(r.attrs.source_endpoint_arn, 'aws_dms_endpoint');
-      const settings = source ? block(source.attrs.postgres_settings) : undefined;
-      const postgres = source && ['postgres', 'aurora-postgresql'].includes(literalString(source.attrs.engine_name) ?? '');
-      if (postgres && settings?.fail_tasks_on_lob_truncation === true) return [];
+      const engine = source ? literalString(source.attrs.engine_name) ?? '' : '';
+      const postgres = source !== undefined && ['postgres', 'aurora-postgresql'].includes(engine);
+      const oracle = source !== undefined && engine === 'oracle';
+      if (postgres && block(source.attrs.postgres_settings)?.fail_tasks_on_lob_truncation === true) return [];
+      if (oracle && ORACLE_FAILS_ON_LOB_TRUNCATION.test(literalString(source.attrs.extra_connection_attributes) ?? '')) return [];
+      const missing = postgres ? 'does not set postgres_settings.fail_tasks_on_lob_truncation' : oracle ? 'does not set the extra connection attribute failTasksOnLobTruncation=true' : 'cannot fail the task instead';
       return [
         violation(
-          `limited LOB mode (LobMaxSize ${found(tm.LobMaxSize)}) truncates larger LOBs with only a warning in the task log, and the source ${postgres ? 'does not set postgres_settings.fail_tasks_on_lob_truncation' : 'cannot fail the task instead'}`,
-          `use full LOB mode ("FullLobMode": true), or a PostgreSQL source with postgres_settings.fail_tasks_on_lob_truncation = true; where only limited LOB mode is possible (S3, Kinesis targets), waive "DMS-TASK-LOB-SAFE:${r.address}" with the largest LOB the preflight measured, below LobMaxSize`,
+          `limited LOB mode (LobMaxSize ${found(tm.LobMaxSize)}) truncates larger LOBs with only a warning in the task log, and the source ${missing}`,
+          `use full LOB mode ("FullLobMode": true), or a PostgreSQL source with postgres_settings.fail_tasks_on_lob_truncation = true, or an Oracle source with the extra connection attribute failTasksOnLobTruncation=true; where only limited LOB mode is possible (S3, Kinesis, Kafka targets) from another source, waive "DMS-TASK-LOB-SAFE:${r.address}" with the largest LOB the preflight measured, below LobMaxSize`,
         ),
       ];
     },
-    // S3 and Kinesis targets support only limited LOB mode (DMS guide, target limitations): dms-migration refuses
-    // full and inline LOB mode for them.
+    // S3, Kinesis and Kafka targets support only limited LOB mode (DMS guide, target limitations): dms-migration
+    // refuses full and inline LOB mode for them.
     moduleRefusesFix: (r, v, { stack }) => {
       const target = targetEndpoint(stack, r);
       const engine = target ? endpointEngine(target) : undefined;
-      if (!/limited LOB mode/.test(v.message) || (engine !== 's3' && engine !== 'kinesis')) return undefined;
+      const guide: Record<string, string> = { s3: 'CHAP_Target.S3', kinesis: 'CHAP_Target.Kinesis', kafka: 'CHAP_Target.Kafka' };
+      if (!/limited LOB mode/.test(v.message) || engine === undefined || !(engine in guide)) return undefined;
       return {
-        because: `the target is ${engine}, which supports only limited LOB mode (DMS guide, ${engine === 's3' ? 'CHAP_Target.S3' : 'CHAP_Target.Kinesis'} limitations), and dms-migration refuses full and inline LOB mode for it`,
+        because: `the target is ${engine}, which supports only limited LOB mode (DMS guide, ${guide[engine]} limitations), and dms-migration refuses full and inline LOB mode for it`,
         reason: 'Only limited LOB mode is possible into this target; LobMaxSize is above the largest LOB the preflight measured (<value, query>).',
       };
     },

@@ -146,6 +146,22 @@ describe('DMS rules', () => {
     );
   });
 
+  test('limited LOB mode passes from an Oracle source whose failTasksOnLobTruncation attribute is true, and only then', () => {
+    const resources = task({ ...settings, ...limitedLobs });
+    const withSource = (attrs: string | undefined) => ({
+      ...resources,
+      aws_dms_endpoint: { ...resources.aws_dms_endpoint, source: { ...sourceEndpoint, engine_name: 'oracle', ssl_mode: 'verify-ca', extra_connection_attributes: attrs } },
+    });
+    expect(findingsOf('DMS-TASK-LOB-SAFE', withSource('useLogminerReader=N;useBfile=Y;failTasksOnLobTruncation=true;'))).toEqual([]);
+    expect(findingsOf('DMS-TASK-LOB-SAFE', withSource('failTasksOnLobTruncation=true'))).toEqual([]);
+    for (const attrs of [undefined, 'useLogminerReader=N;useBfile=Y;', 'failTasksOnLobTruncation=false;', 'xfailTasksOnLobTruncation=true;']) {
+      expect(messagesOf('DMS-TASK-LOB-SAFE', withSource(attrs))).toMatch(/the source does not set the extra connection attribute failTasksOnLobTruncation=true/);
+    }
+    // The attribute means nothing on another engine: a SQL Server source cannot fail the task.
+    const sqlserver = { ...resources, aws_dms_endpoint: { ...resources.aws_dms_endpoint, source: { ...sourceEndpoint, extra_connection_attributes: 'failTasksOnLobTruncation=true;' } } };
+    expect(messagesOf('DMS-TASK-LOB-SAFE', sqlserver)).toMatch(/the source cannot fail the task instead/);
+  });
+
   test('an S3 source (not one DMS validates: CHAP_Validating) must run without validation into a database', () => {
     const fromS3 = (settingsJson: unknown) => {
       const resources = task(settingsJson);

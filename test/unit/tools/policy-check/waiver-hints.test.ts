@@ -21,6 +21,7 @@ function stack(mappings: string, settings: Record<string, unknown>, target = '${
       source: { ...endpoint, endpoint_type: 'source', engine_name: 'sqlserver' },
       target: { ...endpoint, endpoint_type: 'target', engine_name: 'postgres' },
       stream: { endpoint_type: 'target', engine_name: 'kinesis' },
+      topics: { endpoint_type: 'target', engine_name: 'kafka' },
     },
     aws_dms_replication_task: {
       billing_task_ABC123: {
@@ -60,11 +61,13 @@ describe('policy findings name the waiver where the module refuses the fix', () 
     expect(finding.fix).not.toContain('this.waivePolicy');
   });
 
-  test('DMS-TASK-LOB-SAFE into Kinesis: limited LOB mode is all the target supports, so the finding names the waiver', () => {
+  test('DMS-TASK-LOB-SAFE into Kinesis or Kafka: limited LOB mode is all the target supports, so the finding names the waiver', () => {
     const limited = { ValidationSettings: { EnableValidation: false }, TargetMetadata: { SupportLobs: true, FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 32 } };
     const [kinesis] = findingsOf('DMS-TASK-LOB-SAFE', stack(plain, limited, '${aws_dms_endpoint.stream.endpoint_arn}'));
     expect(kinesis.waiverHint?.because).toMatch(/the target is kinesis, which supports only limited LOB mode/);
     expect(kinesis.fix).toContain("this.waivePolicy('DMS-TASK-LOB-SAFE', <the construct at migration/task/task>");
+    const [kafka] = findingsOf('DMS-TASK-LOB-SAFE', stack(plain, limited, '${aws_dms_endpoint.topics.endpoint_arn}'));
+    expect(kafka.waiverHint?.because).toMatch(/the target is kafka, which supports only limited LOB mode \(DMS guide, CHAP_Target\.Kafka limitations\)/);
     // Into PostgreSQL full LOB mode is possible: no hint.
     expect(findingsOf('DMS-TASK-LOB-SAFE', stack(plain, limited))[0].waiverHint).toBeUndefined();
   });
