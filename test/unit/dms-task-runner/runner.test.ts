@@ -394,9 +394,26 @@ describe('dms-task-runner: how a finished load is reported', () => {
     await expect(run()).rejects.toThrow('stopped before finishing the load (stop reason: none).');
   });
 
-  test('fails when the task leaves the running state for anything but stopped or failed (deleting)', async () => {
-    const { run } = setup([{ Status: 'ready' }, { Status: 'running' }, { Status: 'deleting' }]);
+  test('fails when the task leaves the running state for anything but stopped or failed (deleting), whatever its table counts', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'running' }, { Status: 'deleting', ReplicationTaskStats: { TablesErrored: 1 } }]);
     await expect(run()).rejects.toThrow(`task ${ARN} left the running state for deleting; the load did not complete.`);
+  });
+
+  test('fails when the task, once running, reports no status at all', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'running' }, { Status: undefined }]);
+    await expect(run()).rejects.toThrow(`task ${ARN} left the running state for unknown; the load did not complete.`);
+  });
+
+  test('errored tables without a failure message: the message ends after the counts', async () => {
+    const { run } = setup([{ Status: 'ready' }, { Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED', ReplicationTaskStats: { TablesLoaded: 3, TablesErrored: 2, StartDate: new Date(T0 + 1_000) } }]);
+    await expect(run()).rejects.toThrow(`task ${ARN} stopped with 2 table(s) in error (3 loaded). Check the task's table statistics and log.`);
+  });
+
+  test('the "tables not validated" warning lists each table with its validation state', async () => {
+    const pages: TableStatistics[][] = [[{ SchemaName: 'rpt', TableName: 'notes', FullLoadRows: 5, ValidationState: 'No primary key' }]];
+    const { lines, run } = setup([{ Status: 'ready' }, finished], undefined, 900_000, pages);
+    await run();
+    expect(lines.find((l) => l.message === 'tables not validated')).toMatchObject({ level: 'warn', tables: [{ table: 'rpt.notes', state: 'No primary key' }] });
   });
 
   test('failed tables are listed with their state, and their record count only when there is one', async () => {
