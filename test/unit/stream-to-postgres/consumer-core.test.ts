@@ -125,6 +125,23 @@ describe('table config', () => {
     expect(() => loadConfig({ TABLE_CONFIG: JSON.stringify([TABLE]), HIGH_WATER_MARK: 'soon' })).toThrow('HIGH_WATER_MARK "soon" is not an ISO-8601 timestamp');
     expect(loadConfig({ TABLE_CONFIG: JSON.stringify([TABLE]), HIGH_WATER_MARK: '2026-11-23T09:00:00Z' }).highWaterMark?.text).toBe('2026-11-23T09:00:00Z');
   });
+
+  test('loadConfig names TABLE_CONFIG and what it must be when it is too short to be a list', () => {
+    expect(() => loadConfig({ TABLE_CONFIG: '[' })).toThrow('stream-to-postgres config: TABLE_CONFIG: TABLE_CONFIG must be the JSON table mapping list');
+  });
+
+  test('loadConfig without HIGH_WATER_MARK (or with it empty) skips nothing, and indexes the mappings by source table', () => {
+    for (const env of [{ TABLE_CONFIG: JSON.stringify([TABLE]) }, { TABLE_CONFIG: JSON.stringify([TABLE]), HIGH_WATER_MARK: '' }]) {
+      const config = loadConfig(env);
+      expect(config.highWaterMark).toBeUndefined();
+      expect(config.mappings).toEqual(parseTableConfig([TABLE]));
+      expect(config.tables.find('dmv.Person')).toEqual(config.mappings[0]);
+    }
+  });
+
+  test('loadConfig passes table mapping problems through, naming the mapping', () => {
+    expect(() => loadConfig({ TABLE_CONFIG: JSON.stringify([{ ...TABLE, keyColumns: [] }]) })).toThrow('invalid table config: [0.keyColumns]');
+  });
 });
 
 describe('SQL', () => {
