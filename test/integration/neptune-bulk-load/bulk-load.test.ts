@@ -215,7 +215,8 @@ describe('neptune-bulk-load against a local loader API', () => {
   });
 
   test('an unanswered edge start says the edges may have been queued, and names the running vertex load', async () => {
-    const client = new NeptuneLoaderClient({ baseUrl: server.url, region: 'eu-west-2', timeoutMs: 300 });
+    // The vertex start must be answered: 300 ms (as above) failed it now and then on a loaded machine, before the edges.
+    const client = new NeptuneLoaderClient({ baseUrl: server.url, region: 'eu-west-2', timeoutMs: 3000 });
     const flaky = {
       startLoad: async (req: Parameters<typeof client.startLoad>[0]) => {
         if (req.dependencies) server.unansweredRequests = 1;
