@@ -39,6 +39,10 @@ describe('secret rules', () => {
       expect(findingsOf('SECRETS-ROTATION', { ...secret, aws_secretsmanager_secret_rotation: { r: { secret_id: '${aws_secretsmanager_secret.s.id}', rotation_lambda_arn: 'x', rotation_rules: { automatically_after_days: 30 } } } })).toEqual([]);
     });
 
+    test('a rotation naming the secret by its literal name counts', () => {
+      expect(findingsOf('SECRETS-ROTATION', { ...secret, aws_secretsmanager_secret_rotation: { r: { secret_id: 'demo-staging-source', rotation_lambda_arn: 'x' } } })).toEqual([]);
+    });
+
     test('fails when no rotation refers to the secret', () => {
       expect(messagesOf('SECRETS-ROTATION', secret)).toMatch(/aws_secretsmanager_secret.s: no aws_secretsmanager_secret_rotation refers to this secret -> .*or waive SECRETS-ROTATION/);
     });
@@ -132,6 +136,18 @@ describe('NO-PLAINTEXT-SECRET outside resources', () => {
     expect(findings.map((f) => `${f.address}: ${f.message} -> ${f.fix}`)).toEqual([
       'provider.aws: 0.token holds a literal secret value (hidden here) -> remove it: credentials come from the environment (AWS profile, role) and secrets from Secrets Manager',
       'locals: admin_password holds a literal secret value (hidden here) -> remove it: credentials come from the environment (AWS profile, role) and secrets from Secrets Manager',
+    ]);
+  });
+
+  test('a secret-named variable with an empty or non-string default, or a non-string secret-named local, is not a literal secret', () => {
+    const json = { variable: { db_password: { type: 'string', default: '' }, api_token_ttl: { type: 'number', default: 3600 } }, locals: { token: 42 } };
+    expect(checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings).toEqual([]);
+  });
+
+  test('a literal under a secret-named key is found inside a non-string block too', () => {
+    const json = { locals: { token: { password: 'hunter2' } } };
+    expect(checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings.map((f) => `${f.address}: ${f.message}`)).toEqual([
+      'locals: token.password holds a literal secret value (hidden here)',
     ]);
   });
 
