@@ -9,7 +9,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DEFAULT_EXAMPLE = 'csv-to-postgres';
 /** The project slug (`${project}-${environment}-...` names) is at most 20 characters (modules/core/naming.ts). */
 const SLUG_MAX = 20;
-const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** As Naming's project slug: no dash at the end or two in a row (RDS and DMS identifiers refuse both). */
+const NAME = /^[a-z](?:-?[a-z0-9])+$/;
 
 export interface ScaffoldOptions {
   /** Folder name under the stacks folder, project slug and stack-name prefix, e.g. `billing`. */
@@ -138,7 +139,7 @@ export function scaffold(options: ScaffoldOptions): ScaffoldResult {
   const from = [...new Set(options.from?.length ? options.from : [DEFAULT_EXAMPLE])];
   const { name } = options;
   if (!NAME.test(name) || name.length > SLUG_MAX) {
-    throw new ScaffoldError(`project name "${name}" must be lower-case letters, digits and dashes, start with a letter and be at most ${SLUG_MAX} characters (it becomes the project slug, e.g. "billing").`);
+    throw new ScaffoldError(`project name "${name}" must be lower-case letters, digits and single dashes, start with a letter, end with a letter or digit and be at most ${SLUG_MAX} characters (it becomes the project slug, e.g. "billing").`);
   }
   const dir = path.join(stacksDir, name);
   if (fs.existsSync(dir)) throw new ScaffoldError(`${posix(path.relative(process.cwd(), dir)) || dir} already exists: pick another name, or delete that folder first.`);

@@ -102,7 +102,11 @@ describe('npm run new-project', () => {
   });
 
   test('fails when the name is not a project slug', () => {
-    expect(() => scaffold({ name: 'Acme_Corp', stacksDir: stacksCopy([]) })).toThrow('project name "Acme_Corp" must be lower-case letters, digits and dashes');
+    expect(() => scaffold({ name: 'Acme_Corp', stacksDir: stacksCopy([]) })).toThrow('project name "Acme_Corp" must be lower-case letters, digits and single dashes');
+  });
+
+  test.each(['billing--eu', 'billing-', 'b'])('fails when the name %s is one Naming refuses (two dashes, a dash at the end, one character)', (name) => {
+    expect(() => scaffold({ name, stacksDir: stacksCopy([]) })).toThrow(`project name "${name}" must be lower-case letters, digits and single dashes`);
   });
 
   test('the CLI exits 1 with the message on stderr', () => {
