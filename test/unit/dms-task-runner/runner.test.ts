@@ -170,7 +170,13 @@ describe('dms-task-runner', () => {
   test('fails when InvalidResourceStateFault on start and ON_ALREADY_RUNNING=fail', async () => {
     const fault = awsError('InvalidResourceStateFault', 'Replication task is currently running');
     const { run } = setup([{ Status: 'stopped', StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED' }], [fault]);
-    await expect(run('fail')).rejects.toThrow('Replication task is currently running');
+    await expect(run('fail')).rejects.toThrow(`task ${ARN} is already running (Replication task is currently running); a second load was not started`);
+  });
+
+  test('a start refused for another reason (access denied) fails the run instead of waiting', async () => {
+    const { dms, run } = setup([{ Status: 'ready' }, finished], [awsError('AccessDeniedFault', 'not authorized to perform dms:StartReplicationTask')]);
+    await expect(run('wait')).rejects.toThrow('not authorized to perform dms:StartReplicationTask');
+    expect(dms.calls.filter((c) => c.command === 'DescribeReplicationTasksCommand')).toHaveLength(1);
   });
 
   test('fails loudly with LastFailureMessage when the task fails', async () => {
