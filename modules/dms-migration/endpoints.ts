@@ -235,6 +235,8 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
   /** The login secret DMS reads. */
   readonly secret: SecretRef;
   protected readonly peer?: IConnectable;
+  /** Set for a server reached by address (see `onPremisesEgress`): the egress rule's description. */
+  private readonly addressEgress?: string;
 
   protected constructor(
     scope: Construct,
@@ -250,6 +252,11 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
       ownedSettings?: Readonly<Record<string, string>>;
       /** Creates the secret as a child of this construct when the caller passed none. */
       secretFactory?: (self: Construct) => SecretRef;
+      /**
+       * For a source that may be on premises: the description of the egress rule to `serverName/32` on the port that
+       * `bind` adds when the server is given by IPv4 address and without `connections` (reached over the VPN).
+       */
+      onPremisesEgress?: (serverName: string, port: number) => string;
     },
   ) {
     super(scope, id);
@@ -291,6 +298,9 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
     };
     this.endpoint = new DmsEndpoint(this, 'endpoint', applyOverrides(this, config, props.overrides, { ...DATABASE_OWNED, ...spec.ownedSettings }));
     this.endpointArn = this.endpoint.endpointArn;
+    if (spec.onPremisesEgress && !props.connections && isResolved(props.serverName) && IPV4.test(props.serverName)) {
+      this.addressEgress = spec.onPremisesEgress(this.serverName, this.port);
+    }
   }
 
   /**
@@ -313,6 +323,7 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
     if (this.peer) {
       this.peer.connections.allowFrom(instance, this.port, `DMS ${instance.replicationInstanceId} to ${this.engineName} ${this.endpointType}`);
     }
+    if (this.addressEgress) instance.allowEgressToCidr(`${this.serverName}/32`, this.port, this.addressEgress);
   }
 }
 
@@ -349,7 +360,6 @@ export class SqlServerSourceEndpoint extends DatabaseEndpointBase {
   readonly sqlServerMode: SqlServerMode;
   /** Set when this construct created the (empty) login secret: the operator puts its value. */
   readonly createdSecret?: EmptyLoginSecret;
-  private readonly byAddress: boolean;
 
   constructor(scope: Construct, id: string, props: SqlServerSourceEndpointProps) {
     const path = `${scope.node.path}/${id}`;
@@ -390,21 +400,10 @@ export class SqlServerSourceEndpoint extends DatabaseEndpointBase {
               host: isResolved(props.serverAddress) ? props.serverAddress : undefined,
               port: props.port ?? 1433,
             })),
+      onPremisesEgress: (server, port) => `DMS to on-premises SQL Server ${server}:${port} (over the VPN; open the on-premises firewall for the DMS subnets)`,
     });
     this.sqlServerMode = props.mode;
     this.createdSecret = created;
-    this.byAddress = !props.connections && isResolved(props.serverAddress) && IPV4.test(props.serverAddress);
-  }
-
-  bind(instance: IDmsReplicationInstance): void {
-    super.bind(instance);
-    if (this.byAddress) {
-      instance.allowEgressToCidr(
-        `${this.serverName}/32`,
-        this.port,
-        `DMS to on-premises SQL Server ${this.serverName}:${this.port} (over the VPN; open the on-premises firewall for the DMS subnets)`,
-      );
-    }
   }
 }
 

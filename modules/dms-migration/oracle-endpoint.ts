@@ -12,10 +12,8 @@ import {
   validateOracleCaptureMode,
   validateOracleOptions,
 } from './oracle-mode';
-import { IDmsReplicationInstance } from './replication-instance';
 import { EmptyLoginSecret, SecretRef } from './secrets';
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 /** `arn:<partition>:dms:<region>:<account>:cert:<id>` (an aws_dms_certificate). */
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$/;
 
@@ -64,7 +62,6 @@ export class OracleSourceEndpoint extends DatabaseEndpointBase {
   readonly oracleCaptureMode: OracleCaptureMode;
   /** Set when this construct created the (empty) login secret: the operator puts its value. */
   readonly createdSecret?: EmptyLoginSecret;
-  private readonly byAddress: boolean;
 
   constructor(scope: Construct, id: string, props: OracleSourceEndpointProps) {
     const path = `${scope.node.path}/${id}`;
@@ -116,22 +113,11 @@ export class OracleSourceEndpoint extends DatabaseEndpointBase {
                 host: isResolved(props.serverAddress) ? props.serverAddress : undefined,
                 port: props.port ?? 1521,
               })),
+        onPremisesEgress: (server, port) => `DMS to Oracle ${server}:${port} (on premises: over the VPN; open the firewall for the DMS subnets)`,
       },
     );
     this.endpoint.sslMode = 'verify-ca';
     this.oracleCaptureMode = mode;
     this.createdSecret = created;
-    this.byAddress = !props.connections && isResolved(props.serverAddress) && IPV4.test(props.serverAddress);
-  }
-
-  bind(instance: IDmsReplicationInstance): void {
-    super.bind(instance);
-    if (this.byAddress) {
-      instance.allowEgressToCidr(
-        `${this.serverName}/32`,
-        this.port,
-        `DMS to Oracle ${this.serverName}:${this.port} (on premises: over the VPN; open the firewall for the DMS subnets)`,
-      );
-    }
   }
 }
