@@ -87,6 +87,14 @@ describe('Kinesis, Neptune, Glue, Step Functions and log-group rules', () => {
       ]);
     });
 
+    test('a cluster that exports no audit logs is told to export them, not also that its group lacks the audit flag', () => {
+      // The parameter-group finding is about exported logs that stay empty; without the export it would be a second,
+      // misleading finding for the same fix.
+      expect(findingsOf('NEPTUNE-BASELINE', neptune({ enable_cloudwatch_logs_exports: ['slowquery'] }, '0')).map((f) => f.message)).toEqual([
+        'enable_cloudwatch_logs_exports is ["slowquery"]',
+      ]);
+    });
+
     test('an attached group without neptune_enable_audit_log is named, with the fix', () => {
       const resources: Resources = { ...neptune(), aws_neptune_cluster_parameter_group: { params: { family: 'neptune1.4', parameter: [{ name: 'neptune_query_timeout', value: '1' }] } } };
       expect(findingsOf('NEPTUNE-BASELINE', resources).map((f) => `${f.message} -> ${f.fix}`)).toEqual([
