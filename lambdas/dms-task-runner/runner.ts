@@ -157,8 +157,8 @@ export function isThrottling(err: unknown): boolean {
 
 type Retry = { readonly maxAttempts: number; readonly baseMs: number; readonly deadline: number };
 
-/** Validation states that mean rows differ, were suspended, or the table failed. */
-const FAILED_STATES = /mismatched|suspended|error/i;
+/** Validation states that mean rows differ, were suspended, or the table failed; table states (TableStatistics.TableState, DMS API reference) of a table a finished load did not load. */
+const FAILED_STATES = /mismatched|suspended|error/i, TABLE_NOT_LOADED = /^Table (error|cancelled|does not exist)$/i;
 
 /** Summarizes DescribeTableStatistics: loaded rows, validated tables, tables that failed. */
 export function summarize(stats: readonly TableStatistics[]): LoadReport {
@@ -171,7 +171,7 @@ export function summarize(stats: readonly TableStatistics[]): LoadReport {
     rowsLoaded += t.FullLoadRows ?? 0;
     const state = t.ValidationState ?? 'Not enabled';
     const failedRecords = (t.ValidationFailedRecords ?? 0) + (t.ValidationSuspendedRecords ?? 0) + (t.FullLoadErrorRows ?? 0);
-    if (/error/i.test(t.TableState ?? '')) failed.push({ table, state: t.TableState!, failedRecords });
+    if (TABLE_NOT_LOADED.test(t.TableState ?? '')) failed.push({ table, state: t.TableState!, failedRecords });
     else if (FAILED_STATES.test(state) || failedRecords > 0) failed.push({ table, state, failedRecords });
     else if (state === 'Validated') validated++;
     else unvalidated.push({ table, state });
