@@ -4,6 +4,8 @@
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** The fields every line has (and the one that holds context keys named like them); context cannot replace them. */
+const RESERVED: ReadonlySet<string> = new Set(['level', 'time', 'service', 'message', 'contextFields']);
 
 export interface Logger {
   debug(message: string, context?: Record<string, unknown>): void;
@@ -33,8 +35,17 @@ export function createLogger(options: LoggerOptions, base: Record<string, unknow
   const sink = options.sink ?? ((line: string) => process.stdout.write(line + '\n'));
   const write = (lvl: LogLevel, message: string, context?: Record<string, unknown>) => {
     if (ORDER[lvl] < threshold) return;
-    const entry: Record<string, unknown> = { level: lvl, time: new Date().toISOString(), service: options.service, message, ...base };
-    for (const [k, v] of Object.entries(context ?? {})) entry[k] = k === 'error' || v instanceof Error ? describeError(v) : v;
+    const entry: Record<string, unknown> = { level: lvl, time: new Date().toISOString(), service: options.service, message };
+    // A context key named like a line's own field (level, time, service, message) never replaces it: log filters
+    // key on `level`, alarms on `message`. Its value is kept under `contextFields` instead.
+    const shadowed: Record<string, unknown> = {};
+    const put = (k: string, v: unknown) => {
+      if (RESERVED.has(k)) shadowed[k] = v;
+      else entry[k] = v;
+    };
+    for (const [k, v] of Object.entries(base)) put(k, v);
+    for (const [k, v] of Object.entries(context ?? {})) put(k, k === 'error' || v instanceof Error ? describeError(v) : v);
+    if (Object.keys(shadowed).length > 0) entry.contextFields = shadowed;
     sink(JSON.stringify(entry));
   };
   return {

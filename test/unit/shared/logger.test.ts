@@ -140,3 +140,36 @@ describe('shared logger', () => {
     expect(lines.map((l) => l.message)).toEqual(['shown']);
   });
 });
+
+describe('shared logger: context keys named like a line field', () => {
+  test('a context key level, time, service or message never replaces the line field; its value is kept under contextFields', () => {
+    const { log, lines } = capture('info', 'loader');
+    log.info('object loaded', { level: 'debug', time: 'yesterday', service: 'other', message: 'row text', rows: 2 });
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        time: expect.any(String),
+        service: 'loader',
+        message: 'object loaded',
+        rows: 2,
+        contextFields: { level: 'debug', time: 'yesterday', service: 'other', message: 'row text' },
+      },
+    ]);
+    expect(lines[0].time).not.toBe('yesterday');
+  });
+
+  test('a child context cannot replace a line field either, and a call context key wins over the child one', () => {
+    const { log, lines } = capture('info', 'loader');
+    log.child({ message: 'from child', level: 'error', table: 't' }).warn('late row', { message: 'from call' });
+    expect(lines).toEqual([
+      { level: 'warn', time: expect.any(String), service: 'loader', message: 'late row', table: 't', contextFields: { message: 'from call', level: 'error' } },
+    ]);
+  });
+
+  test('a context key named contextFields is itself kept, not replaced by the shadowed fields', () => {
+    const { log, lines } = capture('info');
+    log.info('m', { contextFields: 'x', level: 'debug' });
+    expect(lines[0].contextFields).toEqual({ contextFields: 'x', level: 'debug' });
+    expect(lines[0].level).toBe('info');
+  });
+});
