@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS "migration_kit"."s3_load_ledger" (
 GRANT USAGE ON SCHEMA migration_kit TO :"loader_user";
 GRANT SELECT, INSERT ON migration_kit.s3_load_ledger TO :"loader_user";
 
--- 3. Each target table: the loader needs INSERT, and TRUNCATE for replace routes, e.g.
+-- 3. Each target table: the loader needs INSERT, and TRUNCATE for replace routes; upsert routes need SELECT, INSERT
+--    and UPDATE (INSERT ... ON CONFLICT DO UPDATE reads and updates the target), DELETE with a deleteMarker, and
+--    TEMPORARY on the database for the staging table (PUBLIC holds it unless revoked; DBNAME is psql's own variable), e.g.
 --    GRANT INSERT, TRUNCATE ON public.people TO :"loader_user";
 --    GRANT INSERT ON public.events TO :"loader_user";
+--    GRANT SELECT, INSERT, UPDATE, DELETE ON crm.customers TO :"loader_user";
+--    GRANT TEMPORARY ON DATABASE :"DBNAME" TO :"loader_user";
