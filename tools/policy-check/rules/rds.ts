@@ -23,26 +23,32 @@ const SIZE_GIB: Record<string, number> = {
   micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, '2xlarge': 32, '4xlarge': 64, '8xlarge': 128, '12xlarge': 192, '16xlarge': 256, '24xlarge': 384,
 };
 
+/** RDS's default max_connections for an instance class we know (see connectionBudget); undefined otherwise. */
+function classBudget(instanceClass: string | undefined, engine: string): number | undefined {
+  const m = instanceClass ? /^db\.([a-z]+)\d+[a-z]*\.(\w+)$/.exec(instanceClass) : null;
+  if (!m || SIZE_GIB[m[2]] === undefined) return undefined;
+  const gib = SIZE_GIB[m[2]] * (/^[rx]/.test(m[1]) ? 2 : 1);
+  const perConnection = isMysql(engine) ? 12582880 : 9531392;
+  return Math.min(5000, Math.floor((gib * 1024 ** 3 * 0.9) / perConnection));
+}
+
 /**
  * Estimated default max_connections of a database: an explicit `max_connections` parameter wins; else RDS's
  * formula (PostgreSQL LEAST(DBInstanceClassMemory/9531392, 5000), MySQL DBInstanceClassMemory/12582880) with
  * DBInstanceClassMemory ~90% of the class memory. Undefined when the class is not a literal we know.
+ * An Aurora cluster gets its smallest member's budget: a failover promotes a reader to writer ("If the DB cluster
+ * has one or more reader instances, then a reader is promoted to the primary instance during a failure event",
+ * Aurora User Guide, "Failing over an Amazon Aurora DB cluster", aurora-failover.html), so the smallest member may
+ * end up taking the writers' connections.
  */
 export function connectionBudget(stack: StackIndex, db: TfResource): number | undefined {
   const group = parameterGroupOf(stack, db);
   const explicit = group ? literalNumber(parameters(group).get('max_connections')) : undefined;
   if (explicit !== undefined) return explicit;
-  let instanceClass = literalString(db.attrs.instance_class);
-  if (db.type === 'aws_rds_cluster') {
-    const members = stack.referencing('aws_rds_cluster_instance', 'cluster_identifier', db, 'cluster_identifier');
-    const classes = members.map((m) => literalString(m.attrs.instance_class)).filter((c): c is string => !!c);
-    instanceClass = classes.sort()[0];
-  }
-  const m = instanceClass ? /^db\.([a-z]+)\d+[a-z]*\.(\w+)$/.exec(instanceClass) : null;
-  if (!m || SIZE_GIB[m[2]] === undefined) return undefined;
-  const gib = SIZE_GIB[m[2]] * (/^[rx]/.test(m[1]) ? 2 : 1);
-  const perConnection = isMysql(engineOf(db)) ? 12582880 : 9531392;
-  return Math.min(5000, Math.floor((gib * 1024 ** 3 * 0.9) / perConnection));
+  if (db.type !== 'aws_rds_cluster') return classBudget(literalString(db.attrs.instance_class), engineOf(db));
+  const members = stack.referencing('aws_rds_cluster_instance', 'cluster_identifier', db, 'cluster_identifier');
+  const budgets = members.map((m) => classBudget(literalString(m.attrs.instance_class), engineOf(db))).filter((b): b is number => b !== undefined);
+  return budgets.length ? Math.min(...budgets) : undefined;
 }
 
 export const rdsRules: Rule[] = [

@@ -141,6 +141,22 @@ describe('RDS rules', () => {
       expect(findingsOf('RDS-HA', aurora({}, 1))).toEqual([]);
     });
 
+    test('connection budget of a cluster is its smallest member\'s: a failover may make any reader the writer', () => {
+      const budgetOf = (classes: string[]) => {
+        const resources = aurora({}, classes.length);
+        classes.forEach((c, i) => (resources.aws_rds_cluster_instance[`i${i}`] = withAttrs(member, { instance_class: c })));
+        const stack = new StackIndex('s', stackJson(resources));
+        return connectionBudget(stack, stack.get('aws_rds_cluster.c')!);
+      };
+      // db.t4g.medium: 4 GiB -> 405; db.r7g.large: 16 GiB -> 1622; db.r7g.2xlarge: 64 GiB -> 5000 (the cap).
+      expect(budgetOf(['db.r7g.large', 'db.t4g.medium'])).toBe(405);
+      expect(budgetOf(['db.r7g.large', 'db.r7g.2xlarge'])).toBe(1622);
+      expect(budgetOf(['db.r7g.2xlarge', 'db.r7g.2xlarge'])).toBe(5000);
+      // A member whose class is not a literal does not count; none known: no budget.
+      expect(budgetOf([TOKEN, 'db.r7g.large'])).toBe(1622);
+      expect(budgetOf([TOKEN])).toBeUndefined();
+    });
+
     test('fails when the cluster has a master_password', () => {
       expect(messagesOf('RDS-NO-PLAINTEXT-PW', { aws_rds_cluster: { c: withAttrs(cluster, { master_password: '${random_password.p.result}' }) } })).toMatch(
         /master_password is set/,
