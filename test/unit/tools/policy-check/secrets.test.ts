@@ -151,6 +151,12 @@ describe('NO-PLAINTEXT-SECRET outside resources', () => {
     ]);
   });
 
+  test('a literal secret inside an object default of a variable is named by the variable and its path', () => {
+    const json = { variable: { db: { type: 'object', default: { host: 'db.internal', password: 'hunter2' } }, tags: { type: 'map', default: { team: 'data' } } } };
+    const findings = checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings;
+    expect(findings.map((f) => `${f.address}: ${f.message}`)).toEqual(['variable.db: default.password holds a literal secret value (hidden here)']);
+  });
+
   test('passes references and tokens in providers and locals', () => {
     const json = { provider: { aws: [{ region: 'eu-west-2', assume_role: [{ role_arn: 'arn:aws:iam::1:role/deploy' }] }] }, locals: { db_password: '${ephemeral.random_password.p.result}' } };
     expect(checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings).toEqual([]);
