@@ -157,6 +157,12 @@ describe('NO-PLAINTEXT-SECRET outside resources', () => {
     expect(findings.map((f) => `${f.address}: ${f.message}`)).toEqual(['variable.db: default.password holds a literal secret value (hidden here)']);
   });
 
+  test('Terraform comments ("//") in providers and locals are not read, as in resources; the keys beside them are', () => {
+    const json = { provider: { aws: [{ region: 'eu-west-2', '//': { token: 'documented' } }] }, locals: { '//': { db_password: 'documented' }, admin_password: 'x1' } };
+    const findings = checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings;
+    expect(findings.map((f) => `${f.address}: ${f.message}`)).toEqual(['locals: admin_password holds a literal secret value (hidden here)']);
+  });
+
   test('passes references and tokens in providers and locals', () => {
     const json = { provider: { aws: [{ region: 'eu-west-2', assume_role: [{ role_arn: 'arn:aws:iam::1:role/deploy' }] }] }, locals: { db_password: '${ephemeral.random_password.p.result}' } };
     expect(checkStack('demo-staging', json as never, RULES.filter((r) => r.id === 'NO-PLAINTEXT-SECRET')).findings).toEqual([]);
