@@ -165,7 +165,7 @@ describe('validateTaskSettings: LOB settings in raw JSON', () => {
     expect(validateTaskSettings(raw({ SupportLobs: true, LimitedSizeLobMode: true, LobMaxSize }), { targetKind: 's3' })).toEqual([]);
   });
 
-  test.each([['64', 'the string "64"'], [undefined, 'a missing size']])('limited LOB mode refuses LobMaxSize %p (%s), showing it', (LobMaxSize) => {
+  test.each<[unknown, string]>([['64', 'the string "64"'], [undefined, 'a missing size']])('limited LOB mode refuses LobMaxSize %p (%s), showing it', (LobMaxSize) => {
     expect(validateTaskSettings(raw({ SupportLobs: true, LimitedSizeLobMode: true, LobMaxSize }), { targetKind: 's3' })).toEqual([
       `limited LOB mode needs LobMaxSize between 1 and 102400 KiB (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.LOBSupport.html); it is ${String(LobMaxSize)}. Size it above the largest LOB the preflight query measured.`,
     ]);
