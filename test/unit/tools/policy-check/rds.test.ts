@@ -76,6 +76,59 @@ describe('RDS rules', () => {
     expect(findingsOf('RDS-NO-PLAINTEXT-PW', db({ manage_master_user_password: undefined, replicate_source_db: '${aws_db_instance.primary.identifier}' }))).toEqual([]);
   });
 
+  test('an instance without an engine attribute is checked as PostgreSQL (the provider\'s default here)', () => {
+    expect(findingsOf('RDS-FORCE-SSL', db({ engine: undefined }))).toEqual([]);
+    expect(messagesOf('RDS-LOGS', db({ engine: undefined, enabled_cloudwatch_logs_exports: ['error'] }))).toMatch(/including "postgresql" -> set enabled_cloudwatch_logs_exports = \["postgresql", "upgrade"\]/);
+  });
+
+  test('MariaDB is checked like MySQL: require_secure_transport (ON in any case) and the error log', () => {
+    const mariadb = (value: string) => db({ engine: 'mariadb', enabled_cloudwatch_logs_exports: ['error'] }, { family: 'mariadb10.11', parameter: [{ name: 'require_secure_transport', value }] });
+    expect(findingsOf('RDS-FORCE-SSL', mariadb('on'))).toEqual([]);
+    expect(findingsOf('RDS-FORCE-SSL', mariadb('1'))).toEqual([]);
+    expect(messagesOf('RDS-FORCE-SSL', mariadb('OFF'))).toMatch(/has require_secure_transport = OFF -> add parameter \{ name = "require_secure_transport", value = "1" \}/);
+    expect(findingsOf('RDS-LOGS', mariadb('ON'))).toEqual([]);
+    expect(messagesOf('RDS-LOGS', db({ engine: 'mariadb', enabled_cloudwatch_logs_exports: ['postgresql'] }))).toMatch(/including "error" -> set enabled_cloudwatch_logs_exports = \["error"\]$/);
+  });
+
+  test('rds.force_ssl must be 1: "ON" is not a value PostgreSQL takes for it', () => {
+    expect(messagesOf('RDS-FORCE-SSL', db({}, { family: 'postgres17', parameter: [{ name: 'rds.force_ssl', value: 'ON' }] }))).toMatch(/rds.force_ssl = ON/);
+  });
+
+  test('RDS-ENCRYPT accepts an encrypted instance without kms_key_id (the AWS-managed key)', () => {
+    expect(findingsOf('RDS-ENCRYPT', db({ kms_key_id: undefined }))).toEqual([]);
+  });
+
+  test('RDS-DELETE-PROTECT accepts skip_final_snapshot absent or false (also the string "false"), and fails an expression', () => {
+    for (const skip of [undefined, false, 'false']) expect(findingsOf('RDS-DELETE-PROTECT', db({ skip_final_snapshot: skip }), { production: true })).toEqual([]);
+    expect(messagesOf('RDS-DELETE-PROTECT', db({ skip_final_snapshot: '${var.skip}' }), { production: true })).toMatch(
+      /skip_final_snapshot is an expression resolved only at plan .* -> set skip_final_snapshot = false with a final_snapshot_identifier in production/,
+    );
+  });
+
+  test('RDS-NO-PLAINTEXT-PW: an empty password is still reported; snapshot restores and cross-region replicas inherit their credentials', () => {
+    expect(messagesOf('RDS-NO-PLAINTEXT-PW', db({ password: '' }))).toMatch(/password is set \(empty\); it lands in Terraform state -> remove password; set manage_master_user_password = true/);
+    expect(findingsOf('RDS-NO-PLAINTEXT-PW', db({ manage_master_user_password: undefined, snapshot_identifier: 'snap-1' }))).toEqual([]);
+    expect(findingsOf('RDS-NO-PLAINTEXT-PW', db({ manage_master_user_password: 'true' }))).toEqual([]);
+    expect(messagesOf('RDS-NO-PLAINTEXT-PW', db({ manage_master_user_password: false }))).toMatch(
+      /manage_master_user_password is false and password_wo is not set -> set manage_master_user_password = true \(RDS keeps the password in Secrets Manager\)/,
+    );
+  });
+
+  test('connection budget of a MySQL instance uses MySQL\'s per-connection memory, and is capped at 5000', () => {
+    const budget = (changes: Record<string, unknown>) => {
+      const stack = new StackIndex('s', stackJson(db(changes)));
+      return connectionBudget(stack, stack.get('aws_db_instance.db')!);
+    };
+    // db.t4g.medium: 4 GiB * 0.9 / 12582880 = 307 (MySQL), / 9531392 = 405 (PostgreSQL).
+    expect(budget({ engine: 'mysql' })).toBe(307);
+    // Memory-optimised classes (r*, x*) have twice the memory of the same size: db.x2g.large 16 GiB, db.m7g.large 8 GiB.
+    expect(budget({ instance_class: 'db.x2g.large' })).toBe(1622);
+    expect(budget({ instance_class: 'db.m7g.large' })).toBe(811);
+    expect(budget({ instance_class: 'db.m7g.4xlarge' })).toBe(5000);
+    expect(budget({ instance_class: 'db.t4g.huge' })).toBeUndefined();
+    expect(budget({ instance_class: 'xdb.t4g.medium' })).toBeUndefined();
+  });
+
   describe('production-only rules', () => {
     test.each(cases([
       ['RDS-DELETE-PROTECT', { deletion_protection: false }, /deletion_protection is false/],
@@ -155,6 +208,18 @@ describe('RDS rules', () => {
       // A member whose class is not a literal does not count; none known: no budget.
       expect(budgetOf([TOKEN, 'db.r7g.large'])).toBe(1622);
       expect(budgetOf([TOKEN])).toBeUndefined();
+    });
+
+    test('RDS-FORCE-SSL on a cluster without a cluster parameter group of this stack names the cluster attribute and type', () => {
+      expect(messagesOf('RDS-FORCE-SSL', aurora({ db_cluster_parameter_group_name: 'default.aurora-postgresql16' }))).toMatch(
+        /aws_rds_cluster.c: db_cluster_parameter_group_name is "default.aurora-postgresql16", not a aws_rds_cluster_parameter_group created in this stack -> create a aws_rds_cluster_parameter_group with rds.force_ssl = 1 and attach it \(db_cluster_parameter_group_name = its name\)/,
+      );
+    });
+
+    test('RDS-NO-PLAINTEXT-PW on a cluster: a write-only master password or a replication source is enough', () => {
+      expect(findingsOf('RDS-NO-PLAINTEXT-PW', aurora({ manage_master_user_password: undefined, master_password_wo: '${ephemeral.pw.value}' }))).toEqual([]);
+      expect(findingsOf('RDS-NO-PLAINTEXT-PW', aurora({ manage_master_user_password: undefined, replication_source_identifier: 'arn:aws:rds:eu-west-1:1:cluster:src' }))).toEqual([]);
+      expect(messagesOf('RDS-NO-PLAINTEXT-PW', aurora({ manage_master_user_password: undefined, password_wo: '${ephemeral.pw.value}' }))).toMatch(/master_password_wo is not set/);
     });
 
     test('fails when the cluster has a master_password', () => {
