@@ -38,6 +38,23 @@ describe('Lambda rules', () => {
     expect(messagesOf(rule, lambda(changes))).toMatch(message);
   });
 
+  test('LAMBDA-RUNTIME passes newer Node.js runtimes and names a missing memory_size', () => {
+    expect(findingsOf('LAMBDA-RUNTIME', lambda({ runtime: 'nodejs24.x' }))).toEqual([]);
+    expect(messagesOf('LAMBDA-RUNTIME', lambda({ memory_size: undefined }))).toMatch(/memory_size is absent -> set an explicit memory_size in MiB/);
+    expect(messagesOf('LAMBDA-RUNTIME', lambda({ timeout: undefined }))).toMatch(/timeout is absent -> set an explicit timeout in seconds/);
+  });
+
+  test('LAMBDA-ENV: secret ARNs, ids and names are fine; other secret-looking names, credentials in URLs and access keys are not', () => {
+    const env = (variables: Record<string, unknown>) => lambda({ environment: { variables } });
+    expect(findingsOf('LAMBDA-ENV', env({ API_SECRET_ID: 'x', API_SECRET_NAME: 'y', SECRET_ARN: 'z', ENDPOINT: 'https://db.example.com:5432/app', N: 3 }))).toEqual([]);
+    for (const key of ['db_passwd', 'API_TOKEN', 'SSH_PRIVATE_KEY', 'AWS_ACCESS_KEY', 'CLIENT_SECRET']) {
+      expect(messagesOf('LAMBDA-ENV', env({ [key]: 'v' }))).toMatch(new RegExp(`environment variable ${key} looks like a secret -> keep the secret in Secrets Manager and pass its ARN`));
+    }
+    expect(messagesOf('LAMBDA-ENV', env({ SOURCE: 'https://user:pw@example.com/x' }))).toMatch(/SOURCE holds a URL with credentials -> pass the host and a secret ARN instead/);
+    expect(messagesOf('LAMBDA-ENV', env({ K: 'ASIAABCDEFGHIJKLMNOP' }))).toMatch(/K holds an AWS access key id -> remove it; the function role supplies credentials/);
+    expect(findingsOf('LAMBDA-ENV', env({ K: 'XAKIAABCDEFGHIJKLMNOP', L: 'AKIAABCDEFGHIJKLMNO' }))).toEqual([]);
+  });
+
   test('functions with a DB secret or Neptune endpoint in their environment count as database writers', () => {
     const untagged = { tags: undefined, vpc_config: undefined, reserved_concurrent_executions: undefined };
     expect(messagesOf('LAMBDA-VPC', lambda(untagged))).toMatch(/vpc_config.subnet_ids is not set/);
@@ -70,6 +87,37 @@ describe('Lambda rules', () => {
       expect(messagesOf('LAMBDA-CONCURRENCY', network(60))).toMatch(
         /aws_lambda_function.loader: database writers reaching aws_db_instance.db reserve 110 concurrent executions \(loader, other\), above its estimated max_connections 101/,
       );
+    });
+
+    test('passes when the writers together reserve exactly the estimated max_connections', () => {
+      // db.t4g.micro: 101 connections = 51 + 50.
+      expect(findingsOf('LAMBDA-CONCURRENCY', network(51))).toEqual([]);
+      expect(messagesOf('LAMBDA-CONCURRENCY', network(52))).toMatch(/reserve 102 concurrent executions/);
+    });
+
+    test('a reserved concurrency of 1 is a share; 0 reserves nothing and fails', () => {
+      expect(findingsOf('LAMBDA-CONCURRENCY', lambda({ reserved_concurrent_executions: 1 }))).toEqual([]);
+      expect(messagesOf('LAMBDA-CONCURRENCY', lambda({ reserved_concurrent_executions: 0 }))).toMatch(
+        /reserved_concurrent_executions is 0 on a database writer -> set reservedConcurrency to a share of the database connection budget/,
+      );
+    });
+
+    test('functions that are not database writers do not count against the budget', () => {
+      const resources = network(60);
+      resources.aws_lambda_function.other = { ...resources.aws_lambda_function.other, tags: {}, environment: { variables: { BUCKET: 'raw' } } };
+      expect(findingsOf('LAMBDA-CONCURRENCY', resources)).toEqual([]);
+    });
+
+    test('writers reaching an Aurora cluster are held to the cluster\'s budget', () => {
+      const resources = network(60);
+      delete (resources as Record<string, unknown>).aws_db_instance;
+      resources.aws_rds_cluster = { c: { engine: 'aurora-postgresql', vpc_security_group_ids: ['${aws_security_group.db.id}'] } };
+      resources.aws_rds_cluster_instance = { w: { cluster_identifier: '${aws_rds_cluster.c.id}', instance_class: 'db.t4g.micro' } };
+      expect(messagesOf('LAMBDA-CONCURRENCY', resources)).toMatch(/database writers reaching aws_rds_cluster.c reserve 110 concurrent executions \(loader, other\), above its estimated max_connections 101/);
+    });
+
+    test('a database whose class is unknown (an expression) has no budget to exceed', () => {
+      expect(findingsOf('LAMBDA-CONCURRENCY', network(60, '${var.instance_class}'))).toEqual([]);
     });
   });
 
@@ -114,6 +162,23 @@ describe('Lambda rules', () => {
       expect(findingsOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_lambda_permission: { p: { ...permission, principal: 'logs.amazonaws.com' } } })).toEqual([]);
     });
 
+    test('a Lambda permission for EventBridge makes a function async-invoked, also when the rule lives in another stack', () => {
+      const permission = { principal: 'events.amazonaws.com', function_name: '${aws_lambda_function.loader.function_name}', source_arn: 'arn:aws:events:eu-west-2:1:rule/r' };
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_lambda_permission: { p: permission } })).toMatch(/invoked asynchronously by aws_lambda_permission.p, but has no/);
+    });
+
+    test('each invoker is named once, however many of its entries point at the function', () => {
+      const twice = { bucket: 'b', lambda_function: [1, 2].map((i) => ({ lambda_function_arn: '${aws_lambda_function.loader.arn}', events: ['s3:ObjectCreated:*'], filter_prefix: `p${i}/` })) };
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_s3_bucket_notification: { n: twice }, aws_cloudwatch_event_target: { t: { rule: 'r', arn: '${aws_lambda_function.loader.arn}' } } })).toMatch(
+        /invoked asynchronously by aws_s3_bucket_notification.n, aws_cloudwatch_event_target.t, but has no aws_lambda_function_event_invoke_config -> call configureAsyncInvoke/,
+      );
+    });
+
+    test('an invoke config of another function does not count', () => {
+      const resources = notified({ ...invokeConfig, function_name: '${aws_lambda_function.other.function_name}' });
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', resources)).toMatch(/but has no aws_lambda_function_event_invoke_config/);
+    });
+
     test('EventBridge targets and Scheduler schedules also make a function async-invoked', () => {
       expect(messagesOf('LAMBDA-ASYNC-FAILURE', { ...lambda(), aws_cloudwatch_event_target: { t: { rule: 'r', arn: '${aws_lambda_function.loader.arn}' } } })).toMatch(
         /invoked asynchronously by aws_cloudwatch_event_target.t/,
@@ -131,6 +196,12 @@ describe('Lambda rules', () => {
       expect(findingsOf('LAMBDA-PERMISSION', permission({ principal: 's3.amazonaws.com', source_arn: '${aws_s3_bucket.raw.arn}', source_account: '${data.aws_caller_identity.c.account_id}' }))).toEqual([]);
       expect(findingsOf('LAMBDA-PERMISSION', permission({ principal: 'events.amazonaws.com', source_arn: '${aws_cloudwatch_event_rule.r.arn}' }))).toEqual([]);
       expect(findingsOf('LAMBDA-PERMISSION', permission({ principal: '111122223333' }))).toEqual([]);
+    });
+
+    test('an expression principal is not checked as a service (it cannot be read at synth); only s3 needs source_account', () => {
+      expect(findingsOf('LAMBDA-PERMISSION', permission({ principal: '${var.principal}' }))).toEqual([]);
+      expect(findingsOf('LAMBDA-PERMISSION', permission({ principal: 'sns.amazonaws.com', source_arn: '${aws_sns_topic.t.arn}' }))).toEqual([]);
+      expect(messagesOf('LAMBDA-PERMISSION', permission({ principal: 'sns.amazonaws.com' }))).toMatch(/source_arn is not set -> set source_arn to the sns.amazonaws.com resource that invokes the function/);
     });
 
     test.each([
@@ -158,6 +229,15 @@ describe('Lambda rules', () => {
     test('passes a compliant Kinesis mapping, and ignores SQS mappings', () => {
       expect(findingsOf('ESM-FAILURE', esm())).toEqual([]);
       expect(findingsOf('ESM-FAILURE', esm({ event_source_arn: '${aws_sqs_queue.q.arn}', starting_position: undefined, function_response_types: undefined }))).toEqual([]);
+    });
+
+    test('DynamoDB streams are checked too; zero retries and zero age are finite', () => {
+      expect(messagesOf('ESM-FAILURE', esm({ event_source_arn: '${aws_dynamodb_table.t.stream_arn}', bisect_batch_on_function_error: false }))).toMatch(/bisect_batch_on_function_error is false/);
+      expect(messagesOf('ESM-FAILURE', esm({ event_source_arn: 'arn:aws:dynamodb:eu-west-2:1:table/t/stream/2026', function_response_types: [] }))).toMatch(
+        /function_response_types is \[\] -> set function_response_types = \["ReportBatchItemFailures"\] and return batchItemFailures/,
+      );
+      expect(findingsOf('ESM-FAILURE', esm({ maximum_retry_attempts: 0 }))).toEqual([]);
+      expect(messagesOf('ESM-FAILURE', esm({ maximum_retry_attempts: undefined }))).toMatch(/maximum_retry_attempts is absent \(absent or -1 retries a poison record until it expires\) -> set a finite maximum_retry_attempts/);
     });
 
     test.each(cases([
