@@ -178,6 +178,66 @@ describe('DMS rules', () => {
     expect(messagesOf('DMS-TASK-VALIDATION', task(noValidation, 'arn:aws:dms:eu-west-2:111122223333:endpoint:ABC'))).toMatch(/EnableValidation is absent/);
   });
 
+  test('settings that are blank or not JSON are a finding of their own, naming the attribute', () => {
+    expect(messagesOf('DMS-TASK-NO-DROP', task('  '))).toMatch(
+      /replication_task_settings is "  "; DMS then applies defaults \(logging off, no validation, DROP_AND_CREATE\) -> set replication_task_settings to a literal JSON document \(dms-migration builds one\)/,
+    );
+    expect(messagesOf('DMS-TASK-VALIDATION', task('{"Logging":'))).toMatch(/replication_task_settings is not valid JSON -> set replication_task_settings to a literal JSON document so it can be reviewed/);
+    expect(messagesOf('DMS-TASK-LOB-SAFE', task('${jsonencode(local.settings)}'))).toMatch(/replication_task_settings is an expression resolved only at plan/);
+  });
+
+  test('DMS-TASK-NO-DROP accepts DO_NOTHING and names the waiver that opts a task in to DROP_AND_CREATE', () => {
+    expect(findingsOf('DMS-TASK-NO-DROP', task(patch('FullLoadSettings', { TargetTablePrepMode: 'DO_NOTHING' })))).toEqual([]);
+    expect(messagesOf('DMS-TASK-NO-DROP', task(patch('FullLoadSettings', { TargetTablePrepMode: 'DROP_AND_CREATE' })))).toMatch(
+      /TargetTablePrepMode is "DROP_AND_CREATE" -> set TargetTablePrepMode to "DO_NOTHING" or "TRUNCATE_BEFORE_LOAD", or opt this task in with the waiver "DMS-TASK-NO-DROP:aws_dms_replication_task.task"$/,
+    );
+  });
+
+  test('DMS-TASK-LOB-SAFE: InlineLobMaxSize 0 is not inline LOB mode; limited LOB mode then names the source\'s missing setting', () => {
+    const zeroInline = { ...settings, TargetMetadata: { SupportLobs: true, FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 32, InlineLobMaxSize: 0 } };
+    expect(messagesOf('DMS-TASK-LOB-SAFE', task(zeroInline))).toMatch(/^aws_dms_replication_task.task: limited LOB mode \(LobMaxSize 32\)/);
+    expect(messagesOf('DMS-TASK-LOB-SAFE', task(patch('TargetMetadata', { SupportLobs: true, FullLobMode: false, InlineLobMaxSize: 16 })))).toMatch(
+      /-> set "FullLobMode": true beside InlineLobMaxSize \(DMS guide, target metadata task settings\)$/,
+    );
+  });
+
+  test('DMS-TASK-LOB-SAFE: a plain PostgreSQL source that fails the task on LOB truncation is safe; a source outside the stack is not', () => {
+    const resources = task({ ...settings, ...limitedLobs });
+    const pg = { ...sourceEndpoint, engine_name: 'postgres', postgres_settings: { fail_tasks_on_lob_truncation: true } };
+    expect(findingsOf('DMS-TASK-LOB-SAFE', { ...resources, aws_dms_endpoint: { ...resources.aws_dms_endpoint, source: pg } })).toEqual([]);
+    // Fail-on-truncation set on an endpoint of another engine means nothing.
+    const sqlserver = { ...sourceEndpoint, postgres_settings: { fail_tasks_on_lob_truncation: true } };
+    expect(messagesOf('DMS-TASK-LOB-SAFE', { ...resources, aws_dms_endpoint: { ...resources.aws_dms_endpoint, source: sqlserver } })).toMatch(/the source cannot fail the task instead/);
+    (resources.aws_dms_replication_task.task as Record<string, unknown>).source_endpoint_arn = 'arn:aws:dms:eu-west-2:111122223333:endpoint:SRC';
+    expect(messagesOf('DMS-TASK-LOB-SAFE', resources)).toMatch(/the source cannot fail the task instead -> use full LOB mode .* waive "DMS-TASK-LOB-SAFE:aws_dms_replication_task.task"/);
+  });
+
+  test('DMS-TASK-VALIDATION: a source whose engine is an expression counts as one DMS validates', () => {
+    const resources = task(patch('ValidationSettings', undefined));
+    resources.aws_dms_endpoint.source = withAttrs(sourceEndpoint, { engine_name: '${var.engine}' });
+    expect(messagesOf('DMS-TASK-VALIDATION', resources)).toMatch(/EnableValidation is absent for a database target -> set "ValidationSettings": \{ "EnableValidation": true \}/);
+  });
+
+  test('DMS-TASK-VALIDATION: into a Kinesis target validation may stay off', () => {
+    const resources = task(patch('ValidationSettings', undefined), '${aws_dms_endpoint.stream.endpoint_arn}');
+    resources.aws_dms_endpoint.stream = { endpoint_type: 'target', engine_name: 'kinesis' };
+    expect(findingsOf('DMS-TASK-VALIDATION', resources)).toEqual([]);
+  });
+
+  test('DMS-SECRETS and DMS-SSL check endpoints whose engine is an expression as databases', () => {
+    const resources = task();
+    resources.aws_dms_endpoint.source = withAttrs(sourceEndpoint, { engine_name: '${var.engine}', ssl_mode: 'none', secrets_manager_arn: undefined });
+    expect(messagesOf('DMS-SECRETS', resources)).toMatch(/aws_dms_endpoint.source: secrets_manager_arn is not set/);
+    expect(messagesOf('DMS-SSL', resources)).toMatch(/aws_dms_endpoint.source: ssl_mode is "none"/);
+  });
+
+  test('serverless replication configs need compute_config.kms_key_id and name it', () => {
+    const config = { replication_type: 'full-load', replication_settings: JSON.stringify(settings), compute_config: { replication_subnet_group_id: 'x', multi_az: true } };
+    expect(messagesOf('DMS-CMK', { aws_dms_replication_config: { c: config } })).toMatch(/aws_dms_replication_config.c: compute_config.kms_key_id is not set -> set compute_config.kms_key_id to a customer-managed key/);
+    expect(findingsOf('DMS-MULTI-AZ', { aws_dms_replication_config: { c: config } }, { production: true })).toEqual([]);
+    expect(messagesOf('DMS-TASK-NO-DROP', { aws_dms_replication_config: { c: { ...config, replication_settings: undefined } } })).toMatch(/replication_settings is absent/);
+  });
+
   test('serverless replication configs are checked the same way', () => {
     const config = {
       replication_type: 'full-load',

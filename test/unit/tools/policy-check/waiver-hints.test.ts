@@ -71,4 +71,30 @@ describe('policy findings name the waiver where the module refuses the fix', () 
     // Into PostgreSQL full LOB mode is possible: no hint.
     expect(findingsOf('DMS-TASK-LOB-SAFE', stack(plain, limited))[0].waiverHint).toBeUndefined();
   });
+
+  test('DMS-TASK-LOB-SAFE into an S3 target endpoint names the waiver too, citing the S3 target guide', () => {
+    const limited = { ValidationSettings: { EnableValidation: false }, TargetMetadata: { SupportLobs: true, FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 32 } };
+    const resources = { ...stack(plain, limited, '${aws_dms_s3_endpoint.lake.endpoint_arn}'), aws_dms_s3_endpoint: { lake: { endpoint_type: 'target', bucket_name: 'lake' } } };
+    const [finding] = findingsOf('DMS-TASK-LOB-SAFE', resources);
+    expect(finding.waiverHint?.because).toBe(
+      'the target is s3, which supports only limited LOB mode (DMS guide, CHAP_Target.S3 limitations), and dms-migration refuses full and inline LOB mode for it',
+    );
+    expect(finding.waiverHint?.call).toContain('Only limited LOB mode is possible into this target');
+  });
+
+  test('inline LOB mode without FullLobMode into Kinesis gets no waiver hint: that finding has a fix the module applies', () => {
+    const inline = { ValidationSettings: { EnableValidation: false }, TargetMetadata: { SupportLobs: true, FullLobMode: false, InlineLobMaxSize: 16 } };
+    const [finding] = findingsOf('DMS-TASK-LOB-SAFE', stack(plain, inline, '${aws_dms_endpoint.stream.endpoint_arn}'));
+    expect(finding.message).toMatch(/InlineLobMaxSize is 16/);
+    expect(finding.waiverHint).toBeUndefined();
+  });
+
+  test('table mappings that are not JSON, or whose rule-action is not a masking one, do not count as masking', () => {
+    for (const mappings of ['{not json', JSON.stringify({ rules: [{ 'rule-action': 'include' }, { 'rule-action': ['data-masking-hash-mask'] }] }), JSON.stringify({})]) {
+      expect(findingsOf('DMS-TASK-VALIDATION', stack(mappings, validationOff))[0].waiverHint).toBeUndefined();
+    }
+    const expression = stack(plain, validationOff);
+    (expression.aws_dms_replication_task.billing_task_ABC123 as Record<string, unknown>).table_mappings = { rules: [] };
+    expect(findingsOf('DMS-TASK-VALIDATION', expression)[0].waiverHint).toBeUndefined();
+  });
 });
