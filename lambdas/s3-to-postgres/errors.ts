@@ -43,9 +43,15 @@ interface PgErrorFields {
   constraint?: string;
 }
 
-/** Postgres puts the offending value at the end of some messages (`...: "abc"`): logs never carry row data. */
-function redactValue(message: string): string {
-  return message.replace(/: ".*"$/s, ': <value redacted>');
+/**
+ * Postgres quotes the offending value at the end of some messages (`...: "abc"`) and, in data exceptions (class 22),
+ * also inside them (`value "99999999999" is out of range for type integer`). Logs never carry row data: both are
+ * redacted. Column and encoding names (`missing data for column "born"`, `invalid byte sequence for encoding "UTF8"`)
+ * are not row data and stay.
+ */
+function redactValue(message: string, code: string): string {
+  const redacted = message.replace(/: ".*"$/s, ': <value redacted>');
+  return code.startsWith('22') ? redacted.replace(/(?<!(?:column|encoding) )"[^"]*"/g, '<value redacted>') : redacted;
 }
 
 /**
@@ -77,7 +83,7 @@ export function toLoadError(err: unknown, target: LoadTarget, headerLines = 1): 
     ].filter(Boolean);
     // Class 22 (data exception) and 23 (integrity) are the file's fault; 42 (syntax/undefined object) is setup.
     const dataError = /^(22|23)/.test(code);
-    const reason = `${dataError ? 'rejected' : 'failed'}${parts.length ? ` at ${parts.join(', ')}` : ''}: ${redactValue(e.message ?? '')} [${code}]`;
+    const reason = `${dataError ? 'rejected' : 'failed'}${parts.length ? ` at ${parts.join(', ')}` : ''}: ${redactValue(e.message ?? '', code)} [${code}]`;
     return new LoadError(target, reason, false, { line, column, code });
   }
   // Anything else (an S3 read cut short, a runtime fault) may well pass on the next attempt.

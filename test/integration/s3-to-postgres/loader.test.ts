@@ -161,11 +161,14 @@ describe('s3-to-postgres loader (stream strategy, real Postgres + S3 API)', () =
   });
 
   test.each([
-    ['integer overflow', 'id,name\n99999999999,Eve\n', /line 2, column id/],
-    ['text in an integer column', 'id,name\nabc,Eve\n', /line 2, column id/],
-    ['numeric overflow', 'id,name,score\n1,Eve,123456789\n', /line 2, column score/],
-  ])('#8 neighbour: %s is rejected with line and column', async (_label, body, pattern) => {
-    await expectRejected(body, pattern);
+    ['integer overflow', 'id,name\n99999999999,Eve\n', /line 2, column id/, '99999999999'],
+    ['text in an integer column', 'id,name\nnotanumber,Eve\n', /line 2, column id/, 'notanumber'],
+    ['numeric overflow', 'id,name,score\n1,Eve,123456789\n', /line 2, column score/, '123456789'],
+  ])('#8 neighbour: %s is rejected with line and column, without echoing the value', async (_label, body, pattern, value) => {
+    const err = await expectRejected(body, pattern);
+    // Postgres puts some values inside its message (value "99999999999" is out of range for type integer).
+    expect(err.message).not.toContain(value);
+    expect(lines.join('\n')).not.toContain(value);
   });
 
   test('#9 a duplicate primary key in the file is rejected naming the constraint', async () => {

@@ -89,9 +89,24 @@ describe('toLoadError: retry or not, where, and no row values', () => {
     expect(e.reason).toBe('rejected: invalid input syntax for type integer: <value redacted> [22P02]');
   });
 
-  test('a quoted name in the middle of a message is kept', () => {
-    const e = toLoadError({ code: '22P04', message: 'extra data after last expected column "x" here' }, target);
-    expect(e.reason).toBe('rejected: extra data after last expected column "x" here [22P04]');
+  test('a data error redacts a value Postgres quotes inside its message, and keeps column and encoding names', () => {
+    // Messages as Postgres words them (integer input, float input, encoding conversion); the loader integration test
+    // test/integration/s3-to-postgres/loader.test.ts "#8 neighbour" gets the first one from a real server.
+    expect(toLoadError({ code: '22003', message: 'value "99999999999" is out of range for type integer' }, target).reason).toBe(
+      'rejected: value <value redacted> is out of range for type integer [22003]',
+    );
+    expect(toLoadError({ code: '22003', message: '"1e400" is out of range for type double precision' }, target).reason).toBe(
+      'rejected: <value redacted> is out of range for type double precision [22003]',
+    );
+    expect(toLoadError({ code: '22P04', message: 'missing data for column "born"' }, target).reason).toBe('rejected: missing data for column "born" [22P04]');
+    expect(toLoadError({ code: '22021', message: 'invalid byte sequence for encoding "UTF8": 0xe9 0x0a' }, target).reason).toBe(
+      'rejected: invalid byte sequence for encoding "UTF8": 0xe9 0x0a [22021]',
+    );
+  });
+
+  test('a quoted name in the middle of a message that is not a data error is kept', () => {
+    const e = toLoadError({ code: '23514', message: 'new row for relation "people" violates check constraint "age_ok"' }, target);
+    expect(e.reason).toBe('rejected: new row for relation "people" violates check constraint "age_ok" [23514]');
   });
 
   test('anything that is not a Postgres error code may pass on the next attempt', () => {
