@@ -85,6 +85,36 @@ describe('S3 rules', () => {
     expect(messagesOf('S3-SSE', bucket({ sse: { rule: [] } }))).toMatch(/sse_algorithm is absent/);
   });
 
+  test('a missing companion names the resource to add, pointing at the bucket, with the settings it needs', () => {
+    expect(messagesOf('S3-BLOCK-PUBLIC', bucket({ pab: null }))).toMatch(
+      /-> add a aws_s3_bucket_public_access_block with bucket = "\$\{aws_s3_bucket.raw.id\}" and block_public_acls = true, block_public_policy = true, ignore_public_acls = true, restrict_public_buckets = true$/,
+    );
+    expect(messagesOf('S3-SSE', bucket({ sse: null }))).toMatch(/-> add a aws_s3_bucket_server_side_encryption_configuration with bucket = "\$\{aws_s3_bucket.raw.id\}" and sse_algorithm = "aws:kms" with a CMK$/);
+    expect(messagesOf('S3-VERSIONING', bucket({ versioning: null }))).toMatch(/and versioning_configuration \{ status = "Enabled" \}$/);
+    expect(messagesOf('S3-LIFECYCLE', bucket({ lifecycle: null }))).toMatch(/and a rule aborting incomplete multipart uploads$/);
+  });
+
+  test('S3-BLOCK-PUBLIC names every flag that is not true, in one finding', () => {
+    expect(messagesOf('S3-BLOCK-PUBLIC', bucket({ pab: { block_public_acls: false, block_public_policy: undefined } }))).toBe(
+      'aws_s3_bucket.raw: aws_s3_bucket_public_access_block.pab has block_public_acls = false, block_public_policy = absent -> set block_public_acls, block_public_policy = true',
+    );
+  });
+
+  test('S3-SSE accepts dual-layer KMS (aws:kms:dsse) and names every algorithm it found', () => {
+    expect(findingsOf('S3-SSE', bucket({ sse: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms:dsse' } }] } }))).toEqual([]);
+    const two = bucket({ sse: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }, { apply_server_side_encryption_by_default: { sse_algorithm: '${var.algorithm}' } }] } });
+    expect(messagesOf('S3-SSE', two)).toMatch(
+      /sse_algorithm is "AES256", an expression resolved only at plan .* on a data bucket -> set rule.apply_server_side_encryption_by_default.sse_algorithm = "aws:kms" with kms_master_key_id$/,
+    );
+  });
+
+  test('S3-SSE on an access-log target without an algorithm offers AES256 and does not call it a data bucket', () => {
+    const resources = { ...bucket({ sse: { rule: [] } }), aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.other.id}', target_bucket: '${aws_s3_bucket.raw.id}' } } };
+    expect(messagesOf('S3-SSE', resources)).toBe(
+      'aws_s3_bucket.raw: sse_algorithm is absent -> set rule.apply_server_side_encryption_by_default.sse_algorithm = "aws:kms" with kms_master_key_id (or "AES256" for this access-log bucket)',
+    );
+  });
+
   test('S3-VERSIONING fails when versioning is suspended', () => {
     expect(messagesOf('S3-VERSIONING', bucket({ versioning: { versioning_configuration: { status: 'Suspended' } } }))).toMatch(/versioning status is "Suspended"/);
   });
@@ -190,6 +220,16 @@ describe('S3 rules', () => {
     };
     const resources = bucket({ policy: { policy: '${data.aws_iam_policy_document.tls.json}' } });
     expect(findingsOf('S3-TLS-ONLY', resources, { data })).toEqual([]);
+  });
+
+  test('S3-VERSIONING names the fix; S3-LIFECYCLE needs a literal number of days and names its fix', () => {
+    expect(messagesOf('S3-VERSIONING', bucket({ versioning: { versioning_configuration: undefined } }))).toMatch(/versioning status is absent -> set versioning_configuration.status = "Enabled"$/);
+    const expression = bucket({ lifecycle: { rule: [{ id: 'x', status: 'Enabled', abort_incomplete_multipart_upload: { days_after_initiation: '${var.days}' } }] } });
+    expect(messagesOf('S3-LIFECYCLE', expression)).toBe(
+      'aws_s3_bucket.raw: no enabled lifecycle rule with abort_incomplete_multipart_upload.days_after_initiation -> add a lifecycle rule { status = "Enabled", abort_incomplete_multipart_upload { days_after_initiation = 7 } }',
+    );
+    const second = bucket({ lifecycle: { rule: [{ id: 'expire', status: 'Enabled', expiration: { days: 30 } }, { id: 'abort', status: 'Enabled', abort_incomplete_multipart_upload: { days_after_initiation: 7 } }] } });
+    expect(findingsOf('S3-LIFECYCLE', second)).toEqual([]);
   });
 
   test('S3-LIFECYCLE fails when the abort rule is disabled or missing', () => {
