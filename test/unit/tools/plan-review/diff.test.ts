@@ -235,3 +235,80 @@ describe('force-new attributes, one case each', () => {
     expect(d.warnings).toEqual([]);
   });
 });
+
+// Third Stryker run (flatten, element keys, summaries, stack settings): what a reviewer sees for each kind of change.
+describe('attribute paths and values', () => {
+  test('array elements are named by Sid, rule-name, name or id (first non-empty one), IAM statements by effect and actions, else by position', () => {
+    const flat = flatten({
+      s: [{ Sid: 'A', name: 'n' }, { 'rule-name': 'r', id: 'i' }, { name: 'n2', id: 'i2' }, { id: 'i3' }, { Sid: '', id: 'i4' }, { v: 1 }],
+      st: [{ Effect: 'Deny', NotAction: 's3:*' }, { Effect: 'Allow', Action: ['a:B', 'a:C'] }, { Effect: 'Allow', Resource: '*' }],
+    });
+    expect([...flat.keys()]).toEqual([
+      's[Sid=A].Sid', 's[Sid=A].name', 's[rule-name=r].rule-name', 's[rule-name=r].id', 's[name=n2].name', 's[name=n2].id', 's[id=i3].id', 's[id=i4].Sid', 's[id=i4].id', 's[5].v',
+      'st[Deny s3:*].Effect', 'st[Deny s3:*].NotAction', 'st[Allow a:B,a:C].Effect', 'st[Allow a:B,a:C].Action', 'st[2].Effect', 'st[2].Resource',
+    ]);
+  });
+
+  test('elements with the same name are numbered from the second on; nested arrays are named by position', () => {
+    expect([...flatten({ r: [{ name: 'x', v: 1 }, { name: 'x', v: 2 }, [{ v: 3 }]] }).entries()]).toEqual([
+      ['r[name=x].name', '"x"'], ['r[name=x].v', '1'], ['r[name=x]#2.name', '"x"'], ['r[name=x]#2.v', '2'], ['r[2][0].v', '3'],
+    ]);
+  });
+
+  test('values: null, empty objects and lists of scalars are one value each; a JSON list in a string is opened, text that only looks like JSON is not', () => {
+    expect([...flatten({ a: null, b: {}, c: [1, null, 'x'], d: '["s3:GetObject","s3:PutObject"]', e: '{not json}', f: ' [ ] ', g: '{"x":[]}', h: '[1, 2' }).entries()]).toEqual([
+      ['a', 'null'], ['b', '{}'], ['c', '[1,null,"x"]'], ['d', '["s3:GetObject","s3:PutObject"]'], ['e', '"{not json}"'], ['f', '[]'], ['g › x', '[]'], ['h', '"[1, 2"'],
+    ]);
+  });
+
+  test('long values are cut at 70 characters with an ellipsis; a value of exactly 70 is shown whole', () => {
+    // Values are shown as JSON: a string of 69 characters is 71 with its quotes.
+    expect(diffAttributes({ a: 'x'.repeat(69) }, { a: 'short' })).toEqual([{ path: 'a', before: `"${'x'.repeat(68)}…`, after: '"short"' }]);
+    expect(diffAttributes({ c: 'x'.repeat(68) }, { c: 'y' })).toEqual([{ path: 'c', before: `"${'x'.repeat(68)}"`, after: '"y"' }]);
+  });
+
+  test('an asset added or removed is summarised as "none" on its missing side; the differing path part is shown, cut to 12 characters', () => {
+    expect(diffAttributes({ n: 1 }, { n: 1, source_code_hash: 'ABCDEFGHIJKLMNOP' })).toEqual([{ path: 'source_code_hash', summary: 'asset changed (none → ABCDEFGHIJKL)' }]);
+    expect(diffAttributes({ n: 1, etag: 'abc' }, { n: 1 })).toEqual([{ path: 'etag', summary: 'asset changed (abc → none)' }]);
+    expect(diffAttributes({ source_hash: 'a/b/c' }, { source_hash: 'a/b/d' })).toEqual([{ path: 'source_hash', summary: 'asset changed (c → d)' }]);
+    expect(diffAttributes({ filename: 'a/b/c' }, { filename: 'a/x/c' })).toEqual([{ path: 'filename', summary: 'asset changed (b → x)' }]);
+  });
+
+  test('a secret inside a JSON document is summarised by its own key, also when the document attribute is not secret', () => {
+    expect(diffAttributes({ settings: '{"token":"a","level":1}' }, { settings: '{"token":"b","level":2}' })).toEqual([
+      { path: 'settings › level', before: '1', after: '2' },
+      { path: 'settings › token', summary: 'sensitive value changed' },
+    ]);
+  });
+});
+
+describe('stack settings, more cases', () => {
+  const json = (provider: unknown, backend: unknown, locals: unknown = {}) => ({ provider, terraform: { backend }, locals, resource: {} }) as never;
+
+  test('a changed backend bucket and region are each named; a provider alias in another region is a region change too', () => {
+    const d = diffStack('s', json({ aws: [{ region: 'eu-west-2' }, { alias: 'dr', region: 'eu-west-1' }] }, { s3: { bucket: 'a', key: 'k', region: 'eu-west-2' } }), json({ aws: [{ region: 'eu-west-2' }, { alias: 'dr', region: 'eu-central-1' }] }, { s3: { bucket: 'b', key: 'k', region: 'eu-west-1' } }));
+    expect(d.warnings).toEqual([
+      'REGION CHANGE of the AWS provider: every regional resource of the stack is destroyed and created in the new region.',
+      "STATE MOVE: the backend's bucket, region changed; run `terraform init -migrate-state` or Terraform starts from an empty state and tries to create everything again.",
+    ]);
+    expect(d.status).toBe('changed');
+  });
+
+  test('other provider and backend settings change without a warning; a stack whose only change is a setting is changed', () => {
+    const d = diffStack('s', json({ aws: [{ region: 'eu-west-2', default_tags: [{ tags: { a: '1' } }] }] }, { s3: { bucket: 'a', key: 'k', encrypt: true } }), json({ aws: [{ region: 'eu-west-2', default_tags: [{ tags: { a: '2' } }] }] }, { s3: { bucket: 'a', key: 'k', encrypt: false } }));
+    expect(d.warnings).toEqual([]);
+    expect(d.settings.map((c) => c.path)).toEqual(['backend.s3.encrypt', 'provider.aws[0].default_tags[0].tags.a']);
+    expect(d.status).toBe('changed');
+  });
+
+  test('a new or removed stack has no settings diff and lists no waivers as added', () => {
+    const withWaiver = json({ aws: [{ region: 'eu-west-2' }] }, {}, { policy_waivers: { 'RDS-HA': 'a reason long enough' } });
+    expect(diffStack('s', undefined, withWaiver)).toMatchObject({ status: 'added', settings: [], warnings: [], waiversAdded: [] });
+    expect(diffStack('s', withWaiver, undefined)).toMatchObject({ status: 'removed', settings: [], warnings: [], waiversAdded: [] });
+  });
+
+  test('a waiver removed or kept unchanged is not listed as added', () => {
+    const w = (waivers: Record<string, string>) => json({ aws: [{ region: 'eu-west-2' }] }, {}, { policy_waivers: waivers });
+    expect(diffStack('s', w({ 'RDS-HA': 'a reason long enough', 'S3-SSE': 'another reason long enough' }), w({ 'RDS-HA': 'a reason long enough' })).waiversAdded).toEqual([]);
+  });
+});
