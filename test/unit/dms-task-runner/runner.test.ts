@@ -749,3 +749,100 @@ describe('dms-task-runner resume (CDC task stopped by an apply)', () => {
     expect(dms.starts_).toHaveLength(0);
   });
 });
+
+/** Resume, case by case: which states are refused, how a lost race and a failed start are told apart, what is reported. */
+describe('dms-task-runner resume: refusals, races and what it reports', () => {
+  const ran = { MigrationType: 'full-load-and-cdc' as const, ReplicationTaskStartDate: new Date(T0 - 3 * 86_400_000), RecoveryCheckpoint: 'checkpoint:V1#27#...' };
+  function resumeWith(describes: Step[], starts?: Array<Error | undefined>, budgetMs = 300_000) {
+    const dms = new FakeDms(describes, starts);
+    const clock = new FakeClock();
+    const lines: Array<Record<string, unknown>> = [];
+    const runner = new DmsTaskRunner(dms, createLogger({ service: 'test', level: 'debug', sink: (l) => lines.push(JSON.parse(l)) }), clock);
+    const resume = () => runner.resume({ taskArn: ARN, pollIntervalMs: 10_000, safetyMarginMs: 15_000, remainingTimeMs: () => budgetMs - (clock.t - T0), baseBackoffMs: 500 });
+    return { dms, clock, lines, resume };
+  }
+
+  test('a task in a state it cannot be resumed from (deleting) is refused, naming the state, and nothing is started', async () => {
+    const { dms, resume } = resumeWith([{ ...ran, Status: 'deleting' }]);
+    await expect(resume()).rejects.toThrow(`task ${ARN} is deleting; it can be resumed only when stopped or failed. Nothing was started.`);
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test('a task that reports no status is refused as unknown', async () => {
+    const { dms, resume } = resumeWith([{ ...ran, Status: undefined }]);
+    await expect(resume()).rejects.toThrow(`task ${ARN} is unknown; it can be resumed only when stopped or failed.`);
+    expect(dms.starts_).toHaveLength(0);
+  });
+
+  test('a failed task that ran before is resumed too', async () => {
+    const { dms, resume } = resumeWith([{ ...ran, Status: 'failed' }, { ...ran, Status: 'running' }]);
+    expect(await resume()).toMatchObject({ outcome: 'resumed', previousStatus: 'failed' });
+    expect(dms.starts_).toHaveLength(1);
+  });
+
+  test('the outcome carries the task, both states and the time waited, and is logged with the resume context', async () => {
+    const { resume, lines } = resumeWith([{ ...ran, Status: 'stopped' }, { ...ran, Status: 'starting' }, { ...ran, Status: 'running' }]);
+    expect(await resume()).toEqual({ outcome: 'resumed', taskArn: ARN, previousStatus: 'stopped', status: 'running', waitedMs: 20_000 });
+    expect(lines.find((l) => l.message === 'resume-processing requested')).toMatchObject({ taskArn: ARN, action: 'resume', previousStatus: 'stopped', recoveryCheckpoint: 'present' });
+    expect(lines.find((l) => l.message === 'resume finished')).toMatchObject({ level: 'info', taskArn: ARN, action: 'resume', outcome: 'resumed', previousStatus: 'stopped', status: 'running', waitedMs: 20_000 });
+  });
+
+  test('the log says when the task has no recovery checkpoint', async () => {
+    const { resume, lines } = resumeWith([{ ...ran, RecoveryCheckpoint: undefined, Status: 'stopped' }, { ...ran, Status: 'running' }]);
+    await resume();
+    expect(lines.find((l) => l.message === 'resume-processing requested')).toMatchObject({ recoveryCheckpoint: 'absent' });
+  });
+
+  test('a task that never ran is reported with the warning and the state it was found in', async () => {
+    const { resume, lines } = resumeWith([{ MigrationType: 'cdc', Status: 'ready' }]);
+    expect(await resume()).toMatchObject({ outcome: 'never-started', previousStatus: 'ready', status: 'ready', waitedMs: 0 });
+    expect(lines.find((l) => l.level === 'warn')).toMatchObject({ message: 'task never ran: not resuming (a first start must be start-replication, after the source is prepared)', status: 'ready', action: 'resume' });
+  });
+
+  test('a start refused for another reason (access denied) fails the resume as it is', async () => {
+    const denied = awsError('AccessDeniedException', 'not authorized to perform dms:StartReplicationTask', 403);
+    const { dms, resume } = resumeWith([{ ...ran, Status: 'stopped' }, { ...ran, Status: 'running' }], [denied]);
+    await expect(resume()).rejects.toBe(denied);
+    expect(dms.calls.map((c) => c.command)).toEqual(['DescribeReplicationTasksCommand', 'StartReplicationTaskCommand']);
+  });
+
+  test('InvalidResourceStateFault while the task is not running: fails naming its state and the fault', async () => {
+    const { resume } = resumeWith([{ ...ran, Status: 'stopped' }, { ...ran, Status: 'modifying' }], [awsError('InvalidResourceStateFault', 'task is being modified')]);
+    await expect(resume()).rejects.toThrow(`task ${ARN} could not be resumed from modifying: task is being modified`);
+  });
+
+  test('InvalidResourceStateFault while the task is starting counts as already running', async () => {
+    const { resume } = resumeWith([{ ...ran, Status: 'stopped' }, { ...ran, Status: 'starting' }], [awsError('InvalidResourceStateFault', 'task is starting')]);
+    expect(await resume()).toMatchObject({ outcome: 'already-running', previousStatus: 'stopped', status: 'starting' });
+  });
+
+  test('a resume that failed before "starting" was seen is recognised by its start date, with the stop reason in the message', async () => {
+    const { resume } = resumeWith([
+      { ...ran, Status: 'stopped' },
+      { ...ran, Status: 'failed', StopReason: 'Stop Reason FATAL_ERROR', ReplicationTaskStats: { StartDate: new Date(T0 + 2_000) } },
+    ]);
+    await expect(resume()).rejects.toThrow(new RegExp(`^task ${ARN} did not resume: it is failed, stop reason Stop Reason FATAL_ERROR\\. See the task log in CloudWatch\\.$`));
+  });
+
+  test('a start date up to a minute before the request (clock skew) counts as this start; an older one does not', async () => {
+    const at = (ms: number): Step => ({ ...ran, Status: 'stopped', ReplicationTaskStats: { StartDate: new Date(T0 + ms) } });
+    const skewed = resumeWith([{ ...ran, Status: 'stopped' }, at(-60_000)]);
+    await expect(skewed.resume()).rejects.toThrow('did not resume: it is stopped');
+    const old = resumeWith([{ ...ran, Status: 'stopped' }, at(-60_001), { ...ran, Status: 'running' }]);
+    expect(await old.resume()).toMatchObject({ outcome: 'resumed' });
+  });
+
+  test('a poll that ends exactly at the deadline is still made', async () => {
+    // Deadline: 35 s budget - 15 s margin = 20 s; polls at 10 s and 20 s.
+    const { resume } = resumeWith([{ ...ran, Status: 'stopped' }, { ...ran, Status: 'starting' }, { ...ran, Status: 'running' }], undefined, 35_000);
+    expect(await resume()).toMatchObject({ outcome: 'resumed', waitedMs: 20_000 });
+    const settling = resumeWith([{ ...ran, Status: 'modifying' }, { ...ran, Status: 'modifying' }, { ...ran, Status: 'stopped' }, { ...ran, Status: 'running' }], undefined, 45_000);
+    expect(await settling.resume()).toMatchObject({ outcome: 'resumed', previousStatus: 'modifying' });
+  });
+
+  test('when the budget ends before the start shows, the outcome says the resume was requested, with the task still starting', async () => {
+    const { dms, resume } = resumeWith([{ ...ran, Status: 'stopped' }], undefined, 30_000);
+    expect(await resume()).toEqual({ outcome: 'resume-requested', taskArn: ARN, previousStatus: 'stopped', status: 'starting', waitedMs: 10_000 });
+    expect(dms.starts_).toHaveLength(1);
+  });
+});
