@@ -7,7 +7,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { bundleLambda, LambdaBundle } from './bundle';
 import { AssetType, TerraformAsset } from './cdktf';
 import { Connections, IConnectable, newSecurityGroup } from './connections';
-import { check, checkRange, isResolved } from './errors';
+import { check, checkRange } from './errors';
 import { IGrantable, ServiceRole } from './iam';
 import { NetworkRef, requireZonesInRegion } from './network';
 import { MigrationStack } from './stack';
@@ -75,8 +75,10 @@ export class NodejsLambda extends Construct implements IGrantable, IConnectable 
         this,
         `environment variable ${key} looks like a secret. Store the secret in Secrets Manager and pass its ARN (e.g. DB_SECRET_ARN).`,
       );
+      // Checked even when the value holds tokens: a literal password beside a host known only at plan
+      // (`postgres://app:pw@${db.address}`) or a password that is itself a token still lands in the environment.
       check(
-        !isResolved(value) || !/:\/\/[^/\s:@]+:[^/\s@]+@/.test(value),
+        !/:\/\/[^/\s:@]+:[^/\s@]+@/.test(value),
         this,
         `environment variable ${key} holds a URL with credentials. Pass a secret ARN instead.`,
       );

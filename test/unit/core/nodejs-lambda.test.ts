@@ -2,7 +2,7 @@
 // variables are refused, the limits, the function's settings, async invocation and invoke permissions.
 // Each test builds one small stack with the fixture Lambda (bundled once per Jest worker).
 import * as path from 'node:path';
-import { NodejsLambda, NodejsLambdaProps } from '../../../modules/core';
+import { NodejsLambda, NodejsLambdaProps, SecureBucket } from '../../../modules/core';
 import { onlyResource, policyStatements, resources, synthJson, testStack, TWO_AZ_NETWORK } from '../../helpers/synth';
 
 const FIXTURE = path.resolve(__dirname, '../../helpers/fixture-lambda');
@@ -56,6 +56,28 @@ describe('NodejsLambda environment', () => {
 
   test.each(['postgres://u:pw@db.internal/app', 'https://user:p%40ss@example.com', 'mysql://root:x@10.0.0.1:3306/db'])('fails when a value is a URL with credentials: %s', (url) => {
     expect(() => lambda({ environment: { TARGET: url } })).toThrow('test/fn: environment variable TARGET holds a URL with credentials. Pass a secret ARN instead.');
+  });
+
+  test('fails when a URL with a literal password names a host known only at plan (a token)', () => {
+    const stack = testStack();
+    const host = new SecureBucket(stack, 'b', { component: 'b', kmsKeyArn: 'k' }).bucketName;
+    expect(() => new NodejsLambda(stack, 'fn', { entry: FIXTURE, component: 'x', description: 'x', environment: { TARGET: `postgres://app:hunter2@${host}/app` } })).toThrow(
+      'test/fn: environment variable TARGET holds a URL with credentials. Pass a secret ARN instead.',
+    );
+  });
+
+  test('fails when the password in a URL is a token: it would be resolved into the environment at plan', () => {
+    const stack = testStack();
+    const password = new SecureBucket(stack, 'b', { component: 'b', kmsKeyArn: 'k' }).bucket.id;
+    expect(() => new NodejsLambda(stack, 'fn', { entry: FIXTURE, component: 'x', description: 'x', environment: { TARGET: `postgres://app:${password}@db.internal/app` } })).toThrow(
+      /holds a URL with credentials/,
+    );
+  });
+
+  test('a value known only at plan without credentials is accepted', () => {
+    const stack = testStack();
+    const name = new SecureBucket(stack, 'b', { component: 'b', kmsKeyArn: 'k' }).bucketName;
+    expect(() => new NodejsLambda(stack, 'fn', { entry: FIXTURE, component: 'x', description: 'x', environment: { BUCKET: name, URL: `s3://${name}/in/` } })).not.toThrow();
   });
 
   test.each(['https://example.com/path', 'postgres://reader@db.internal/app', 'arn:aws:secretsmanager:eu-west-2:1:secret:x', 'a:b@c'])('accepts the value %s', (value) => {
