@@ -98,6 +98,14 @@ describe('parseHeader: where the header ends and what it names', () => {
     expect(h).toEqual({ columns: ['a', 'b'], end });
   });
 
+  test('more bytes are awaited for a header without line break, or ending in CR (an LF may follow), unless the file ends there', () => {
+    expect(parseHeader(Buffer.from('a,b'), false)).toBeUndefined();
+    expect(parseHeader(Buffer.from('a,b\r'), false)).toBeUndefined();
+    expect(parseHeader(Buffer.from('a,b'), true)).toEqual({ columns: ['a', 'b'], end: 3 });
+    expect(parseHeader(Buffer.from('a,b\r'), true)).toEqual({ columns: ['a', 'b'], end: 4 });
+    expect(parseHeader(Buffer.alloc(0), true)).toEqual({ columns: [''], end: 0 });
+  });
+
   test('a complete header line is returned before the rest of the file arrives', () => {
     expect(parseHeader(Buffer.from('a,b\n'), false)).toEqual({ columns: ['a', 'b'], end: 4 });
   });
@@ -134,6 +142,14 @@ describe('CsvRecordCounter: record counts and file line numbers', () => {
       expect((await run('a\r\nb\r\n', size)).line).toBe(4);
       expect((await run('a\rb\r', size)).line).toBe(4);
       expect((await run('"a\nb"\nc\n', size, 7)).line).toBe(10);
+    }
+  });
+
+  test('mixed line endings: a CR followed by data, then an LF, are two breaks', async () => {
+    for (const size of [1, 2, 64]) {
+      const c = await run('a\rb\nc\r\nd\n', size);
+      expect(c.records).toBe(4);
+      expect(c.line).toBe(6);
     }
   });
 

@@ -42,6 +42,7 @@ describe('routeProblems: each problem is a sentence naming the route', () => {
     [{ ...ok, key: ['id'] }, ['route 0: key is only for mode "upsert" (mode is "append"); remove it or use mode "upsert".']],
     [{ ...ok, mode: 'upsert', key: [] }, ['route 0: key must be a non-empty list of column names, e.g. ["id"] (or leave it out to use the table\'s primary key).']],
     [{ ...ok, mode: 'upsert', key: ['a b', 'c'] }, ['route 0: key column(s) "a b" must be plain identifiers (letters, digits, _ and $, starting with a letter or _).']],
+    [{ ...ok, mode: 'upsert', key: [['id']] }, ['route 0: key column(s) ["id"] must be plain identifiers (letters, digits, _ and $, starting with a letter or _).']],
     [{ ...ok, mode: 'upsert', key: ['a', 'b', 'a', 'b'] }, ['route 0: key column(s) "a", "b" repeat; list each column once.']],
     [{ ...ok, deleteMarker: { column: 'op', value: 'D' } }, ['route 0: deleteMarker is only for mode "upsert" (mode is "append"); remove it or use mode "upsert".']],
     [{ ...ok, mode: 'upsert', deleteMarker: null }, ['route 0: deleteMarker must be {column, value}, e.g. {"column":"op","value":"D"}.']],
@@ -101,6 +102,12 @@ describe('routeProblems: each problem is a sentence naming the route', () => {
     const message = 'public.people is both replaced (prefix "r/") and appended to (prefix "a/"): a replace would erase appended rows. Pick one mode per table.';
     expect(routeProblems([{ prefix: 'r/', table: 'people', mode: 'replace' }, { prefix: 'a/', table: 'public.people', mode: 'append' }])).toEqual([message]);
     expect(routeProblems([{ prefix: 'a/', table: 'people', mode: 'append' }, { prefix: 'r/', table: 'people', mode: 'replace' }])).toEqual([message]);
+  });
+
+  test('fails when one table is both replaced and upserted into, in either order', () => {
+    const message = 'public.orders is both replaced (prefix "r/") and upserted into (prefix "u/"): a replace would erase upserted rows. Pick one mode per table.';
+    expect(routeProblems([{ prefix: 'r/', table: 'orders', mode: 'replace' }, { prefix: 'u/', table: 'public.orders', mode: 'upsert' }])).toEqual([message]);
+    expect(routeProblems([{ prefix: 'u/', table: 'orders', mode: 'upsert' }, { prefix: 'r/', table: 'orders', mode: 'replace' }])).toEqual([message]);
   });
 
   test('the cross-route checks skip routes whose table is invalid (reported once, above)', () => {
