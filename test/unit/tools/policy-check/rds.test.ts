@@ -125,6 +125,11 @@ describe('RDS rules', () => {
     expect(budget({ instance_class: 'db.x2g.large' })).toBe(1622);
     expect(budget({ instance_class: 'db.m7g.large' })).toBe(811);
     expect(budget({ instance_class: 'db.m7g.4xlarge' })).toBe(5000);
+    // Generations without a suffix letter, or with several (db.m5, db.r6gd), are read too.
+    expect(budget({ instance_class: 'db.m5.large' })).toBe(811);
+    expect(budget({ instance_class: 'db.r6gd.large' })).toBe(1622);
+    // An Oracle class with a CPU/memory option (db.r5.large.tpc2.mem4x: four times the memory) is not a class we know.
+    expect(budget({ instance_class: 'db.r5.large.tpc2.mem4x' })).toBeUndefined();
     expect(budget({ instance_class: 'db.t4g.huge' })).toBeUndefined();
     expect(budget({ instance_class: 'xdb.t4g.medium' })).toBeUndefined();
   });
