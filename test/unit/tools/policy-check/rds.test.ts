@@ -58,6 +58,21 @@ describe('RDS rules', () => {
     expect(messagesOf(rule, db(changes))).toMatch(message);
   });
 
+  test.each([
+    ['RDS-ENCRYPT', { storage_encrypted: false }, 'set storage_encrypted = true and kms_key_id to a customer-managed key (newKmsKey)'],
+    ['RDS-ENCRYPT', { kms_key_id: '' }, 'give kms_key_id a CMK ARN or remove the empty attribute'],
+    ['RDS-PRIVATE', { publicly_accessible: true }, 'set publicly_accessible = false explicitly'],
+    ['RDS-PRIVATE', { db_subnet_group_name: undefined }, 'place the database in a DB subnet group of private subnets (db_subnet_group_name)'],
+    ['RDS-BACKUP', { backup_retention_period: 1 }, 'set backup_retention_period to 7 days or more'],
+    ['RDS-DELETE-PROTECT', { deletion_protection: false }, 'set deletion_protection = true in production'],
+    ['RDS-HA', { multi_az: false }, 'set multi_az = true in production'],
+    ['RDS-IAM-AUTH', { iam_database_authentication_enabled: false }, 'set iam_database_authentication_enabled = true'],
+    ['RDS-PATCH', { copy_tags_to_snapshot: false }, 'set copy_tags_to_snapshot = true'],
+    ['RDS-PATCH', { auto_minor_version_upgrade: false }, 'set auto_minor_version_upgrade = true'],
+  ] as const)('%s on %j names its fix', (rule, changes, fix) => {
+    expect(findingsOf(rule, db(changes), { production: true }).map((f) => f.fix)).toEqual([fix]);
+  });
+
   test('fails when the attached parameter group does not force SSL', () => {
     expect(messagesOf('RDS-FORCE-SSL', db({}, { family: 'postgres17', parameter: [{ name: 'rds.force_ssl', value: '0' }] }))).toMatch(
       /aws_db_parameter_group.params has rds.force_ssl = 0 -> add parameter \{ name = "rds.force_ssl", value = "1" \}/,
