@@ -105,6 +105,10 @@ describe('RDS rules', () => {
     expect(messagesOf('RDS-LOGS', db({ engine: 'mariadb', enabled_cloudwatch_logs_exports: ['postgresql'] }))).toMatch(/including "error" -> set enabled_cloudwatch_logs_exports = \["error"\]$/);
   });
 
+  test('RDS-LOGS needs a literal list: an expression fails even when its text mentions postgresql', () => {
+    expect(messagesOf('RDS-LOGS', db({ enabled_cloudwatch_logs_exports: '${var.postgresql_exports}' }))).toMatch(/enabled_cloudwatch_logs_exports is an expression resolved only at plan/);
+  });
+
   test('rds.force_ssl must be 1: "ON" is not a value PostgreSQL takes for it', () => {
     expect(messagesOf('RDS-FORCE-SSL', db({}, { family: 'postgres17', parameter: [{ name: 'rds.force_ssl', value: 'ON' }] }))).toMatch(/rds.force_ssl = ON/);
   });
