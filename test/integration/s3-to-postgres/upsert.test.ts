@@ -13,6 +13,7 @@ const UPSERT_ROUTES = [
   { prefix: 'lines/', table: 'sales.lines', mode: 'upsert', key: ['order_id', 'line'] }, // a composite unique constraint
   { prefix: 'nopk/', table: 'public.nopk', mode: 'upsert' }, // no primary key, no key: refused
   { prefix: 'nouniq/', table: 'public.nouniq', mode: 'upsert', key: ['code'] }, // key without a unique constraint: refused
+  { prefix: 'badkey/', table: 'public.people', mode: 'upsert', key: ['person_id'] }, // a key column the table lacks: refused
   { prefix: 'people-cdc/', table: 'public.people', mode: 'upsert', deleteMarker: { column: 'op', value: 'D' } }, // op = D deletes
   { prefix: 'people-soft/', table: 'public.people', mode: 'upsert', deleteMarker: { column: 'note', value: 'gone' } }, // a table column: refused
 ];
@@ -161,6 +162,11 @@ describe('s3-to-postgres loader: upsert mode (real Postgres + S3 API, both strat
       const nouniq = await rejected(`nouniq/${strategy}.csv`, 'id,code,v\n1,a,1\n');
       expect(nouniq.message).toMatch(/upsert into public\.nouniq merges by \("code"\), but no primary key, unique constraint or unique index .* covers exactly those columns/);
       expect(await client.query('SELECT count(*)::int AS n FROM nopk UNION ALL SELECT count(*)::int FROM nouniq').then((r) => r.rows)).toEqual([{ n: 0 }, { n: 0 }]);
+    });
+
+    test("fails naming the route's key when a key column is not a column of the table", async () => {
+      const err = await rejected(`badkey/${strategy}.csv`, 'id,name\n1,Ann\n');
+      expect(err.message).toContain(`-> public.people: failed: upsert key column(s) "person_id" are not columns of public.people; fix the route's key`);
     });
 
     test('deleteMarker: rows marked "D" delete their key (empty non-key fields allowed), the others merge, in one transaction', async () => {
