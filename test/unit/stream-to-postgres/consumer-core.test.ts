@@ -198,6 +198,18 @@ describe('error classification', () => {
     expect(isRecordError(err)).toBe(expected);
   });
 
+  // PostgreSQL's SQLSTATE is a class (first two characters) and a condition; only the class decides
+  // (PostgreSQL documentation, Appendix A "PostgreSQL Error Codes"): 42622 name_too_long is a syntax-class error
+  // whose condition happens to contain 22, and must fail the batch rather than skip the record.
+  test('only the class of the SQLSTATE makes a record error: 42622 (name too long) fails the batch', () => {
+    expect(isRecordError({ code: '42622' })).toBe(false);
+  });
+
+  test('logged error messages are cut to 300 characters', () => {
+    expect(redact('23505', `duplicate key value violates unique constraint "${'k'.repeat(400)}"`)).toHaveLength(300);
+    expect(redact('22P02', 'x'.repeat(301))).toBe('x'.repeat(300));
+  });
+
   test('data-exception messages lose their quoted values; integrity messages keep names', () => {
     expect(redact('22P02', 'invalid input syntax for type integer: "secret-ish"')).toBe('invalid input syntax for type integer: "<redacted>"');
     expect(redact('23514', 'new row for relation "person" violates check constraint "visits_positive"')).toContain('"visits_positive"');

@@ -123,6 +123,7 @@ describe('decodeRecord: poison records say what is wrong without quoting record 
   test('poisons a sequence number that is not numeric, quoting it', () => {
     expect(decode({ data: row, metadata: meta() }, {}, { seq: '12a' })).toEqual({ kind: 'poison', index: 7, reason: 'Kinesis sequence number "12a" is not numeric', table: 'dmv.Person' });
     expect(decode({ data: row, metadata: meta() }, {}, { seq: `${SEQ}x` }).kind).toBe('poison');
+    expect(decode({ data: row, metadata: meta() }, {}, { seq: `x${SEQ}` }).kind).toBe('poison');
   });
 });
 
