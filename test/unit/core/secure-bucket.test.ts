@@ -100,12 +100,13 @@ describe('SecureBucket settings', () => {
 
   test('each expiration prefix gets its own rule, named after the prefix, whose old versions go a day later', () => {
     const rules = onlyResource(
-      bucket({ expirations: [{ prefix: 'runs/', days: 14 }, { prefix: 'staged/db.rows/', days: 3 }] }).json,
+      bucket({ expirations: [{ prefix: 'runs/', days: 14 }, { prefix: 'staged/db.rows/', days: 3 }, { prefix: 'tmp-/', days: 1 }] }).json,
       'aws_s3_bucket_lifecycle_configuration',
     ).rule;
     expect(rules.slice(1)).toEqual([
       { id: 'expire-runs', status: 'Enabled', filter: [{ prefix: 'runs/' }], expiration: [{ days: 14 }], noncurrent_version_expiration: [{ noncurrent_days: 1 }] },
       { id: 'expire-staged-db-rows', status: 'Enabled', filter: [{ prefix: 'staged/db.rows/' }], expiration: [{ days: 3 }], noncurrent_version_expiration: [{ noncurrent_days: 1 }] },
+      { id: 'expire-tmp', status: 'Enabled', filter: [{ prefix: 'tmp-/' }], expiration: [{ days: 1 }], noncurrent_version_expiration: [{ noncurrent_days: 1 }] },
     ]);
   });
 

@@ -118,6 +118,16 @@ describe('ServiceRole path, boundary and managed policies', () => {
     ]);
   });
 
+  test('without stack settings or a fixed path: path "/", no boundary, no plan-time check, no managed policy', () => {
+    const { stack, role } = newRole();
+    expect(role.path).toBe('/');
+    const json = synthJson(stack);
+    const r = resources(json, 'aws_iam_role')[0];
+    expect(r.permissions_boundary).toBeUndefined();
+    expect(r.lifecycle).toBeUndefined();
+    expect(resources(json, 'aws_iam_role_policy_attachment')).toEqual([]);
+  });
+
   test('attaches each managed policy to the role', () => {
     const arns = ['arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole', 'arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole'];
     const { stack } = newRole({ managedPolicyArns: arns });
