@@ -246,6 +246,13 @@ describe('RDS rules', () => {
       expect(messagesOf('RDS-NO-PLAINTEXT-PW', aurora({ manage_master_user_password: undefined, password_wo: '${ephemeral.pw.value}' }))).toMatch(/master_password_wo is not set/);
     });
 
+    test('RDS-HA counts cluster instances that name the cluster by its literal identifier', () => {
+      const resources = aurora({ cluster_identifier: 'demo-production-db' }, 1);
+      resources.aws_rds_cluster_instance.i1 = withAttrs(member, { cluster_identifier: 'demo-production-db' });
+      expect(findingsOf('RDS-HA', resources, { production: true })).toEqual([]);
+      expect(messagesOf('RDS-HA', aurora({ cluster_identifier: 'demo-production-db' }, 0), { production: true })).toMatch(/the cluster has 0 aws_rds_cluster_instance\(s\)/);
+    });
+
     test('fails when the cluster has a master_password', () => {
       expect(messagesOf('RDS-NO-PLAINTEXT-PW', { aws_rds_cluster: { c: withAttrs(cluster, { master_password: '${random_password.p.result}' }) } })).toMatch(
         /master_password is set/,
