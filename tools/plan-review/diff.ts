@@ -23,14 +23,18 @@ export const STATEFUL_TYPES = new Set([
 ]);
 
 /**
- * Top-level attributes whose change forces replacement (from the provider's ForceNew schema, for the types that matter).
- * `db_subnet_group_name` forces a new aws_rds_cluster (internal/service/rds/cluster.go: `ForceNew: true`) but not a new
- * aws_db_instance: there it is Optional + Computed without ForceNew, and the update sends it to ModifyDBInstance
- * (internal/service/rds/instance.go, `if d.HasChange("db_subnet_group_name")`), which "can use this parameter to move
- * your DB instance to a different VPC" with an outage (RDS API Reference, ModifyDBInstance, DBSubnetGroupName).
+ * Top-level attributes whose change forces replacement, for the types that matter. Derived from the provider's own
+ * plans: `npm run test:force-new-plan` (test/force-new-plan) applies each type to moto with provider 5.100.0, plans a
+ * change of every attribute listed here and of some that are not, and compares the plan's `replace_paths` with this
+ * table (the provider schema JSON does not say what forces replacement). What it showed:
+ * - `identifier` does not replace an aws_db_instance: since provider 5.0.0 a new identifier is a rename in place
+ *   (ModifyDBInstance NewDBInstanceIdentifier; hashicorp/terraform-provider-aws#31232). The endpoint's host name
+ *   changes with it, so clients must follow, but no data is lost. aws_rds_cluster's `cluster_identifier` still replaces.
+ * - `db_subnet_group_name` replaces an aws_rds_cluster but not an aws_db_instance, where ModifyDBInstance moves the
+ *   instance (RDS API Reference, ModifyDBInstance, DBSubnetGroupName: "to move your DB instance to a different VPC").
  */
 export const FORCE_NEW: Record<string, readonly string[]> = {
-  aws_db_instance: ['identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'availability_zone', 'db_name', 'username', 'snapshot_identifier', 'character_set_name'],
+  aws_db_instance: ['engine', 'storage_encrypted', 'kms_key_id', 'availability_zone', 'db_name', 'username', 'snapshot_identifier', 'character_set_name'],
   aws_rds_cluster: ['cluster_identifier', 'engine', 'storage_encrypted', 'kms_key_id', 'database_name', 'master_username', 'db_subnet_group_name', 'availability_zones', 'snapshot_identifier'],
   aws_rds_cluster_instance: ['identifier', 'cluster_identifier', 'engine'],
   aws_neptune_cluster: ['cluster_identifier', 'storage_encrypted', 'kms_key_arn', 'neptune_subnet_group_name', 'availability_zones', 'snapshot_identifier'],

@@ -28,10 +28,18 @@ describe('Markdown report', () => {
     ]);
   });
 
-  test('puts stateful replacements in a GitHub caution alert', () => {
-    expect(report).toContain('> [!CAUTION]\n> **REPLACEMENT of stateful aws_db_instance.db**: changing identifier makes Terraform destroy it');
-    expect(report).toContain('#### `aws_db_instance.db` — **replaced** (forced by `identifier`)');
+  test('puts stateful replacements and moves in a GitHub caution alert; a renamed DB instance is an in-place change', () => {
+    expect(report).toContain('> [!CAUTION]\n> **MOVED stateful aws_s3_bucket.raw -> aws_s3_bucket.landing**: the address changed');
+    expect(report).toContain('#### `aws_db_instance.db`\n');
+    expect(report).not.toContain('REPLACEMENT of stateful aws_db_instance.db');
     expect(report).toContain('**8 to add, 4 to change, 7 to destroy.**');
+    // The same head with the database's encryption switched: a replacement (storage_encrypted forces a new instance).
+    const head = JSON.parse(JSON.stringify(fixture('head')));
+    const db = head.resource.aws_db_instance.db;
+    db.storage_encrypted = !db.storage_encrypted;
+    const replaced = renderStackReport({ name: 'shop-staging', index: fixtureIndex('head'), policy, diff: diffStack('shop-staging', fixture('base'), head), baseRef: 'main (0123456789)' });
+    expect(replaced).toContain('> [!CAUTION]\n> **REPLACEMENT of stateful aws_db_instance.db**: changing storage_encrypted makes Terraform destroy it');
+    expect(replaced).toContain('#### `aws_db_instance.db` — **replaced** (forced by `storage_encrypted`)');
   });
 
   test('shows waivers added in the change as warnings, with their reason', () => {
