@@ -836,8 +836,17 @@ describe('dms-task-runner resume: refusals, races and what it reports', () => {
     // Deadline: 35 s budget - 15 s margin = 20 s; polls at 10 s and 20 s.
     const { resume } = resumeWith([{ ...ran, Status: 'stopped' }, { ...ran, Status: 'starting' }, { ...ran, Status: 'running' }], undefined, 35_000);
     expect(await resume()).toMatchObject({ outcome: 'resumed', waitedMs: 20_000 });
-    const settling = resumeWith([{ ...ran, Status: 'modifying' }, { ...ran, Status: 'modifying' }, { ...ran, Status: 'stopped' }, { ...ran, Status: 'running' }], undefined, 45_000);
-    expect(await settling.resume()).toMatchObject({ outcome: 'resumed', previousStatus: 'modifying' });
+    // Deadline 30 s: the settling task is polled at 0, 10, 20 and 30 s, then the budget is spent.
+    const settling = resumeWith([{ ...ran, Status: 'modifying' }, { ...ran, Status: 'modifying' }, { ...ran, Status: 'modifying' }, { ...ran, Status: 'stopped' }], undefined, 45_000);
+    expect(await settling.resume()).toMatchObject({ outcome: 'resume-requested', previousStatus: 'modifying' });
+    expect(settling.dms.starts_).toHaveLength(1);
+  });
+
+  test('waiting for a settling task gives up at the deadline, not later', async () => {
+    // Deadline 25 s: polls at 0, 10 and 20 s; a third sleep would end past it.
+    const { clock, resume } = resumeWith([{ ...ran, Status: 'modifying' }], undefined, 40_000);
+    await expect(resume()).rejects.toThrow('is still modifying at the end of the budget');
+    expect(clock.sleeps).toEqual([10_000, 10_000]);
   });
 
   test('when the budget ends before the start shows, the outcome says the resume was requested, with the task still starting', async () => {
