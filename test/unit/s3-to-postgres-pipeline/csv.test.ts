@@ -150,6 +150,10 @@ describe('CsvRecordCounter: record counts and file line numbers', () => {
       const c = await run('a\rb\nc\r\nd\n', size);
       expect(c.records).toBe(4);
       expect(c.line).toBe(6);
+      // A bare LF right after a CRLF is a blank line of its own.
+      const blank = await run('a\r\n\nb\n', size);
+      expect(blank.records).toBe(3);
+      expect(blank.line).toBe(5);
     }
   });
 
