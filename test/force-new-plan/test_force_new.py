@@ -41,10 +41,13 @@ CASES = {
     "aws_db_instance": (
         {"identifier": "fn-db", "engine": "postgres", "instance_class": "db.t4g.micro", "allocated_storage": 20, "username": "postgres",
          "password": "not-a-real-secret-1", "db_name": "app", "skip_final_snapshot": True, "apply_immediately": True, "storage_encrypted": False},
-        [{"identifier": "fn-db-2", "engine": "mysql", "storage_encrypted": True, "kms_key_id": KMS_ARN, "availability_zone": "eu-west-2b",
+        [{"engine": "mysql", "storage_encrypted": True, "kms_key_id": KMS_ARN, "availability_zone": "eu-west-2b",
           "db_name": "app2", "username": "admin2", "character_set_name": "AL32UTF8"},
          {"snapshot_identifier": "fn-snap"}],
-        {"instance_class": "db.t4g.small", "allocated_storage": 30, "backup_retention_period": 3, "db_subnet_group_name": "other-group", "tags": {"k": "v2"}},
+        # identifier: a rename in place since provider 5.0.0 (ModifyDBInstance NewDBInstanceIdentifier,
+        # hashicorp/terraform-provider-aws#31232); this probe is how the table learned it.
+        {"identifier": "fn-db-2", "instance_class": "db.t4g.small", "allocated_storage": 30, "backup_retention_period": 3, "db_subnet_group_name": "other-group",
+         "tags": {"k": "v2"}},
     ),
     "aws_rds_cluster": (
         {"cluster_identifier": "fn-cluster", "engine": "aurora-postgresql", "master_username": "postgres", "master_password": "not-a-real-secret-1",
