@@ -54,6 +54,9 @@ describe('parseInstant: DMS timestamps to microseconds', () => {
     ['the first day of the year', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', at(2026, 1, 1)],
     ['the 31st of a 31-day month', '2026-01-31T00:00:00Z', '2026-01-31T00:00:00Z', at(2026, 1, 31)],
     ['29 February of a year divisible by 400', '2000-02-29T00:00:00Z', '2000-02-29T00:00:00Z', at(2000, 2, 29)],
+    ['29 February of a leap year', '2024-02-29T00:00:00Z', '2024-02-29T00:00:00Z', at(2024, 2, 29)],
+    ['28 February of a common year', '2026-02-28T00:00:00Z', '2026-02-28T00:00:00Z', at(2026, 2, 28)],
+    ['the 29th of another month in a common year', '2026-03-29T00:00:00Z', '2026-03-29T00:00:00Z', at(2026, 3, 29)],
   ])('reads %s', (_name, input, text, micros) => {
     expect(parseInstant(input)).toEqual({ text, micros });
   });
@@ -66,6 +69,7 @@ describe('parseInstant: DMS timestamps to microseconds', () => {
     ['minute 60', '2026-11-23T10:60:00Z'],
     ['second 60', '2026-11-23T10:00:60Z'],
     ['29 February of a century not divisible by 400', '1900-02-29T00:00:00Z'],
+    ['29 February of a common year', '2026-02-29T00:00:00Z'],
     ['text before the timestamp', 'x2026-11-23T10:00:00Z'],
     ['text after the zone', '2026-11-23T10:00:00Zx'],
     ['a fraction of more than nine digits', '2026-11-23T10:00:00.1234567890Z'],
@@ -116,6 +120,8 @@ describe('decodeRecord: poison records say what is wrong without quoting record 
 
   test('poisons data that is not JSON, giving the position and length but not the text', () => {
     expect(decode('{secret}')).toEqual({ kind: 'poison', index: 7, reason: 'record data is not JSON (syntax error at position 1, 8 characters)', table: undefined });
+    // A position of more than one digit is given whole.
+    expect(decode('{"data": {"a": 1}, oops}')).toMatchObject({ reason: 'record data is not JSON (syntax error at position 19, 24 characters)' });
     // Truncated JSON: V8 gives no position.
     expect(decode('{"data":')).toMatchObject({ reason: 'record data is not JSON (syntax error, 8 characters)' });
   });

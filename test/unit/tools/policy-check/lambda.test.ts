@@ -116,6 +116,16 @@ describe('Lambda rules', () => {
       expect(messagesOf('LAMBDA-CONCURRENCY', resources)).toMatch(/database writers reaching aws_rds_cluster.c reserve 110 concurrent executions \(loader, other\), above its estimated max_connections 101/);
     });
 
+    test('a writer the database does not admit does not count against its budget', () => {
+      // Only the rule from `fn` admits a writer: `other` (50 reserved) reaches no database, so 60 fits 101.
+      const resources = network(60);
+      delete resources.aws_vpc_security_group_ingress_rule.from_other;
+      expect(findingsOf('LAMBDA-CONCURRENCY', resources)).toEqual([]);
+      // An ingress rule from a CIDR admits no function either.
+      resources.aws_vpc_security_group_ingress_rule.from_vpn = { security_group_id: '${aws_security_group.db.id}', cidr_ipv4: '10.0.0.0/8', from_port: 5432, to_port: 5432, ip_protocol: 'tcp' };
+      expect(findingsOf('LAMBDA-CONCURRENCY', resources)).toEqual([]);
+    });
+
     test('a database whose class is unknown (an expression) has no budget to exceed', () => {
       expect(findingsOf('LAMBDA-CONCURRENCY', network(60, '${var.instance_class}'))).toEqual([]);
     });

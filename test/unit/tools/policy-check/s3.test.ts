@@ -81,6 +81,16 @@ describe('S3 rules', () => {
     expect(findingsOf('S3-SSE', logTarget)).toEqual([]);
   });
 
+  test('S3-SSE on an access-log target allows SSE-S3 beside the KMS algorithms, not instead of them; other algorithms still fail', () => {
+    const logging = { aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.other.id}', target_bucket: '${aws_s3_bucket.raw.id}', target_prefix: 'raw/' } } };
+    for (const algorithm of ['aws:kms', 'aws:kms:dsse']) {
+      const resources = { ...bucket({ sse: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: algorithm } }] } }), ...logging };
+      expect(findingsOf('S3-SSE', resources)).toEqual([]);
+    }
+    const fsx = { ...bucket({ sse: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:fsx' } }] } }), ...logging };
+    expect(messagesOf('S3-SSE', fsx)).toMatch(/sse_algorithm is "aws:fsx"/);
+  });
+
   test('S3-SSE fails when no rule sets an algorithm', () => {
     expect(messagesOf('S3-SSE', bucket({ sse: { rule: [] } }))).toMatch(/sse_algorithm is absent/);
   });
