@@ -61,6 +61,16 @@ describe('DMS rules', () => {
     expect(messagesOf(rule, { aws_dms_replication_instance: { dms: withAttrs(instance, changes) } }, { production: true })).toMatch(message);
   });
 
+  test('DMS-PRIVATE says how to fix each finding', () => {
+    const bad = { aws_dms_replication_instance: { dms: withAttrs(instance, { publicly_accessible: true, replication_subnet_group_id: undefined }) } };
+    expect(messagesOf('DMS-PRIVATE', bad, { production: true })).toBe(
+      [
+        'aws_dms_replication_instance.dms: publicly_accessible is true; must be the literal false -> set publicly_accessible = false explicitly',
+        'aws_dms_replication_instance.dms: replication_subnet_group_id is not set -> place the instance in a replication subnet group of private subnets',
+      ].join('\n'),
+    );
+  });
+
   test('a token kms_key_arn counts as set', () => {
     expect(findingsOf('DMS-CMK', { aws_dms_replication_instance: { dms: withAttrs(instance, { kms_key_arn: '${var.key}' }) } })).toEqual([]);
   });
@@ -170,6 +180,16 @@ describe('DMS rules', () => {
     };
     expect(findingsOf('DMS-TASK-VALIDATION', fromS3(patch('ValidationSettings', { EnableValidation: false })))).toEqual([]);
     expect(messagesOf('DMS-TASK-VALIDATION', fromS3(settings))).toMatch(/ValidationSettings.EnableValidation is true, but DMS cannot validate a s3 source/);
+  });
+
+  test('a database source DMS cannot validate (MongoDB, an aws_dms_endpoint) must run without validation, like an S3 source', () => {
+    const fromMongo = (settingsJson: unknown) => {
+      const resources = task(settingsJson);
+      resources.aws_dms_endpoint = { ...resources.aws_dms_endpoint, source: { ...sourceEndpoint, engine_name: 'mongodb' } };
+      return resources;
+    };
+    expect(findingsOf('DMS-TASK-VALIDATION', fromMongo(patch('ValidationSettings', { EnableValidation: false })))).toEqual([]);
+    expect(messagesOf('DMS-TASK-VALIDATION', fromMongo(settings))).toMatch(/ValidationSettings.EnableValidation is true, but DMS cannot validate a mongodb source/);
   });
 
   test('validation is not required for an S3 target, but is for a target outside the stack', () => {
