@@ -267,7 +267,12 @@ describe('DMS rules', () => {
       compute_config: { replication_subnet_group_id: 'x', kms_key_id: TOKEN, multi_az: false },
     };
     expect(messagesOf('DMS-TASK-LOGGING', { aws_dms_replication_config: { c: config } })).toMatch(/Logging.EnableLogging is absent/);
-    expect(messagesOf('DMS-MULTI-AZ', { aws_dms_replication_config: { c: config } }, { production: true })).toMatch(/compute_config.multi_az is false/);
+    expect(messagesOf('DMS-MULTI-AZ', { aws_dms_replication_config: { c: config } }, { production: true })).toBe(
+      'aws_dms_replication_config.c: compute_config.multi_az is false; must be the literal true -> set compute_config.multi_az = true in production',
+    );
+    expect(messagesOf('DMS-MULTI-AZ', { aws_dms_replication_instance: { dms: withAttrs(instance, { multi_az: false }) } }, { production: true })).toBe(
+      'aws_dms_replication_instance.dms: multi_az is false; must be the literal true -> set multi_az = true in production',
+    );
     expect(findingsOf('DMS-CMK', { aws_dms_replication_config: { c: config } })).toEqual([]);
   });
 });
