@@ -87,6 +87,9 @@ describe('S3 rules', () => {
       const resources = { ...bucket({ sse: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: algorithm } }] } }), ...logging };
       expect(findingsOf('S3-SSE', resources)).toEqual([]);
     }
+    // A logging configuration may name its target bucket by name rather than by reference.
+    const byName = { ...bucket({ sse: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } }), aws_s3_bucket_logging: { l: { bucket: 'other', target_bucket: 'demo-staging-raw' } } };
+    expect(findingsOf('S3-SSE', byName)).toEqual([]);
     const fsx = { ...bucket({ sse: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:fsx' } }] } }), ...logging };
     expect(messagesOf('S3-SSE', fsx)).toMatch(/sse_algorithm is "aws:fsx"/);
   });
