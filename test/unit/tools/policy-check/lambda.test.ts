@@ -24,7 +24,7 @@ describe('Lambda rules', () => {
     ['LAMBDA-RUNTIME', { runtime: undefined }, /runtime is absent/],
     ['LAMBDA-RUNTIME', { timeout: undefined }, /timeout is absent/],
     ['LAMBDA-RUNTIME', { memory_size: '${var.memory}' }, /memory_size is an expression resolved only at plan/],
-    ['LAMBDA-TRACING', { tracing_config: undefined }, /tracing_config.mode is absent; must be "Active"/],
+    ['LAMBDA-TRACING', { tracing_config: undefined }, /tracing_config.mode is absent; must be "Active" -> set tracing_config \{ mode = "Active" \}$/],
     ['LAMBDA-TRACING', { tracing_config: { mode: 'PassThrough' } }, /tracing_config.mode is "PassThrough"/],
     ['LAMBDA-VPC', { vpc_config: undefined }, /vpc_config.subnet_ids is not set/],
     ['LAMBDA-VPC', { vpc_config: { subnet_ids: ['${aws_subnet.a.id}'], security_group_ids: [] } }, /vpc_config.security_group_ids is not set/],
