@@ -96,6 +96,28 @@ describe('DMS rules', () => {
     expect(messagesOf(rule, resources)).toMatch(new RegExp(`aws_dms_endpoint.source: ${message.source}`));
   });
 
+  test('DMS-SECRETS, DMS-SSL (Oracle) and DMS-CMK say how to fix each finding', () => {
+    const resources = task();
+    resources.aws_dms_endpoint.source = withAttrs(sourceEndpoint, { password: '${var.pw}', secrets_manager_arn: undefined, secrets_manager_access_role_arn: undefined });
+    expect(messagesOf('DMS-SECRETS', resources)).toBe(
+      [
+        'aws_dms_endpoint.source: password is set; it lands in Terraform state -> remove password; use secrets_manager_arn and secrets_manager_access_role_arn',
+        'aws_dms_endpoint.source: secrets_manager_arn is not set -> set secrets_manager_arn to the secret holding the endpoint credentials',
+        'aws_dms_endpoint.source: secrets_manager_access_role_arn is not set -> set secrets_manager_access_role_arn to a role DMS assumes to read the secret',
+      ].join('\n'),
+    );
+    resources.aws_dms_endpoint.source = withAttrs(sourceEndpoint, { engine_name: 'oracle', ssl_mode: 'require', certificate_arn: undefined });
+    expect(messagesOf('DMS-SSL', resources)).toBe(
+      [
+        'aws_dms_endpoint.source: ssl_mode is "require"; must be "verify-ca" -> set ssl_mode = "verify-ca" with certificate_arn (Oracle endpoints support only none and verify-ca)',
+        'aws_dms_endpoint.source: certificate_arn is not set -> set certificate_arn to the DMS certificate holding the Oracle wallet (aws_dms_certificate certificate_wallet)',
+      ].join('\n'),
+    );
+    expect(messagesOf('DMS-CMK', { aws_dms_replication_instance: { dms: withAttrs(instance, { kms_key_arn: undefined }) } })).toBe(
+      'aws_dms_replication_instance.dms: kms_key_arn is not set -> set kms_key_arn to a customer-managed key (newKmsKey)',
+    );
+  });
+
   test('DMS-SSL: an Oracle endpoint passes with verify-ca and its wallet certificate (DMS Oracle supports only none and verify-ca)', () => {
     const resources = task();
     resources.aws_dms_endpoint.source = withAttrs(sourceEndpoint, { engine_name: 'oracle', ssl_mode: 'verify-ca', certificate_arn: '${aws_dms_certificate.wallet.certificate_arn}' });

@@ -26,8 +26,8 @@ describe('Lambda rules', () => {
     ['LAMBDA-RUNTIME', { memory_size: '${var.memory}' }, /memory_size is an expression resolved only at plan/],
     ['LAMBDA-TRACING', { tracing_config: undefined }, /tracing_config.mode is absent; must be "Active" -> set tracing_config \{ mode = "Active" \}$/],
     ['LAMBDA-TRACING', { tracing_config: { mode: 'PassThrough' } }, /tracing_config.mode is "PassThrough"/],
-    ['LAMBDA-VPC', { vpc_config: undefined }, /vpc_config.subnet_ids is not set/],
-    ['LAMBDA-VPC', { vpc_config: { subnet_ids: ['${aws_subnet.a.id}'], security_group_ids: [] } }, /vpc_config.security_group_ids is not set/],
+    ['LAMBDA-VPC', { vpc_config: undefined }, /vpc_config.subnet_ids is not set -> pass `network` to NodejsLambda so the function runs in the database VPC/],
+    ['LAMBDA-VPC', { vpc_config: { subnet_ids: ['${aws_subnet.a.id}'], security_group_ids: [] } }, /vpc_config.security_group_ids is not set -> give the function its own security group \(NodejsLambda does with `network`\)$/],
     ['LAMBDA-CONCURRENCY', { reserved_concurrent_executions: undefined }, /reserved_concurrent_executions is absent on a database writer/],
     ['LAMBDA-CONCURRENCY', { reserved_concurrent_executions: -1 }, /reserved_concurrent_executions is -1/],
     ['LAMBDA-ENV', { environment: { variables: { DB_PASSWORD: '${var.pw}' } } }, /environment variable DB_PASSWORD looks like a secret/],
@@ -146,6 +146,11 @@ describe('Lambda rules', () => {
 
     test('passes an S3-invoked function with an on-failure destination and explicit limits', () => {
       expect(findingsOf('LAMBDA-ASYNC-FAILURE', notified(invokeConfig))).toEqual([]);
+    });
+
+    test('an invoke config that names the function by its literal name counts', () => {
+      expect(findingsOf('LAMBDA-ASYNC-FAILURE', notified({ ...invokeConfig, function_name: 'demo-staging-loader' }))).toEqual([]);
+      expect(messagesOf('LAMBDA-ASYNC-FAILURE', notified({ ...invokeConfig, function_name: 'demo-staging-other' }))).toMatch(/but has no aws_lambda_function_event_invoke_config/);
     });
 
     test('fails when an S3-invoked function has no invoke config', () => {
