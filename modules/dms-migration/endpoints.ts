@@ -63,6 +63,15 @@ export interface DatabaseEndpointProps {
    * instance on `port` (by security-group reference).
    */
   readonly connections?: IConnectable;
+  /**
+   * The network the server is in when it has no security group here (`connections`): a peered VPC, an on-premises
+   * range over the VPN, e.g. `10.20.0.0/16`. The task adds egress from the replication instance to it on `port`
+   * (the replication instance's security group allows egress only to the sources and targets it is told about).
+   * A SQL Server or Oracle source given by IPv4 address gets egress to `address/32` without it.
+   * A task fails at synth when its endpoint has neither `connections`, `egressCidr` nor such an address: it would
+   * deploy, then fail its connection test.
+   */
+  readonly egressCidr?: string;
   /** Further documented attributes (`name=value;...`), appended to the ones this module sets. */
   readonly extraConnectionAttributes?: string;
   /**
@@ -216,6 +225,45 @@ export const DMS_SECRETS_GUIDE = 'https://docs.aws.amazon.com/dms/latest/usergui
 /** IANA time zone names as S3Settings.DatePartitionTimezone documents them: Area/Location (e.g. America/Argentina/Buenos_Aires). */
 const AREA_LOCATION = /^[A-Z][A-Za-z]+\/[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)?$/;
 
+/**
+ * The refusal for an endpoint DMS has no path to. DMS's guide asks for a security group that lets the replication
+ * instance reach its endpoints (egress) and for endpoints that admit it (ingress), by its security group or by a VPC
+ * CIDR range ("Setting up a network for a replication instance",
+ * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_ReplicationInstance.VPC.html). The kit's group (DmsPlacement)
+ * allows egress only to the sources and targets it is told about, so such a task would deploy and then fail to connect.
+ * `instance` is a replication instance or a serverless replication (both bind endpoints the same way).
+ */
+export function noNetworkPath(what: string, instance: IDmsReplicationInstance, peer: 'database' | 'brokers' = 'database'): string {
+  const fix =
+    peer === 'brokers'
+      ? 'Pass connections (the brokers\' security group, e.g. the MSK cluster\'s) or egressCidr (the network the brokers are in, e.g. "10.30.0.0/16" for a peered VPC).'
+      : 'Pass connections (the database\'s security group, e.g. a PrivatePostgres) or egressCidr (the network the server is in, e.g. "10.20.0.0/16" for a peered VPC or an on-premises range over the VPN).';
+  return `no network path from DMS ${instance.replicationInstanceId} to ${what}: its security group allows egress only to the sources and targets it is told about, so the replication would deploy and then fail to connect. ${fix}`;
+}
+
+/** Refusal of `egressCidr` beside a known security group (`connections`, or a target's `database`). */
+export function egressCidrWithConnections(peer: 'database' | 'brokers' = 'database'): string {
+  const group = peer === 'brokers' ? "connections (the brokers' security group)" : "the database's security group (connections or database)";
+  return `egressCidr is set beside ${group}, by which the task already admits the replication instance. Pass one: the security group when the ${peer === 'brokers' ? 'brokers have' : 'server has'} one here, egressCidr when ${peer === 'brokers' ? 'they are' : 'it is'} reached through a peered VPC or the VPN.`;
+}
+
+/**
+ * A CIDR such as 10.20.0.0/16: IPv4 (the replication instance's egress rules are IPv4) and a network address, as the
+ * provider's `cidr_ipv4` takes it (`aws_vpc_security_group_egress_rule` refuses 10.20.30.40/16 at validate: "must be a
+ * valid IPv4 CIDR that represents a network address", checked with OpenTofu and provider 5.100.0).
+ */
+export function checkCidr(scope: Construct, prop: string, cidr: string): void {
+  if (!isResolved(cidr)) return;
+  const [address, bits, extra] = cidr.split('/');
+  check(extra === undefined && IPV4.test(address) && /^\d{1,2}$/.test(bits ?? '') && Number(bits) <= 32, scope, `${prop} must be an IPv4 CIDR such as 10.20.0.0/16; got "${cidr}".`);
+  const octets = address.split('.').map(Number);
+  const value = octets.reduce((n, o) => n * 256 + o, 0);
+  const size = 2 ** (32 - Number(bits));
+  const network = value - (value % size);
+  const networkAddress = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
+  check(network === value, scope, `${prop} "${cidr}" is not a network address (its host bits are set); use ${networkAddress}/${bits}, or ${address}/32 for the one server.`);
+}
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** Base of the typed database endpoints (login secret, TLS, secret-access role, network path); other endpoint files extend it. */
@@ -235,8 +283,8 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
   /** The login secret DMS reads. */
   readonly secret: SecretRef;
   protected readonly peer?: IConnectable;
-  /** Set for a server reached by address (see `onPremisesEgress`): the egress rule's description. */
-  private readonly addressEgress?: string;
+  /** Set for a server reached without a security group (`egressCidr`, or by address: see `onPremisesEgress`). */
+  private readonly addressEgress?: { readonly cidr: string; readonly description: string };
 
   protected constructor(
     scope: Construct,
@@ -298,8 +346,12 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
     };
     this.endpoint = new DmsEndpoint(this, 'endpoint', applyOverrides(this, config, props.overrides, { ...DATABASE_OWNED, ...spec.ownedSettings }));
     this.endpointArn = this.endpoint.endpointArn;
-    if (spec.onPremisesEgress && !props.connections && isResolved(props.serverName) && IPV4.test(props.serverName)) {
-      this.addressEgress = spec.onPremisesEgress(this.serverName, this.port);
+    if (props.egressCidr !== undefined) {
+      check(!props.connections, this, egressCidrWithConnections());
+      checkCidr(this, 'egressCidr', props.egressCidr);
+      this.addressEgress = { cidr: props.egressCidr, description: `DMS to ${spec.engineName} ${spec.endpointType} ${this.serverName}:${this.port} (${props.egressCidr})` };
+    } else if (spec.onPremisesEgress && !props.connections && isResolved(props.serverName) && IPV4.test(props.serverName)) {
+      this.addressEgress = { cidr: `${this.serverName}/32`, description: spec.onPremisesEgress(this.serverName, this.port) };
     }
   }
 
@@ -322,8 +374,11 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
   bind(instance: IDmsReplicationInstance): void {
     if (this.peer) {
       this.peer.connections.allowFrom(instance, this.port, `DMS ${instance.replicationInstanceId} to ${this.engineName} ${this.endpointType}`);
+    } else if (this.addressEgress) {
+      instance.allowEgressToCidr(this.addressEgress.cidr, this.port, this.addressEgress.description);
+    } else {
+      throw new ValidationError(this, noNetworkPath(`${this.engineName} ${this.endpointType} ${this.serverName}:${this.port}`, instance));
     }
-    if (this.addressEgress) instance.allowEgressToCidr(`${this.serverName}/32`, this.port, this.addressEgress);
   }
 }
 

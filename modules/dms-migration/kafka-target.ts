@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { DmsEndpoint, DmsEndpointConfig } from '@cdktf/provider-aws/lib/dms-endpoint';
 import { Fn, IConnectable, isResolved, MigrationStack, newKmsKey, ValidationError } from '../core';
-import { applyOverrides, DmsEndpointOverrides, IDmsEndpoint } from './endpoints';
+import { applyOverrides, checkCidr, DmsEndpointOverrides, egressCidrWithConnections, IDmsEndpoint, noNetworkPath } from './endpoints';
 import { IDmsReplicationInstance } from './replication-instance';
 
 /**
@@ -74,6 +74,13 @@ export interface KafkaTargetEndpointProps {
   /** The brokers' security group: the task admits the replication instance on the broker ports. */
   readonly connections?: IConnectable;
   /**
+   * The network the brokers are in when they have no security group here (`connections`), e.g. `10.30.0.0/16` for a
+   * cluster in a peered VPC: the task adds egress from the replication instance to it on the broker ports. A task
+   * fails at synth when the endpoint has neither: the instance's security group allows egress only to the sources and
+   * targets it is told about.
+   */
+  readonly egressCidr?: string;
+  /**
    * CMK that encrypts the endpoint's connection settings (CreateEndpoint KmsKeyId), which hold the SASL or client-key
    * password. Changing it replaces the endpoint (ModifyEndpoint takes no key).
    * @default with a password (`sasl-ssl`, `ssl-authentication`): a key created here, rotation on; without one: DMS's
@@ -142,11 +149,14 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
   readonly engineName = 'kafka';
   readonly targetKind = 'kafka' as const;
   readonly securityProtocol: KafkaSecurityProtocol;
-  /** Broker ports the replication instance is admitted on (with `connections`). */
+  /** Broker ports the replication instance is admitted on (`connections`) or gets egress on (`egressCidr`). */
   readonly ports: readonly number[];
   /** The CMK encrypting the connection settings (given, or created when the endpoint holds a password). */
   readonly kmsKeyArn?: string;
   private readonly peer?: IConnectable;
+  private readonly egressCidr?: string;
+  /** The brokers as a refusal names them: the listed host:port pairs, or the MSK cluster's port. */
+  private readonly brokersLabel: string;
 
   constructor(scope: Construct, id: string, props: KafkaTargetEndpointProps) {
     super(scope, id);
@@ -185,11 +195,13 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
 
     let broker: string;
     let ports: number[];
+    let brokersLabel: string;
     if ('cluster' in props.brokers) {
       if (mechanism === 'plain') fail("saslMechanism 'plain' with an MSK cluster: MSK's SASL/SCRAM listeners take SCRAM-SHA-512 only. Drop saslMechanism.");
       broker = sasl ? props.brokers.cluster.bootstrapBrokersSaslScram : props.brokers.cluster.bootstrapBrokersTls;
       // MSK's client ports: 9094 TLS, 9096 SASL/SCRAM (MSK Developer Guide, "Port information").
       ports = [sasl ? 9096 : 9094];
+      brokersLabel = `the MSK cluster's brokers on port ${ports[0]}`;
     } else {
       const list = props.brokers;
       if (list.length === 0) fail('brokers is empty; pass the MSK cluster ({ cluster }) or at least one "host:port".');
@@ -202,6 +214,7 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
         if (!ports.includes(port)) ports.push(port);
       }
       broker = list.join(',');
+      brokersLabel = `the Kafka brokers ${list.join(', ')}`;
     }
     if (props.topic !== undefined) {
       const problem = kafkaTopicProblem(props.topic);
@@ -256,13 +269,22 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
     this.endpoint = new DmsEndpoint(this, 'endpoint', applyOverrides(this, config, props.overrides, KAFKA_OWNED));
     this.endpointArn = this.endpoint.endpointArn;
     this.ports = ports;
+    this.brokersLabel = brokersLabel;
     this.peer = props.connections;
+    if (props.egressCidr !== undefined) {
+      if (props.connections) fail(egressCidrWithConnections('brokers'));
+      checkCidr(this, 'egressCidr', props.egressCidr);
+      this.egressCidr = props.egressCidr;
+    }
   }
 
   bind(instance: IDmsReplicationInstance): void {
-    if (!this.peer) return;
+    const peer = this.peer;
+    const cidr = this.egressCidr;
+    if (!peer && !cidr) throw new ValidationError(this, noNetworkPath(this.brokersLabel, instance, 'brokers'));
     for (const port of this.ports) {
-      this.peer.connections.allowFrom(instance, port, `DMS ${instance.replicationInstanceId} to Kafka brokers`);
+      if (peer) peer.connections.allowFrom(instance, port, `DMS ${instance.replicationInstanceId} to Kafka brokers`);
+      else if (cidr) instance.allowEgressToCidr(cidr, port, `DMS ${instance.replicationInstanceId} to Kafka brokers (${cidr})`);
     }
   }
 }

@@ -62,8 +62,9 @@ export class LedgerReplicaStack extends MigrationStack {
       databaseName: config.source.databaseName,
       secret: { secretArn: config.source.secretArn, kmsKeyArn: config.source.secretKmsKeyArn },
       slotName: config.source.slotName,
+      // The source's VPC (peered): the task opens egress from the replication instance to it on 5432.
+      egressCidr: config.source.cidr,
     });
-    instance.allowEgressToCidr(config.source.cidr, 5432, `DMS to the ledger system of record ${config.source.host} (peered VPC)`);
     const monitoring = new DmsMonitoring(this, 'dms-monitoring', { component: 'ledger-dms' });
     monitoring.watchInstance(instance);
 

@@ -1,7 +1,7 @@
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import { APPLY_EXCEPTIONS_METRIC, DmsMigration, DmsMigrationProps, KIT_METRIC_NAMESPACE, TableMappings } from '../../../modules/dms-migration';
 import { Connections, NetworkRef } from '../../../modules/core';
-import { all, network, newStack, PG_SECRET, statements, synth } from './helpers';
+import { all, network, newStack, PG_SECRET, statements, synth, TARGET_NET } from './helpers';
 
 
 function migration(over: Partial<DmsMigrationProps> = {}, net: NetworkRef = network) {
@@ -79,7 +79,7 @@ describe('DmsApplyExceptionsCheck (awsdms_apply_exceptions -> CloudWatch -> alar
 
   test('not made for S3 targets, full-load tasks, applyExceptions: false, or a target whose security group is unknown', () => {
     expect(migration({ monitoring: { applyExceptions: false } }).m.applyExceptions).toBeUndefined();
-    expect(migration({ target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET } }).m.applyExceptions).toBeUndefined();
+    expect(migration({ target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET } }).m.applyExceptions).toBeUndefined();
     expect(migration({ source: { kind: 'sqlserver', serverAddress: '10.1.2.3', databaseName: 'R', mode: 'full-load-only' } }).m.applyExceptions).toBeUndefined();
     const s3 = migration({ target: { kind: 's3', bucket: { bucketName: 'lake', bucketArn: 'arn:aws:s3:::lake', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/l' } }, settings: { validation: false } });
     expect(s3.m.applyExceptions).toBeUndefined();
@@ -88,7 +88,7 @@ describe('DmsApplyExceptionsCheck (awsdms_apply_exceptions -> CloudWatch -> alar
   test.each([
     ['an S3 target', { target: { kind: 's3' as const, bucket: { bucketName: 'lake', bucketArn: 'arn:aws:s3:::lake', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/l' } }, settings: { validation: false }, monitoring: { applyExceptions: {} } }, 'only database targets have the awsdms_apply_exceptions control table'],
     ['a full-load task', { source: { kind: 'sqlserver' as const, serverAddress: '10.1.2.3', databaseName: 'R', mode: 'full-load-only' as const }, monitoring: { applyExceptions: {} } }, 'set on a full-load task, which writes no control tables'],
-    ['a target with no security group', { target: { kind: 'postgres' as const, serverName: 'db', databaseName: 'app', secret: PG_SECRET }, monitoring: { applyExceptions: {} } }, 'was given no security group (database or connections)'],
+    ['a target with no security group', { target: { kind: 'postgres' as const, serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET }, monitoring: { applyExceptions: {} } }, 'was given no security group (database or connections)'],
     ['a period above an hour', { monitoring: { applyExceptions: { periodMinutes: 90 } } }, 'periodMinutes'],
   ])('fails when asked for %s', (_name, over, message) => {
     expect(() => migration(over as Partial<DmsMigrationProps>)).toThrow(message);

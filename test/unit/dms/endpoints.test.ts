@@ -13,7 +13,7 @@ import {
   TableMappings,
 } from '../../../modules/dms-migration';
 import { PrivatePostgres } from '../../../modules/private-postgres';
-import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
+import { all, network, newStack, one, PG_SECRET, SOURCE_NET, statements, synth } from './helpers';
 
 const BUCKET = { bucketName: 'demo-lake', bucketArn: 'arn:aws:s3:::demo-lake', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/lake' };
 
@@ -253,7 +253,7 @@ describe('Postgres target from a database object', () => {
     const stack = newStack();
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
-    const source = new MySqlSourceEndpoint(stack, 'src', { component: 's', serverName: 'h', secret: PG_SECRET });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 's', serverName: 'h', secret: PG_SECRET, egressCidr: SOURCE_NET });
     const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', database: db(stack), useAppUserSecret: true });
     new DmsReplicationTask(stack, 'task', { component: 't', instance, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }) });
     const out = synth(stack);
@@ -410,7 +410,7 @@ describe('S3 and Kinesis endpoints', () => {
   test('fails when a Kinesis target runs on an engine older than 3.5.4 (no large integers there)', () => {
     const stack = newStack();
     const old = DmsReplicationInstance.fromExisting(stack, 'old', { replicationInstanceArn: 'arn', replicationInstanceId: 'old', securityGroupId: 'sg', engineVersion: '3.5.3' });
-    const source = new MySqlSourceEndpoint(stack, 'src', { component: 's', serverName: 'h', secret: PG_SECRET });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 's', serverName: 'h', secret: PG_SECRET, egressCidr: SOURCE_NET });
     const target = new KinesisTargetEndpoint(stack, 'k', { component: 'changes', stream: { streamArn: 'arn:aws:kinesis:eu-west-2:123456789012:stream/changes' } });
     expect(() => new DmsReplicationTask(stack, 'task', { component: 't', instance: old, source, target, migrationType: 'cdc', tableMappings: new TableMappings().include({ schema: 'retail' }) })).toThrow(
       'test/task: the Kinesis target writes integers of up to 18 digits as integers (use_large_integer_value), which needs replication engine 3.5.4 or later; the instance runs 3.5.3. Raise engineVersion.',

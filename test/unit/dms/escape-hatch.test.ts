@@ -11,7 +11,7 @@ import {
   S3TargetEndpoint,
   TableMappings,
 } from '../../../modules/dms-migration';
-import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
+import { all, network, newStack, one, PG_SECRET, statements, synth, TARGET_NET } from './helpers';
 
 // A fork reaches provider arguments the kit does not type, without editing the module: the `overrides` prop (typed by
 // the provider's DmsEndpointConfig / DmsS3EndpointConfig), the provider resource on `endpoint` (its typed setters),
@@ -132,7 +132,7 @@ describe('GenericDmsEndpoint: any engine with a login secret', () => {
       network,
       accountRoles: roles,
       source: { kind: 'custom', engineName: 'db2', serverName: 'db2.internal', port: 50000, databaseName: 'LEDGER', secret: PG_SECRET, connections: { connections: db2 } },
-      target: { kind: 'custom', engineName: 'sybase', serverName: 'ase.internal', port: 5000, databaseName: 'ledger', secret: PG_SECRET },
+      target: { kind: 'custom', engineName: 'sybase', serverName: 'ase.internal', port: 5000, databaseName: 'ledger', secret: PG_SECRET, egressCidr: TARGET_NET },
       migrationType: 'full-load',
       tableMappings: new TableMappings().include({ schema: 'LEDGER' }),
     });
@@ -145,6 +145,9 @@ describe('GenericDmsEndpoint: any engine with a login secret', () => {
     expect(migration.target.targetKind).toBe('database');
     const rule = all(out, 'aws_vpc_security_group_ingress_rule').find((r) => r.security_group_id === 'sg-db2');
     expect(rule).toMatchObject({ from_port: 50000, to_port: 50000 });
+    // The SAP ASE target is reached through its network (no security group here): egress on its port.
+    const egress = all(out, 'aws_vpc_security_group_egress_rule').filter((r) => r.cidr_ipv4 === TARGET_NET);
+    expect(egress).toEqual([expect.objectContaining({ from_port: 5000, to_port: 5000, ip_protocol: 'tcp' })]);
     expect(one(out, 'aws_dms_replication_task').migration_type).toBe('full-load');
   });
 

@@ -8,6 +8,13 @@ export const network: NetworkRef = {
   ],
 };
 
+/**
+ * The networks of the test databases reached by host name (a peered VPC or an on-premises range each): a database
+ * endpoint needs `connections` or `egressCidr` for the task to open a path to it (or fails at synth).
+ */
+export const SOURCE_NET = '10.40.0.0/16';
+export const TARGET_NET = '10.50.0.0/16';
+
 export const PG_SECRET = { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:pg-AbCdEf', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/pg' };
 
 export function newStack(production = false): MigrationStack {

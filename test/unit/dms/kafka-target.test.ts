@@ -2,7 +2,7 @@ import { Connections, Testing } from '../../../modules/core';
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import { DmsMigration, DmsReplicationInstance, DmsReplicationTask, KafkaTargetEndpoint, KafkaTargetEndpointProps, MySqlSourceEndpoint, TableMappings } from '../../../modules/dms-migration';
 import { checkStack } from '../../../tools/policy-check/engine';
-import { all, network, newStack, one, PG_SECRET, synth } from './helpers';
+import { all, network, newStack, one, PG_SECRET, SOURCE_NET, synth } from './helpers';
 
 const MSK = {
   bootstrapBrokersTls: 'b-1.orders.kafka.eu-west-2.amazonaws.com:9094,b-2.orders.kafka.eu-west-2.amazonaws.com:9094',
@@ -101,7 +101,7 @@ describe('KafkaTargetEndpoint', () => {
     const stack = newStack();
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
-    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'shop.db', secret: PG_SECRET });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'shop.db', secret: PG_SECRET, egressCidr: SOURCE_NET });
     const target = new KafkaTargetEndpoint(stack, 'k', { component: 'orders', brokers: { cluster: MSK }, connections: { connections: new Connections(stack, { securityGroupId: 'sg-msk', description: 'msk' }) } });
     new DmsReplicationTask(stack, 'task', { component: 't', instance, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }) });
     const out = synth(stack);
@@ -182,8 +182,8 @@ describe('DmsMigration with target kind kafka', () => {
     const m = new DmsMigration(stack, 'm', {
       network,
       accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
-      source: { kind: 'mysql', serverName: 'shop.db', secret: PG_SECRET },
-      target: { kind: 'kafka', brokers: { cluster: MSK }, securityProtocol: 'sasl-ssl', saslSecret: { secretArn: SCRAM_SECRET }, topic: 'retail-other' },
+      source: { kind: 'mysql', serverName: 'shop.db', secret: PG_SECRET, egressCidr: SOURCE_NET },
+      target: { kind: 'kafka', brokers: { cluster: MSK }, securityProtocol: 'sasl-ssl', saslSecret: { secretArn: SCRAM_SECRET }, topic: 'retail-other', connections: { connections: new Connections(stack, { securityGroupId: 'sg-msk', description: 'msk' }) } },
       tableMappings: mappings,
       ...extra,
     });
@@ -219,7 +219,7 @@ describe('DmsMigration with target kind kafka', () => {
         new DmsMigration(stack, 'm', {
           network,
           accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
-          source: { kind: 'mysql', serverName: 'shop.db', secret: PG_SECRET },
+          source: { kind: 'mysql', serverName: 'shop.db', secret: PG_SECRET, egressCidr: SOURCE_NET },
           target: { kind: 'kinesis', stream: { streamArn: 'arn:aws:kinesis:eu-west-2:123456789012:stream/s' } },
           tableMappings: new TableMappings().include({ schema: 'retail' }).mapToKafkaTopic({ schema: 'retail' }, 'retail'),
         }),

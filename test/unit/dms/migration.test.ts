@@ -14,7 +14,7 @@ import {
   SqlServerSourceEndpoint,
   TableMappings,
 } from '../../../modules/dms-migration';
-import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
+import { all, network, newStack, one, PG_SECRET, SOURCE_NET, statements, synth, TARGET_NET } from './helpers';
 
 const BUCKET = { bucketName: 'demo-lake', bucketArn: 'arn:aws:s3:::demo-lake', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/lake' };
 const dbo = () => new TableMappings().include({ schema: 'dbo' });
@@ -24,7 +24,7 @@ function parts(production = false, mode: 'ms-cdc' | 'ms-replication' | 'full-loa
   const roles = new DmsAccountRoles(stack, 'roles', { mode: 'create' });
   const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
   const source = new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode, secret: PG_SECRET });
-  const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+  const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
   return { stack, roles, instance, source, target };
 }
 
@@ -131,12 +131,14 @@ describe('DmsReplicationInstance', () => {
     const stack = newStack();
     const instance = DmsReplicationInstance.fromExisting(stack, 'shared', { replicationInstanceArn: 'arn:aws:dms:eu-west-2:1:rep:X', replicationInstanceId: 'shared-dms', securityGroupId: 'sg-dms', engineVersion: '3.5.4' });
     const source = new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'B', mode: 'ms-cdc', secret: PG_SECRET });
-    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
     new DmsReplicationTask(stack, 'task', { component: 't', instance, source, target, tableMappings: dbo() });
     const out = synth(stack);
     expect(out.resource.aws_dms_replication_instance).toBeUndefined();
     expect(one(out, 'aws_dms_replication_task').replication_instance_arn).toBe('arn:aws:dms:eu-west-2:1:rep:X');
-    expect(one(out, 'aws_vpc_security_group_egress_rule')).toMatchObject({ security_group_id: 'sg-dms', cidr_ipv4: '10.20.30.40/32', from_port: 1433 });
+    // The adopted instance's group gets the egress rules: to the SQL Server by address, to the target's network.
+    const egress = all(out, 'aws_vpc_security_group_egress_rule').map((r) => [r.security_group_id, r.cidr_ipv4, r.from_port]);
+    expect(egress.sort()).toEqual([['sg-dms', '10.20.30.40/32', 1433], ['sg-dms', TARGET_NET, 5432]]);
   });
 });
 
@@ -177,7 +179,7 @@ describe('DmsReplicationTask', () => {
     const stack = newStack();
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
-    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET, egressCidr: SOURCE_NET });
     const target = new S3TargetEndpoint(stack, 's3', { component: 'lake', bucket: BUCKET });
     new DmsReplicationTask(stack, 'task', { component: 'lake', instance, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }) });
     const settings = JSON.parse(one(synth(stack), 'aws_dms_replication_task').replication_task_settings);
@@ -235,7 +237,7 @@ describe('validation needs a source DMS validates (CHAP_Validating: not S3)', ()
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
     const source = new S3SourceEndpoint(stack, 'src', { component: 'export', bucket: BUCKET, tables: [{ owner: 'dmv', name: 'person', path: 'dmv/person', columns: [{ name: 'id', type: 'INT8', primaryKey: true }] }] });
-    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
     new DmsReplicationTask(stack, 'task', { component: 'load', instance, source, target, migrationType: 'full-load', tableMappings: new TableMappings().include({ schema: 'dmv' }), settings });
     return stack;
   }
@@ -255,8 +257,8 @@ describe('CDC start points (DMS guide: Creating tasks for ongoing replication; A
     const stack = newStack();
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
-    const source = new PostgresSourceEndpoint(stack, 'src', { component: 'ledger', serverName: 'ledger.db', databaseName: 'dmv', secret: PG_SECRET, slotName });
-    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const source = new PostgresSourceEndpoint(stack, 'src', { component: 'ledger', serverName: 'ledger.db', databaseName: 'dmv', secret: PG_SECRET, slotName, egressCidr: SOURCE_NET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
     const task = (over: Partial<ConstructorParameters<typeof DmsReplicationTask>[2]>) =>
       new DmsReplicationTask(stack, 'task', { component: 'ledger', instance, source, target, tableMappings: new TableMappings().include({ schema: 'dmv' }), migrationType: 'cdc', ...over });
     return { stack, task };
@@ -359,7 +361,7 @@ describe('DmsMonitoring subscriptions (alerts reach people without a manual step
       network,
       accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
       source: { kind: 'sqlserver', serverAddress: '10.1.2.3', databaseName: 'Billing', mode: 'ms-cdc' },
-      target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET },
+      target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET },
       tableMappings: dbo(),
       monitoring: { subscriptions: [{ protocol: 'email', endpoint: 'oncall@example.com' }, { protocol: 'https', endpoint: 'https://events.example.com/sns', endpointAutoConfirms: true }] },
     });
@@ -439,8 +441,8 @@ describe('DmsServerlessReplication', () => {
   test('replication config with DCUs, CMK, multi-AZ in production, settings validated', () => {
     const stack = newStack(true);
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
-    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET });
-    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET, egressCidr: SOURCE_NET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
     new DmsServerlessReplication(stack, 'sls', { component: 'big', network, accountRoles: roles, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }), maxCapacityUnits: 64 });
     const cfg = one(synth(stack), 'aws_dms_replication_config');
     expect(cfg).toMatchObject({ replication_type: 'full-load-and-cdc', start_replication: false, compute_config: { max_capacity_units: 64, min_capacity_units: 1, multi_az: true, kms_key_id: expect.stringContaining('aws_kms_key') } });
@@ -450,8 +452,8 @@ describe('DmsServerlessReplication', () => {
   test('fails when capacity is not a DMS capacity', () => {
     const stack = newStack();
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
-    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET });
-    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET, egressCidr: SOURCE_NET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
     expect(() => new DmsServerlessReplication(stack, 'sls', { component: 'big', network, accountRoles: roles, source, target, tableMappings: dbo(), maxCapacityUnits: 10 })).toThrow(
       'maxCapacityUnits 10 is not a DMS capacity: use one of 1, 2, 4, 8, 16, 32, 64, 128, 192, 256, 384.',
     );
@@ -467,7 +469,7 @@ describe('DmsMigration (composed)', () => {
       network,
       accountRoles: roles,
       source: { kind: 'sqlserver', serverAddress: '10.1.2.3', databaseName: 'Reports', mode: 'full-load-only' },
-      target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET },
+      target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET },
       tableMappings: dbo(),
       schedule: { scheduleExpression: 'cron(30 5 * * ? *)' },
     });
@@ -482,8 +484,8 @@ describe('DmsMigration (composed)', () => {
 
 describe('remaining validation messages', () => {
   const adopt = (stack: ReturnType<typeof newStack>) => new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
-  const mysql = (stack: ReturnType<typeof newStack>) => new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET });
-  const pg = (stack: ReturnType<typeof newStack>) => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+  const mysql = (stack: ReturnType<typeof newStack>) => new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'h', secret: PG_SECRET, egressCidr: SOURCE_NET });
+  const pg = (stack: ReturnType<typeof newStack>) => new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
 
   test.each<[string, () => unknown, string]>([
     [
@@ -577,7 +579,7 @@ describe('remaining validation messages', () => {
       network,
       accountRoles: roles,
       replicationInstance: DmsReplicationInstance.fromExisting(stack, 'shared', { replicationInstanceArn: 'arn:aws:dms:eu-west-2:1:rep:X', replicationInstanceId: 'shared', securityGroupId: 'sg-1' }),
-      source: { kind: 'mysql', serverName: 'h', secret: PG_SECRET },
+      source: { kind: 'mysql', serverName: 'h', secret: PG_SECRET, egressCidr: SOURCE_NET },
       target: { kind: 'kinesis', stream: { streamArn: 'arn:aws:kinesis:eu-west-2:1:stream/s' } },
       tableMappings: new TableMappings().include({ schema: 'retail' }),
       monitoring: false,

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Connections } from '../../../modules/core';
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import { DmsMigration, DmsReplicationInstance, DmsReplicationTask, MySqlSourceEndpoint, MySqlTargetEndpoint, MySqlTargetEndpointProps, TableMappings } from '../../../modules/dms-migration';
-import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
+import { all, network, newStack, one, PG_SECRET, SOURCE_NET, statements, synth, TARGET_NET } from './helpers';
 
 const MYSQL_SECRET = { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:mysql-AbCdEf', kmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/mysql' };
 const base: MySqlTargetEndpointProps = { component: 'shop', serverName: 'shop.abc.eu-west-2.rds.amazonaws.com', databaseName: 'retail', secret: MYSQL_SECRET };
@@ -81,7 +81,7 @@ describe('MySqlTargetEndpoint', () => {
     const stack = newStack();
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
-    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'old', serverName: 'old.db', secret: PG_SECRET });
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'old', serverName: 'old.db', secret: PG_SECRET, egressCidr: SOURCE_NET });
     const target = new MySqlTargetEndpoint(stack, 'tgt', { ...base, port: 3307, connections: { connections: new Connections(stack, { securityGroupId: 'sg-mysql', description: 'mysql' }) } });
     new DmsReplicationTask(stack, 'task', { component: 't', instance, source, target, tableMappings: new TableMappings().include({ schema: 'retail' }) });
     const ingress = all(synth(stack), 'aws_vpc_security_group_ingress_rule').find((r) => r.security_group_id === 'sg-mysql');
@@ -96,7 +96,7 @@ describe('DmsMigration with target kind mysql', () => {
       network,
       accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
       source: { kind: 'sqlserver', serverAddress: '10.20.30.40', databaseName: 'Billing', mode: 'ms-cdc', secret: PG_SECRET },
-      target: { kind: 'mysql', engine: 'aurora', serverName: 'aurora.cluster', databaseName: 'billing', secret: MYSQL_SECRET },
+      target: { kind: 'mysql', engine: 'aurora', serverName: 'aurora.cluster', databaseName: 'billing', secret: MYSQL_SECRET, egressCidr: TARGET_NET },
       tableMappings: new TableMappings().include({ schema: 'dbo' }),
       ...extra,
     });

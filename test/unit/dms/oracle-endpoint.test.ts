@@ -2,7 +2,7 @@ import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import { DmsMigration, OracleSourceEndpoint, OracleSourceEndpointProps, TableMappings } from '../../../modules/dms-migration';
 import { Testing } from '../../../modules/core';
 import { checkStack } from '../../../tools/policy-check/engine';
-import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
+import { all, network, newStack, one, PG_SECRET, statements, synth, TARGET_NET } from './helpers';
 
 /**
  * Synth-level tests of the Oracle source endpoint. No Oracle database (or DMS) runs here: these check what Terraform
@@ -85,7 +85,7 @@ describe('DmsMigration with an Oracle source', () => {
     return { stack, roles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }) };
   };
   const mappings = () => new TableMappings().include({ schema: 'ERP' });
-  const target = { kind: 'postgres' as const, serverName: 'db', databaseName: 'app', secret: PG_SECRET };
+  const target = { kind: 'postgres' as const, serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET };
 
   test("source kind 'oracle': an oracle endpoint, egress to the on-premises IP on 1521, validation on (DMS validates Oracle sources)", () => {
     const { stack, roles } = parts();

@@ -1,6 +1,6 @@
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import { DmsMigration, DmsMigrationProps, DmsReplicationInstance, DmsTaskResumer, DmsReplicationTask, SqlServerSourceEndpoint, PostgresTargetEndpoint, TableMappings } from '../../../modules/dms-migration';
-import { all, network, newStack, one, PG_SECRET, statements, synth } from './helpers';
+import { all, network, newStack, one, PG_SECRET, SOURCE_NET, statements, synth, TARGET_NET } from './helpers';
 
 /**
  * Running replications: CDC start points through DmsMigration, and the resume after an apply. The provider stops a
@@ -14,7 +14,7 @@ function migration(over: Partial<DmsMigrationProps> = {}, source: DmsMigrationPr
     network,
     accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
     source,
-    target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET },
+    target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET },
     tableMappings: new TableMappings().include({ schema: 'dbo' }),
     ...over,
   });
@@ -33,7 +33,7 @@ describe('DmsMigration CDC start points (passed to the task, with its synth chec
   });
 
   test('fails when a PostgreSQL source gets a CDC start time', () => {
-    const pg = { kind: 'postgres' as const, serverName: 'ledger.db', databaseName: 'dmv', secret: PG_SECRET, slotName: 'dms_ledger' };
+    const pg = { kind: 'postgres' as const, serverName: 'ledger.db', databaseName: 'dmv', secret: PG_SECRET, slotName: 'dms_ledger', egressCidr: SOURCE_NET };
     expect(() => migration({ migrationType: 'cdc', cdcStartTime: '2026-11-20T00:00:00Z' }, pg)).toThrow('does not support a custom CDC start time');
   });
 
@@ -89,7 +89,7 @@ describe('DmsTaskResumer (resume-processing after an apply)', () => {
     const roles = new DmsAccountRoles(stack, 'roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
     const source = new SqlServerSourceEndpoint(stack, 'src', { component: 'r', serverAddress: '10.1.2.3', databaseName: 'R', mode: 'full-load-only', secret: PG_SECRET });
-    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
     const task = new DmsReplicationTask(stack, 'task', { component: 'r', instance, source, target, tableMappings: new TableMappings().include({ schema: 'dbo' }) });
     expect(() => new DmsTaskResumer(stack, 'resumer', { component: 'r-resumer', task })).toThrow('is a full-load task; resume-processing would reload');
   });
@@ -97,7 +97,7 @@ describe('DmsTaskResumer (resume-processing after an apply)', () => {
 
 describe('endpoint changes under a running task', () => {
   test('pauseRunningTasks sets the provider\'s pause_replication_tasks on the endpoint; off by default', () => {
-    const { stack } = migration({ target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET, pauseRunningTasks: true } });
+    const { stack } = migration({ target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET, pauseRunningTasks: true } });
     const endpoints = all(synth(stack), 'aws_dms_endpoint');
     expect(endpoints.find((e) => e.endpoint_type === 'target')!.pause_replication_tasks).toBe(true);
     expect(endpoints.find((e) => e.endpoint_type === 'source')!.pause_replication_tasks).toBeUndefined();

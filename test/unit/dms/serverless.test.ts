@@ -1,13 +1,13 @@
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import { DmsMigration, DmsMigrationProps, DmsMonitoring, DmsServerlessReplication, DmsServerlessReplicationProps, PostgresTargetEndpoint, SqlServerSourceEndpoint, TableMappings } from '../../../modules/dms-migration';
 import { checkStack } from '../../../tools/policy-check/engine';
-import { all, network, newStack, one, PG_SECRET, synth } from './helpers';
+import { all, network, newStack, one, PG_SECRET, synth, TARGET_NET } from './helpers';
 
 /** A serverless replication config is validated as a task is (issue 14, item 7: same validation as an instance). */
 function serverless(over: Partial<DmsServerlessReplicationProps> = {}, mode: 'ms-cdc' | 'full-load-only' = 'ms-cdc') {
   const stack = newStack();
   const source = new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode, secret: PG_SECRET });
-  const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+  const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
   new DmsServerlessReplication(stack, 'sls', {
     component: 'big',
     network,
@@ -50,7 +50,7 @@ describe('DmsMigration with compute: serverless (issue 14, item 7)', () => {
       network,
       accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }),
       source: { kind: 'sqlserver', serverAddress: '10.20.30.40', databaseName: 'Billing', mode: 'ms-cdc', secret: PG_SECRET },
-      target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET },
+      target: { kind: 'postgres', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET },
       tableMappings: new TableMappings().include({ schema: 'dbo' }),
       compute: { kind: 'serverless', minCapacityUnits: 2, maxCapacityUnits: 32 },
       ...over,
@@ -127,7 +127,7 @@ describe('DmsMonitoring.watchServerless', () => {
   function replication() {
     const stack = newStack();
     const source = new SqlServerSourceEndpoint(stack, 'src', { component: 'legacy', serverAddress: '10.20.30.40', databaseName: 'Billing', mode: 'ms-cdc', secret: PG_SECRET });
-    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET });
+    const target = new PostgresTargetEndpoint(stack, 'pg', { component: 'app', serverName: 'db', databaseName: 'app', secret: PG_SECRET, egressCidr: TARGET_NET });
     const sls = new DmsServerlessReplication(stack, 'sls', { component: 'big', network, accountRoles: new DmsAccountRoles(stack, 'roles', { mode: 'adopt' }), source, target, tableMappings: new TableMappings().include({ schema: 'dbo' }) });
     return { stack, sls };
   }

@@ -108,7 +108,7 @@ describe('consumers on an ExistingPostgres', () => {
     const db = new ExistingPostgres(stack, 'db', BASE);
     const roles = new DmsAccountRoles(stack, 'dms-roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
-    const source = new PostgresSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret: { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:src-AbCdEf' }, slotName: 'dms_ledger' });
+    const source = new PostgresSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret: { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:src-AbCdEf' }, slotName: 'dms_ledger', egressCidr: '10.40.0.0/16' });
     new StreamToPostgres(stack, 'cdc', { network, database: db, tables: TABLES, changeSource: { instance, source, cdcStartPosition: '1A/6B0C3D28' }, highWaterMark: '2026-11-23T09:00:00Z', fullLoad: {}, ...over });
     return synth(stack);
   }

@@ -25,7 +25,7 @@ function build(over: Partial<StreamToPostgresProps>, appUser = false) {
   });
   const roles = new DmsAccountRoles(stack, 'dms-roles', { mode: 'adopt' });
   const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
-  const source = new PostgresSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret: { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:src-AbCdEf' }, slotName: 'dms_ledger' });
+  const source = new PostgresSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret: { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:src-AbCdEf' }, slotName: 'dms_ledger', egressCidr: '10.40.0.0/16' });
   new StreamToPostgres(stack, 'cdc', { network, database: db, tables: TABLES, changeSource: { instance, source, cdcStartPosition: '1A/6B0C3D28' }, ...over });
   return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, any>>> };
 }

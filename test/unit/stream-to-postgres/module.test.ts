@@ -49,10 +49,12 @@ function build(
     const roles = new DmsAccountRoles(stack, 'dms-roles', { mode: 'adopt' });
     const instance = new DmsReplicationInstance(stack, 'dms', { network, accountRoles: roles });
     const secret = { secretArn: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:src-AbCdEf' };
+    // The source system's network (a peered VPC): the task opens egress to it.
+    const egressCidr = '10.40.0.0/16';
     const source =
       opts.sourceKind === 'mysql'
-        ? new MySqlSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret })
-        : new PostgresSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret, slotName: start?.slotName });
+        ? new MySqlSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret, egressCidr })
+        : new PostgresSourceEndpoint(stack, 'source', { component: 'ledger', serverName: 'ledger.internal', databaseName: 'ledger', secret, slotName: start?.slotName, egressCidr });
     changeSource = { instance, source, cdcStartPosition: opts.sourceKind === 'mysql' ? undefined : start?.cdcStartPosition };
   }
   const module = new StreamToPostgres(stack, 'cdc', { network, database: db, tables: TABLES, changeSource, ...over });
