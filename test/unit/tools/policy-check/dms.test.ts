@@ -87,7 +87,7 @@ describe('DMS rules', () => {
     ['DMS-SECRETS', { secrets_manager_arn: undefined }, /secrets_manager_arn is not set/],
     ['DMS-SECRETS', { secrets_manager_access_role_arn: undefined }, /secrets_manager_access_role_arn is not set/],
     ['DMS-SECRETS', { password: '${var.pw}' }, /password is set; it lands in Terraform state/],
-    ['DMS-SSL', { ssl_mode: 'none' }, /ssl_mode is "none"; must be "require" or "verify-full"/],
+    ['DMS-SSL', { ssl_mode: 'none' }, /ssl_mode is "none"; must be "require" or "verify-full" -> set ssl_mode = "verify-full" \(with certificate_arn\) or "require"$/],
     ['DMS-SSL', { ssl_mode: undefined }, /ssl_mode is absent/],
     ['DMS-SSL', { ssl_mode: '${var.ssl}' }, /ssl_mode is an expression resolved only at plan/],
   ] as const))('%s fails when %s', (rule, _, changes, message) => {

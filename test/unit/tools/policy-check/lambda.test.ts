@@ -62,6 +62,8 @@ describe('Lambda rules', () => {
       /reserved_concurrent_executions is absent/,
     );
     expect(findingsOf('LAMBDA-VPC', lambda({ ...untagged, environment: { variables: { BUCKET: 'x' } } }))).toEqual([]);
+    // Nor does a function that writes to no database need reserved concurrency.
+    expect(findingsOf('LAMBDA-CONCURRENCY', lambda({ ...untagged, environment: { variables: { BUCKET: 'x' } } }))).toEqual([]);
   });
 
   describe('LAMBDA-CONCURRENCY connection budget', () => {
@@ -159,8 +161,8 @@ describe('Lambda rules', () => {
 
     test.each(cases([
       ['on-failure', { destination_config: undefined }, /with neither an on-failure destination nor a dead-letter queue/],
-      ['retries', { maximum_retry_attempts: undefined }, /maximum_retry_attempts is absent/],
-      ['age', { maximum_event_age_in_seconds: '${var.age}' }, /maximum_event_age_in_seconds is an expression/],
+      ['retries', { maximum_retry_attempts: undefined }, /maximum_retry_attempts is absent -> set maximum_retry_attempts \(0-2\) explicitly$/],
+      ['age', { maximum_event_age_in_seconds: '${var.age}' }, /maximum_event_age_in_seconds is an expression resolved only at plan \("\$\{var.age\}"\) -> set maximum_event_age_in_seconds \(60-21600\) explicitly$/],
     ] as const))('fails on %s when %s', (_, __, changes, message) => {
       expect(messagesOf('LAMBDA-ASYNC-FAILURE', notified(withAttrs(invokeConfig, changes)))).toMatch(message);
     });
