@@ -22,7 +22,15 @@ export function findingsOf(ruleId: string, resource: Resources, options: { produ
   const rule = RULES.find((r) => r.id === ruleId);
   if (!rule) throw new Error(`no rule ${ruleId}`);
   const name = options.production ? 'demo-production' : 'demo-staging';
-  return checkStack(name, stackJson(resource, { environment: options.production ? 'production' : 'staging', data: options.data }), [rule]).findings;
+  const findings = checkStack(name, stackJson(resource, { environment: options.production ? 'production' : 'staging', data: options.data }), [rule]).findings;
+  // Every finding says what is wrong and how to fix it (POLICY_RULES.md): a blank message or fix fails every test
+  // that reaches the finding, whether or not it matches the text.
+  for (const f of findings) {
+    if (!f.message.trim() || !f.fix.trim()) {
+      throw new Error(`${ruleId} on ${f.address}: a finding without ${f.message.trim() ? 'a fix' : 'a message'}: ${JSON.stringify(f)}`);
+    }
+  }
+  return findings;
 }
 
 /** The messages of one rule's findings, joined (easy to match with toMatch). */
