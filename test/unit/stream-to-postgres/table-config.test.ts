@@ -78,6 +78,11 @@ describe('parseTableConfig: every mistake is named with its path', () => {
     expect(fails([{ ...TABLE, columns: [...TABLE.columns, { source: 'A', target: 'name' }, { source: 'B', target: 'name' }] }])).toBe('invalid table config: [0.columns] target columns repeat: name');
   });
 
+  test('names every repeated source field and target column, once each', () => {
+    const columns = [...TABLE.columns, { source: 'A', target: 'name' }, { source: 'B', target: 'person_id' }, { source: 'Name', target: 'n2' }, { source: 'PersonId', target: 'p2' }];
+    expect(fails([{ ...TABLE, columns }])).toBe('invalid table config: [0.columns] target columns repeat: name, person_id; [0.columns] source fields repeat: Name, PersonId');
+  });
+
   test('fails when a key is named like an audit-log column, listing those columns', () => {
     expect(fails([{ ...TABLE, keyColumns: ['seq'], columns: [{ source: 'Seq', target: 'seq' }] }])).toBe(
       'invalid table config: [0.keyColumns] key column seq clashes with an audit-log column (audit_id, change_id, operation, commit_ts, seq, row_data, metadata, recorded_at): rename it with `target`',
