@@ -139,6 +139,12 @@ describe('connectionDescription', () => {
     expect(connectionDescription('Lambda a', 'PostgreSQL b', '')).toBe('From Lambda a to PostgreSQL b');
     expect(connectionDescription('Lambda a', 'PostgreSQL b', 'loads CSV files')).toBe('From Lambda a to PostgreSQL b: loads CSV files');
   });
+
+  test('is cut to the 255 characters a security-group rule description allows', () => {
+    const long = connectionDescription('Lambda a', 'PostgreSQL b', 'x'.repeat(300));
+    expect(long).toHaveLength(255);
+    expect(long).toBe(`From Lambda a to PostgreSQL b: ${'x'.repeat(255 - 'From Lambda a to PostgreSQL b: '.length)}`);
+  });
 });
 
 describe('newSecurityGroup', () => {

@@ -229,6 +229,12 @@ describe('RDS rules', () => {
       expect(budgetOf(['db.r7g.large', 'db.t4g.medium'])).toBe(405);
       expect(budgetOf(['db.r7g.large', 'db.r7g.2xlarge'])).toBe(1622);
       expect(budgetOf(['db.r7g.2xlarge', 'db.r7g.2xlarge'])).toBe(5000);
+      // A member that names its cluster by identifier (not by reference) counts too.
+      const byName = aurora({}, 1);
+      byName.aws_rds_cluster.c = { ...byName.aws_rds_cluster.c, cluster_identifier: 'demo-staging-db' };
+      byName.aws_rds_cluster_instance.i0 = withAttrs(member, { instance_class: 'db.t4g.medium', cluster_identifier: 'demo-staging-db' });
+      const byNameStack = new StackIndex('s', stackJson(byName));
+      expect(connectionBudget(byNameStack, byNameStack.get('aws_rds_cluster.c')!)).toBe(405);
       // A member whose class is not a literal does not count; none known: no budget.
       expect(budgetOf([TOKEN, 'db.r7g.large'])).toBe(1622);
       expect(budgetOf([TOKEN])).toBeUndefined();
