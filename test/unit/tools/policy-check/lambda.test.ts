@@ -126,6 +126,9 @@ describe('Lambda rules', () => {
       // An ingress rule from a CIDR admits no function either.
       resources.aws_vpc_security_group_ingress_rule.from_vpn = { security_group_id: '${aws_security_group.db.id}', cidr_ipv4: '10.0.0.0/8', from_port: 5432, to_port: 5432, ip_protocol: 'tcp' };
       expect(findingsOf('LAMBDA-CONCURRENCY', resources)).toEqual([]);
+      // The writer the database does admit is still held to its budget on its own.
+      resources.aws_lambda_function.loader = withAttrs(fn, { reserved_concurrent_executions: 102 });
+      expect(messagesOf('LAMBDA-CONCURRENCY', resources)).toMatch(/reserve 102 concurrent executions \(loader\), above its estimated max_connections 101/);
     });
 
     test('a database whose class is unknown (an expression) has no budget to exceed', () => {
@@ -246,6 +249,11 @@ describe('Lambda rules', () => {
     test('passes a compliant Kinesis mapping, and ignores SQS mappings', () => {
       expect(findingsOf('ESM-FAILURE', esm())).toEqual([]);
       expect(findingsOf('ESM-FAILURE', esm({ event_source_arn: '${aws_sqs_queue.q.arn}', starting_position: undefined, function_response_types: undefined }))).toEqual([]);
+    });
+
+    test('accepts each starting position Lambda documents for streams (TRIM_HORIZON, LATEST, AT_TIMESTAMP)', () => {
+      for (const position of ['LATEST', 'AT_TIMESTAMP']) expect(findingsOf('ESM-FAILURE', esm({ starting_position: position }))).toEqual([]);
+      expect(messagesOf('ESM-FAILURE', esm({ starting_position: 'EARLIEST' }))).toMatch(/starting_position is "EARLIEST"/);
     });
 
     test('DynamoDB streams are checked too; zero retries and zero age are finite', () => {

@@ -145,6 +145,8 @@ describe('S3 rules', () => {
     ['a Deny on aws:SecureTransport = "true"', { Condition: { Bool: { 'aws:SecureTransport': 'true' } } }, /does not deny requests with aws:SecureTransport = false/],
     ['a Deny for one principal only', { Principal: { AWS: 'arn:aws:iam::111122223333:root' } }, /does not deny requests with aws:SecureTransport = false/],
     ['a Deny limited to one action', { Action: 's3:GetObject' }, /denies plain HTTP only for s3:GetObject, not "s3:\*"/],
+    ['a Deny limited to two actions', { Action: ['s3:GetObject', 's3:PutObject'] }, /denies plain HTTP only for s3:GetObject, s3:PutObject, not "s3:\*"/],
+    ['a Deny on two other buckets', { Resource: ['arn:aws:s3:::a/*', 'arn:aws:s3:::b/*'] }, /denies plain HTTP on arn:aws:s3:::a\/\*, arn:aws:s3:::b\/\* but not on the bucket ARN or its objects/],
     ['a Deny with NotAction', { Action: undefined, NotAction: 's3:ListBucket' }, /denies plain HTTP only for NotAction s3:ListBucket, not "s3:\*"/],
     ['a Deny on the bucket ARN only', { Resource: '${aws_s3_bucket.raw.arn}' }, /not on its objects \("<bucket ARN>\/\*"\)/],
     ['a Deny on the objects only', { Resource: '${aws_s3_bucket.raw.arn}/*' }, /denies plain HTTP on \$\{aws_s3_bucket.raw.arn\}\/\* but not on the bucket ARN -> /],

@@ -64,7 +64,7 @@ describe('policy findings name the waiver where the module refuses the fix', () 
   test('DMS-TASK-LOB-SAFE into Kinesis or Kafka: limited LOB mode is all the target supports, so the finding names the waiver', () => {
     const limited = { ValidationSettings: { EnableValidation: false }, TargetMetadata: { SupportLobs: true, FullLobMode: false, LimitedSizeLobMode: true, LobMaxSize: 32 } };
     const [kinesis] = findingsOf('DMS-TASK-LOB-SAFE', stack(plain, limited, '${aws_dms_endpoint.stream.endpoint_arn}'));
-    expect(kinesis.waiverHint?.because).toMatch(/the target is kinesis, which supports only limited LOB mode/);
+    expect(kinesis.waiverHint?.because).toMatch(/the target is kinesis, which supports only limited LOB mode \(DMS guide, CHAP_Target\.Kinesis limitations\)/);
     expect(kinesis.fix).toContain("this.waivePolicy('DMS-TASK-LOB-SAFE', <the construct at migration/task/task>");
     const [kafka] = findingsOf('DMS-TASK-LOB-SAFE', stack(plain, limited, '${aws_dms_endpoint.topics.endpoint_arn}'));
     expect(kafka.waiverHint?.because).toMatch(/the target is kafka, which supports only limited LOB mode \(DMS guide, CHAP_Target\.Kafka limitations\)/);
