@@ -283,4 +283,17 @@ describe('eventObjects: S3 event notifications and EventBridge events', () => {
     });
     expect(out).toEqual(expect.objectContaining({ status: 'skipped', key: 'other/100%zz.csv' }));
   });
+
+  test('a key no route matches is skipped with a reason naming every prefix, logged as a warning with the object', async () => {
+    const warnings: Array<[string, Record<string, unknown>]> = [];
+    const logger = { warn: (message: string, fields: Record<string, unknown>) => warnings.push([message, fields]) } as any;
+    const routes = resolveRoutes([
+      { prefix: 'people/', table: 'people', mode: 'append' },
+      { prefix: 'orders/', table: 'orders', mode: 'append' },
+    ]);
+    const out = await loadObject({ routes, logger } as any, { bucket: 'drop', rawKey: 'other/x.csv', keyEncoding: 'none' });
+    const reason = 'no route matches the key (prefixes: "people/", "orders/")';
+    expect(out).toEqual({ status: 'skipped', bucket: 'drop', key: 'other/x.csv', reason });
+    expect(warnings).toEqual([['skipped: no route', { bucket: 'drop', key: 'other/x.csv', reason }]]);
+  });
 });
