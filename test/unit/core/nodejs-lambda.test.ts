@@ -2,7 +2,7 @@
 // variables are refused, the limits, the function's settings, async invocation and invoke permissions.
 // Each test builds one small stack with the fixture Lambda (bundled once per Jest worker).
 import * as path from 'node:path';
-import { NodejsLambda, NodejsLambdaProps, SecureBucket } from '../../../modules/core';
+import { Connections, NodejsLambda, NodejsLambdaProps, SecureBucket } from '../../../modules/core';
 import { onlyResource, policyStatements, resources, synthJson, testStack, TWO_AZ_NETWORK } from '../../helpers/synth';
 
 const FIXTURE = path.resolve(__dirname, '../../helpers/fixture-lambda');
@@ -148,6 +148,13 @@ describe('NodejsLambda function settings', () => {
     expect(resources(json, 'aws_vpc_security_group_egress_rule').map((r) => [r.security_group_id, r.description])).toEqual([
       [sgRef, 'Lambda demo-staging-greeter to AWS APIs: HTTPS to AWS APIs through the VPC\'s NAT gateway (public AWS endpoints have no fixed addresses a rule could name)'],
     ]);
+  });
+
+  test('rules that admit it to a server name the function as the client', () => {
+    const { stack, fn } = lambda({ network: TWO_AZ_NETWORK });
+    new Connections(stack, { securityGroupId: 'sg-db', description: 'PostgreSQL db' }).allowFrom(fn, 5432, 'loads CSV files');
+    const json = synthJson(stack);
+    expect(resources(json, 'aws_vpc_security_group_ingress_rule').map((r) => r.description)).toEqual(['From Lambda demo-staging-greeter to PostgreSQL db: loads CSV files']);
   });
 
   test('fails when a subnet is in a zone of another region, naming the subnet', () => {
