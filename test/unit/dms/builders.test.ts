@@ -69,6 +69,13 @@ describe('TableMappings', () => {
       'rule-action': 'rename',
       value: 'public',
     });
+    expect(byAction('rename')[1]).toMatchObject({ 'rule-target': 'table', 'object-locator': { 'schema-name': 'dbo', 'table-name': 'tblCustomer' }, value: 'customer' });
+    // lowercase() with no locator: every schema, every table of it, every column of those.
+    expect(byAction('convert-lowercase').map((r) => r['object-locator'])).toEqual([
+      { 'schema-name': '%' },
+      { 'schema-name': '%', 'table-name': '%' },
+      { 'schema-name': '%', 'table-name': '%', 'column-name': '%' },
+    ]);
     expect(byAction('rename')[2]).toMatchObject({ 'rule-target': 'column', 'object-locator': { 'schema-name': 'dbo', 'table-name': 'tblCustomer', 'column-name': 'CustID' }, value: 'id' });
     expect(byAction('convert-lowercase').map((r) => r['rule-target'])).toEqual(['schema', 'table', 'column']);
     expect(byAction('remove-column')[0]['object-locator']).toEqual({ 'schema-name': 'dbo', 'table-name': '%', 'column-name': 'RowVersion' });
@@ -160,6 +167,16 @@ describe('TableMappings', () => {
     expect(doc.rules[0]['rule-id']).toBe('7');
     expect(doc.rules[1]['rule-id']).toBe('8');
     expect(m.hasInclude).toBe(true);
+  });
+
+  test('raw JSON with a masking rule counts as masking (validation off, engine 3.5.4); a valid digits-mask passes; without one, no masking', () => {
+    const rule = (action: string, value?: string) => ({ 'rule-type': 'transformation', 'rule-id': '2', 'rule-name': '2', 'rule-target': 'column', 'object-locator': { 'schema-name': 's', 'table-name': 't', 'column-name': 'c' }, 'rule-action': action, ...(value === undefined ? {} : { value }) });
+    const include = { 'rule-type': 'selection', 'rule-id': '1', 'rule-name': '1', 'object-locator': { 'schema-name': 's', 'table-name': '%' }, 'rule-action': 'include' };
+    expect(TableMappings.fromJson({ rules: [include, rule('data-masking-hash-mask')] }).usesMasking).toBe(true);
+    expect(TableMappings.fromJson({ rules: [include, rule('data-masking-digits-mask', '#')] }).usesMasking).toBe(true);
+    expect(TableMappings.fromJson({ rules: [include, rule('rename', 'd')] }).usesMasking).toBe(false);
+    expect(TableMappings.fromJson({ rules: [include, { ...rule('rename', 'd'), 'rule-action': 7 }] }).usesMasking).toBe(false);
+    expect(new TableMappings().include({ schema: 's' }).usesMasking).toBe(false);
   });
 
   test('fails when raw JSON has no rules array', () => {
