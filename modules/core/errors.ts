@@ -43,3 +43,23 @@ export function checkRange(
     `${name} must be an integer from ${min} to ${max}, got ${value}.${hint ? ' ' + hint : ''}`,
   );
 }
+
+/** A dotted-quad IPv4 address (each octet 0-255). */
+export const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * A CIDR such as 10.20.0.0/16: IPv4 (the egress rules the modules add are IPv4) and a network address, as the
+ * provider's `cidr_ipv4` takes it (`aws_vpc_security_group_egress_rule` refuses 10.20.30.40/16 at validate: "must be a
+ * valid IPv4 CIDR that represents a network address", checked with OpenTofu and provider 5.100.0).
+ */
+export function checkCidr(scope: Construct, prop: string, cidr: string): void {
+  if (!isResolved(cidr)) return;
+  const [address, bits, extra] = cidr.split('/');
+  check(extra === undefined && IPV4.test(address) && /^\d{1,2}$/.test(bits ?? '') && Number(bits) <= 32, scope, `${prop} must be an IPv4 CIDR such as 10.20.0.0/16; got "${cidr}".`);
+  const octets = address.split('.').map(Number);
+  const value = octets.reduce((n, o) => n * 256 + o, 0);
+  const size = 2 ** (32 - Number(bits));
+  const network = value - (value % size);
+  const networkAddress = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
+  check(network === value, scope, `${prop} "${cidr}" is not a network address (its host bits are set); use ${networkAddress}/${bits}, or ${address}/32 for the one server.`);
+}

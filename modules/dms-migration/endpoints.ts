@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DmsEndpoint, DmsEndpointConfig, DmsEndpointKafkaSettings, DmsEndpointRedisSettings } from '@cdktf/provider-aws/lib/dms-endpoint';
 import { DmsS3Endpoint, DmsS3EndpointConfig } from '@cdktf/provider-aws/lib/dms-s3-endpoint';
-import { check, checkRange, IConnectable, isResolved, MigrationStack, ServiceRole, TerraformResource, ValidationError } from '../core';
+import { check, checkCidr, checkRange, IConnectable, IPV4, isResolved, MigrationStack, ServiceRole, TerraformResource, ValidationError } from '../core';
 import { IDmsReplicationInstance } from './replication-instance';
 import { EmptyLoginSecret, newSecretAccessRole, rdsManagedMasterSecret, SecretRef } from './secrets';
 import {
@@ -247,25 +247,6 @@ export function egressCidrWithConnections(peer: 'database' | 'brokers' = 'databa
   return `egressCidr is set beside ${group}, by which the task already admits the replication instance. Pass one: the security group when the ${peer === 'brokers' ? 'brokers have' : 'server has'} one here, egressCidr when ${peer === 'brokers' ? 'they are' : 'it is'} reached through a peered VPC or the VPN.`;
 }
 
-/**
- * A CIDR such as 10.20.0.0/16: IPv4 (the replication instance's egress rules are IPv4) and a network address, as the
- * provider's `cidr_ipv4` takes it (`aws_vpc_security_group_egress_rule` refuses 10.20.30.40/16 at validate: "must be a
- * valid IPv4 CIDR that represents a network address", checked with OpenTofu and provider 5.100.0).
- */
-export function checkCidr(scope: Construct, prop: string, cidr: string): void {
-  if (!isResolved(cidr)) return;
-  const [address, bits, extra] = cidr.split('/');
-  check(extra === undefined && IPV4.test(address) && /^\d{1,2}$/.test(bits ?? '') && Number(bits) <= 32, scope, `${prop} must be an IPv4 CIDR such as 10.20.0.0/16; got "${cidr}".`);
-  const octets = address.split('.').map(Number);
-  const value = octets.reduce((n, o) => n * 256 + o, 0);
-  const size = 2 ** (32 - Number(bits));
-  const network = value - (value % size);
-  const networkAddress = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.');
-  check(network === value, scope, `${prop} "${cidr}" is not a network address (its host bits are set); use ${networkAddress}/${bits}, or ${address}/32 for the one server.`);
-}
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
 /** Base of the typed database endpoints (login secret, TLS, secret-access role, network path); other endpoint files extend it. */
 export abstract class DatabaseEndpointBase extends Construct implements IDmsEndpoint {
   /**
@@ -355,16 +336,16 @@ export abstract class DatabaseEndpointBase extends Construct implements IDmsEndp
     }
   }
 
-  /**
-   * Admits another client (e.g. a Lambda that reads the target's control tables) to the database on its port, by
-   * security group. Returns false when the endpoint was given no `connections` (a database outside this stack's
-   * security groups), and nothing was opened.
-   */
   /** Whether the database's security group is known (`database` or `connections`), so clients can be admitted. */
   get admitsClients(): boolean {
     return this.peer !== undefined;
   }
 
+  /**
+   * Admits another client (e.g. a Lambda that reads the target's control tables) to the database on its port, by
+   * security group. Returns false when the endpoint was given no `connections` (a database outside this stack's
+   * security groups), and nothing was opened.
+   */
   allowClientFrom(client: IConnectable, purpose: string): boolean {
     if (!this.peer) return false;
     this.peer.connections.allowFrom(client, this.port, purpose);

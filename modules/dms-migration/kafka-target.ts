@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { DmsEndpoint, DmsEndpointConfig } from '@cdktf/provider-aws/lib/dms-endpoint';
-import { Fn, IConnectable, isResolved, MigrationStack, newKmsKey, ValidationError } from '../core';
-import { applyOverrides, checkCidr, DmsEndpointOverrides, egressCidrWithConnections, IDmsEndpoint, noNetworkPath } from './endpoints';
+import { checkCidr, Fn, IConnectable, isResolved, MigrationStack, newKmsKey, ValidationError } from '../core';
+import { applyOverrides, DmsEndpointOverrides, egressCidrWithConnections, IDmsEndpoint, noNetworkPath } from './endpoints';
 import { IDmsReplicationInstance } from './replication-instance';
 
 /**
@@ -71,6 +71,12 @@ export interface KafkaTargetEndpointProps {
   readonly includeTransactionDetails?: boolean;
   /** Control records for create/drop/alter table (consumers must skip them). @default true */
   readonly includeTableAlterOperations?: boolean;
+  /**
+   * The ports the brokers listen on, when `brokers` has entries known only at plan (tokens, e.g. another resource's
+   * attribute): their ports cannot be read at synth, and `connections` / `egressCidr` open the replication instance's
+   * path on these. Required then; with `host:port` literals the ports come from the entries (these are added).
+   */
+  readonly brokerPorts?: readonly number[];
   /** The brokers' security group: the task admits the replication instance on the broker ports. */
   readonly connections?: IConnectable;
   /**
@@ -197,6 +203,7 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
     let ports: number[];
     let brokersLabel: string;
     if ('cluster' in props.brokers) {
+      if (props.brokerPorts !== undefined) fail(`brokerPorts is for a list of brokers; an MSK cluster's port follows securityProtocol (9094 TLS, 9096 SASL/SCRAM). Drop brokerPorts.`);
       if (mechanism === 'plain') fail("saslMechanism 'plain' with an MSK cluster: MSK's SASL/SCRAM listeners take SCRAM-SHA-512 only. Drop saslMechanism.");
       broker = sasl ? props.brokers.cluster.bootstrapBrokersSaslScram : props.brokers.cluster.bootstrapBrokersTls;
       // MSK's client ports: 9094 TLS, 9096 SASL/SCRAM (MSK Developer Guide, "Port information").
@@ -206,6 +213,14 @@ export class KafkaTargetEndpoint extends Construct implements IDmsEndpoint {
       const list = props.brokers;
       if (list.length === 0) fail('brokers is empty; pass the MSK cluster ({ cluster }) or at least one "host:port".');
       ports = [];
+      const tokens = list.filter((b) => !isResolved(b)).length;
+      if (tokens > 0 && props.brokerPorts === undefined) {
+        fail(`brokers has ${tokens} entr${tokens === 1 ? 'y' : 'ies'} known only at plan (a token), whose port cannot be read at synth: the replication instance would get no security-group rule to those brokers. Pass brokerPorts with the ports they listen on, e.g. brokerPorts: [9094].`);
+      }
+      for (const port of props.brokerPorts ?? []) {
+        if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`brokerPorts entry ${port} is not a port (an integer from 1 to 65535).`);
+        if (!ports.includes(port)) ports.push(port);
+      }
       for (const b of list) {
         if (!isResolved(b)) continue;
         const m = BROKER.exec(b);

@@ -5,10 +5,10 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { DmsAccountRoles } from '../dms-account-roles';
 import {
   check,
+  checkCidr,
   checkRange,
   Connections,
   IConnectable,
-  isResolved,
   MigrationStack,
   NetworkRef,
   newKmsKey,
@@ -92,7 +92,7 @@ export class DmsPlacement extends Construct implements IConnectable {
   allowEgressToCidr(cidr: string, port: number, description: string): void {
     const id = `egress-${shortHash(`${cidr}:${port}`)}`;
     if (this.node.tryFindChild(id)) return;
-    check(!isResolved(cidr) || /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr), this, `egress CIDR must look like 10.1.2.3/32; got "${cidr}".`);
+    checkCidr(this, 'allowEgressToCidr cidr', cidr);
     new VpcSecurityGroupEgressRule(this, id, {
       securityGroupId: this.securityGroupId,
       cidrIpv4: cidr,
@@ -230,6 +230,7 @@ class ExistingReplicationInstance extends Construct implements IDmsReplicationIn
   allowEgressToCidr(cidr: string, port: number, description: string): void {
     const id = `egress-${shortHash(`${cidr}:${port}`)}`;
     if (this.node.tryFindChild(id)) return;
+    checkCidr(this, 'allowEgressToCidr cidr', cidr);
     new VpcSecurityGroupEgressRule(this, id, {
       securityGroupId: this.connections.securityGroupId,
       cidrIpv4: cidr,

@@ -502,7 +502,7 @@ describe('remaining validation messages', () => {
         const s = newStack();
         return new DmsReplicationInstance(s, 'dms', { network, accountRoles: adopt(s) }).allowEgressToCidr('10.0.0.0', 1433, 'x');
       },
-      'egress CIDR must look like 10.1.2.3/32; got "10.0.0.0".',
+      'allowEgressToCidr cidr must be an IPv4 CIDR such as 10.20.0.0/16; got "10.0.0.0".',
     ],
     ['fails when the server name is empty', () => new MySqlSourceEndpoint(newStack(), 'e', { component: 'x', serverName: '', secret: PG_SECRET }), 'serverName is empty; pass the database host name or IP address.'],
     [

@@ -1,4 +1,4 @@
-import { Connections } from '../../../modules/core';
+import { Connections, Fn } from '../../../modules/core';
 import { DmsAccountRoles } from '../../../modules/dms-account-roles';
 import {
   DmsMigration,
@@ -179,6 +179,22 @@ describe('egressCidr opens exactly one egress rule per port, on the group DMS ru
     ]);
   });
 
+  test('Kafka brokers known only at plan: the rules go on brokerPorts (with the literal entries\' ports)', () => {
+    const stack = newStack();
+    const source = new MySqlSourceEndpoint(stack, 'src', { component: 'shop', serverName: 'shop.db.internal', secret: PG_SECRET, egressCidr: '10.20.0.0/16' });
+    const planTime = Fn.join(',', ['kafka-a.corp.internal:9096']);
+    const kafka = new KafkaTargetEndpoint(stack, 'kafka', { component: 'orders', brokers: [planTime, 'kafka-3.corp.internal:9093'], brokerPorts: [9096], egressCidr: '10.30.0.0/16' });
+    expect(kafka.ports).toEqual([9096, 9093]);
+    task(stack, instanceIn(stack), source, kafka);
+    const out = synth(stack);
+    const sg = dmsGroup(out);
+    expect(cidrEgress(out)).toEqual([
+      [sg, '10.20.0.0/16', 3306],
+      [sg, '10.30.0.0/16', 9093],
+      [sg, '10.30.0.0/16', 9096],
+    ]);
+  });
+
   test('an adopted instance (DmsReplicationInstance.fromExisting): the rules go on its group', () => {
     const stack = newStack();
     const shared = DmsReplicationInstance.fromExisting(stack, 'shared', { replicationInstanceArn: 'arn:aws:dms:eu-west-2:123456789012:rep:SHARED', replicationInstanceId: 'shared', securityGroupId: 'sg-shared', engineVersion: '3.5.4' });
@@ -236,6 +252,38 @@ describe('egressCidr refusals', () => {
   ])('fails when egressCidr is %s (database endpoint and Kafka)', (cidr, message) => {
     expect(() => new PostgresSourceEndpoint(newStack(), 'src', { component: 'ledger', serverName: 'ledger.db.internal', databaseName: 'ledger', secret: PG_SECRET, egressCidr: cidr })).toThrow(`test/src: ${message}`);
     expect(() => new KafkaTargetEndpoint(newStack(), 'kafka', { component: 'orders', brokers: BROKERS, egressCidr: cidr })).toThrow(`test/kafka: ${message}`);
+  });
+
+  test('fails when a Kafka broker is known only at plan and brokerPorts is not given (no port, no rule)', () => {
+    const planTime = Fn.join(',', ['kafka-a.corp.internal:9096']);
+    expect(() => new KafkaTargetEndpoint(newStack(), 'kafka', { component: 'orders', brokers: [planTime, ...BROKERS], egressCidr: '10.30.0.0/16' })).toThrow(
+      'test/kafka: brokers has 1 entry known only at plan (a token), whose port cannot be read at synth: the replication instance would get no security-group rule to those brokers. Pass brokerPorts with the ports they listen on, e.g. brokerPorts: [9094].',
+    );
+    expect(() => new KafkaTargetEndpoint(newStack(), 'kafka', { component: 'orders', brokers: [planTime, planTime], egressCidr: '10.30.0.0/16' })).toThrow('test/kafka: brokers has 2 entries known only at plan');
+  });
+
+  test.each([0, 65536, 9094.5])('fails when brokerPorts holds %s', (port) => {
+    expect(() => new KafkaTargetEndpoint(newStack(), 'kafka', { component: 'orders', brokers: BROKERS, brokerPorts: [9092, port], egressCidr: '10.30.0.0/16' })).toThrow(
+      `test/kafka: brokerPorts entry ${port} is not a port (an integer from 1 to 65535).`,
+    );
+  });
+
+  test('fails when brokerPorts comes with an MSK cluster', () => {
+    const cluster = { bootstrapBrokersTls: 'b-1.msk:9094', bootstrapBrokersSaslScram: 'b-1.msk:9096' };
+    expect(() => new KafkaTargetEndpoint(newStack(), 'kafka', { component: 'orders', brokers: { cluster }, brokerPorts: [9094], egressCidr: '10.30.0.0/16' })).toThrow(
+      "test/kafka: brokerPorts is for a list of brokers; an MSK cluster's port follows securityProtocol (9094 TLS, 9096 SASL/SCRAM). Drop brokerPorts.",
+    );
+  });
+
+  test.each([
+    ['10.0.0.0', 'allowEgressToCidr cidr must be an IPv4 CIDR such as 10.20.0.0/16; got "10.0.0.0".'],
+    ['300.1.2.3/32', 'allowEgressToCidr cidr must be an IPv4 CIDR such as 10.20.0.0/16; got "300.1.2.3/32".'],
+    ['10.20.30.40/16', 'allowEgressToCidr cidr "10.20.30.40/16" is not a network address (its host bits are set); use 10.20.0.0/16, or 10.20.30.40/32 for the one server.'],
+  ])('allowEgressToCidr (created and adopted instance) refuses %s as egressCidr does', (cidr, message) => {
+    const s = newStack();
+    expect(() => instanceIn(s).allowEgressToCidr(cidr, 1433, 'x')).toThrow(`test/dms/placement: ${message}`);
+    const shared = DmsReplicationInstance.fromExisting(newStack(), 'shared', { replicationInstanceArn: 'arn:aws:dms:eu-west-2:123456789012:rep:SHARED', replicationInstanceId: 'shared', securityGroupId: 'sg-shared' });
+    expect(() => shared.allowEgressToCidr(cidr, 1433, 'x')).toThrow(`test/shared: ${message}`);
   });
 
   test.each(['10.20.0.0/16', '10.20.30.40/32', '0.0.0.0/0', '172.16.8.0/22'])('accepts %s', (cidr) => {
