@@ -187,6 +187,74 @@ describe('TableMappings', () => {
     expect(() => new TableMappings().definePrimaryKey({ schema: 'a' }, 'pk', [])).toThrow('definePrimaryKey(pk) needs at least one column.');
   });
 
+  describe('what a task reads from the rules', () => {
+    const sel = (id: string, action: unknown, schema = 's', table = 't') => ({ 'rule-type': 'selection', 'rule-id': id, 'rule-name': id, 'object-locator': { 'schema-name': schema, 'table-name': table }, 'rule-action': action });
+    const transformation = (id: string, action: string) => ({ 'rule-type': 'transformation', 'rule-id': id, 'rule-name': id, 'rule-target': 'schema', 'object-locator': { 'schema-name': 's' }, 'rule-action': action });
+
+    // DMS's selection rule-action is include, exclude or explicit; a task needs one that selects tables.
+    test.each([
+      ['an include rule', [sel('1', 'include')], true],
+      ['an explicit rule (DMS selects exactly the named table)', [sel('1', 'explicit')], true],
+      ['only exclude rules', [sel('1', 'exclude')], false],
+      ['an "include" action on a transformation rule', [transformation('1', 'include')], false],
+      ['a selection rule with another action', [sel('1', 'rename')], false],
+      ['no rules', [], false],
+    ])('hasInclude with %s is %s', (_what, rules, expected) => {
+      expect(TableMappings.fromJson({ rules }).hasInclude).toBe(expected);
+    });
+
+    test('includedLocators lists the include and explicit selections, in order, and nothing else', () => {
+      const m = TableMappings.fromJson({ rules: [sel('1', 'include', 'sales', '%'), sel('2', 'exclude', 'sales', 'tmp%'), transformation('3', 'rename'), sel('4', 'explicit', 'hr', 'staff')] });
+      expect(m.includedLocators).toEqual([
+        { schema: 'sales', table: '%' },
+        { schema: 'hr', table: 'staff' },
+      ]);
+      expect(new TableMappings().include({ schema: 'dbo' }).exclude({ schema: 'dbo', table: 'x' }).includedLocators).toEqual([{ schema: 'dbo', table: '%' }]);
+    });
+
+    test('a locator without a table means every table (%), in selections, table and column rules and topic rules', () => {
+      const doc = new TableMappings()
+        .include({ schema: 'dbo' })
+        .renameTable({ schema: 'dbo' }, 'u')
+        .removeColumn({ schema: 'dbo', column: 'c' })
+        .mapToKafkaTopic({ schema: 'dbo' }, 'orders')
+        .toDocument();
+      expect(doc.rules.map((r) => r['object-locator'])).toEqual([
+        { 'schema-name': 'dbo', 'table-name': '%' },
+        { 'schema-name': 'dbo', 'table-name': '%' },
+        { 'schema-name': 'dbo', 'table-name': '%', 'column-name': 'c' },
+        { 'schema-name': 'dbo', 'table-name': '%' },
+      ]);
+      expect(doc.rules[3]).toEqual({ 'rule-type': 'object-mapping', 'rule-id': '4', 'rule-name': '4', 'rule-action': 'map-record-to-record', 'kafka-target-topic': 'orders', 'object-locator': { 'schema-name': 'dbo', 'table-name': '%' } });
+    });
+
+    test('messages name a table-less locator with %', () => {
+      expect(() => new TableMappings().mapToKafkaTopic({ schema: 'dbo' }, 'a.b_c')).toThrow(/^mapToKafkaTopic\(dbo\.%\): /);
+      expect(() => new TableMappings().mask({ schema: 'dbo', column: 'phone' }, 'digits-mask', '')).toThrow(/^mask\(dbo\.%\.phone, 'digits-mask'\): /);
+    });
+
+    test('addRule assigns the next id, and the id as name unless the rule has one', () => {
+      const doc = TableMappings.fromJson({ rules: [sel('5', 'include'), { ...sel('x', 'exclude'), 'rule-id': 'custom' }] })
+        .addRule({ 'rule-type': 'transformation', 'rule-target': 'table', 'object-locator': { 'schema-name': 's', 'table-name': 't' }, 'rule-action': 'add-prefix', value: 'p_' })
+        .addRule({ 'rule-type': 'transformation', 'rule-name': 'suffix-all', 'rule-target': 'table', 'object-locator': { 'schema-name': 's', 'table-name': '%' }, 'rule-action': 'add-suffix', value: '_s' })
+        .toDocument();
+      // Ids that are not numbers ("custom") neither stop the numbering nor get reused.
+      expect(doc.rules.map((r) => [r['rule-id'], r['rule-name']])).toEqual([
+        ['5', '5'],
+        ['custom', 'x'],
+        ['6', '6'],
+        ['7', 'suffix-all'],
+      ]);
+    });
+
+    test('kafkaTopics lists the topic rules of the builder and of raw JSON, and only those', () => {
+      const raw = { 'rule-type': 'object-mapping', 'rule-id': '2', 'rule-name': '2', 'rule-action': 'map-record-to-record', 'kafka-target-topic': 'raw-topic', 'object-locator': { 'schema-name': 's', 'table-name': 't' } };
+      const m = TableMappings.fromJson({ rules: [sel('1', 'include'), raw, { ...raw, 'rule-id': '3', 'kafka-target-topic': 42 }] }).mapToKafkaTopic({ schema: 's', table: 'u' }, 'built-topic');
+      expect(m.kafkaTopics).toEqual(['raw-topic', 'built-topic']);
+      expect(new TableMappings().include({ schema: 's' }).kafkaTopics).toEqual([]);
+    });
+  });
+
   test('engine versions compare numerically', () => {
     expect(compareEngineVersions('3.5.10', '3.5.4')).toBeGreaterThan(0);
     expect(compareEngineVersions('3.5.3', '3.5.4')).toBeLessThan(0);
