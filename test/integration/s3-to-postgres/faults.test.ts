@@ -296,6 +296,58 @@ describe('s3-to-postgres loader: versions, faults and concurrency', () => {
     }
   });
 
+  test('a load waits while another load of the same table is in its transaction; a load of another table does not', async () => {
+    // Load A takes its table (events) and then stalls reading its object, inside its transaction. An append B to the
+    // same table must wait for A (README "How a file is loaded", step 1), although nothing else in B conflicts with A:
+    // an append takes no lock TRUNCATE would, and a new object has no ledger row to collide on. A replace C of
+    // another table loads meanwhile. Deterministic both ways: either B completes while A is stalled (the table lock is
+    // gone) or Postgres shows a backend waiting on a lock.
+    const source = new VersionedSource();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reading!: () => void;
+    const aReads = new Promise<void>((resolve) => (reading = resolve));
+    const a = source.put('events/a.csv', () => {
+      reading();
+      return Readable.from(
+        (async function* () {
+          await gate;
+          yield Buffer.from('kind,n\na,1\na,2\n');
+        })(),
+        { objectMode: false },
+      );
+    });
+    const b = source.put('events/b.csv', 'kind,n\nb,1\n');
+    const c = source.put('people/c.csv', 'id,name\n1,C\n');
+    const loaders = [loaderFor({}, source).loader, loaderFor({}, source).loader, loaderFor({}, source).loader];
+    try {
+      const loadA = loaders[0].handle(event(bucket, 'events/a.csv', a.eTag, a.versionId));
+      await aReads;
+      let bDone = false;
+      const loadB = loaders[1].handle(event(bucket, 'events/b.csv', b.eTag, b.versionId)).finally(() => (bDone = true));
+      const other = await loaders[2].handle(event(bucket, 'people/c.csv', c.eTag, c.versionId));
+      expect(other.results[0]).toEqual(expect.objectContaining({ status: 'loaded', table: 'public.people', rows: 1 }));
+      const waiting = async (): Promise<number> =>
+        (await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n as number;
+      const deadline = Date.now() + 15_000;
+      while (!bDone && (await waiting()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(bDone).toBe(false); // B did not load into events while A held it
+      expect(await waiting()).toBe(1);
+      expect(await count(client, 'events')).toBe(0);
+      release();
+      const [outA, outB] = await Promise.all([loadA, loadB]);
+      expect([outA.results[0].status, outB.results[0].status]).toEqual(['loaded', 'loaded']);
+      expect((await client.query('SELECT kind, n FROM events ORDER BY kind, n')).rows).toEqual([
+        { kind: 'a', n: 1 },
+        { kind: 'a', n: 2 },
+        { kind: 'b', n: 1 },
+      ]);
+    } finally {
+      release();
+      await Promise.all(loaders.map((l) => l.close()));
+    }
+  });
+
   test('a reader holding the table past the lock timeout makes a replace fail retryably, leaving everything as it was', async () => {
     await client.query("INSERT INTO people VALUES (99, 'before')");
     const source = new VersionedSource();
