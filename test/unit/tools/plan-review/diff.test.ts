@@ -249,6 +249,16 @@ describe('attribute paths and values', () => {
     ]);
   });
 
+  test('a name that is not a non-empty string does not name an element (the next key or the position does); an IAM statement whose Action is null is named by its effect alone', () => {
+    const flat = flatten({ s: [{ name: 7, id: 'seven' }, { Sid: true, v: 1 }], st: [{ Effect: 'Allow', Action: null, Resource: '*' }] });
+    expect([...flat.keys()]).toEqual(['s[id=seven].name', 's[id=seven].id', 's[1].Sid', 's[1].v', 'st[Allow ].Effect', 'st[Allow ].Action', 'st[Allow ].Resource']);
+  });
+
+  test('an undefined value is absent, not a path with no value', () => {
+    expect([...flatten(undefined).entries()]).toEqual([]);
+    expect([...flatten({ a: undefined, b: 1 } as unknown as Parameters<typeof flatten>[0]).entries()]).toEqual([['b', '1']]);
+  });
+
   test('elements with the same name are numbered from the second on; nested arrays are named by position', () => {
     expect([...flatten({ r: [{ name: 'x', v: 1 }, { name: 'x', v: 2 }, [{ v: 3 }]] }).entries()]).toEqual([
       ['r[name=x].name', '"x"'], ['r[name=x].v', '1'], ['r[name=x]#2.name', '"x"'], ['r[name=x]#2.v', '2'], ['r[2][0].v', '3'],
