@@ -72,6 +72,27 @@ describe('buildTaskSettings passes every prop through', () => {
     expect(section(s, 'ErrorBehavior')).toMatchObject({ TableErrorPolicy: 'SUSPEND_TABLE' });
   });
 
+  // The settings no prop changes, each with what a different value would do to a migration (DMS guide: full-load
+  // settings CHAP_Tasks.CustomizingTasks.TaskSettings.FullLoad.html, error handling
+  // CHAP_Tasks.CustomizingTasks.TaskSettings.ErrorHandling.html, validation CHAP_Validating.html). Written out so the
+  // plan shows them; overrides change them.
+  test.each([
+    ['FullLoadSettings', 'StopTaskCachedChangesApplied', false, 'true stops a full-load-and-cdc task once the full load and its cached changes are applied: CDC never continues'],
+    ['FullLoadSettings', 'StopTaskCachedChangesNotApplied', false, 'true stops it before the cached changes are applied: the changes made during the load wait for a manual resume'],
+    ['FullLoadSettings', 'CreatePkAfterFullLoad', false, 'keys exist on the target while it loads, as the target schema (not DMS) defines them'],
+    ['ValidationSettings', 'ValidationMode', 'ROW_LEVEL', 'rows are compared one by one'],
+    ['ValidationSettings', 'HandleCollationDiff', false, 'no collation translation: rows compare as the databases store them'],
+    ['ValidationSettings', 'SkipLobColumns', false, 'LOB columns are validated too'],
+    ['ErrorBehavior', 'DataErrorEscalationPolicy', 'SUSPEND_TABLE', 'a table past its data-error count stops replicating, the others go on'],
+    ['ErrorBehavior', 'TableErrorEscalationPolicy', 'STOP_TASK', 'table errors past their count stop the task for a person to look'],
+    ['ErrorBehavior', 'RecoverableErrorCount', -1, 'DMS restarts the task after environmental errors (a lost connection) without limit'],
+    ['ErrorBehavior', 'RecoverableErrorThrottling', true, 'those restarts back off, up to RecoverableErrorThrottlingMax seconds apart'],
+    ['ErrorBehavior', 'ApplyErrorDeletePolicy', 'IGNORE_RECORD', 'a CDC delete of a row the target no longer has is skipped, not logged as an error'],
+  ])('fixed: %s.%s is %s (%s)', (sectionName, key, value) => {
+    expect(section(buildTaskSettings(), sectionName)[key]).toBe(value);
+    expect(section(buildTaskSettings({ overrides: { [sectionName]: { [key]: 'changed' } } }), sectionName)[key]).toBe('changed');
+  });
+
   test('inline LOB mode sends LOBs up to 32 KiB inline and uses 64 KiB chunks unless told otherwise; limited mode has no chunks', () => {
     expect(section(buildTaskSettings({ lob: { mode: 'inline' } }), 'TargetMetadata')).toMatchObject({ SupportLobs: true, FullLobMode: true, InlineLobMaxSize: 32, LobChunkSize: 64, LobMaxSize: 0 });
     expect(section(buildTaskSettings({ lob: { mode: 'inline', chunkSizeKiB: 32 } }), 'TargetMetadata')).toMatchObject({ LobChunkSize: 32 });
