@@ -189,6 +189,7 @@ export function diffAttributes(before: Record<string, Json>, after: Record<strin
 }
 
 const topLevel = (path: string) => path.split(/[.[ ]/)[0];
+const unquote = (value: string | undefined) => (value ?? '').replace(/^"|"$/g, '');
 const physicalName = (r: TfResource): string | undefined => {
   for (const k of ['identifier', 'cluster_identifier', 'bucket', 'name', 'replication_task_id']) {
     const v = r.attrs[k];
@@ -215,6 +216,16 @@ export function diffStack(stack: string, base: TfJson | undefined, head: TfJson 
     changed.push({ address, type: h.type, changes, replacedBy });
     if (replacedBy.length && STATEFUL_TYPES.has(h.type)) {
       warnings.push(`REPLACEMENT of stateful ${address}: changing ${replacedBy.join(', ')} makes Terraform destroy it and create a new one (data is lost unless restored from a snapshot).`);
+    } else if (h.type === 'aws_db_instance') {
+      // Provider 5.x renames a DB instance in place (ModifyDBInstance NewDBInstanceIdentifier), but the endpoint's host
+      // name holds the identifier: RDS deletes the old DNS name at once and the instance is unavailable until the new
+      // one is effective, about 10 minutes (RDS guide, "Renaming a DB instance", USER_RenameInstance.html).
+      const rename = changes.find((c) => c.path === 'identifier' && c.before !== undefined && c.after !== undefined);
+      if (rename) {
+        warnings.push(
+          `RENAME of ${address} (${unquote(rename.before)} -> ${unquote(rename.after)}): the instance keeps its data, but its endpoint host name changes; RDS deletes the old DNS name at once and the instance is unavailable until the new one is effective (about 10 minutes). Clients that use the old host name (applications, DMS endpoints, secrets holding a host) fail until they are pointed at the new one.`,
+        );
+      }
     }
   }
   for (const r of removed.filter((x) => STATEFUL_TYPES.has(x.type))) {
@@ -240,7 +251,8 @@ export function diffStack(stack: string, base: TfJson | undefined, head: TfJson 
   }
   const waiversOf = (json: TfJson | undefined) => ((policyWaiversOf(json) ?? {}) as Record<string, Json>);
   const [wb, wh] = [waiversOf(base), waiversOf(head)];
-  const waiversAdded = base ? Object.keys(wh).filter((k) => wb[k] !== wh[k]).sort() : [];
+  // A new stack's waivers are all new: a reviewer reads them as for a changed stack (a removed stack has none).
+  const waiversAdded = Object.keys(wh).filter((k) => wb[k] !== wh[k]).sort();
   const status =
     !base ? 'added' : !head ? 'removed' : added.length || removed.length || changed.length || settings.length ? 'changed' : 'unchanged';
   return { stack, status, added, removed, changed, warnings, settings, waiversAdded };

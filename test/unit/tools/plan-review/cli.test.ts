@@ -20,7 +20,10 @@ describe('npm run review', () => {
   test('writes one report per stack and a summary', () => {
     const { files, warnings } = writeReviews(loadStacks(path.join(FIXTURES, 'head')), loadStacks(path.join(FIXTURES, 'base')), dir, 'base');
     expect(files.map((f) => path.basename(f))).toEqual(['SUMMARY.md', 'shop-staging.md']);
-    expect(warnings).toEqual([expect.stringMatching(/^shop-staging: MOVED stateful aws_s3_bucket.raw -> aws_s3_bucket.landing: /)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^shop-staging: RENAME of aws_db_instance.db \(shop-staging-db -> shop-staging-orders-db\): /),
+      expect.stringMatching(/^shop-staging: MOVED stateful aws_s3_bucket.raw -> aws_s3_bucket.landing: /),
+    ]);
     expect(fs.readFileSync(path.join(dir, 'shop-staging.md'), 'utf8')).toContain('## Changes since `base`');
   });
 

@@ -16,7 +16,7 @@ describe('base/head diff', () => {
     expect(d.changed.map((c) => c.address).sort()).toEqual(['aws_db_instance.db', 'aws_iam_role_policy.loader_policy', 'aws_lambda_function.loader', 'aws_lambda_permission.loader_s3']);
   });
 
-  test('a renamed DB instance is changed in place (provider 5.x renames it), listed with its new identifier, not flagged as a replacement', () => {
+  test('a renamed DB instance is changed in place (provider 5.x renames it), listed with its new identifier, warned as a rename (its endpoint changes), not as a replacement', () => {
     const db = d.changed.find((c) => c.address === 'aws_db_instance.db')!;
     expect(db.replacedBy).toEqual([]);
     expect(db.changes).toEqual(
@@ -25,7 +25,8 @@ describe('base/head diff', () => {
         { path: 'backup_retention_period', before: '7', after: '14' },
       ]),
     );
-    expect(d.warnings.filter((w) => w.includes('aws_db_instance.db'))).toEqual([]);
+    // RDS guide, "Renaming a DB instance" (USER_RenameInstance.html): the endpoint changes with the identifier.
+    expect(d.warnings.filter((w) => w.includes('aws_db_instance.db'))).toEqual(['RENAME of aws_db_instance.db (shop-staging-db -> shop-staging-orders-db): the instance keeps its data, but its endpoint host name changes; RDS deletes the old DNS name at once and the instance is unavailable until the new one is effective (about 10 minutes). Clients that use the old host name (applications, DMS endpoints, secrets holding a host) fail until they are pointed at the new one.']);
   });
 
   test('flags a stateful resource whose address changed as a move needing a moved block', () => {
@@ -150,6 +151,16 @@ describe('stack settings', () => {
     expect(d.waiversAdded).toEqual(['RDS-HA', 'S3-SSE']);
     expect(d.warnings).toEqual([]);
   });
+
+  test('a DB instance renamed alongside a forced replacement gets the replacement warning only', () => {
+    const d = diffStack('s', one('aws_db_instance', { identifier: 'a', storage_encrypted: false }), one('aws_db_instance', { identifier: 'b', storage_encrypted: true }));
+    expect(d.warnings).toEqual([expect.stringMatching(/^REPLACEMENT of stateful aws_db_instance.x: changing storage_encrypted makes Terraform destroy it/)]);
+  });
+
+  test('an identifier that appears or disappears is not a rename', () => {
+    expect(diffStack('s', one('aws_db_instance', {}), one('aws_db_instance', { identifier: 'b' })).warnings).toEqual([]);
+    expect(diffStack('s', one('aws_db_instance', { identifier: 'a' }), one('aws_db_instance', {})).warnings).toEqual([]);
+  });
 });
 
 /**
@@ -219,7 +230,7 @@ describe('force-new attributes, one case each', () => {
     // ModifyDBInstance moves the instance to the new subnet group (an outage, not a replacement): see the comment above.
     ['aws_db_instance', 'db_subnet_group_name', 'shop-staging-db-a', 'shop-staging-db-b'],
     // A rename in place since provider 5.0.0 (ModifyDBInstance NewDBInstanceIdentifier): test/force-new-plan shows it.
-    ['aws_db_instance', 'identifier', 'shop-staging-db', 'shop-staging-orders-db'],
+    ['aws_db_instance', 'backup_retention_period', 7, 14],
     ['aws_rds_cluster', 'backup_retention_period', 7, 14],
     ['aws_neptune_cluster', 'deletion_protection', false, true],
     ['aws_s3_bucket', 'force_destroy', true, false],
@@ -311,9 +322,9 @@ describe('stack settings, more cases', () => {
     expect(d.status).toBe('changed');
   });
 
-  test('a new or removed stack has no settings diff and lists no waivers as added', () => {
+  test('a new stack has no settings diff and lists its waivers as added; a removed stack lists none', () => {
     const withWaiver = json({ aws: [{ region: 'eu-west-2' }] }, {}, { policy_waivers: { 'RDS-HA': 'a reason long enough' } });
-    expect(diffStack('s', undefined, withWaiver)).toMatchObject({ status: 'added', settings: [], warnings: [], waiversAdded: [] });
+    expect(diffStack('s', undefined, withWaiver)).toMatchObject({ status: 'added', settings: [], warnings: [], waiversAdded: ['RDS-HA'] });
     expect(diffStack('s', withWaiver, undefined)).toMatchObject({ status: 'removed', settings: [], warnings: [], waiversAdded: [] });
   });
 
