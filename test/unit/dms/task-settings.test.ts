@@ -88,7 +88,7 @@ describe('buildTaskSettings passes every prop through', () => {
     ['ErrorBehavior', 'RecoverableErrorCount', -1, 'DMS restarts the task after environmental errors (a lost connection) without limit'],
     ['ErrorBehavior', 'RecoverableErrorThrottling', true, 'those restarts back off, up to RecoverableErrorThrottlingMax seconds apart'],
     ['ErrorBehavior', 'ApplyErrorDeletePolicy', 'IGNORE_RECORD', 'a CDC delete of a row the target no longer has is skipped, not logged as an error'],
-  ])('fixed: %s.%s is %s (%s)', (sectionName, key, value) => {
+  ] as Array<[string, string, unknown, string]>)('fixed: %s.%s is %s (%s)', (sectionName, key, value) => {
     expect(section(buildTaskSettings(), sectionName)[key]).toBe(value);
     expect(section(buildTaskSettings({ overrides: { [sectionName]: { [key]: 'changed' } } }), sectionName)[key]).toBe('changed');
   });
