@@ -161,9 +161,10 @@ const short = (text: string | undefined, n = 70) => (text === undefined ? undefi
 function assetSummary(before: string | undefined, after: string | undefined): string {
   const parts = (t: string | undefined) => (t ?? '').replace(/^"|"$/g, '').split('/');
   const [a, b] = [parts(before), parts(after)];
+  // The first part that differs; when one path extends the other, each side shows its own last part.
   let i = 0;
-  while (i < Math.max(a.length, b.length) - 1 && a[i] === b[i]) i++;
-  const label = (x: string[]) => (x.join('') === '' ? 'none' : (x[i] ?? '').slice(0, 12));
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const label = (x: string[]) => (x.join('') === '' ? 'none' : (x[i] ?? x[x.length - 1]).slice(0, 12));
   return `asset changed (${label(a)} → ${label(b)})`;
 }
 

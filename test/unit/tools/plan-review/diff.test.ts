@@ -295,6 +295,12 @@ describe('attribute paths and values', () => {
     expect(diffAttributes({ filename: 'a/b/c' }, { filename: 'a/x/c' })).toEqual([{ path: 'filename', summary: 'asset changed (b → x)' }]);
   });
 
+  test('an asset path that extends the other shows each side\'s last part; an empty asset counts as none', () => {
+    expect(diffAttributes({ filename: 'dist/a' }, { filename: 'dist/a/b' })).toEqual([{ path: 'filename', summary: 'asset changed (a → b)' }]);
+    expect(diffAttributes({ filename: 'dist/x/c' }, { filename: 'dist/c' })).toEqual([{ path: 'filename', summary: 'asset changed (x → c)' }]);
+    expect(diffAttributes({ n: 1 }, { n: 1, etag: '' })).toEqual([{ path: 'etag', summary: 'asset changed (none → none)' }]);
+  });
+
   test('a secret inside a JSON document is summarised by its own key, also when the document attribute is not secret', () => {
     expect(diffAttributes({ settings: '{"token":"a","level":1}' }, { settings: '{"token":"b","level":2}' })).toEqual([
       { path: 'settings › level', before: '1', after: '2' },
