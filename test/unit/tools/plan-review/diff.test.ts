@@ -334,6 +334,22 @@ describe('stack settings, more cases', () => {
     expect(diffStack('s', withWaiver, undefined)).toMatchObject({ status: 'removed', settings: [], warnings: [], waiversAdded: [] });
   });
 
+  test('the eleventh provider alias moving region is a region change; a local named like the backend is not a state move', () => {
+    const providers = (last: string) => ({ aws: [...Array.from({ length: 10 }, (_, i) => ({ alias: `a${i}`, region: 'eu-west-2' })), { alias: 'dr', region: last }] });
+    expect(diffStack('s', json(providers('eu-west-1'), {}), json(providers('eu-central-1'), {})).warnings).toEqual([
+      'REGION CHANGE of the AWS provider: every regional resource of the stack is destroyed and created in the new region.',
+    ]);
+    const local = (bucket: string) => json({ aws: [{ region: 'eu-west-2' }] }, { s3: { bucket: 'state', key: 'k' } }, { backend: { s3: { bucket } } });
+    const d = diffStack('s', local('a'), local('b'));
+    expect(d.settings.map((c) => c.path)).toEqual(['locals.backend.s3.bucket']);
+    expect(d.warnings).toEqual([]);
+  });
+
+  test('waivers added are listed in rule order, whatever the order of the locals', () => {
+    const w = (waivers: Record<string, string>) => json({ aws: [{ region: 'eu-west-2' }] }, {}, { policy_waivers: waivers });
+    expect(diffStack('s', w({}), w({ 'S3-SSE': 'another reason long enough', 'LAMBDA-DLQ': 'a third reason long enough', 'RDS-HA': 'a reason long enough' })).waiversAdded).toEqual(['LAMBDA-DLQ', 'RDS-HA', 'S3-SSE']);
+  });
+
   test('a waiver removed or kept unchanged is not listed as added', () => {
     const w = (waivers: Record<string, string>) => json({ aws: [{ region: 'eu-west-2' }] }, {}, { policy_waivers: waivers });
     expect(diffStack('s', w({ 'RDS-HA': 'a reason long enough', 'S3-SSE': 'another reason long enough' }), w({ 'RDS-HA': 'a reason long enough' })).waiversAdded).toEqual([]);
