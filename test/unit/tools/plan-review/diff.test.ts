@@ -334,7 +334,7 @@ describe('stack settings, more cases', () => {
     expect(diffStack('s', withWaiver, undefined)).toMatchObject({ status: 'removed', settings: [], warnings: [], waiversAdded: [] });
   });
 
-  test('the eleventh provider alias moving region is a region change; a local named like the backend is not a state move', () => {
+  test('the eleventh provider alias moving region is a region change; a local named like the backend or the provider is no state move or region change', () => {
     const providers = (last: string) => ({ aws: [...Array.from({ length: 10 }, (_, i) => ({ alias: `a${i}`, region: 'eu-west-2' })), { alias: 'dr', region: last }] });
     expect(diffStack('s', json(providers('eu-west-1'), {}), json(providers('eu-central-1'), {})).warnings).toEqual([
       'REGION CHANGE of the AWS provider: every regional resource of the stack is destroyed and created in the new region.',
@@ -343,6 +343,10 @@ describe('stack settings, more cases', () => {
     const d = diffStack('s', local('a'), local('b'));
     expect(d.settings.map((c) => c.path)).toEqual(['locals.backend.s3.bucket']);
     expect(d.warnings).toEqual([]);
+    const regionLocal = (region: string) => json({ aws: [{ region: 'eu-west-2' }] }, {}, { provider: { aws: [{ region, alias: 'x' }] } });
+    const r = diffStack('s', regionLocal('eu-west-1'), regionLocal('eu-central-1'));
+    expect(r.settings.map((c) => c.path)).toEqual(['locals.provider.aws[0].region']);
+    expect(r.warnings).toEqual([]);
   });
 
   test('waivers added are listed in rule order, whatever the order of the locals', () => {
