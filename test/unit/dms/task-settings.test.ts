@@ -90,7 +90,7 @@ describe('buildTaskSettings passes every prop through', () => {
     ['ErrorBehavior', 'ApplyErrorDeletePolicy', 'IGNORE_RECORD', 'a CDC delete of a row the target no longer has is skipped, not logged as an error'],
     ['ErrorBehavior', 'FullLoadIgnoreConflicts', true, 'cached changes that overlap rows the full load already copied ("zero rows affected", duplicates) are not errors'],
     // Control tables (CHAP_Tasks.CustomizingTasks.TaskSettings.ControlTable.html): only the suspended-tables list, in
-    // the target's dmslogs schema (ControlSchema), where a person reads why a table stopped.
+    // the target's control schema (ControlSchema), where a person reads why a table stopped.
     ['ControlTablesSettings', 'SuspendedTablesTableEnabled', true, 'dmslogs.awsdms_suspended_tables lists each suspended table with the reason'],
     ['ControlTablesSettings', 'HistoryTableEnabled', false, 'no awsdms_history table written into the target every 5 minutes'],
     ['ControlTablesSettings', 'StatusTableEnabled', false, 'no awsdms_status table written into the target'],
