@@ -179,6 +179,20 @@ describe('TableMappings', () => {
     expect(new TableMappings().include({ schema: 's' }).usesMasking).toBe(false);
   });
 
+  test('raw JSON with a digits-mask rule whose value is null says the masking character is missing', () => {
+    const rule = { 'rule-type': 'transformation', 'rule-id': '3', 'rule-name': '3', 'rule-target': 'column', 'object-locator': { 'schema-name': 's', 'table-name': 't', 'column-name': 'c' }, 'rule-action': 'data-masking-digits-mask', value: null };
+    expect(() => TableMappings.fromJson({ rules: [rule] })).toThrow('rule 3 (data-masking-digits-mask): the masking character (the rule\'s "value") is missing; DMS replaces each digit with it. Pass one, e.g. "#".');
+  });
+
+  test('a table or schema rule never carries a column name, even when the locator passed has one', () => {
+    const locator = { schema: 'dbo', table: 't', column: 'c' };
+    const doc = new TableMappings().renameTable(locator, 'u').definePrimaryKey(locator, 'pk', ['id']).toDocument();
+    expect(doc.rules.map((r) => r['object-locator'])).toEqual([
+      { 'schema-name': 'dbo', 'table-name': 't' },
+      { 'schema-name': 'dbo', 'table-name': 't' },
+    ]);
+  });
+
   test('fails when raw JSON has no rules array', () => {
     expect(() => TableMappings.fromJson('{"rule":[]}')).toThrow('table mappings JSON must be an object with a "rules" array');
   });
@@ -259,6 +273,9 @@ describe('TableMappings', () => {
     expect(compareEngineVersions('3.5.10', '3.5.4')).toBeGreaterThan(0);
     expect(compareEngineVersions('3.5.3', '3.5.4')).toBeLessThan(0);
     expect(compareEngineVersions('3.6', '3.6.0')).toBe(0);
+    // A version with fewer parts is compared as if padded with zeros, never cut to the shorter one.
+    expect(compareEngineVersions('3.5', '3.5.4')).toBeLessThan(0);
+    expect(compareEngineVersions('3.5.4.1', '3.5.4')).toBeGreaterThan(0);
   });
 });
 
