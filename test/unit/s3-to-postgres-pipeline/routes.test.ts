@@ -57,6 +57,8 @@ describe('routeProblems: each problem is a sentence naming the route', () => {
       ['route 0: deleteMarker.column "op" is a key column; the marker is a separate, file-only column.'],
     ],
     [{ ...ok, mode: 'upsert', deleteMarker: { column: 'op', value: 1 } }, ['route 0: deleteMarker.value must be a non-empty string (the marker column\'s value for a delete), e.g. {"column":"op","value":"D"}.']],
+    [{ ...ok, mode: 'upsert', deleteMarker: { column: 'op', value: '' } }, ['route 0: deleteMarker.value must be a non-empty string (the marker column\'s value for a delete), e.g. {"column":"op","value":"D"}.']],
+    [{ ...ok, mode: 'upsert', deleteMarker: 'D' }, ['route 0: deleteMarker must be {column, value}, e.g. {"column":"op","value":"D"}.']],
     [{ ...ok, csv: { delimiter: 'x' } }, [expect.stringMatching(/^route 0 \(prefix "p\/"\): csv\.delimiter "x" must be one ASCII character/)]],
     [{ ...ok, size: 1, when: 2 }, ['route 0: unknown field(s) size, when; a route has prefix, table and mode.']],
   ])('%j', (fields, expected) => {
@@ -69,6 +71,10 @@ describe('routeProblems: each problem is a sentence naming the route', () => {
       'route 0: table undefined must be "schema.table" or "table" made of plain identifiers (letters, digits, _ and $, starting with a letter or _).',
       'route 0: mode undefined must be "replace", "append" or "upsert".',
     ]);
+  });
+
+  test('routes that are not a list are refused as such', () => {
+    for (const routes of [{ prefix: 'p/', table: 't', mode: 'append' }, 'p/=t', undefined]) expect(routeProblems(routes)).toEqual(['routes must be a list of {prefix, table, mode}.']);
   });
 
   test('an empty list is refused with an example', () => {
