@@ -101,7 +101,9 @@ export function routeProblems(routes: unknown): string[] {
     } else {
       if (route.prefix.startsWith('/')) problems.push(`${where}: prefix "${route.prefix}" starts with "/"; S3 keys have no leading slash (use "${route.prefix.replace(/^\/+/, '')}").`);
       if (route.prefix.includes('*')) problems.push(`${where}: prefix "${route.prefix}" contains "*"; prefixes are literal, not globs.`);
-      if (route.prefix.length > 1024) problems.push(`${where}: prefix is longer than the 1024-byte S3 key limit.`);
+      // S3: a key name is "a sequence of Unicode characters whose UTF-8 encoding is at most 1,024 bytes long"
+      // (S3 User Guide, "Naming Amazon S3 objects"): bytes, not characters.
+      if (Buffer.byteLength(route.prefix, 'utf8') > 1024) problems.push(`${where}: prefix is longer than the 1024-byte S3 key limit (UTF-8).`);
       const other = seen.get(route.prefix);
       if (other !== undefined) problems.push(`${where}: prefix "${route.prefix}" repeats route ${other}; each prefix routes to one table.`);
       else seen.set(route.prefix, i);

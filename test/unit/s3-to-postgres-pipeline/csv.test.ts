@@ -98,6 +98,11 @@ describe('parseHeader: where the header ends and what it names', () => {
     expect(h).toEqual({ columns: ['a', 'b'], end });
   });
 
+  test('spaces around an unquoted name are not part of it, also around the last one; inside quotes they are', () => {
+    expect(parseHeader(Buffer.from(' id , name \n1'), false)!.columns).toEqual(['id', 'name']);
+    expect(parseHeader(Buffer.from('id," name "\n1'), false)!.columns).toEqual(['id', ' name ']);
+  });
+
   test('more bytes are awaited for a header without line break, or ending in CR (an LF may follow), unless the file ends there', () => {
     expect(parseHeader(Buffer.from('a,b'), false)).toBeUndefined();
     expect(parseHeader(Buffer.from('a,b\r'), false)).toBeUndefined();
@@ -154,6 +159,14 @@ describe('CsvRecordCounter: record counts and file line numbers', () => {
       const blank = await run('a\r\n\nb\n', size);
       expect(blank.records).toBe(3);
       expect(blank.line).toBe(5);
+    }
+  });
+
+  test('a blank line right at the start of the data is a line and a record of its own', async () => {
+    for (const size of [1, 64]) {
+      const c = await run('\nb\n', size);
+      expect(c.records).toBe(2);
+      expect(c.line).toBe(4);
     }
   });
 
